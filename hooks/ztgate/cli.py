@@ -1,0 +1,88 @@
+"""The `ztgate` command: one subcommand per gate, each a module with `main(argv) -> int`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+
+from ztgate import __version__
+from ztgate.errors import UserError
+from ztgate.report import FORMATS
+
+# Subcommand -> (module, one-line description). Modules are imported only when used, so a hook
+# run pays for its own gate alone.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "secrets": ("ztgate.secrets.gate", "block credentials in files, commits and pushes"),
+    "demo": ("ztgate.demo", "build a throwaway repo with a leaked key and show the gate catch it"),
+}
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def usage() -> str:
+    width = max(len(name) for name in SUBCOMMANDS)
+    rows = "\n".join(
+        f"  {name:<{width}}  {description}" for name, (_, description) in SUBCOMMANDS.items()
+    )
+    return (
+        "usage: ztgate <command> [options]\n\n"
+        f"commands:\n{rows}\n\n"
+        "Run `ztgate <command> --help` for a command's options. "
+        "Exit codes: 0 clean, 1 findings, 2 usage or internal error.\n"
+    )
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options every gate shares: output format and file, policy file, debug tracebacks."""
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument("--policy", metavar="FILE", help="policy file (default: .ztgate.yaml)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def guarded(body: Callable[[], int], debug: bool) -> int:
+    """Run a gate; any failure blocks with exit 2 and one clear line (fail closed)."""
+    try:
+        return body()
+    except UserError as error:
+        print(f"ztgate: error: {error.one_line()}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("ztgate: interrupted: nothing was checked to the end, so this blocks", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as error:  # noqa: BLE001 - fail closed on every bug
+        if debug:
+            traceback.print_exc()
+        frame = traceback.extract_tb(error.__traceback__)[-1:]
+        place = f" at {frame[0].filename.rsplit('/', 1)[-1]}:{frame[0].lineno}" if frame else ""
+        # The exception text may quote scanned content, so it is shown only under --debug.
+        print(
+            f"ztgate: internal error: {type(error).__name__}{place}; the gate blocks "
+            "(run with --debug for the traceback and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        sys.stdout.write(usage())
+        return EXIT_CLEAN if args else EXIT_ERROR
+    if args[0] == "--version":
+        print(f"ztgate {__version__}")
+        return EXIT_CLEAN
+    name, rest = args[0], args[1:]
+    if name not in SUBCOMMANDS:
+        sys.stderr.write(f"ztgate: error: unknown command `{name}`\n\n{usage()}")
+        return EXIT_ERROR
+    module = importlib.import_module(SUBCOMMANDS[name][0])
+    gate_main: Callable[[Sequence[str]], int] = module.main
+    return gate_main(rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""The repo's policy file, `.ztgate.yaml`: read with ruamel.yaml, checked against a schema.
+
+Every gate owns one section. The file is optional: built-in defaults apply without it. Unknown
+keys and values of the wrong type are errors that name the key and its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ztgate.errors import UserError
+
+POLICY_FILE = ".ztgate.yaml"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One key of a section: the Python type(s) it accepts and what it means."""
+
+    kinds: tuple[type, ...]
+    help: str
+    item_kind: type | None = None  # for lists: the type of each item
+
+
+@dataclass(frozen=True)
+class SecretsPolicy:
+    baseline: str = ".secrets.baseline"
+    max_file_size: int = 5 * 1024 * 1024
+    exclude: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    secret_files: bool = True
+    base64_limit: float = 4.5
+    hex_limit: float = 3.0
+
+
+@dataclass(frozen=True)
+class Policy:
+    secrets: SecretsPolicy = field(default_factory=SecretsPolicy)
+    source: str | None = None  # the file it came from, None for built-in defaults
+
+
+SECTIONS: dict[str, dict[str, FieldSpec]] = {
+    "secrets": {
+        "baseline": FieldSpec((str,), "path of the detect-secrets baseline"),
+        "max_file_size": FieldSpec((int,), "bytes; larger files are skipped and reported"),
+        "exclude": FieldSpec((list,), "glob patterns of paths not to scan", item_kind=str),
+        "disable": FieldSpec((list,), "detector ids or secret types to switch off", item_kind=str),
+        "secret_files": FieldSpec((bool,), "flag .env, private key and keystore files"),
+        "base64_limit": FieldSpec((float, int), "entropy limit of base64 strings (0-8)"),
+        "hex_limit": FieldSpec((float, int), "entropy limit of hex strings (0-8)"),
+    },
+}
+
+
+def _line_of(mapping: Any, key: str) -> int:
+    try:
+        return int(mapping.lc.key(key)[0]) + 1
+    except (AttributeError, KeyError, TypeError):
+        return 1
+
+
+def _type_name(kinds: tuple[type, ...]) -> str:
+    names = {str: "string", int: "integer", float: "number", bool: "true/false", list: "list"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
+    # bool is an int in Python; an int field must not accept `true`.
+    ok = isinstance(value, spec.kinds) and not (
+        isinstance(value, bool) and bool not in spec.kinds
+    )
+    if not ok:
+        raise UserError(
+            f"`{key}` must be a {_type_name(spec.kinds)}, not {type(value).__name__}",
+            where=where,
+            fix=spec.help,
+        )
+    if spec.item_kind is not None:
+        for item in value:
+            if not isinstance(item, spec.item_kind):
+                raise UserError(
+                    f"every item of `{key}` must be a {_type_name((spec.item_kind,))}",
+                    where=where,
+                )
+        return tuple(value)
+    return value
+
+
+def parse_policy(text: str, path: str) -> Policy:
+    """Parse policy text; raise UserError naming the key and line of any mistake."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    yaml = YAML(typ="rt")
+    try:
+        document = yaml.load(text)
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise UserError(f"malformed YAML: {problem}", where=f"{path}{line}") from error
+    if document is None:
+        return Policy(source=path)
+    if not isinstance(document, Mapping):
+        raise UserError("the policy must be a mapping of gate sections", where=f"{path}:1")
+    sections: dict[str, Any] = {}
+    for section_name, body in document.items():
+        where = f"{path}:{_line_of(document, section_name)}"
+        schema = SECTIONS.get(section_name)
+        if schema is None:
+            known = ", ".join(sorted(SECTIONS))
+            raise UserError(f"unknown section `{section_name}`", where=where, fix=f"known: {known}")
+        if body is None:
+            body = {}
+        if not isinstance(body, Mapping):
+            raise UserError(f"section `{section_name}` must be a mapping", where=where)
+        values: dict[str, Any] = {}
+        for key, value in body.items():
+            key_where = f"{path}:{_line_of(body, key)}"
+            spec = schema.get(key)
+            if spec is None:
+                known = ", ".join(sorted(schema))
+                raise UserError(
+                    f"unknown key `{section_name}.{key}`", where=key_where, fix=f"known: {known}"
+                )
+            values[key] = _check_value(value, spec, f"{section_name}.{key}", key_where)
+        sections[section_name] = values
+    secrets = SecretsPolicy(**sections.get("secrets", {}))
+    for name in ("base64_limit", "hex_limit"):
+        if not 0 <= getattr(secrets, name) <= 8:
+            raise UserError(f"`secrets.{name}` must be between 0 and 8", where=path)
+    if secrets.max_file_size <= 0:
+        raise UserError("`secrets.max_file_size` must be positive", where=path)
+    return Policy(secrets=secrets, source=path)
+
+
+def load_policy(root: Path, explicit: str | None = None) -> Policy:
+    """Read ``explicit`` or ``<root>/.ztgate.yaml``; defaults when the default file is absent."""
+    path = Path(explicit) if explicit else root / POLICY_FILE
+    if not path.exists():
+        if explicit:
+            raise UserError("policy file not found", where=explicit)
+        return Policy()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read policy: {error}", where=str(path)) from error
+    return parse_policy(text, explicit or POLICY_FILE)

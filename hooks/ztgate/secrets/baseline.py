@@ -1,0 +1,151 @@
+"""detect-secrets' baseline format (`.secrets.baseline`), read and written compatibly.
+
+A finding's identity is (path, hashed secret, type), never its line: moving code does not
+change the baseline, and a baseline whose identities did not change is never rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ztgate.errors import UserError
+
+Identity = tuple[str, str, str]  # (path, hashed_secret, type)
+
+
+def hash_secret(secret: str) -> str:
+    """detect-secrets' `hashed_secret`: SHA-1 of the secret. Not for security: an identity."""
+    return hashlib.sha1(secret.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    path: str
+    hashed_secret: str
+    secret_type: str
+    line_number: int
+
+    @property
+    def identity(self) -> Identity:
+        return (self.path, self.hashed_secret, self.secret_type)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    path: str
+    document: Mapping[str, Any]  # the whole JSON, so a rewrite keeps what we do not model
+    entries: tuple[BaselineEntry, ...]
+
+    @property
+    def identities(self) -> frozenset[Identity]:
+        return frozenset(e.identity for e in self.entries)
+
+
+def load_baseline(path: Path, display: str) -> Baseline | None:
+    """The baseline at ``path``, None if there is none; UserError if it is malformed."""
+    if not path.exists():
+        return None
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise UserError("baseline is not UTF-8", where=display) from error
+    except json.JSONDecodeError as error:
+        raise UserError(
+            f"malformed baseline JSON: {error.msg}",
+            where=f"{display}:{error.lineno}",
+            fix="restore it from git or regenerate it with `ztgate secrets --update-baseline`",
+        ) from error
+    results = document.get("results") if isinstance(document, dict) else None
+    if not isinstance(results, dict):
+        raise UserError("baseline has no `results` mapping", where=display,
+                        fix="regenerate it with `ztgate secrets --update-baseline`")
+    entries = []
+    for filename, secrets in results.items():
+        if not isinstance(secrets, list):
+            raise UserError(f"baseline results for `{filename}` must be a list", where=display)
+        for item in secrets:
+            try:
+                entries.append(
+                    BaselineEntry(
+                        str(item.get("filename", filename)),
+                        str(item["hashed_secret"]),
+                        str(item["type"]),
+                        int(item.get("line_number", 0)),
+                    )
+                )
+            except (AttributeError, KeyError, TypeError, ValueError) as error:
+                raise UserError(
+                    f"baseline entry for `{filename}` lacks `type` or `hashed_secret`",
+                    where=display,
+                ) from error
+    return Baseline(display, document, tuple(entries))
+
+
+def _fresh_document() -> dict[str, Any]:
+    from detect_secrets.__version__ import VERSION
+    from detect_secrets.settings import default_settings
+
+    with default_settings() as settings:
+        configured = settings.json()
+    return {
+        "version": VERSION,
+        "plugins_used": configured["plugins_used"],
+        "filters_used": configured["filters_used"],
+        "results": {},
+    }
+
+
+def updated_document(
+    existing: Baseline | None, current: Iterable[BaselineEntry]
+) -> dict[str, Any] | None:
+    """The baseline to write for the current findings, or None when nothing changed.
+
+    Entries already in the baseline are kept as they are (with their audit flags and original
+    line numbers), so adding one secret changes one entry, not every line of the file.
+    """
+    current_by_identity = {e.identity: e for e in current}
+    if existing is not None and existing.identities == frozenset(current_by_identity):
+        return None
+    document = dict(existing.document) if existing is not None else _fresh_document()
+    old_items: dict[Identity, dict[str, Any]] = {}
+    if existing is not None:
+        for filename, items in existing.document.get("results", {}).items():
+            for item in items:
+                identity = (str(item.get("filename", filename)), item["hashed_secret"], item["type"])
+                old_items[identity] = item
+    results: dict[str, list[dict[str, Any]]] = {}
+    for identity, entry in sorted(current_by_identity.items()):
+        item = old_items.get(identity) or {
+            "type": entry.secret_type,
+            "filename": entry.path,
+            "hashed_secret": entry.hashed_secret,
+            "is_verified": False,
+            "line_number": entry.line_number,
+        }
+        results.setdefault(entry.path, []).append(item)
+    for items in results.values():
+        items.sort(key=lambda i: (i.get("line_number", 0), i["hashed_secret"], i["type"]))
+    document["results"] = dict(sorted(results.items()))
+    document["generated_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return document
+
+
+def write_baseline(path: Path, document: Mapping[str, Any]) -> None:
+    """Write atomically, formatted as detect-secrets writes it (2-space JSON, newline)."""
+    text = json.dumps(document, indent=2) + "\n"
+    handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=".secrets.baseline.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

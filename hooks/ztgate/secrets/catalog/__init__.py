@@ -1,0 +1,17 @@
+"""Every detector we ship, gathered from one module per category."""
+
+from __future__ import annotations
+
+from ztgate.secrets.catalog import ai, cloud, comms, data, devtools, generic, payments, saas
+from ztgate.secrets.detectors import Detector
+
+ALL_DETECTORS: tuple[Detector, ...] = (
+    *cloud.DETECTORS,
+    *devtools.DETECTORS,
+    *ai.DETECTORS,
+    *comms.DETECTORS,
+    *payments.DETECTORS,
+    *data.DETECTORS,
+    *saas.DETECTORS,
+    *generic.DETECTORS,
+)

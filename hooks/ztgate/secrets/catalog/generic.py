@@ -1,0 +1,76 @@
+"""Credentials recognised by context rather than by a vendor's format."""
+
+from __future__ import annotations
+
+import re
+
+from ztgate.secrets.detectors import Detector, token
+
+GEN = "generic"
+
+# A key name that ends in a credential noun: api_key, clientSecret, DB_PASSWORD, authToken.
+_CREDENTIAL_NOUN = (
+    r"(?:api_?key|apikey|secret(?:_?key)?|token|passw(?:or)?d|passphrase|pwd|credentials?"
+    r"|auth_?key|access_?key|private_?key|signing_?key|encryption_?key|master_?key)"
+)
+_NAME_END = r"(?:s|\d{1,2})?(?![A-Za-z0-9])"
+_ASSIGN = r"[ \t'\"\]\)]{0,3}(?:[ \t]*(?:=>|:=|::|\?=|\|\||=|:)[ \t]*)"
+_VALUE_END = r"(?=[\s'\"`;,)\]}<>\\]|$)"
+
+GENERIC_API_KEY = Detector(
+    id="generic-api-key",
+    secret_type="Generic API Key",
+    category=GEN,
+    keywords=("key", "secret", "token", "passw", "pwd", "credential", "passphrase"),
+    pattern=re.compile(
+        rf"(?i:{_CREDENTIAL_NOUN}){_NAME_END}{_ASSIGN}[ \t'\"`]{{0,3}}"
+        rf"(?P<secret>[A-Za-z0-9_.=+/~\-]{{16,150}}){_VALUE_END}",
+        re.MULTILINE,
+    ),
+    min_entropy=3.5,
+    by_context=True,
+)
+
+# A password literal in quotes: `password = "hunter22"`. Quotes are required so that code
+# (`password = read_password()`) is not a finding.
+GENERIC_PASSWORD = Detector(
+    id="generic-password",
+    secret_type="Password",
+    category=GEN,
+    keywords=("passw", "pwd", "passphrase"),
+    pattern=re.compile(
+        r"(?i:passw(?:or)?d|passphrase|pwd)(?:s|\d)?(?![A-Za-z0-9])"
+        + _ASSIGN
+        + r"[ \t]*(?P<quote>['\"])(?P<secret>[^'\"\s]{6,128})(?P=quote)",
+        re.MULTILINE,
+    ),
+    min_entropy=2.5,
+    by_context=True,
+)
+
+DETECTORS = (
+    GENERIC_API_KEY,
+    GENERIC_PASSWORD,
+    token("authorization-header", "Authorization Header Credentials", GEN,
+          r"Authorization['\"]?[ \t]*[:=][ \t]*['\"]?(?:(?:Basic|Bearer|Token|Digest|ApiKey)[ \t]+)?"
+          r"(?P<secret>[\w.~+/\-]{8,}={0,2})", ("authorization",), flags=re.IGNORECASE,
+          min_entropy=3.0),
+    token("curl-user-password", "Password in curl Command", GEN,
+          r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:"
+          r"(?P<secret>[^\s'\"]{3,})", ("curl",), left=r"(?<![\w\-])", right=""),
+    token("jwt", "JSON Web Token", GEN,
+          r"eyJ[A-Za-z0-9_\-]{8,}={0,2}\.eyJ[A-Za-z0-9_\-]{8,}={0,2}\.?[A-Za-z0-9_\-+/]*={0,2}",
+          ("eyj",), right=r"(?![A-Za-z0-9_\-])"),
+    token("kubernetes-secret-manifest", "Kubernetes Secret", GEN,
+          r"kind:[ \t]*Secret\b[\s\S]{0,3000}?^[ \t]*(?:data|stringData):[ \t]*\r?\n"
+          r"(?:[ \t]*#[^\n]*\n)*[ \t]+[\w.\-]+:[ \t]*['\"]?(?P<secret>[A-Za-z0-9+/=_.\-]{6,})",
+          ("secret",), left="", right=r"(?![A-Za-z0-9+/=_.\-])"),
+    token("kubernetes-secret-manifest-data-first", "Kubernetes Secret", GEN,
+          r"^[ \t]*(?:data|stringData):[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*[ \t]+[\w.\-]+:[ \t]*['\"]?"
+          r"(?P<secret>[A-Za-z0-9+/=_.\-]{6,})['\"]?[ \t]*\r?\n[\s\S]{0,3000}?kind:[ \t]*Secret\b",
+          ("secret",), left="", right=""),
+    token("xml-password", "Password in XML", GEN,
+          r"<(?:password|passwd|pwd|secret|apiKey|api_key|token)>(?P<secret>[^<\s]{4,})</",
+          ("<password", "<passwd", "<pwd", "<secret", "<apikey", "<api_key", "<token"),
+          flags=re.IGNORECASE, left="", right=""),
+)

@@ -1,0 +1,149 @@
+"""Scan one text for secrets: our detectors and detect-secrets' plugins, then the filters."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ztgate.secrets import ds_bridge, filters
+from ztgate.secrets.detectors import Detector, shannon_entropy
+
+_NEWLINE = re.compile("\n")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A secret found in a text, before baseline and reporting."""
+
+    detector_id: str
+    secret_type: str
+    secret: str
+    line: int  # 1-based
+    column: int  # 1-based
+    source: str  # "ztgate" or "detect-secrets"
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    detectors: Sequence[Detector]
+    disabled: frozenset[str] = frozenset()
+    use_detect_secrets: bool = True
+    base64_limit: float = 4.5
+    hex_limit: float = 3.0
+
+
+class _Lines:
+    """Offset -> line number, and line texts, computed only once a file has a candidate."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts: list[int] | None = None
+        self._lines: list[str] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+        return self._starts
+
+    def number_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def column_of(self, offset: int) -> int:
+        return offset - self.starts[self.number_of(offset) - 1] + 1
+
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    def line(self, number: int) -> str:
+        lines = self.lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _reject_reason(detector: Detector, secret: str, line: str) -> str | None:
+    if detector.min_entropy and shannon_entropy(secret) < detector.min_entropy:
+        return "low entropy"
+    reason = filters.common_reason(secret, line)
+    if reason or not detector.by_context:
+        return reason
+    if detector.id == "generic-api-key":
+        return filters.filler(secret) or filters.not_a_generic_secret(secret)
+    return filters.filler(secret)
+
+
+def _matches(detector: Detector, text: str, lowered: str | None) -> list[re.Match[str]]:
+    if lowered is not None and detector.anchored:
+        found: list[re.Match[str]] = []
+        for keyword in detector.keywords:
+            start = lowered.find(keyword)
+            while start != -1:
+                match = detector.pattern.match(text, start)
+                if match:
+                    found.append(match)
+                start = lowered.find(keyword, start + 1)
+        return found
+    return list(detector.pattern.finditer(text))
+
+
+def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]:
+    """Every secret in ``text``, ours first, then detect-secrets', each (line, secret, type)
+    once. ``filename`` decides detect-secrets' file-type rules and the pragma comment syntax."""
+    lowered_full = text.lower()
+    # str.lower() can change the length of some non-ASCII text; anchoring needs equal offsets.
+    lowered = lowered_full if len(lowered_full) == len(text) else None
+    where = _Lines(text)
+    found: dict[tuple[int, str, str], Candidate] = {}
+
+    for detector in options.detectors:
+        if detector.id in options.disabled or detector.secret_type in options.disabled:
+            continue
+        if not any(k in lowered_full for k in detector.keywords):
+            continue
+        for match in _matches(detector, text, lowered):
+            secret = match.group("secret")
+            if not secret:
+                continue
+            offset = match.start("secret")
+            number = where.number_of(offset)
+            line = where.line(number)
+            if _reject_reason(detector, secret, line):
+                continue
+            key = (number, secret, detector.secret_type)
+            if key not in found:
+                found[key] = Candidate(
+                    detector.id, detector.secret_type, secret, number, where.column_of(offset),
+                    "ztgate",
+                )
+
+    if options.use_detect_secrets:
+        unquoted = ds_bridge.wants_unquoted_values(filename)
+        numbers = ds_bridge.candidate_lines(
+            text, lowered_full, where.number_of, unquoted, options.base64_limit, options.hex_limit
+        )
+        if numbers:
+            for ds in ds_bridge.analyze_lines(
+                filename, where.lines, numbers, options.base64_limit, options.hex_limit, unquoted
+            ):
+                if ds.plugin in options.disabled or ds.secret_type in options.disabled:
+                    continue
+                if filters.common_reason(ds.secret, where.line(ds.line)):
+                    continue
+                key = (ds.line, ds.secret, ds.secret_type)
+                if key not in found:
+                    found[key] = Candidate(
+                        ds.plugin, ds.secret_type, ds.secret, ds.line, ds.column, "detect-secrets"
+                    )
+
+    return [c for c in found.values() if not _allowlisted(c, filename, where)]
+
+
+def _allowlisted(candidate: Candidate, filename: str, where: _Lines) -> bool:
+    return ds_bridge.is_allowlisted(
+        filename, where.line(candidate.line).rstrip(), where.line(candidate.line - 1)
+    )
+

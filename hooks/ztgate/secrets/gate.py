@@ -1,0 +1,194 @@
+"""`ztgate secrets`: block credentials in staged files, in the repo, and in outgoing commits."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ztgate import cli, gitio
+from ztgate.errors import UserError
+from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
+from ztgate.policy import Policy, load_policy
+from ztgate.report import emit
+from ztgate.secrets.baseline import BaselineEntry, load_baseline, updated_document, write_baseline
+from ztgate.secrets.scan import SECRET_FILE, Hit, ScanResult, scan_files, scan_history
+
+CREDENTIAL = Rule(
+    "ZT101", "Credential in file",
+    "remove it and rotate it; for a false positive add `# pragma: allowlist secret` or run "
+    "`ztgate secrets --update-baseline`",
+)
+SECRET_FILE_RULE = Rule(
+    "ZT102", "Secret file in the repository",
+    "`git rm --cached <file>`, add it to .gitignore and rotate what it holds",
+)
+OUTGOING = Rule(
+    "ZT103", "Credential in an outgoing commit",
+    "rewrite the commit that adds it (`git rebase -i <base>`), rotate the credential, push again",
+)
+RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING)
+
+
+def _finding(hit: Hit) -> Finding:
+    rule = SECRET_FILE_RULE if hit.kind == SECRET_FILE else OUTGOING if hit.commit else CREDENTIAL
+    if hit.kind == SECRET_FILE:
+        message = f"{hit.masked} committed: files like this hold credentials"
+    else:
+        message = f"{hit.secret_type} {hit.masked} [hashed_secret {hit.hashed_secret}]"
+        if hit.commit:
+            message += f" added by commit {hit.commit[:12]}"
+    identity = f"{hit.path}\0{hit.hashed_secret}\0{hit.secret_type}"
+    return Finding(
+        rule=rule, path=hit.path, line=hit.line, column=hit.column, message=message,
+        fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32],
+        severity=Severity.ERROR, commit=hit.commit,
+        properties={"secret_type": hit.secret_type, "hashed_secret": hit.hashed_secret,
+                    "masked_secret": hit.masked, "detector": hit.detector_id},
+    )
+
+
+def _notes(result: ScanResult, baselined: int) -> tuple[str, ...]:
+    notes = []
+    for reason, paths in sorted(result.skipped.items()):
+        shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+        notes.append(f"skipped {len(paths)} file(s), {reason}: {shown}")
+    if baselined:
+        notes.append(f"{baselined} known secret(s) in the baseline not reported")
+    if result.hits and baselined < len(result.hits):
+        notes.append(f"fix: {CREDENTIAL.fix}")
+    return tuple(notes)
+
+
+def _push_revisions(root: Path, remote: str | None) -> list[str] | None:
+    """What a push sends, from pre-commit's variables or, without them, what no remote has."""
+    from_ref = os.environ.get("PRE_COMMIT_FROM_REF") or ""
+    to_ref = os.environ.get("PRE_COMMIT_TO_REF") or ""
+    remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME") or None
+    tip_name = to_ref or os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
+    if gitio.ZERO_SHA.match(tip_name):
+        return []  # deleting a branch sends no commits
+    tip = gitio.resolve_commit(root, tip_name)
+    if tip is None:
+        if not to_ref and gitio.resolve_commit(root, "HEAD") is None:
+            return None  # an empty repository: nothing to push
+        raise UserError(f"cannot resolve the pushed commit `{tip_name}`",
+                        fix="fetch it or push from a complete clone")
+    if from_ref and not gitio.ZERO_SHA.match(from_ref):
+        base = gitio.resolve_commit(root, from_ref)
+        if base is None:
+            raise UserError(f"the push's base commit {from_ref[:12]} is not in this clone",
+                            fix="fetch it (`git fetch --unshallow`) and push again")
+        return [tip, f"^{base}"]
+    return [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
+
+
+def _range_revisions(root: Path, spec: str) -> list[str]:
+    symmetric = "..." in spec
+    base_name, _, head_name = spec.partition("..." if symmetric else "..")
+    if not base_name or not head_name:
+        raise UserError(f"--range needs BASE..HEAD, got `{spec}`")
+    base, head = gitio.resolve_commit(root, base_name), gitio.resolve_commit(root, head_name)
+    for name, sha in ((base_name, base), (head_name, head)):
+        if sha is None:
+            raise UserError(f"`{name}` is not a commit in this clone",
+                            fix="fetch full history (`git fetch --unshallow`, or `fetch-depth: 0` in CI)")
+    assert base is not None and head is not None
+    if symmetric:
+        base = gitio.run_git(root, ["merge-base", "--end-of-options", base, head]).stdout.decode().strip()
+    return [head, f"^{base}"]
+
+
+def _commits(root: Path, revisions: list[str]) -> list[str]:
+    commits = gitio.rev_list(root, revisions)
+    boundaries = gitio.shallow_boundaries(root)
+    if boundaries.intersection(commits):
+        raise UserError(
+            "this clone is shallow and the commits to scan reach its boundary, so some would be "
+            "missed", fix="fetch full history: `git fetch --unshallow` (CI: `fetch-depth: 0`)",
+        )
+    return commits
+
+
+def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResult, str]:
+    """Scan what the arguments ask for; returns the result and what was scanned (a noun)."""
+    filenames: list[str] = args.filenames
+    if args.push or args.range:
+        if args.range:
+            revisions: list[str] | None = _range_revisions(root, args.range)
+        else:
+            revisions = _push_revisions(root, args.remote)
+        commits = _commits(root, revisions) if revisions else []
+        result = scan_history(root, commits, policy.secrets) if commits else ScanResult()
+        result.commits.update(commits)
+        return result, f"changed files in {len(commits)} commit(s)"
+    if args.all_files or args.update_baseline:
+        filenames = gitio.tracked_files(gitio.open_repo(root))
+    baseline_path = policy.secrets.baseline
+    paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
+    return scan_files(paths, policy.secrets, root), "files"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ztgate secrets",
+        description="Find credentials in files (default: the given names), in every tracked "
+        "file (--all-files), or in the lines outgoing commits add (--push, --range).",
+    )
+    parser.add_argument("filenames", nargs="*", help="files to scan (pre-commit passes them)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--all-files", action="store_true", help="scan every tracked file")
+    mode.add_argument("--push", action="store_true",
+                      help="scan the commits a push sends (reads pre-commit's PRE_COMMIT_* variables)")
+    mode.add_argument("--range", metavar="BASE..HEAD", help="scan the commits in a range")
+    mode.add_argument("--update-baseline", action="store_true",
+                      help="write the baseline with every secret now in tracked files")
+    parser.add_argument("--remote", help="with --push: the remote pushed to")
+    parser.add_argument("--baseline", metavar="FILE", help="baseline file (default from policy)")
+    cli.add_report_arguments(parser)
+    args = parser.parse_args(argv)
+    return cli.guarded(lambda: _main(args), args.debug)
+
+
+def _main(args: argparse.Namespace) -> int:
+    root = gitio.find_root()
+    policy = load_policy(root, args.policy)
+    if args.baseline:
+        from dataclasses import replace
+
+        policy = replace(policy, secrets=replace(policy.secrets, baseline=args.baseline))
+    baseline_display = policy.secrets.baseline
+    baseline_path = root / baseline_display
+    baseline = load_baseline(baseline_path, baseline_display)
+    result, noun = run(args, policy, root)
+
+    if args.update_baseline:
+        current = [BaselineEntry(h.path, h.hashed_secret, h.secret_type, h.line) for h in result.hits]
+        document = updated_document(baseline, current)
+        if document is None:
+            print(f"{baseline_display}: unchanged ({len(current)} secret(s), none new or gone)")
+        else:
+            write_baseline(baseline_path, document)
+            before = baseline.identities if baseline else frozenset()
+            after = {e.identity for e in current}
+            print(f"{baseline_display}: written: {len(after - before)} added, "
+                  f"{len(before - after)} removed, {len(after)} in all")
+        return cli.EXIT_CLEAN
+
+    known = baseline.identities if baseline else frozenset()
+    reported = [h for h in result.hits if (h.path, h.hashed_secret, h.secret_type) not in known]
+    report = Report(
+        gate="secrets", rules=RULES,
+        findings=sorted_findings(_finding(h) for h in reported),
+        scanned=result.scanned, scanned_noun=noun,
+        notes=_notes(result, len(result.hits) - len(reported)),
+    )
+    emit(report, args.format, args.output)
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

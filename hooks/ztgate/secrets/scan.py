@@ -1,0 +1,137 @@
+"""Scan working-tree files or outgoing commits, and turn what the engine finds into hits."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ztgate.policy import SecretsPolicy
+from ztgate.secrets import files, history
+from ztgate.secrets.baseline import hash_secret
+from ztgate.secrets.catalog import ALL_DETECTORS
+from ztgate.secrets.engine import Candidate, ScanOptions, scan_text
+
+PATTERN, SECRET_FILE = "pattern", "secret-file"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A secret at a place. ``masked`` is all that is ever shown of the secret itself."""
+
+    path: str
+    line: int
+    column: int
+    secret_type: str
+    detector_id: str
+    hashed_secret: str
+    masked: str
+    kind: str = PATTERN
+    commit: str | None = None
+
+
+@dataclass
+class ScanResult:
+    hits: list[Hit] = field(default_factory=list)
+    scanned: int = 0
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> paths
+    commits: set[str] = field(default_factory=set)
+
+    def skip(self, path: str, reason: str) -> None:
+        self.skipped.setdefault(reason, []).append(path)
+
+
+def mask(secret: str) -> str:
+    """At most the first 4 characters (fewer for short secrets), then the length."""
+    shown = secret[: min(4, len(secret) // 4)].replace("\n", "")
+    return f"{shown}…({len(secret)} chars)"
+
+
+def options_from(policy: SecretsPolicy) -> ScanOptions:
+    return ScanOptions(
+        detectors=ALL_DETECTORS,
+        disabled=frozenset(policy.disable),
+        base64_limit=float(policy.base64_limit),
+        hex_limit=float(policy.hex_limit),
+    )
+
+
+def excluded(path: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(os.path.basename(path), p)
+               for p in patterns)
+
+
+def _hit(path: str, candidate: Candidate, commit: str | None, line: int | None = None) -> Hit:
+    return Hit(
+        path=path, line=line if line is not None else candidate.line, column=candidate.column,
+        secret_type=candidate.secret_type, detector_id=candidate.detector_id,
+        hashed_secret=hash_secret(candidate.secret), masked=mask(candidate.secret), commit=commit,
+    )
+
+
+def _secret_file_hit(path: str, kind: str, commit: str | None) -> Hit:
+    # A secret file's identity is its path: hash the path so baselines can hold it too.
+    return Hit(path, 1, 1, f"Secret File ({kind})", "secret-file", hash_secret(path), kind,
+               SECRET_FILE, commit)
+
+
+def scan_files(paths: Iterable[str], policy: SecretsPolicy, root: Path) -> ScanResult:
+    """Scan working-tree files (paths relative to ``root``)."""
+    result = ScanResult()
+    options = options_from(policy)
+    for path in paths:
+        if excluded(path, policy.exclude):
+            result.skip(path, "excluded by policy")
+            continue
+        content = files.read_for_scan(str(root / path), policy.max_file_size)
+        if policy.secret_files:
+            head = content.text.encode("utf-8", "replace")[:4096] if content.text else None
+            if content.skipped == "binary":
+                head = _read_head(root / path)
+            kind = files.secret_file_kind(path, head)
+            if kind and content.skipped not in ("deleted", "symlink (not followed)"):
+                result.hits.append(_secret_file_hit(path, kind, None))
+        if content.text is None:
+            if content.skipped != "deleted":
+                result.skip(path, content.skipped or "unreadable")
+            continue
+        result.scanned += 1
+        for candidate in scan_text(content.text, path, options):
+            result.hits.append(_hit(path, candidate, None))
+    return result
+
+
+def _read_head(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4096)
+    except OSError:
+        return None
+
+
+def scan_history(root: Path, revisions: Sequence[str], policy: SecretsPolicy) -> ScanResult:
+    """Scan the lines each commit in ``revisions`` adds; a key added then deleted still counts."""
+    result = ScanResult()
+    options = options_from(policy)
+    for added in history.added_lines(root, revisions):
+        result.commits.add(added.commit)
+        if excluded(added.path, policy.exclude):
+            continue
+        if policy.secret_files:
+            head = "\n".join(added.lines.values()).encode("utf-8", "replace")[:4096]
+            kind = files.secret_file_kind(added.path, head if not added.binary else None)
+            if kind:
+                result.hits.append(_secret_file_hit(added.path, kind, added.commit))
+        if added.binary or not added.lines:
+            continue
+        numbers = sorted(added.lines)
+        text = "\n".join(added.lines[n] for n in numbers)
+        if len(text) > policy.max_file_size:
+            result.skip(f"{added.commit[:12]}:{added.path}", f"larger than {policy.max_file_size} bytes")
+            continue
+        result.scanned += 1
+        for candidate in scan_text(text, added.path, options):
+            result.hits.append(_hit(added.path, candidate, added.commit, numbers[candidate.line - 1]))
+    return result
