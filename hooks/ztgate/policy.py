@@ -22,7 +22,8 @@ class FieldSpec:
 
     kinds: tuple[type, ...]
     help: str
-    item_kind: type | None = None  # for lists: the type of each item
+    item_kind: type | None = None  # for lists: the type of each item; for mappings: of values
+    choices: tuple[str, ...] = ()  # allowed values of a mapping's items
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class SecretsPolicy:
     secret_files: bool = True
     base64_limit: float = 4.5
     hex_limit: float = 3.0
+    severity: tuple[tuple[str, str], ...] = ()  # (detector id or secret type, level)
+
+    def severity_of(self, detector_id: str, secret_type: str, default: str) -> str:
+        levels = dict(self.severity)
+        return levels.get(detector_id) or levels.get(secret_type) or default
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,10 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         "secret_files": FieldSpec((bool,), "flag .env, private key and keystore files"),
         "base64_limit": FieldSpec((float, int), "entropy limit of base64 strings (0-8)"),
         "hex_limit": FieldSpec((float, int), "entropy limit of hex strings (0-8)"),
+        "severity": FieldSpec(
+            (dict,), "detector id or secret type -> error | warning | off", item_kind=str,
+            choices=("error", "warning", "off"),
+        ),
     },
 }
 
@@ -78,6 +88,14 @@ def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
             where=where,
             fix=spec.help,
         )
+    if isinstance(value, Mapping):
+        for item_key, item in value.items():
+            if not isinstance(item, str) or spec.choices and item not in spec.choices:
+                raise UserError(
+                    f"`{key}.{item_key}` must be one of {', '.join(spec.choices)}",
+                    where=where,
+                )
+        return tuple((str(k), str(v)) for k, v in value.items())
     if spec.item_kind is not None:
         for item in value:
             if not isinstance(item, spec.item_kind):

@@ -8,13 +8,20 @@ from collections import Counter
 from dataclasses import dataclass
 
 # The characters a secret can border on without being part of it.
-_LEFT = r"(?<![A-Za-z0-9_])"
-_RIGHT = r"(?![A-Za-z0-9_])"
+# A dot before or a dotted extension after means a file or host name, not a token.
+_LEFT = r"(?<![A-Za-z0-9_.])"
+_RIGHT = r"(?![A-Za-z0-9_]|\.[A-Za-z0-9])"
+# A key name starts a word: after a non-letter, or at a camelCase hump (`myOktaToken`).
+_NAME_START = r"(?:(?<![A-Za-z0-9])|(?<=[a-z0-9])(?=[A-Z]))"
 
 # What may stand between a key name and its value: the rest of the identifier, closing quotes
 # or brackets, then an assignment (=, :, :=, =>, ||, ?=, a comma, or plain blanks).
-_KEY_TAIL = r"[\w.\-]{0,40}?[ \t'\"\]\)]{0,3}"
-_ASSIGN = r"(?:[ \t]*(?:=>|:=|::|\?=|\|\||=|:|,)[ \t]*|[ \t]+)"
+_KEY_TAIL = r"[\w.\-]{0,40}?[ \t'\"\]\)]{0,3}(?:[ \t]+(?:string|String|str|const|final)\b)?"
+# `=`, `:=`, `::=`, `.=`, `+=`, `=>`, `:`, `||`, `,`, or an XML element's `>` (value on the next
+# line allowed there), or plain blanks.
+_ASSIGN = (
+    r"(?:[ \t]*(?:=>|[:.?+!]{0,3}=|::|:|\|\||,)[ \t]*|[ \t]*>\s*|[ \t]+)"
+)
 _OPEN = r"[ \t'\"`=]{0,5}"
 _VALUE_END = r"(?=[\s'\"`;,)\]}<>\\|&]|$)"
 
@@ -58,14 +65,16 @@ def token(
     left: str = _LEFT,
     right: str = _RIGHT,
     flags: int = 0,
+    by_context: bool | None = None,
 ) -> Detector:
     """A token recognisable by its own shape (usually a vendor prefix), wherever it stands.
 
     A body with its own ``secret`` group finds the secret by what surrounds it (a header, a
-    URL, a manifest), so it counts as context-based.
+    URL, a manifest), so it counts as context-based unless ``by_context`` says otherwise.
     """
-    by_context = "(?P<secret>" in body
-    if not by_context:
+    if by_context is None:
+        by_context = "(?P<secret>" in body
+    if "(?P<secret>" not in body:
         body = f"(?P<secret>{body})"
     pattern = re.compile(f"{left}{body}{right}", flags | re.MULTILINE)
     anchored = all(_starts_with_literal(body, k) for k in keywords) and not flags & re.IGNORECASE
@@ -88,7 +97,7 @@ def keyed(
     alternative must start with one of ``keywords``.
     """
     pattern = re.compile(
-        f"(?i:{names}){_KEY_TAIL}{_ASSIGN}{_OPEN}(?P<secret>{value}){_VALUE_END}",
+        f"{_NAME_START}(?i:{names}){_KEY_TAIL}{_ASSIGN}{_OPEN}(?P<secret>{value}){_VALUE_END}",
         re.MULTILINE,
     )
     return Detector(id, secret_type, category, keywords, pattern, True, min_entropy, True)

@@ -65,15 +65,43 @@ class _Lines:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-def _reject_reason(detector: Detector, secret: str, line: str) -> str | None:
+def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> str | None:
     if detector.min_entropy and shannon_entropy(secret) < detector.min_entropy:
         return "low entropy"
     reason = filters.common_reason(secret, line)
     if reason or not detector.by_context:
         return reason
-    if detector.id == "generic-api-key":
-        return filters.filler(secret) or filters.not_a_generic_secret(secret)
-    return filters.filler(secret)
+    reason = filters.by_context_reason(
+        secret, line, column, generic=detector.category == "generic"
+    )
+    if reason or detector.id != "generic-api-key":
+        return reason
+    return filters.not_a_generic_secret(secret)
+
+
+# detect-secrets plugins that judge by context (a key name, entropy) rather than a format.
+_DS_CONTEXT_PLUGINS = frozenset({"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"})
+_KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{40,}")
+
+
+def _reject_ds(ds: ds_bridge.DsSecret, line: str, text_after: str) -> str | None:
+    token = filters.surrounding_token(line, ds.column, ds.secret)
+    reason = filters.common_reason(ds.secret, line) or (
+        filters.common_reason(token, line) if token != ds.secret else None
+    )
+    if reason:
+        return reason
+    if ds.plugin in _DS_CONTEXT_PLUGINS:
+        return filters.by_context_reason(ds.secret, line, ds.column, generic=True)
+    if ds.plugin == "PrivateKeyDetector":
+        # A header with no key material after it is documentation, not a key.
+        body = text_after.split("-----END", 1)[0]
+        return None if _KEY_MATERIAL.search(body) else "private key header without a key"
+    return (
+        filters.embedded_in_word(line, ds.column, ds.secret)
+        or filters.sequential_run(token)
+        or filters.repeating(token)
+    )
 
 
 def _matches(detector: Detector, text: str, lowered: str | None) -> list[re.Match[str]]:
@@ -110,14 +138,13 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
                 continue
             offset = match.start("secret")
             number = where.number_of(offset)
-            line = where.line(number)
-            if _reject_reason(detector, secret, line):
+            column = where.column_of(offset)
+            if _reject_reason(detector, secret, where.line(number), column):
                 continue
             key = (number, secret, detector.secret_type)
             if key not in found:
                 found[key] = Candidate(
-                    detector.id, detector.secret_type, secret, number, where.column_of(offset),
-                    "ztgate",
+                    detector.id, detector.secret_type, secret, number, column, "ztgate"
                 )
 
     if options.use_detect_secrets:
@@ -131,7 +158,8 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
             ):
                 if ds.plugin in options.disabled or ds.secret_type in options.disabled:
                     continue
-                if filters.common_reason(ds.secret, where.line(ds.line)):
+                after = "\n".join(where.lines[ds.line - 1 : ds.line + 200])
+                if _reject_ds(ds, where.line(ds.line), after):
                     continue
                 key = (ds.line, ds.secret, ds.secret_type)
                 if key not in found:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ztgate.secrets.detectors import shannon_entropy
+
 # Vendors' own documentation keys, published so that nobody mistakes them for real ones.
 DOCUMENTED_EXAMPLES = frozenset(
     {
@@ -28,13 +30,14 @@ _PLACEHOLDER_WORDS = re.compile(
     r"your[_\-.]?(?:own[_\-.]?)?(?:api|access|secret|app|auth|client|private|bot|db|database)?"
     r"[_\-.]?(?:key|token|secret|password|pass|pwd|id|here)"
     r"|changeme|change[_\-]me|placeholder|redacted|replace[_\-]?me|insert[_\-]|dummy"
-    r"|^(?:none|null|nil|undefined|empty|secret|password|passwd|token|string|example|sample)$"
-    r"|^(?:test|mock)[_\-]?(?:key|token|secret|password)$|_here$|^x+$|^\.\.\.",
+    r"|^(?:none|null|nil|undefined|empty|secret|password|passwd|pass|token|string|example"
+    r"|sample|test|testing|user|username|admin|changeit|foo|bar|foobar|qwerty|123456|default)$"
+    r"|^(?:test|mock)[_\-]?(?:key|token|secret|password)$|here$|^(.)\1+$|^\.\.\.",
     re.IGNORECASE,
 )
 _TEMPLATE = re.compile(
     r"^(?:\$\{.*\}|\$\(.*\)|\{\{.*\}\}|<[^<>]+>|%\(.*\)s?|%[A-Za-z_]+%|\{[A-Za-z_][\w.]*\}"
-    r"|\[[A-Za-z_ ]+\])$|^\$[A-Za-z_]|\{\{|\$\{"
+    r"|\[[A-Za-z_ ]+\])$|^\$[({A-Za-z_]|^\{|\{\{|\$\{|[<>]"
 )
 _MASK = re.compile(r"\*{3,}|•{2,}|·{3,}|#{5,}|[xX]{5,}|\.{3}|…|<redacted>|\[redacted\]", re.I)
 _ENV_LOOKUP = re.compile(
@@ -47,7 +50,11 @@ _FILE_OR_PATH = re.compile(
     re.IGNORECASE,
 )
 _VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[\-+._][\w.\-]*)?$")
-_IDENTIFIER = re.compile(r"^[A-Za-z]+(?:[_.\-][A-Za-z]+)*$|^[a-z]+(?:[A-Z][a-z]+)+$")
+# snake_case, kebab-case, dotted.names, CONSTANT_CASE, camelCase, PascalCase: names of things.
+_IDENTIFIER = re.compile(
+    r"^[a-z]+(?:[_.\-][a-z]+)+$|^[A-Z]+(?:[_.\-][A-Z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$"
+    r"|^(?:[A-Z][a-z]+){2,}$"
+)
 _HEX_DIGEST = re.compile(r"^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{56}|[a-f0-9]{64}|[a-f0-9]{96}|"
                          r"[a-f0-9]{128})$", re.IGNORECASE)
 _DIGEST_CONTEXT = re.compile(
@@ -96,12 +103,141 @@ def digest_in_context(secret: str, line: str) -> str | None:
     return None
 
 
+_ASCENDING = "abcdefghijklmnopqrstuvwxyz"
+_DIGITS = "0123456789"
+
+
+def sequential_run(secret: str, length: int = 5) -> str | None:
+    """A run like `abcde` or `12345` (for length 8: letters only, as in `abcdefgh`): typed by
+    a person, not drawn at random."""
+    lowered = secret.lower()
+    for alphabet in (_ASCENDING, _DIGITS) if length < 8 else (_ASCENDING,):
+        for start in range(len(alphabet) - length + 1):
+            if alphabet[start : start + length] in lowered:
+                return "sequential characters"
+    return None
+
+
+# Keys whose values are random but not secret (CSRF tokens, signatures, hashes), or that name
+# a secret rather than hold it (DB_PASSWORD_FILE, LLM_SECRET_NAME, public_key).
+_NOT_SECRET_PARTS = frozenset(
+    {"csrf", "xsrf", "authenticity", "nonce", "signature", "integrity", "checksum", "hash",
+     "digest", "etag", "public", "pub", "sha1", "sha256", "sha512", "md5"}
+)
+_REFERENCE_SUFFIXES = frozenset(
+    {"name", "names", "id", "ids", "path", "file", "url", "uri", "arn", "ref", "env", "var",
+     "type", "length", "len", "size", "count", "format", "field", "header", "param", "prefix",
+     "suffix", "label", "regex", "pattern", "policy", "version", "location"}
+)
+_NAME_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def name_parts(name: str) -> list[str]:
+    """`LLM_SECRET_NAME` -> [llm, secret, name]; `publicToken` -> [public, token]."""
+    return [part.lower() for part in _NAME_PARTS.findall(name)]
+
+
+_NAME_BEFORE = re.compile(r"([A-Za-z_][\w.\-]*)['\"\]]*[ \t]*(?:=>|:=|==|=|:)[ \t]*['\"`]?$")
+
+
+def key_name_before(line: str, column: int) -> str | None:
+    """The key a value is assigned to: `DB_PASSWORD` in `DB_PASSWORD = "..."`."""
+    match = _NAME_BEFORE.search(line[: max(column - 1, 0)])
+    return match.group(1) if match else None
+
+
+_ANTI_FORGERY = re.compile(r"csrf|xsrf|authenticity_token|__RequestVerificationToken", re.I)
+
+
+def not_secret_key(line: str, column: int) -> str | None:
+    if _ANTI_FORGERY.search(line):
+        return "anti-forgery token"
+    name = key_name_before(line, column)
+    if not name:
+        return None
+    parts = name_parts(name.rsplit(".", 1)[-1])
+    if parts and (_NOT_SECRET_PARTS.intersection(parts) or parts[-1] in _REFERENCE_SUFFIXES):
+        return f"`{name}` does not hold a secret"
+    return None
+
+
+def embedded_in_word(line: str, column: int, secret: str) -> str | None:
+    """A vendor-shaped match that is only the middle of a longer word (`INASIAAS...`)."""
+    start = column - 1
+    if line[start : start + len(secret)] != secret:
+        return None
+    before = line[start - 1] if start > 0 else ""
+    after = line[start + len(secret) : start + len(secret) + 1]
+    if before.isalnum() or after.isalnum():
+        return "part of a longer word"
+    return None
+
+
+_TOKEN_CHARS = re.compile(r"[^\s'\"`<>(){}\[\],;]+")
+
+
+def surrounding_token(line: str, column: int, secret: str) -> str:
+    """The whole token a match sits in: detect-secrets sometimes reports only a prefix."""
+    for match in _TOKEN_CHARS.finditer(line):
+        if match.start() <= column - 1 < match.end():
+            return match.group(0)
+    return secret
+
+
+def repeating(secret: str) -> str | None:
+    """A long value with little variety (`GR1348941123123123...`) is not a random secret."""
+    if len(secret) >= 20 and shannon_entropy(secret) < 3.0:
+        return "repeating pattern"
+    return None
+
+
+def wordy(secret: str) -> str | None:
+    """Mostly whole words (`SponsoredProductsRemoteSearch...`): a name, not a random secret."""
+    words = [p for p in name_parts(secret) if len(p) >= 3 and p.isalpha() and set(p) & set("aeiouy")]
+    if len(words) >= 4 and sum(map(len, words)) >= 0.7 * len(secret):
+        return "made of words"
+    return None
+
+
+def by_context_reason(secret: str, line: str, column: int, *, generic: bool) -> str | None:
+    """Look-alike filters for values that only their key or context makes secret.
+
+    ``generic`` matches (a generic key name, a keyword, entropy alone) get the strict set; a
+    vendor-keyed match (``snyk_token = <uuid>``) already names its kind, so the key-name and
+    short-run filters do not apply to it.
+    """
+    if generic:
+        return (
+            filler(secret)
+            or sequential_run(secret)
+            or repeating(secret)
+            or wordy(secret)
+            or not_secret_key(line, column)
+            or (None if any(c.isdigit() for c in secret) else identifier(secret))
+        )
+    return (
+        filler(secret)
+        or sequential_run(secret, length=8)
+        or (None if any(c.isdigit() for c in secret) else identifier(secret))
+    )
+
+
+def identifier(secret: str) -> str | None:
+    return "identifier, not a secret" if _IDENTIFIER.match(secret) else None
+
+
+_VERSION_INSIDE = re.compile(r"\d+\.\d+\.\d+")
+_RESOURCE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
+
+
 def not_a_generic_secret(secret: str) -> str | None:
     """Extra evidence that the generic detector demands of a context-only match."""
     if _FILE_OR_PATH.search(secret):
         return "file name or path"
-    if _VERSION.match(secret):
+    if _VERSION.match(secret) or _VERSION_INSIDE.search(secret):
         return "version string"
+    if _RESOURCE_NAME.match(secret):
+        return "resource name"
     if _IDENTIFIER.match(secret):
         return "identifier, not a secret"
     if _UUID.match(secret):

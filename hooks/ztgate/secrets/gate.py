@@ -32,6 +32,10 @@ OUTGOING = Rule(
 )
 RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING)
 
+# Google documents browser and Firebase API keys as public by design (their protection is the
+# key's restrictions), so they warn unless the policy makes them errors.
+DEFAULT_SEVERITY = {"google-api-key": "warning"}
+
 
 def _finding(hit: Hit) -> Finding:
     rule = SECRET_FILE_RULE if hit.kind == SECRET_FILE else OUTGOING if hit.commit else CREDENTIAL
@@ -45,10 +49,23 @@ def _finding(hit: Hit) -> Finding:
     return Finding(
         rule=rule, path=hit.path, line=hit.line, column=hit.column, message=message,
         fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32],
-        severity=Severity.ERROR, commit=hit.commit,
+        severity=Severity(hit.severity), commit=hit.commit,
         properties={"secret_type": hit.secret_type, "hashed_secret": hit.hashed_secret,
                     "masked_secret": hit.masked, "detector": hit.detector_id},
     )
+
+
+def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
+    """Each hit at the severity the policy gives its detector; `off` drops it."""
+    from dataclasses import replace
+
+    leveled = []
+    for hit in hits:
+        default = DEFAULT_SEVERITY.get(hit.detector_id, "error")
+        level = policy.secrets.severity_of(hit.detector_id, hit.secret_type, default)
+        if level != "off":
+            leveled.append(replace(hit, severity=level))
+    return leveled
 
 
 def _notes(result: ScanResult, baselined: int) -> tuple[str, ...]:
@@ -179,12 +196,15 @@ def _main(args: argparse.Namespace) -> int:
         return cli.EXIT_CLEAN
 
     known = baseline.identities if baseline else frozenset()
-    reported = [h for h in result.hits if (h.path, h.hashed_secret, h.secret_type) not in known]
+    reported = [
+        h for h in with_severity(result.hits, policy)
+        if (h.path, h.hashed_secret, h.secret_type) not in known
+    ]
     report = Report(
         gate="secrets", rules=RULES,
         findings=sorted_findings(_finding(h) for h in reported),
         scanned=result.scanned, scanned_noun=noun,
-        notes=_notes(result, len(result.hits) - len(reported)),
+        notes=_notes(result, sum(1 for h in result.hits if (h.path, h.hashed_secret, h.secret_type) in known)),
     )
     emit(report, args.format, args.output)
     return report.exit_code

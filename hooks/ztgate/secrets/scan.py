@@ -30,6 +30,7 @@ class Hit:
     masked: str
     kind: str = PATTERN
     commit: str | None = None
+    severity: str = "error"
 
 
 @dataclass

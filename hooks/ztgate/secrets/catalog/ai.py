@@ -8,10 +8,10 @@ from ztgate.secrets.detectors import keyed, token
 AI = "ai-ml"
 
 DETECTORS = (
-    token("anthropic-api-key", "Anthropic API Key", AI, r"sk-ant-api\d{2}-[\w\-]{80,120}",
+    token("anthropic-api-key", "Anthropic API Key", AI, r"sk-ant-api\d{2}-[\w\-]{80,110}AA",
           ("sk-ant-api",)),
     token("anthropic-admin-key", "Anthropic Admin API Key", AI,
-          r"sk-ant-admin\d{2}-[\w\-]{80,120}", ("sk-ant-admin",)),
+          r"sk-ant-admin\d{2}-[\w\-]{80,110}AA", ("sk-ant-admin",)),
     token("openai-api-key", "OpenAI API Key", AI,
           r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{0,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160}",
           ("sk-",)),

@@ -17,6 +17,8 @@ _URL_SCHEMES = (
     "mqtt", "mqtts", "ws", "wss",
 )
 
+_SUMO = r"sumo(?:_?logic)?(?:[._\-]|access|key|id|token)"
+
 DETECTORS = (
     token("connection-url-password", "Password in URL", DB,
           r"(?:" + "|".join(s.replace("+", r"\+") for s in _URL_SCHEMES) + r")://"
@@ -76,9 +78,9 @@ DETECTORS = (
     token("sentry-dsn", "Sentry DSN", OBS,
           r"https://(?P<secret>[a-f0-9]{32})(?::[a-f0-9]{32})?@[\w.\-]*sentry\.io/\d+",
           ("sentry.io",), left=""),
-    keyed("sumologic-access-id", "Sumo Logic Access ID", OBS, r"sumo", r"su[a-zA-Z0-9]{12}",
+    keyed("sumologic-access-id", "Sumo Logic Access ID", OBS, _SUMO, r"su[a-zA-Z0-9]{12}",
           ("sumo",), min_entropy=3.0),
-    keyed("sumologic-access-key", "Sumo Logic Access Key", OBS, r"sumo", alnum(64),
+    keyed("sumologic-access-key", "Sumo Logic Access Key", OBS, _SUMO, alnum(64),
           ("sumo",), min_entropy=3.5),
     keyed("splunk-token", "Splunk HEC Token", OBS, r"splunk|hec_token", UUID,
           ("splunk", "hec_token")),

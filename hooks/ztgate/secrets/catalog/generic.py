@@ -14,7 +14,10 @@ _CREDENTIAL_NOUN = (
     r"|auth_?key|access_?key|private_?key|signing_?key|encryption_?key|master_?key)"
 )
 _NAME_END = r"(?:s|\d{1,2})?(?![A-Za-z0-9])"
-_ASSIGN = r"[ \t'\"\]\)]{0,3}(?:[ \t]*(?:=>|:=|::|\?=|\|\||=|:)[ \t]*)"
+_ASSIGN = (
+    r"[ \t'\"\]\)]{0,3}(?:[ \t]+(?:string|String|str|const|final)\b)?"
+    r"(?:[ \t]*(?:=>|[:.?+!]{0,3}=|::|:|\|\|)[ \t]*|[ \t]*>\s*)"
+)
 _VALUE_END = r"(?=[\s'\"`;,)\]}<>\\]|$)"
 
 GENERIC_API_KEY = Detector(
@@ -48,27 +51,37 @@ GENERIC_PASSWORD = Detector(
     by_context=True,
 )
 
+# A Kubernetes Secret manifest: `kind: Secret` and the first value of its data block (plain,
+# quoted, or a `|`/`>` block scalar), in either order.
+_K8S_KIND = r"^[ \t]*kind:[ \t]*['\"]?[Ss]ecret['\"]?[ \t]*$"
+_K8S_DATA_VALUE = (
+    r"^[ \t]*(?:data|stringData):[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*[ \t]+['\"]?[\w.\-]+['\"]?:[ \t]*"
+    r"(?:[|>][\-+]?[ \t]*\r?\n[ \t]+)?['\"]?(?P<secret>[A-Za-z0-9+/=_.\-]{12,})['\"]?[ \t]*$"
+)
+
 DETECTORS = (
     GENERIC_API_KEY,
     GENERIC_PASSWORD,
     token("authorization-header", "Authorization Header Credentials", GEN,
-          r"Authorization['\"]?[ \t]*[:=][ \t]*['\"]?(?:(?:Basic|Bearer|Token|Digest|ApiKey)[ \t]+)?"
+          r"Authorization['\"]?[ \t]*[:=][ \t]*['\"]?"
+          r"(?:(?:Basic|Bearer|Token|Digest|ApiKey|Api-Token|SSWS|Splunk)[ \t]+)?"
           r"(?P<secret>[\w.~+/\-]{8,}={0,2})", ("authorization",), flags=re.IGNORECASE,
           min_entropy=3.0),
     token("curl-user-password", "Password in curl Command", GEN,
-          r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:"
+          r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:['\"]?"
           r"(?P<secret>[^\s'\"]{3,})", ("curl",), left=r"(?<![\w\-])", right=""),
+    token("curl-auth-header", "Credential in curl Header", GEN,
+          r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-H|--header)[ \t=]+['\"]"
+          r"(?:X-)?[\w\-]*(?:token|key|secret|auth)[\w\-]*[ \t]*:[ \t]*"
+          r"(?:(?:Basic|Bearer|Token|Api-Token|ApiKey|Digest)[ \t]+)?(?P<secret>[^'\"\s]{6,})",
+          ("curl",), flags=re.IGNORECASE, left=r"(?<![\w\-])", right=""),
     token("jwt", "JSON Web Token", GEN,
           r"eyJ[A-Za-z0-9_\-]{8,}={0,2}\.eyJ[A-Za-z0-9_\-]{8,}={0,2}\.?[A-Za-z0-9_\-+/]*={0,2}",
           ("eyj",), right=r"(?![A-Za-z0-9_\-])"),
     token("kubernetes-secret-manifest", "Kubernetes Secret", GEN,
-          r"kind:[ \t]*Secret\b[\s\S]{0,3000}?^[ \t]*(?:data|stringData):[ \t]*\r?\n"
-          r"(?:[ \t]*#[^\n]*\n)*[ \t]+[\w.\-]+:[ \t]*['\"]?(?P<secret>[A-Za-z0-9+/=_.\-]{6,})",
-          ("secret",), left="", right=r"(?![A-Za-z0-9+/=_.\-])"),
+          _K8S_KIND + r"[\s\S]{0,3000}?" + _K8S_DATA_VALUE, ("secret",), left="", right=""),
     token("kubernetes-secret-manifest-data-first", "Kubernetes Secret", GEN,
-          r"^[ \t]*(?:data|stringData):[ \t]*\r?\n(?:[ \t]*#[^\n]*\n)*[ \t]+[\w.\-]+:[ \t]*['\"]?"
-          r"(?P<secret>[A-Za-z0-9+/=_.\-]{6,})['\"]?[ \t]*\r?\n[\s\S]{0,3000}?kind:[ \t]*Secret\b",
-          ("secret",), left="", right=""),
+          _K8S_DATA_VALUE + r"[\s\S]{0,3000}?" + _K8S_KIND, ("secret",), left="", right=""),
     token("xml-password", "Password in XML", GEN,
           r"<(?:password|passwd|pwd|secret|apiKey|api_key|token)>(?P<secret>[^<\s]{4,})</",
           ("<password", "<passwd", "<pwd", "<secret", "<apikey", "<api_key", "<token"),
