@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +49,8 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
+    import json
+
     document = {
         "tool": "ztgate",
         "version": __version__,
@@ -66,6 +67,8 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.O
 
 
 def render_sarif(report: Report) -> str:
+    import json
+
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
     results = []

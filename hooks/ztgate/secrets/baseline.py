@@ -6,13 +6,9 @@ change the baseline, and a baseline whose identities did not change is never rew
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +19,8 @@ Identity = tuple[str, str, str]  # (path, hashed_secret, type)
 
 def hash_secret(secret: str) -> str:
     """detect-secrets' `hashed_secret`: SHA-1 of the secret. Not for security: an identity."""
+    import hashlib
+
     return hashlib.sha1(secret.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
@@ -51,6 +49,8 @@ class Baseline:
 
 def load_baseline(path: Path, display: str) -> Baseline | None:
     """The baseline at ``path``, None if there is none; UserError if it is malformed."""
+    import json
+
     if not path.exists():
         return None
     try:
@@ -134,12 +134,17 @@ def updated_document(
     for items in results.values():
         items.sort(key=lambda i: (i.get("line_number", 0), i["hashed_secret"], i["type"]))
     document["results"] = dict(sorted(results.items()))
+    from datetime import datetime, timezone
+
     document["generated_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return document
 
 
 def write_baseline(path: Path, document: Mapping[str, Any]) -> None:
     """Write atomically, formatted as detect-secrets writes it (2-space JSON, newline)."""
+    import json
+    import tempfile
+
     text = json.dumps(document, indent=2) + "\n"
     handle, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=".secrets.baseline.")
     try:

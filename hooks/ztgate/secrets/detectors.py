@@ -6,6 +6,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 # The characters a secret can border on without being part of it.
 # A dot before or a dotted extension after means a file or host name, not a token.
@@ -39,12 +40,18 @@ class Detector:
     secret_type: str
     category: str
     keywords: tuple[str, ...]
-    pattern: re.Pattern[str]
+    regex: str
     anchored: bool = False
     min_entropy: float = 0.0
     # True when only the context (a key name) makes the value a secret: such matches also
     # get the look-alike filters that a vendor's exact format does not need.
     by_context: bool = False
+    flags: int = re.MULTILINE
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """Compiled on first use: most detectors never run in a given commit."""
+        return re.compile(self.regex, self.flags)
 
 
 def shannon_entropy(data: str) -> float:
@@ -66,19 +73,26 @@ def token(
     right: str = _RIGHT,
     flags: int = 0,
     by_context: bool | None = None,
+    anchored: bool | None = None,
 ) -> Detector:
     """A token recognisable by its own shape (usually a vendor prefix), wherever it stands.
 
     A body with its own ``secret`` group finds the secret by what surrounds it (a header, a
     URL, a manifest), so it counts as context-based unless ``by_context`` says otherwise.
+    ``anchored`` (tried only where a keyword starts) is inferred for a body that starts with
+    its keyword; say so for one that starts with an alternation of its keywords.
     """
     if by_context is None:
         by_context = "(?P<secret>" in body
     if "(?P<secret>" not in body:
         body = f"(?P<secret>{body})"
-    pattern = re.compile(f"{left}{body}{right}", flags | re.MULTILINE)
-    anchored = all(_starts_with_literal(body, k) for k in keywords) and not flags & re.IGNORECASE
-    return Detector(id, secret_type, category, keywords, pattern, anchored, min_entropy, by_context)
+    regex = f"{left}{body}{right}"
+    if anchored is None:
+        anchored = all(_starts_with_literal(body, k) for k in keywords) and not flags & re.IGNORECASE
+    return Detector(
+        id, secret_type, category, keywords, regex, anchored, min_entropy, by_context,
+        flags | re.MULTILINE,
+    )
 
 
 def keyed(
@@ -96,11 +110,8 @@ def keyed(
     ``names`` is a regex alternation of the key names (matched case-insensitively); every
     alternative must start with one of ``keywords``.
     """
-    pattern = re.compile(
-        f"{_NAME_START}(?i:{names}){_KEY_TAIL}{_ASSIGN}{_OPEN}(?P<secret>{value}){_VALUE_END}",
-        re.MULTILINE,
-    )
-    return Detector(id, secret_type, category, keywords, pattern, True, min_entropy, True)
+    regex = f"{_NAME_START}(?i:{names}){_KEY_TAIL}{_ASSIGN}{_OPEN}(?P<secret>{value}){_VALUE_END}"
+    return Detector(id, secret_type, category, keywords, regex, True, min_entropy, True)
 
 
 def _starts_with_literal(body: str, keyword: str) -> bool:

@@ -11,81 +11,105 @@ reports. `bench/secrets.py` checks that superset on a real tree.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ztgate.secrets import filters
 from ztgate.secrets.detectors import shannon_entropy
+from ztgate.lazyre import LazyPattern
 
-# One prefilter per detect-secrets plugin: (lowercase keywords gating it, or () for none;
-# the shape that marks candidate lines).
-_KEYWORD_SHAPE = (
-    r"(?:api|auth|service|account|db|database|priv|private|client)_?key|(?:db|database|key)_?pass"
-    r"|password|passwd|pwd|secret|contrase(?:ñ|n)a"
-)
-PREFILTERS: dict[str, tuple[tuple[str, ...], str, int]] = {
-    "ArtifactoryDetector": ((), r"AKC[a-zA-Z0-9]{10}|AP[\dABCDEF][a-zA-Z0-9]{8}", 0),
-    "AWSKeyDetector": (
+# One prefilter per detect-secrets plugin: the lowercase keywords that gate it (none: always
+# tried), and the shape that marks candidate lines, run on the lowercased text (so no
+# case-insensitive regex, which Python cannot search fast) or on long tokens only.
+@dataclass(frozen=True)
+class Prefilter:
+    keywords: tuple[str, ...]
+    shape: str | None  # None: the keyword occurrences themselves mark the lines
+    on_lowered: bool = False
+    long_tokens_only: bool = False  # the plugin's secret is 24+ characters long
+
+
+# detect-secrets' KeywordDetector fires only after one of these words (its DENYLIST).
+_DENYLIST_WORDS = tuple(
+    f"{stem}{joint}{tail}"
+    for stem, tails in (
+        ("api", ("key",)), ("auth", ("key",)), ("service", ("key",)), ("account", ("key",)),
+        ("db", ("key", "pass")), ("database", ("key", "pass")), ("priv", ("key",)),
+        ("private", ("key",)), ("client", ("key",)), ("key", ("pass",)),
+    )
+    for tail in tails
+    for joint in ("", "_")
+) + ("password", "passwd", "pwd", "secret", "contraseña", "contrasena")
+
+PREFILTERS: dict[str, Prefilter] = {
+    "ArtifactoryDetector": Prefilter((), r"AKC[a-zA-Z0-9]{10}|AP[\dABCDEF][a-zA-Z0-9]{8}"),
+    "AWSKeyDetector": Prefilter(
         ("a3t", "abia", "acca", "akia", "asia", "aws"),
-        r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA)[0-9A-Z]{16}|(?i:aws).*['\"][0-9a-zA-Z/+]{40}['\"]",
-        0,
+        r"(?:a3t[a-z0-9]|abia|acca|akia|asia)[0-9a-z]{16}|aws[^\n]*['\"][0-9a-z/+]{40}['\"]",
+        on_lowered=True,
     ),
-    "AzureStorageKeyDetector": (("accountkey=",), r"AccountKey=", 0),
-    "BasicAuthDetector": (("://",), r"://[^{}\s]+:[^{}\s]+@", 0),
-    "CloudantDetector": (
-        ("cl",),
-        r"(?i:cl(?:oudant|ou)?[-_]?(?:api)?(?:key|pwd|pw|pass|token))|cloudant",
-        0,
+    "AzureStorageKeyDetector": Prefilter(("accountkey=",), None),
+    "BasicAuthDetector": Prefilter(("://",), r"://[^{}\s]+:[^{}\s]+@"),
+    "CloudantDetector": Prefilter(("cloudant", "key", "pw", "pass", "token"), r"cl(?:oudant|ou)?[-_]?(?:api)?(?:key|pwd|pw|pass|token)|cloudant",
+                                  on_lowered=True),
+    # Shapes start on a literal (fast to search for) and look behind for the rest: each is
+    # still a superset of the plugin's own pattern.
+    "DiscordBotTokenDetector": Prefilter((), r"\.(?<=[\w\-]{23}\.)[\w\-]{6}\.[\w\-]{27}"),
+    "GitHubTokenDetector": Prefilter(("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), None),
+    "GitLabTokenDetector": Prefilter(
+        ("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "glcbt-", "glimt-", "glptt-", "glagent-",
+         "gloas-", "gr1348941"), None,
     ),
-    "DiscordBotTokenDetector": ((), r"[MNO][\w\-]{23,25}\.[\w\-]{6}\.[\w\-]{27}", 0),
-    "GitHubTokenDetector": (("gh",), r"gh[pousr]_", 0),
-    "GitLabTokenDetector": (
-        ("gl", "gr1348941"),
-        r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941",
-        0,
-    ),
-    "IbmCloudIamDetector": (
-        ("key", "pw", "pass", "token"),
-        r"(?i:key|pwd|pass|token)[\]'\" :=>]*[A-Za-z0-9_\-]{44}",
-        0,
-    ),
-    "IbmCosHmacDetector": (("key", "id"), r"(?i:key|id)[\]'\" :=>]*[a-f0-9]{32}", 0),
-    "IPPublicDetector": ((".",), r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}", 0),
-    "JwtTokenDetector": (("eyj",), r"eyJ", 0),
-    "KeywordDetector": (
-        ("key", "pass", "pwd", "secret", "contrase"),
-        _KEYWORD_SHAPE,
-        re.IGNORECASE,
-    ),
-    "MailchimpDetector": (("-us",), r"-us\d", 0),
-    "NpmDetector": (("_authtoken",), r"_authToken", 0),
-    "OpenAIDetector": (("t3blbkfj",), r"T3BlbkFJ", 0),
-    "PrivateKeyDetector": (
-        ("private key", "putty-user-key-file"),
-        r"PRIVATE KEY|PuTTY-User-Key-File",
-        0,
-    ),
-    "PypiTokenDetector": (("pypi-age",), r"pypi-AgE", 0),
-    "SendGridDetector": (("sg.",), r"SG\.", 0),
-    "SlackDetector": (("xox", "hooks.slack.com"), r"(?i:xox[abposr]-)|hooks\.slack\.com", 0),
-    "SoftlayerDetector": (
-        ("sl", "softlayer"),
-        r"(?i:(?:softlayer|sl)[-_]?(?:api)?(?:key|pwd|password|pass|token))|api\.softlayer\.com",
-        0,
-    ),
-    "SquareOAuthDetector": (("sq0csp-",), r"sq0csp-", 0),
-    "StripeDetector": (("k_live_",), r"[rs]k_live_", 0),
-    "TelegramBotTokenDetector": ((":",), r"\d{8,10}:[\w\-]{35}", 0),
-    "TwilioKeyDetector": (("ac", "sk"), r"(?:AC|SK)[a-z0-9]{32}", 0),
+    "IbmCloudIamDetector": Prefilter(("key", "pwd", "pass", "token"), None, long_tokens_only=True),
+    "IbmCosHmacDetector": Prefilter(("key",), None, long_tokens_only=True),
+    "IPPublicDetector": Prefilter((), r"\.(?<=\d\.)\d{1,3}\.\d{1,3}\.\d"),
+    "JwtTokenDetector": Prefilter(("eyj",), None),
+    "KeywordDetector": Prefilter(_DENYLIST_WORDS, None),  # refined by _keyword_could_match
+    "MailchimpDetector": Prefilter(("-us",), r"-us\d"),
+    "NpmDetector": Prefilter(("_authtoken",), None),
+    "OpenAIDetector": Prefilter(("t3blbkfj",), None),
+    "PrivateKeyDetector": Prefilter(("private key", "putty-user-key-file"), None),
+    "PypiTokenDetector": Prefilter(("pypi-age",), None),
+    "SendGridDetector": Prefilter(("sg.",), r"SG\."),
+    "SlackDetector": Prefilter(("xox", "hooks.slack.com"), r"xox[abposr]-|hooks\.slack\.com",
+                               on_lowered=True),
+    "SoftlayerDetector": Prefilter(("softlayer", "key", "pwd", "pass", "token"), None,
+                                   long_tokens_only=True),
+    "SquareOAuthDetector": Prefilter(("sq0csp-",), None),
+    "StripeDetector": Prefilter(("k_live_",), None),
+    "TelegramBotTokenDetector": Prefilter((), r":(?<=\d{8}:)[\w\-]{35}"),
+    "TwilioKeyDetector": Prefilter((), r"(?:AC|SK)[a-z0-9]{32}"),
 }
+ALL_PREFILTER_KEYWORDS = frozenset(k for p in PREFILTERS.values() for k in p.keywords)
+
+# What the keyword plugin needs besides the word, by file type. In Go, YAML, INI, config,
+# properties and TOML files the value may be bare; everywhere else it must be quoted after an
+# operator, or be a quoted value compared with the keyword, or end a statement with `;`.
+_BARE_VALUE_EXTENSIONS = frozenset(
+    {".go", ".yaml", ".yml", ".eyaml", ".cnf", ".conf", ".cfg", ".cf", ".ini", ".properties",
+     ".toml"}
+)
+_KW = "(?:" + "|".join(re.escape(w) for w in sorted(_DENYLIST_WORDS, key=len, reverse=True)) + ")"
+_KEYWORD_QUOTED = LazyPattern(
+    _KW + r"\w*[\]'\"]{0,2}\s*(?::|={1,3}|!==?|=>|\.assign\()\s*@?['\"`]"
+    r"|" + _KW + r"\S{0,50}?\s*['\"`][^'\"`]*['\"`];"
+    r"|['\"`][^'\"`]*['\"`]\s*[!=]{2,3}\s*\w*" + _KW
+)
+_KEYWORD_BARE = LazyPattern(
+    _KW + r"\w*[\]'\"]{0,2}\s*(?::=|:|={1,3}|!==?)"
+    r"|['\"`][^'\"`]*['\"`]\s*[!=]{2,3}\s*\w*" + _KW
+)
+# A run of 24+ token characters: every plugin marked long_tokens_only needs one on the line.
+_LONG_TOKEN = LazyPattern(r"(?<![\w\-])[\w\-]{24,}")
 ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 
-_QUOTED = re.compile(r"(['\"])([A-Za-z0-9+/=_\\\-]{9,})\1")
+_QUOTED = LazyPattern(r"(['\"])([A-Za-z0-9+/=_\\\-]{9,})\1")
 # Values detect-secrets' YAML and INI transformers quote before scanning: `key: value`.
-_UNQUOTED_VALUE = re.compile(r"^[ \t\-]*[\w.\-\"'\[\]]+[ \t]*[:=][ \t]*([A-Za-z0-9+/=_\\\-]{9,})[ \t]*$",
+_UNQUOTED_VALUE = LazyPattern(r"^[ \t\-]*[\w.\-\"'\[\]]+[ \t]*[:=][ \t]*([A-Za-z0-9+/=_\\\-]{9,})[ \t]*$",
                              re.MULTILINE)
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_HEX = LazyPattern(r"^[0-9a-fA-F]+$")
 # Extensions detect-secrets parses as source code; every other file may go through its YAML or
 # INI transformers, which turn unquoted values into quoted ones.
 _CODE_EXTENSIONS = frozenset(
@@ -93,9 +117,8 @@ _CODE_EXTENSIONS = frozenset(
      ".cpp"}
 )
 
-_COMPILED = {
-    name: (keywords, re.compile(shape, flags | re.MULTILINE))
-    for name, (keywords, shape, flags) in PREFILTERS.items()
+_SHAPES = {
+    name: LazyPattern(p.shape, re.MULTILINE) for name, p in PREFILTERS.items() if p.shape
 }
 
 
@@ -109,26 +132,67 @@ class DsSecret:
 
 
 def candidate_lines(
-    text: str, lowered: str, line_of: Any, unquoted_values: bool, b64_limit: float,
+    filename: str,
+    text: str,
+    lowered: str,
+    found: dict[str, list[int]],
+    line_of: Callable[[int], int],
+    unquoted_values: bool,
+    b64_limit: float,
     hex_limit: float,
-) -> set[int]:
-    """Line numbers (1-based) where some detect-secrets plugin could report a secret."""
-    lines: set[int] = set()
-    for keywords, shape in _COMPILED.values():
-        if keywords and not any(k in lowered for k in keywords):
+) -> dict[int, set[str]]:
+    """Line (1-based) -> the detect-secrets plugins that could report a secret on it.
+
+    ``found`` holds the keyword occurrences (from the keyword automaton) in ``lowered``.
+    """
+    lines: dict[int, set[str]] = {}
+    line_texts: list[str] | None = None
+    for name, prefilter in PREFILTERS.items():
+        if prefilter.keywords and not any(k in found for k in prefilter.keywords):
             continue
-        for match in shape.finditer(text):
-            first = line_of(match.start())
-            last = line_of(max(match.end() - 1, match.start()))
-            lines.update(range(first, last + 1))
-    for match in _QUOTED.finditer(text):
-        if _above_limit(match.group(2), b64_limit, hex_limit):
-            lines.add(line_of(match.start()))
+        marked: set[int] = set()
+        shape = _SHAPES.get(name)
+        if shape is not None:
+            for match in shape.finditer(lowered if prefilter.on_lowered else text):
+                first = line_of(match.start())
+                marked.update(range(first, line_of(max(match.end() - 1, match.start())) + 1))
+        else:
+            for keyword in prefilter.keywords:
+                marked.update(line_of(start) for start in found.get(keyword, ()))
+        if name == "KeywordDetector" and marked:
+            if line_texts is None:
+                line_texts = text.split("\n")
+            rule = _KEYWORD_BARE if _extension(filename) in _BARE_VALUE_EXTENSIONS else _KEYWORD_QUOTED
+            marked = {n for n in marked if rule.search(line_texts[n - 1].lower())}
+        if prefilter.long_tokens_only and marked:
+            if line_texts is None:
+                line_texts = text.split("\n")
+            marked = {n for n in marked if _LONG_TOKEN.search(line_texts[n - 1])}
+        for number in marked:
+            lines.setdefault(number, set()).add(name)
+    entropy_values = [(m.group(2), m.start()) for m in _QUOTED.finditer(text)]
     if unquoted_values:
-        for match in _UNQUOTED_VALUE.finditer(text):
-            if _above_limit(match.group(1), b64_limit, hex_limit):
-                lines.add(line_of(match.start(1)))
+        entropy_values += [(m.group(1), m.start(1)) for m in _UNQUOTED_VALUE.finditer(text)]
+    for value, offset in entropy_values:
+        if _above_limit(value, b64_limit, hex_limit) and not _dropped_anyway(value):
+            lines.setdefault(line_of(offset), set()).update(ENTROPY_PLUGINS)
     return lines
+
+
+def _dropped_anyway(value: str) -> bool:
+    """Our filters would reject this value whatever detect-secrets said: no need to ask it."""
+    return bool(
+        filters.common_reason(value, "")
+        or filters.filler(value)
+        or filters.sequential_run(value)
+        or filters.repeating(value)
+        or filters.wordy(value)
+    )
+
+
+def _extension(filename: str) -> str:
+    dot = filename.rfind(".")
+    return filename[dot:].lower() if dot > filename.rfind("/") else ""
 
 
 def _above_limit(value: str, b64_limit: float, hex_limit: float) -> bool:
@@ -138,9 +202,7 @@ def _above_limit(value: str, b64_limit: float, hex_limit: float) -> bool:
 
 
 def wants_unquoted_values(filename: str) -> bool:
-    dot = filename.rfind(".")
-    extension = filename[dot:].lower() if dot > filename.rfind("/") else ""
-    return extension not in _CODE_EXTENSIONS
+    return _extension(filename) not in _CODE_EXTENSIONS
 
 
 @lru_cache(maxsize=4)
@@ -159,6 +221,14 @@ def _plugins(b64_limit: float, hex_limit: float) -> tuple[Any, ...]:
     return tuple(plugins)
 
 
+def warm_up(b64_limit: float, hex_limit: float) -> None:
+    """Import detect-secrets and build its plugins now (before forking workers)."""
+    _plugins(b64_limit, hex_limit)
+    import detect_secrets.filters.allowlist  # noqa: F401
+    import detect_secrets.filters.heuristic  # noqa: F401
+    import detect_secrets.util.code_snippet  # noqa: F401
+
+
 def plugin_names() -> tuple[str, ...]:
     return tuple(PREFILTERS) + ENTROPY_PLUGINS
 
@@ -166,7 +236,7 @@ def plugin_names() -> tuple[str, ...]:
 def analyze_lines(
     filename: str,
     lines: list[str],
-    line_numbers: Iterable[int],
+    plugins_by_line: dict[int, set[str]],
     b64_limit: float,
     hex_limit: float,
     unquoted_values: bool,
@@ -179,7 +249,7 @@ def analyze_lines(
     plugins = _plugins(b64_limit, hex_limit)
     if heuristic.is_lock_file(filename) or heuristic.is_swagger_file(filename):
         return
-    for number in sorted(line_numbers):
+    for number, wanted in sorted(plugins_by_line.items()):
         line = lines[number - 1].rstrip()
         context = get_code_snippet(lines=lines, line_number=number)
         if is_line_allowlisted(filename=filename, line=line, context=context):
@@ -187,6 +257,8 @@ def analyze_lines(
         if heuristic.is_indirect_reference(line):
             continue
         for plugin in plugins:
+            if type(plugin).__name__ not in wanted:
+                continue
             for secret in _plugin_secrets(plugin, filename, line, unquoted_values):
                 if _filtered_by_detect_secrets(heuristic, secret, line, plugin):
                     continue

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cached_property
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ztgate.secrets import ds_bridge, filters
+from ztgate.secrets import ds_bridge, filters, keywords
 from ztgate.secrets.detectors import Detector, shannon_entropy
 
 _NEWLINE = re.compile("\n")
@@ -32,6 +33,12 @@ class ScanOptions:
     use_detect_secrets: bool = True
     base64_limit: float = 4.5
     hex_limit: float = 3.0
+
+    @cached_property
+    def keywords(self) -> frozenset[str]:
+        """Every keyword the detectors and detect-secrets' prefilters are gated on."""
+        ours = frozenset(k for d in self.detectors for k in d.keywords)
+        return ours | (ds_bridge.ALL_PREFILTER_KEYWORDS if self.use_detect_secrets else frozenset())
 
 
 class _Lines:
@@ -104,35 +111,44 @@ def _reject_ds(ds: ds_bridge.DsSecret, line: str, text_after: str) -> str | None
     )
 
 
-def _matches(detector: Detector, text: str, lowered: str | None) -> list[re.Match[str]]:
-    if lowered is not None and detector.anchored:
-        found: list[re.Match[str]] = []
-        for keyword in detector.keywords:
-            start = lowered.find(keyword)
-            while start != -1:
-                match = detector.pattern.match(text, start)
-                if match:
-                    found.append(match)
-                start = lowered.find(keyword, start + 1)
-        return found
-    return list(detector.pattern.finditer(text))
+def _matches(
+    detector: Detector, text: str, found: dict[str, list[int]]
+) -> list[re.Match[str]]:
+    if not detector.anchored:
+        return list(detector.pattern.finditer(text))
+    matches = []
+    for keyword in detector.keywords:
+        for start in found.get(keyword, ()):
+            match = detector.pattern.match(text, start)
+            if match:
+                matches.append(match)
+    return matches
+
+
+def lower_same_length(text: str) -> str:
+    """Lowercase with every offset kept: a few characters (`İ`) grow when lowercased."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 
 
 def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]:
     """Every secret in ``text``, ours first, then detect-secrets', each (line, secret, type)
     once. ``filename`` decides detect-secrets' file-type rules and the pragma comment syntax."""
-    lowered_full = text.lower()
-    # str.lower() can change the length of some non-ASCII text; anchoring needs equal offsets.
-    lowered = lowered_full if len(lowered_full) == len(text) else None
+    lowered = lower_same_length(text)
+    found_keywords = keywords.occurrences(lowered, options.keywords)
     where = _Lines(text)
     found: dict[tuple[int, str, str], Candidate] = {}
 
     for detector in options.detectors:
         if detector.id in options.disabled or detector.secret_type in options.disabled:
             continue
-        if not any(k in lowered_full for k in detector.keywords):
+        if not any(k in found_keywords for k in detector.keywords):
             continue
-        for match in _matches(detector, text, lowered):
+        for match in _matches(detector, text, found_keywords):
             secret = match.group("secret")
             if not secret:
                 continue
@@ -149,12 +165,14 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
 
     if options.use_detect_secrets:
         unquoted = ds_bridge.wants_unquoted_values(filename)
-        numbers = ds_bridge.candidate_lines(
-            text, lowered_full, where.number_of, unquoted, options.base64_limit, options.hex_limit
+        plugins_by_line = ds_bridge.candidate_lines(
+            filename, text, lowered, found_keywords, where.number_of, unquoted, options.base64_limit,
+            options.hex_limit,
         )
-        if numbers:
+        if plugins_by_line:
             for ds in ds_bridge.analyze_lines(
-                filename, where.lines, numbers, options.base64_limit, options.hex_limit, unquoted
+                filename, where.lines, plugins_by_line, options.base64_limit, options.hex_limit,
+                unquoted,
             ):
                 if ds.plugin in options.disabled or ds.secret_type in options.disabled:
                     continue

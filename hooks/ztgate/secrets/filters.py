@@ -10,6 +10,7 @@ import re
 from collections import Counter
 
 from ztgate.secrets.detectors import shannon_entropy
+from ztgate.lazyre import LazyPattern
 
 # Vendors' own documentation keys, published so that nobody mistakes them for real ones.
 DOCUMENTED_EXAMPLES = frozenset(
@@ -26,7 +27,7 @@ DOCUMENTED_EXAMPLES = frozenset(
     }
 )
 
-_PLACEHOLDER_WORDS = re.compile(
+_PLACEHOLDER_WORDS = LazyPattern(
     r"your[_\-.]?(?:own[_\-.]?)?(?:api|access|secret|app|auth|client|private|bot|db|database)?"
     r"[_\-.]?(?:key|token|secret|password|pass|pwd|id|here)"
     r"|changeme|change[_\-]me|placeholder|redacted|replace[_\-]?me|insert[_\-]|dummy"
@@ -35,34 +36,34 @@ _PLACEHOLDER_WORDS = re.compile(
     r"|^(?:test|mock)[_\-]?(?:key|token|secret|password)$|here$|^(.)\1+$|^\.\.\.",
     re.IGNORECASE,
 )
-_TEMPLATE = re.compile(
+_TEMPLATE = LazyPattern(
     r"^(?:\$\{.*\}|\$\(.*\)|\{\{.*\}\}|<[^<>]+>|%\(.*\)s?|%[A-Za-z_]+%|\{[A-Za-z_][\w.]*\}"
     r"|\[[A-Za-z_ ]+\])$|^\$[({A-Za-z_]|^\{|\{\{|\$\{|[<>]"
 )
-_MASK = re.compile(r"\*{3,}|•{2,}|·{3,}|#{5,}|[xX]{5,}|\.{3}|…|<redacted>|\[redacted\]", re.I)
-_ENV_LOOKUP = re.compile(
+_MASK = LazyPattern(r"\*{3,}|•{2,}|·{3,}|#{5,}|[xX]{5,}|\.{3}|…|<redacted>|\[redacted\]", re.I)
+_ENV_LOOKUP = LazyPattern(
     r"^(?:process\.env|os\.environ|os\.getenv|System\.getenv|ENV\[|import\.meta\.env|env\.|"
     r"secrets\.|vars\.|settings\.|config\.|Config\.)|getenv|environ\[|environ\.get",
 )
-_FILE_OR_PATH = re.compile(
+_FILE_OR_PATH = LazyPattern(
     r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\|https?://)|\.(?:json|ya?ml|txt|pem|key|crt|cer|js|ts|py|"
     r"html?|png|jpe?g|gif|svg|xml|conf|cfg|ini|env|lock|md|log|csv|sh|rb|go|java)$",
     re.IGNORECASE,
 )
-_VERSION = re.compile(r"^v?\d+(?:\.\d+){1,3}(?:[\-+._][\w.\-]*)?$")
+_VERSION = LazyPattern(r"^v?\d+(?:\.\d+){1,3}(?:[\-+._][\w.\-]*)?$")
 # snake_case, kebab-case, dotted.names, CONSTANT_CASE, camelCase, PascalCase: names of things.
-_IDENTIFIER = re.compile(
+_IDENTIFIER = LazyPattern(
     r"^[a-z]+(?:[_.\-][a-z]+)+$|^[A-Z]+(?:[_.\-][A-Z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$"
     r"|^(?:[A-Z][a-z]+){2,}$"
 )
-_HEX_DIGEST = re.compile(r"^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{56}|[a-f0-9]{64}|[a-f0-9]{96}|"
+_HEX_DIGEST = LazyPattern(r"^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{56}|[a-f0-9]{64}|[a-f0-9]{96}|"
                          r"[a-f0-9]{128})$", re.IGNORECASE)
-_DIGEST_CONTEXT = re.compile(
+_DIGEST_CONTEXT = LazyPattern(
     r"sha\d*|md5|hash|digest|checksum|integrity|commit|revision|\brev\b|etag|fingerprint|"
     r"\bversion\b|\boid\b|blob",
     re.IGNORECASE,
 )
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+_UUID = LazyPattern(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
 def placeholder(secret: str) -> str | None:
@@ -129,7 +130,7 @@ _REFERENCE_SUFFIXES = frozenset(
      "type", "length", "len", "size", "count", "format", "field", "header", "param", "prefix",
      "suffix", "label", "regex", "pattern", "policy", "version", "location"}
 )
-_NAME_PARTS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_NAME_PARTS = LazyPattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
 def name_parts(name: str) -> list[str]:
@@ -137,7 +138,7 @@ def name_parts(name: str) -> list[str]:
     return [part.lower() for part in _NAME_PARTS.findall(name)]
 
 
-_NAME_BEFORE = re.compile(r"([A-Za-z_][\w.\-]*)['\"\]]*[ \t]*(?:=>|:=|==|=|:)[ \t]*['\"`]?$")
+_NAME_BEFORE = LazyPattern(r"([A-Za-z_][\w.\-]*)['\"\]]*[ \t]*(?:=>|:=|==|=|:)[ \t]*['\"`]?$")
 
 
 def key_name_before(line: str, column: int) -> str | None:
@@ -146,7 +147,7 @@ def key_name_before(line: str, column: int) -> str | None:
     return match.group(1) if match else None
 
 
-_ANTI_FORGERY = re.compile(r"csrf|xsrf|authenticity_token|__RequestVerificationToken", re.I)
+_ANTI_FORGERY = LazyPattern(r"csrf|xsrf|authenticity_token|__RequestVerificationToken", re.I)
 
 
 def not_secret_key(line: str, column: int) -> str | None:
@@ -173,7 +174,7 @@ def embedded_in_word(line: str, column: int, secret: str) -> str | None:
     return None
 
 
-_TOKEN_CHARS = re.compile(r"[^\s'\"`<>(){}\[\],;]+")
+_TOKEN_CHARS = LazyPattern(r"[^\s'\"`<>(){}\[\],;]+")
 
 
 def surrounding_token(line: str, column: int, secret: str) -> str:
@@ -226,8 +227,8 @@ def identifier(secret: str) -> str | None:
     return "identifier, not a secret" if _IDENTIFIER.match(secret) else None
 
 
-_VERSION_INSIDE = re.compile(r"\d+\.\d+\.\d+")
-_RESOURCE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
+_VERSION_INSIDE = LazyPattern(r"\d+\.\d+\.\d+")
+_RESOURCE_NAME = LazyPattern(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
 
 
 def not_a_generic_secret(secret: str) -> str | None:

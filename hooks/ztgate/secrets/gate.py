@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 from collections.abc import Sequence
@@ -45,6 +44,8 @@ def _finding(hit: Hit) -> Finding:
         message = f"{hit.secret_type} {hit.masked} [hashed_secret {hit.hashed_secret}]"
         if hit.commit:
             message += f" added by commit {hit.commit[:12]}"
+    import hashlib
+
     identity = f"{hit.path}\0{hit.hashed_secret}\0{hit.secret_type}"
     return Finding(
         rule=rule, path=hit.path, line=hit.line, column=hit.column, message=message,

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from ztgate.errors import UserError
 from ztgate.gitio import STABLE_CONFIG, unquote_c_path
+from ztgate.lazyre import LazyPattern
 
 _COMMIT_MARK = b"\x00ztgate-commit "
-_HUNK = re.compile(rb"^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@")
-_BINARY = re.compile(r"^Binary files (.+) and (.+) differ$")
+_HUNK = LazyPattern(rb"^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@")
+_BINARY = LazyPattern(r"^Binary files (.+) and (.+) differ$")
 
 
 @dataclass

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ztgate.policy import SecretsPolicy
-from ztgate.secrets import files, history
+from ztgate.secrets import ds_bridge, files
 from ztgate.secrets.baseline import hash_secret
 from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.engine import Candidate, ScanOptions, scan_text
@@ -78,8 +78,55 @@ def _secret_file_hit(path: str, kind: str, commit: str | None) -> Hit:
                SECRET_FILE, commit)
 
 
-def scan_files(paths: Iterable[str], policy: SecretsPolicy, root: Path) -> ScanResult:
-    """Scan working-tree files (paths relative to ``root``)."""
+# Below this many bytes a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 1 << 20
+
+
+def scan_files(paths: Sequence[str], policy: SecretsPolicy, root: Path) -> ScanResult:
+    """Scan working-tree files (paths relative to ``root``), on every core for big sets."""
+    workers = _worker_count(paths, root)
+    if workers < 2:
+        return _scan_files_here(paths, policy, root)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Interleaved shares balance big and small files. A big tree almost always needs
+    # detect-secrets somewhere: load it once here, and fork shares it with the workers.
+    ds_bridge.warm_up(float(policy.base64_limit), float(policy.hex_limit))
+    shares = [list(paths[i::workers]) for i in range(workers)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = list(pool.map(_scan_files_here, shares, [policy] * workers, [root] * workers))
+    merged = ScanResult()
+    for part in parts:
+        merged.hits.extend(part.hits)
+        merged.scanned += part.scanned
+        for reason, skipped in part.skipped.items():
+            merged.skipped.setdefault(reason, []).extend(skipped)
+    return merged
+
+
+def _worker_count(paths: Sequence[str], root: Path) -> int:
+    import multiprocessing
+    import sys
+
+    cores = os.cpu_count() or 1
+    if cores < 2 or not sys.platform.startswith("linux") or len(paths) < 16:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    total = 0
+    for path in paths:
+        try:
+            total += os.lstat(root / path).st_size
+        except OSError:
+            continue
+        if total >= PARALLEL_MIN_BYTES:
+            return min(cores, 4)
+    return 1
+
+
+def _scan_files_here(paths: Iterable[str], policy: SecretsPolicy, root: Path) -> ScanResult:
     result = ScanResult()
     options = options_from(policy)
     for path in paths:
@@ -114,6 +161,8 @@ def _read_head(path: Path) -> bytes | None:
 
 def scan_history(root: Path, revisions: Sequence[str], policy: SecretsPolicy) -> ScanResult:
     """Scan the lines each commit in ``revisions`` adds; a key added then deleted still counts."""
+    from ztgate.secrets import history
+
     result = ScanResult()
     options = options_from(policy)
     for added in history.added_lines(root, revisions):

@@ -9,27 +9,18 @@ DB = "database"
 OBS = "observability"
 KEY = "private-key"
 
-_URL_SCHEMES = (
-    "postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss",
-    "amqp", "amqps", "mssql", "sqlserver", "clickhouse", "cockroachdb", "neo4j", "couchdb",
-    "ftp", "ftps", "sftp", "smtp", "smtps", "ldap", "ldaps", "http", "https", "jdbc:mysql",
-    "jdbc:postgresql", "nats", "kafka", "snowflake", "oracle", "db2", "git", "ssh", "svn",
-    "mqtt", "mqtts", "ws", "wss",
-)
-
 _SUMO = r"sumo(?:_?logic)?(?:[._\-]|access|key|id|token)"
 
 DETECTORS = (
     token("connection-url-password", "Password in URL", DB,
-          r"(?:" + "|".join(s.replace("+", r"\+") for s in _URL_SCHEMES) + r")://"
-          r"[^\s:@/'\"<>]{1,100}:(?P<secret>[^\s@/'\"<>]{3,200})@[\w.\-\[\]]+",
-          ("://",), flags=0, left=r"(?<![A-Za-z0-9+])"),
+          r"://[^\s:@/'\"<>]{1,100}:(?P<secret>[^\s@/'\"<>]{3,200})@[\w.\-\[\]]+", ("://",),
+          left=""),
     token("jdbc-password", "Password in JDBC URL", DB,
           r"jdbc:[a-z0-9]+:[^\s'\"]*?[;?&]password=(?P<secret>[^&;\s'\"]{3,})", ("jdbc:",)),
     token("connection-string-password", "Password in Connection String", DB,
-          r"(?:Password|Pwd)\s*=\s*(?P<secret>[^;'\"\s{}]{4,})\s*;", ("password=", "pwd=",
+          r"(?i:password|pwd)\s*=\s*(?P<secret>[^;'\"\s{}]{4,})\s*;", ("password=", "pwd=",
                                                                       "password =", "pwd ="),
-          left=r"(?<![A-Za-z0-9_])"),
+          left=r"(?<![A-Za-z0-9_])", anchored=True),
     token("clickhouse-cloud-key", "ClickHouse Cloud API Secret", DB, r"4b1d" + alnum(38),
           ("4b1d",)),
     token("planetscale-token", "PlanetScale Token", DB, r"pscale_(?:tkn|oauth|pw)_[\w=.\-]{32,64}",
@@ -60,7 +51,7 @@ DETECTORS = (
     token("newrelic-browser-key", "New Relic Browser API Key", OBS, r"NRJS-" + hex_(19),
           ("nrjs-",)),
     token("newrelic-insights-key", "New Relic Insights Key", OBS, r"NRI[IQ]-[\w\-]{32}",
-          ("nrii-", "nriq-")),
+          ("nrii-", "nriq-"), anchored=True),
     keyed("newrelic-license-key", "New Relic License Key", OBS, r"new_?relic|nr_license",
           r"[a-f0-9]{36}NRAL|" + hex_(40), ("new", "nr_license")),
     token("dynatrace-token", "Dynatrace API Token", OBS, r"dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}",

@@ -9,10 +9,8 @@ from ztgate.secrets.detectors import Detector, token
 GEN = "generic"
 
 # A key name that ends in a credential noun: api_key, clientSecret, DB_PASSWORD, authToken.
-_CREDENTIAL_NOUN = (
-    r"(?:api_?key|apikey|secret(?:_?key)?|token|passw(?:or)?d|passphrase|pwd|credentials?"
-    r"|auth_?key|access_?key|private_?key|signing_?key|encryption_?key|master_?key)"
-)
+# Matched where one of the keywords starts, so `api_key` is found at its `key`.
+_CREDENTIAL_NOUN = r"(?:key|secret|token|passw(?:or)?d|passphrase|pwd|credentials?)"
 _NAME_END = r"(?:s|\d{1,2})?(?![A-Za-z0-9])"
 _ASSIGN = (
     r"[ \t'\"\]\)]{0,3}(?:[ \t]+(?:string|String|str|const|final)\b)?"
@@ -25,10 +23,10 @@ GENERIC_API_KEY = Detector(
     secret_type="Generic API Key",
     category=GEN,
     keywords=("key", "secret", "token", "passw", "pwd", "credential", "passphrase"),
-    pattern=re.compile(
+    anchored=True,
+    regex=(
         rf"(?i:{_CREDENTIAL_NOUN}){_NAME_END}{_ASSIGN}[ \t'\"`]{{0,3}}"
-        rf"(?P<secret>[A-Za-z0-9_.=+/~\-]{{16,150}}){_VALUE_END}",
-        re.MULTILINE,
+        rf"(?P<secret>[A-Za-z0-9_.=+/~\-]{{16,150}}){_VALUE_END}"
     ),
     min_entropy=3.5,
     by_context=True,
@@ -41,11 +39,11 @@ GENERIC_PASSWORD = Detector(
     secret_type="Password",
     category=GEN,
     keywords=("passw", "pwd", "passphrase"),
-    pattern=re.compile(
+    anchored=True,
+    regex=(
         r"(?i:passw(?:or)?d|passphrase|pwd)(?:s|\d)?(?![A-Za-z0-9])"
         + _ASSIGN
-        + r"[ \t]*(?P<quote>['\"])(?P<secret>[^'\"\s]{6,128})(?P=quote)",
-        re.MULTILINE,
+        + r"[ \t]*(?P<quote>['\"])(?P<secret>[^'\"\s]{6,128})(?P=quote)"
     ),
     min_entropy=2.5,
     by_context=True,
@@ -66,7 +64,7 @@ DETECTORS = (
           r"Authorization['\"]?[ \t]*[:=][ \t]*['\"]?"
           r"(?:(?:Basic|Bearer|Token|Digest|ApiKey|Api-Token|SSWS|Splunk)[ \t]+)?"
           r"(?P<secret>[\w.~+/\-]{8,}={0,2})", ("authorization",), flags=re.IGNORECASE,
-          min_entropy=3.0),
+          min_entropy=3.0, anchored=True),
     token("curl-user-password", "Password in curl Command", GEN,
           r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:['\"]?"
           r"(?P<secret>[^\s'\"]{3,})", ("curl",), left=r"(?<![\w\-])", right=""),
@@ -74,14 +72,14 @@ DETECTORS = (
           r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-H|--header)[ \t=]+['\"]"
           r"(?:X-)?[\w\-]*(?:token|key|secret|auth)[\w\-]*[ \t]*:[ \t]*"
           r"(?:(?:Basic|Bearer|Token|Api-Token|ApiKey|Digest)[ \t]+)?(?P<secret>[^'\"\s]{6,})",
-          ("curl",), flags=re.IGNORECASE, left=r"(?<![\w\-])", right=""),
+          ("curl",), flags=re.IGNORECASE, left=r"(?<![\w\-])", right="", anchored=True),
     token("jwt", "JSON Web Token", GEN,
           r"eyJ[A-Za-z0-9_\-]{8,}={0,2}\.eyJ[A-Za-z0-9_\-]{8,}={0,2}\.?[A-Za-z0-9_\-+/]*={0,2}",
           ("eyj",), right=r"(?![A-Za-z0-9_\-])"),
     token("kubernetes-secret-manifest", "Kubernetes Secret", GEN,
-          _K8S_KIND + r"[\s\S]{0,3000}?" + _K8S_DATA_VALUE, ("secret",), left="", right=""),
+          _K8S_KIND + r"[\s\S]{0,3000}?" + _K8S_DATA_VALUE, ("kind:",), left="", right=""),
     token("kubernetes-secret-manifest-data-first", "Kubernetes Secret", GEN,
-          _K8S_DATA_VALUE + r"[\s\S]{0,3000}?" + _K8S_KIND, ("secret",), left="", right=""),
+          _K8S_DATA_VALUE + r"[\s\S]{0,3000}?" + _K8S_KIND, ("kind:",), left="", right=""),
     token("xml-password", "Password in XML", GEN,
           r"<(?:password|passwd|pwd|secret|apiKey|api_key|token)>(?P<secret>[^<\s]{4,})</",
           ("<password", "<passwd", "<pwd", "<secret", "<apikey", "<api_key", "<token"),

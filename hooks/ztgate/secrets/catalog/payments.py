@@ -9,11 +9,11 @@ PAY = "payments"
 
 DETECTORS = (
     token("stripe-secret-key", "Stripe Access Key", PAY, r"(?:sk|rk)_(?:test|live|prod)_" + alnum("10,99"),
-          ("sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_")),
+          ("sk_test_", "sk_live_", "sk_prod_", "rk_test_", "rk_live_", "rk_prod_"), anchored=True),
     token("stripe-webhook-secret", "Stripe Webhook Secret", PAY, r"whsec_" + alnum("32,"),
           ("whsec_",)),
     token("square-access-token", "Square Access Token", PAY, r"sq0atp-[\w\-]{22}|EAAA[\w\-]{60}",
-          ("sq0atp-", "eaaa")),
+          ("sq0atp-", "eaaa"), anchored=True),
     token("square-oauth-secret", "Square OAuth Secret", PAY, r"sq0csp-[\w\-]{43}", ("sq0csp-",)),
     token("braintree-access-token", "PayPal Braintree Access Token", PAY,
           r"access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$" + hex_(32),
@@ -38,7 +38,7 @@ DETECTORS = (
                                                       "access-production-")),
     keyed("plaid-secret", "Plaid Secret", PAY, r"plaid", r"[a-f0-9]{30}", ("plaid",)),
     token("shopify-token", "Shopify Token", PAY, r"shp(?:at|ca|pa|ss)_" + hex_(32),
-          ("shpat_", "shpca_", "shppa_", "shpss_")),
+          ("shpat_", "shpca_", "shppa_", "shpss_"), anchored=True),
     token("shippo-api-token", "Shippo API Token", PAY, r"shippo_(?:live|test)_" + hex_(40),
           ("shippo_",)),
     token("easypost-api-key", "EasyPost API Key", PAY, r"EZ[AT]K" + alnum(54), ("ezak", "eztk")),

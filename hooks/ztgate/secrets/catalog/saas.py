@@ -10,7 +10,7 @@ ID = "identity"
 
 DETECTORS = (
     token("atlassian-api-token", "Atlassian API Token", SAAS,
-          r"AT(?:ATT|CTT)3[A-Za-z0-9_\-=]{150,220}", ("atatt3", "atctt3")),
+          r"AT(?:ATT|CTT)3[A-Za-z0-9_\-=]{150,220}", ("atatt3", "atctt3"), anchored=True),
     keyed("atlassian-legacy-token", "Atlassian API Token", SAAS, r"atlassian|confluence|jira",
           alnum(24), ("atlassian", "confluence", "jira"), min_entropy=3.5),
     token("postman-api-key", "Postman API Key", SAAS, r"PMAK-" + hex_(24) + "-" + hex_(34),
@@ -64,7 +64,7 @@ DETECTORS = (
           ("ngrok",)),
     token("authress-key", "Authress Service Client Key", ID,
           r"(?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\.[a-z0-9]{4,6}\.acc[_\-][a-z0-9\-]{10,32}"
-          r"\.[a-z0-9+/_=\-]{30,120}", ("sc_", "ext_", "scauth_", "authress_")),
+          r"\.[a-z0-9+/_=\-]{30,120}", ("sc_", "ext_", "scauth_", "authress_"), anchored=True),
     keyed("okta-token", "Okta API Token", ID, r"okta", r"00[\w=\-]{40}", ("okta",),
           min_entropy=3.5),
     keyed("auth0-client-secret", "Auth0 Client Secret", ID, r"auth0",
