@@ -36,8 +36,12 @@ RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING)
 DEFAULT_SEVERITY = {"google-api-key": "warning"}
 
 
+def _rule_of(hit: Hit) -> Rule:
+    return SECRET_FILE_RULE if hit.kind == SECRET_FILE else OUTGOING if hit.commit else CREDENTIAL
+
+
 def _finding(hit: Hit) -> Finding:
-    rule = SECRET_FILE_RULE if hit.kind == SECRET_FILE else OUTGOING if hit.commit else CREDENTIAL
+    rule = _rule_of(hit)
     if hit.kind == SECRET_FILE:
         message = f"{hit.masked} committed: files like this hold credentials"
     else:
@@ -69,15 +73,15 @@ def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
     return leveled
 
 
-def _notes(result: ScanResult, baselined: int) -> tuple[str, ...]:
+def _notes(result: ScanResult, baselined: int, reported: list[Hit]) -> tuple[str, ...]:
     notes = []
     for reason, paths in sorted(result.skipped.items()):
         shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
         notes.append(f"skipped {len(paths)} file(s), {reason}: {shown}")
     if baselined:
         notes.append(f"{baselined} known secret(s) in the baseline not reported")
-    if result.hits and baselined < len(result.hits):
-        notes.append(f"fix: {CREDENTIAL.fix}")
+    for rule in sorted({_rule_of(h) for h in reported}, key=lambda r: r.id):
+        notes.append(f"fix ({rule.id}): {rule.fix}")
     return tuple(notes)
 
 
@@ -142,12 +146,12 @@ def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResul
         commits = _commits(root, revisions) if revisions else []
         result = scan_history(root, commits, policy.secrets) if commits else ScanResult()
         result.commits.update(commits)
-        return result, f"changed files in {len(commits)} commit(s)"
+        return result, f"changed file(s) in {len(commits)} commit(s)"
     if args.all_files or args.update_baseline:
         filenames = gitio.tracked_files(gitio.open_repo(root))
     baseline_path = policy.secrets.baseline
     paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
-    return scan_files(paths, policy.secrets, root), "files"
+    return scan_files(paths, policy.secrets, root), "file(s)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -205,7 +209,11 @@ def _main(args: argparse.Namespace) -> int:
         gate="secrets", rules=RULES,
         findings=sorted_findings(_finding(h) for h in reported),
         scanned=result.scanned, scanned_noun=noun,
-        notes=_notes(result, sum(1 for h in result.hits if (h.path, h.hashed_secret, h.secret_type) in known)),
+        notes=_notes(
+            result,
+            sum(1 for h in result.hits if (h.path, h.hashed_secret, h.secret_type) in known),
+            reported,
+        ),
     )
     emit(report, args.format, args.output)
     return report.exit_code

@@ -47,7 +47,7 @@ DETECTORS = (
     keyed("drone-token", "Drone CI Token", CI, r"drone", alnum(32), ("drone",),
           min_entropy=3.5),
     token("teamcity-token", "TeamCity Access Token", CI,
-          r"eyJ0eXAiOiAiVENWMiJ9\.[\w\-]{36}\.[\w\-]{48}", ("eyj0exaioiaivencwmij9",)),
+          r"eyJ0eXAiOiAiVENWMiJ9\.[\w\-]{36}\.[\w\-]{48}", ("eyj0exaioiaivenwmij9",)),
     token("harness-pat", "Harness Access Token", CI,
           r"(?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}", ("pat.", "sat."), anchored=True),
     token("octopus-deploy-api-key", "Octopus Deploy API Key", CI, r"API-[A-Z0-9]{26}", ("api-",)),

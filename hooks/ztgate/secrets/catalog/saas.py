@@ -32,7 +32,7 @@ DETECTORS = (
     token("dropbox-token", "Dropbox Access Token", SAAS, r"sl\.[A-Za-z0-9_\-]{130,152}",
           ("sl.",)),
     keyed("dropbox-app-secret", "Dropbox App Secret", SAAS, r"dropbox", r"[a-z0-9]{15}",
-          ("dropbox",), min_entropy=3.5),
+          ("dropbox",), min_entropy=3.0),
     keyed("box-token", "Box API Token", SAAS, r"box_?(?:api|token|client|secret)", alnum(32),
           ("box",), min_entropy=3.5),
     keyed("hubspot-api-key", "HubSpot API Key", SAAS, r"hubspot", UUID, ("hubspot",)),

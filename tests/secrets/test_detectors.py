@@ -1,0 +1,59 @@
+"""Every detector finds its documented format and ignores a masked look-alike of it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.fakes import fill
+from tests.secrets.detector_samples import SAMPLES
+from ztgate.secrets.catalog import ALL_DETECTORS
+from ztgate.secrets.engine import ScanOptions, scan_text
+
+OURS_ONLY = ScanOptions(detectors=ALL_DETECTORS, use_detect_secrets=False)
+
+
+def detector_ids(text: str, filename: str = "config.txt") -> set[str]:
+    return {c.detector_id for c in scan_text(text, filename, OURS_ONLY)}
+
+
+# Detectors whose evidence is a fixed marker rather than a random body: their look-alike is a
+# near miss of the marker.
+LOOK_ALIKES = {
+    "gcp-service-account": '{"type": "authorized_user", "client_id": "demo"}',
+    "putty-private-key": "PuTTY-User-Key-File format is documented in the PuTTY manual",
+}
+
+
+def masked(template: str) -> str:
+    """The same text with every random body replaced by x's, as docs and logs show keys."""
+    return re.sub(r"\{(uuid|[a-zA-Z]\d+)\}", lambda m: "x" * (36 if m.group(1) == "uuid" else int(m.group(1)[1:])), template)
+
+
+def test_every_detector_has_a_sample() -> None:
+    assert sorted(d.id for d in ALL_DETECTORS) == sorted(SAMPLES)
+
+
+def test_catalog_breadth_and_unique_ids() -> None:
+    ids = [d.id for d in ALL_DETECTORS]
+    assert len(ids) == len(set(ids))
+    assert len({d.secret_type for d in ALL_DETECTORS}) >= 150
+    for detector in ALL_DETECTORS:
+        assert detector.keywords, detector.id
+        assert all(k == k.lower() for k in detector.keywords), detector.id
+        assert "secret" in detector.pattern.groupindex, detector.id
+
+
+@pytest.mark.parametrize("detector_id", sorted(SAMPLES))
+def test_true_positive(detector_id: str) -> None:
+    # Random bodies: three draws, each must be found.
+    for _ in range(3):
+        text = fill(SAMPLES[detector_id])
+        assert detector_id in detector_ids(text), f"{detector_id} missed its documented format"
+
+
+@pytest.mark.parametrize("detector_id", sorted(SAMPLES))
+def test_masked_look_alike_is_not_reported(detector_id: str) -> None:
+    look_alike = LOOK_ALIKES.get(detector_id) or masked(SAMPLES[detector_id])
+    assert detector_id not in detector_ids(look_alike)
