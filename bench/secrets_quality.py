@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
 from ztgate.policy import Policy, SecretsPolicy  # noqa: E402
-from ztgate.secrets.gate import with_severity  # noqa: E402
+from ztgate.secrets.gate import most_specific, with_severity  # noqa: E402
 from ztgate.secrets.scan import mask, scan_files  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "secrets-dev.jsonl"
@@ -41,7 +41,9 @@ def main() -> int:
         root = Path(workdir)
         for row in rows:
             (root / args.name).write_text(row["text"], encoding="utf-8")
-            all_hits = with_severity(scan_files([args.name], policy.secrets, root).hits, policy)
+            all_hits = with_severity(
+                most_specific(scan_files([args.name], policy.secrets, root).hits), policy
+            )
             # A commit is blocked by errors; warnings are shown but do not block.
             hits = [h for h in all_hits if h.severity == "error"]
             if row["is_secret"]:

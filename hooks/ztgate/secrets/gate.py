@@ -60,6 +60,29 @@ def _finding(hit: Hit) -> Finding:
     )
 
 
+# Identifications that only say "this looks secret"; a vendor-specific one says which secret.
+_GENERIC_DETECTORS = frozenset(
+    {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString", "generic-api-key",
+     "generic-password"}
+)
+
+
+def most_specific(hits: list[Hit]) -> list[Hit]:
+    """One secret at one place, found by several detectors, is reported once: under its
+    vendor-specific kinds when it has any, else under every generic kind."""
+    from itertools import groupby
+
+    def place(hit: Hit) -> tuple[str, str, int, str]:
+        return (hit.commit or "", hit.path, hit.line, hit.hashed_secret)
+
+    kept: list[Hit] = []
+    for _, group in groupby(sorted(hits, key=place), key=place):
+        same = list(group)
+        specific = [h for h in same if h.detector_id not in _GENERIC_DETECTORS]
+        kept.extend(specific or same)
+    return kept
+
+
 def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
     """Each hit at the severity the policy gives its detector; `off` drops it."""
     from dataclasses import replace
@@ -202,7 +225,7 @@ def _main(args: argparse.Namespace) -> int:
 
     known = baseline.identities if baseline else frozenset()
     reported = [
-        h for h in with_severity(result.hits, policy)
+        h for h in with_severity(most_specific(result.hits), policy)
         if (h.path, h.hashed_secret, h.secret_type) not in known
     ]
     report = Report(

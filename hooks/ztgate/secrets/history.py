@@ -29,14 +29,15 @@ class AddedFile:
 
 
 def _strip_side(path: str) -> str | None:
-    path = unquote_c_path(path)
+    # git ends a path that holds a space with a TAB in `---`/`+++` headers.
+    path = unquote_c_path(path[:-1] if path.endswith("\t") else path)
     if path == "/dev/null":
         return None
     return path[2:] if path.startswith(("a/", "b/")) else path
 
 
-def added_lines(repo_root: Path, revisions: Sequence[str]) -> Iterator[AddedFile]:
-    """Yield, commit by commit and file by file, what each commit in ``revisions`` adds.
+def added_lines(repo_root: Path, commits: Sequence[str]) -> Iterator[AddedFile]:
+    """Yield, commit by commit and file by file, what each of ``commits`` (full shas) adds.
 
     Merges are shown as remerge diffs: only what the merge itself introduces (a secret slipped
     into a conflict resolution) and not what its parents already brought.
@@ -44,12 +45,16 @@ def added_lines(repo_root: Path, revisions: Sequence[str]) -> Iterator[AddedFile
     command = [
         "git", *STABLE_CONFIG, "log", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
         "--no-renames", "--diff-merges=remerge", "--format=format:%x00ztgate-commit %H",
-        "--end-of-options", *revisions, "--",
+        "--no-walk=unsorted", "--stdin",
     ]
     # stderr goes to a file: a pipe nobody reads could fill up and stall git.
     errors = tempfile.TemporaryFile()
-    process = subprocess.Popen(command, cwd=repo_root, stdout=subprocess.PIPE, stderr=errors)
-    assert process.stdout is not None
+    # The commits go in on stdin: exactly these (--no-walk), however many, none read as an option.
+    process = subprocess.Popen(command, cwd=repo_root, stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=errors)
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("".join(f"{sha}\n" for sha in commits).encode())
+    process.stdin.close()
     current: AddedFile | None = None
     commit = ""
     line_number = 0

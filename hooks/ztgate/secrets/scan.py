@@ -159,13 +159,13 @@ def _read_head(path: Path) -> bytes | None:
         return None
 
 
-def scan_history(root: Path, revisions: Sequence[str], policy: SecretsPolicy) -> ScanResult:
-    """Scan the lines each commit in ``revisions`` adds; a key added then deleted still counts."""
+def scan_history(root: Path, commits: Sequence[str], policy: SecretsPolicy) -> ScanResult:
+    """Scan the lines each of ``commits`` adds; a key added then deleted still counts."""
     from ztgate.secrets import history
 
     result = ScanResult()
     options = options_from(policy)
-    for added in history.added_lines(root, revisions):
+    for added in history.added_lines(root, commits):
         result.commits.add(added.commit)
         if excluded(added.path, policy.exclude):
             continue

@@ -1,0 +1,90 @@
+"""The detect-secrets baseline: compatible both ways, identity without line, no churn."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import Repo
+from tests.fakes import aws_key_id
+from ztgate.secrets import gate
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = gate.main(list(argv))
+    return code, capsys.readouterr().out
+
+
+def test_update_baseline_then_pass_then_no_rewrite(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.commit("add")
+    assert run(capsys, "--all-files")[0] == 1
+
+    code, out = run(capsys, "--update-baseline")
+    assert code == 0 and "written: 1 added" in out
+    baseline = repo.path / ".secrets.baseline"
+    document = json.loads(baseline.read_text())
+    assert document["results"]["settings.py"][0]["type"] == "AWS Access Key"
+    assert {p["name"] for p in document["plugins_used"]} >= {"AWSKeyDetector", "KeywordDetector"}
+
+    code, out = run(capsys, "settings.py")
+    assert code == 0 and "1 known secret(s) in the baseline" in out
+
+    # Moving the secret down does not change its identity, so nothing is rewritten.
+    before = baseline.read_bytes()
+    repo.write("settings.py", "\n\n# moved\n" + (repo.path / "settings.py").read_text())
+    repo.commit("move")
+    assert run(capsys, "settings.py")[0] == 0
+    code, out = run(capsys, "--update-baseline")
+    assert "unchanged" in out
+    assert baseline.read_bytes() == before
+
+
+def test_new_secret_is_reported_and_added_without_touching_old_entries(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("a.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.commit("a")
+    run(capsys, "--update-baseline")
+    old_entry = json.loads((repo.path / ".secrets.baseline").read_text())["results"]["a.py"]
+    repo.write("b.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.commit("b")
+    code, out = run(capsys, "b.py")
+    assert code == 1 and "b.py:1" in out
+    run(capsys, "--update-baseline")
+    results = json.loads((repo.path / ".secrets.baseline").read_text())["results"]
+    assert results["a.py"] == old_entry and "b.py" in results
+
+
+def test_detect_secrets_reads_our_baseline_and_we_read_theirs(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("a.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.commit("a")
+    theirs = subprocess.run(
+        [sys.executable, "-m", "detect_secrets", "scan", "--all-files"],
+        cwd=repo.path, capture_output=True, text=True, check=True,
+    ).stdout
+    (repo.path / ".secrets.baseline").write_text(theirs)
+    assert run(capsys, "--all-files")[0] == 0  # their baseline silences our finding
+
+    run(capsys, "--update-baseline")  # adds our own types, keeps theirs
+    audit = subprocess.run(
+        [sys.executable, "-m", "detect_secrets", "audit", "--report", ".secrets.baseline"],
+        cwd=repo.path, capture_output=True, text=True,
+    )
+    assert audit.returncode == 0, audit.stderr
+
+
+def test_malformed_baseline_is_an_error_naming_the_file(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".secrets.baseline", '{"results": {"a.py": [ {"type": 1} ] ')
+    repo.write("a.py", "x = 1\n")
+    assert gate.main(["a.py"]) == 2
+    assert ".secrets.baseline:1: malformed baseline JSON" in capsys.readouterr().err

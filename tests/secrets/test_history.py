@@ -1,0 +1,140 @@
+"""Push and range modes: every outgoing commit's added lines, however the push looks."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Repo
+from tests.fakes import aws_key_id
+from ztgate.secrets import gate
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = gate.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def with_remote(repo: Repo, tmp_path: Path) -> None:
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    repo.git("remote", "add", "origin", str(remote))
+
+
+def test_key_added_then_deleted_still_blocks_the_push(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("README.md", "hello\n")
+    repo.commit("root")
+    repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    leaking = repo.commit("add key")
+    repo.write("settings.py", "import os\n")
+    repo.commit("remove key")
+    assert run(capsys, "settings.py")[0] == 0  # the working tree is clean
+
+    code, out = run(capsys, "--push")  # no remote, no PRE_COMMIT_*: everything is outgoing
+    assert code == 1
+    assert f"{leaking[:12]}:settings.py:1:22: ZT103" in out
+
+
+def test_pre_commit_variables_bound_the_scan(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with_remote(repo, tmp_path)
+    repo.write("old.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    pushed = repo.commit("already pushed long ago")
+    repo.git("push", "-q", "origin", "main")
+    repo.write("new.py", "x = 1\n")
+    head = repo.commit("new work")
+    monkeypatch.setenv("PRE_COMMIT_FROM_REF", pushed)
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", head)
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_NAME", "origin")
+    code, out = run(capsys, "--push")
+    assert code == 0, out
+    assert "1 commit(s)" in out
+
+
+def test_root_commit_push_without_from_ref_uses_the_remote(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with_remote(repo, tmp_path)
+    repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.commit("root with a key")
+    # pre-commit sets neither FROM nor TO when the push holds a root commit.
+    monkeypatch.setenv("PRE_COMMIT_REMOTE_NAME", "origin")
+    code, out = run(capsys, "--push")
+    assert code == 1 and "ZT103" in out
+    repo.git("push", "-q", "origin", "main")
+    repo.git("fetch", "-q", "origin")
+    assert run(capsys, "--push")[0] == 0  # nothing left that the remote lacks
+
+
+def test_range_mode_and_secret_files_in_history(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit("base")
+    repo.write(".env", "DEBUG=1\n")
+    repo.write("keystore.p12", b"\x30\x82\x00\x00binary")
+    repo.write("odd name\twith tab.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.commit("more")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1
+    assert ".env:1:1: ZT102" in out
+    assert "keystore.p12:1:1: ZT102" in out
+    assert "odd name\twith tab.py:1:22: ZT103" in out
+
+
+def test_merge_resolution_that_adds_a_key_is_caught(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("conf.py", "value = 1\n")
+    base = repo.commit("base")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("conf.py", "value = 2\n")
+    repo.commit("side")
+    repo.git("checkout", "-q", "main")
+    repo.write("conf.py", "value = 3\n")
+    repo.commit("main")
+    repo.git("merge", "-q", "side", check=False)
+    repo.write("conf.py", f'value = 4\nAWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.git("add", "conf.py")
+    repo.git("commit", "-q", "--no-edit")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and "conf.py:2:" in out
+
+
+def test_missing_base_in_shallow_clone_fails_closed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(4):
+        repo.write("f.txt", f"{number}\n")
+        repo.commit(f"c{number}")
+    first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.path}", str(clone)],
+                   check=True)
+    monkeypatch.chdir(clone)
+    code, out = run(capsys, "--range", f"{first}..HEAD")
+    assert code == 2 and "not a commit in this clone" in out and "fetch" in out
+    assert run(capsys, "--push")[0] == 0  # nothing outgoing: the remote has it all
+    # Without the remote-tracking ref every local commit is outgoing, and the walk reaches the
+    # shallow boundary: older commits would be missed, so the gate refuses to pass.
+    subprocess.run(["git", "update-ref", "-d", "refs/remotes/origin/main"], cwd=clone, check=True)
+    code, out = run(capsys, "--push")
+    assert code == 2 and "shallow" in out and "fetch-depth: 0" in out
+
+
+def test_empty_repository_has_nothing_to_push(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "--push")
+    assert code == 0 and "0 commit(s)" in out
+
+
+def test_bad_range_is_a_usage_error(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.commit("one")
+    code, out = run(capsys, "--range", "HEAD")
+    assert code == 2 and "BASE..HEAD" in out
+    code, out = run(capsys, "--range=--output=x..HEAD")
+    assert code == 2 and "not a commit" in out
