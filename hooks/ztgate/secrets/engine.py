@@ -35,6 +35,17 @@ class ScanOptions:
     hex_limit: float = 3.0
 
     @cached_property
+    def detectors_by_keyword(self) -> dict[str, tuple[int, ...]]:
+        """Keyword -> positions (in ``detectors``) of the detectors it gates."""
+        index: dict[str, list[int]] = {}
+        for position, detector in enumerate(self.detectors):
+            if detector.id in self.disabled or detector.secret_type in self.disabled:
+                continue
+            for keyword in detector.keywords:
+                index.setdefault(keyword, []).append(position)
+        return {keyword: tuple(positions) for keyword, positions in index.items()}
+
+    @cached_property
     def keywords(self) -> frozenset[str]:
         """Every keyword the detectors and detect-secrets' prefilters are gated on."""
         ours = frozenset(k for d in self.detectors for k in d.keywords)
@@ -143,11 +154,9 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
     where = _Lines(text)
     found: dict[tuple[int, str, str], Candidate] = {}
 
-    for detector in options.detectors:
-        if detector.id in options.disabled or detector.secret_type in options.disabled:
-            continue
-        if not any(k in found_keywords for k in detector.keywords):
-            continue
+    gated = options.detectors_by_keyword
+    wanted = sorted({p for keyword in found_keywords for p in gated.get(keyword, ())})
+    for detector in (options.detectors[p] for p in wanted):
         for match in _matches(detector, text, found_keywords):
             secret = match.group("secret")
             if not secret:

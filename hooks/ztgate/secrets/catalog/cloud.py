@@ -98,6 +98,6 @@ DETECTORS = (
     token("openshift-user-token", "OpenShift User Token", C, r"sha256~[\w\-]{43}", ("sha256~",),
           min_entropy=3.5),
     keyed("railway-token", "Railway API Token", C, r"railway", UUID, ("railway",)),
-    keyed("oracle-cloud-key", "Oracle Cloud Auth Token", C, r"oci_?(?:auth|cli)",
-          r"[A-Za-z0-9+/:;.()<>\[\]{}#_-]{20}", ("oci",), min_entropy=3.5),
+    keyed("oracle-cloud-key", "Oracle Cloud Auth Token", C, r"oci_(?:auth|cli)",
+          r"[A-Za-z0-9+/:;.()<>\[\]{}#_-]{20}", ("oci_",), min_entropy=3.5),
 )
