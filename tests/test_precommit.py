@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,8 +21,6 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def pre_commit(repo: Repo, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    import os
-
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
     return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=repo.path, env=env,
                           capture_output=True, text=True)
@@ -76,17 +75,17 @@ def test_pre_push_hook_from_a_users_config_blocks_history_leaks(
     repo.git("remote", "add", "origin", str(remote))
     repo.commit("config")
     repo.git("push", "-q", "origin", "main")
+    # The test HOME disables hooks for every other test; this one installs real ones.
+    repo.git("config", "--global", "--unset", "core.hooksPath")
     result = pre_commit(repo, pre_commit_home, "install", "--hook-type", "pre-commit",
                         "--hook-type", "pre-push")
-    assert result.returncode == 0, result.stderr
-    repo.git("config", "--unset", "core.hooksPath", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
 
     repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
     repo.commit("leak")  # --no-verify: a laptop that skipped the pre-commit hook
     repo.write("settings.py", "import os\n")
     repo.commit("hide it")
-    push = subprocess.run(["git", "-c", "core.hooksPath=.git/hooks", "push", "origin", "main"],
-                          cwd=repo.path, capture_output=True, text=True,
-                          env={**__import__("os").environ, "PRE_COMMIT_HOME": str(pre_commit_home)})
+    push = subprocess.run(["git", "push", "origin", "main"], cwd=repo.path, capture_output=True,
+                          text=True, env={**os.environ, "PRE_COMMIT_HOME": str(pre_commit_home)})
     assert push.returncode != 0, push.stdout + push.stderr
     assert "ZT103" in push.stdout + push.stderr
