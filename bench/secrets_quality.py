@@ -29,10 +29,18 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
-    parser.add_argument("--misses", action="store_true", help="list missed secrets and false positives (masked)")
-    parser.add_argument("--name", default="example.txt", help="file name each example is scanned as")
+    parser.add_argument(
+        "--misses", action="store_true", help="list missed secrets and false positives (masked)"
+    )
+    parser.add_argument(
+        "--name", default="example.txt", help="file name each example is scanned as"
+    )
     args = parser.parse_args()
-    rows = [json.loads(line) for line in Path(args.corpus).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in Path(args.corpus).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     policy = Policy(secrets=SecretsPolicy(secret_files=False))
     found_by_rule: Counter[str] = Counter()
     total_by_rule: Counter[str] = Counter()
@@ -61,15 +69,23 @@ def main() -> int:
                     flagged_clean += 1
                     if args.misses:
                         kinds = ", ".join(sorted({h.secret_type for h in hits}))
-                        print(f"FP   {row['rule']:<40} {row['id']} flagged as {kinds} {hits[0].masked}")
+                        print(
+                            f"FP   {row['rule']:<40} {row['id']} flagged as {kinds} "
+                            f"{hits[0].masked}"
+                        )
     recall = flagged_secrets / secrets if secrets else 0.0
     fp_rate = flagged_clean / clean if clean else 0.0
     print(f"corpus: {args.corpus}")
     print(f"recall: {recall:.3f} ({flagged_secrets}/{secrets} secrets found; goal >= 0.90)")
-    print(f"false-positive rate: {fp_rate:.3f} ({flagged_clean}/{clean} clean look-alikes flagged; goal <= 0.03)")
+    print(
+        f"false-positive rate: {fp_rate:.3f} ({flagged_clean}/{clean} clean look-alikes "
+        "flagged; goal <= 0.03)"
+    )
     print(f"  clean look-alikes shown as non-blocking warnings: {warned_clean}/{clean}")
     weakest = sorted(total_by_rule, key=lambda r: found_by_rule[r] / total_by_rule[r])[:8]
-    print("weakest kinds: " + ", ".join(f"{r} {found_by_rule[r]}/{total_by_rule[r]}" for r in weakest))
+    print(
+        "weakest kinds: " + ", ".join(f"{r} {found_by_rule[r]}/{total_by_rule[r]}" for r in weakest)
+    )
     return 0
 
 

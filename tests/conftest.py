@@ -52,6 +52,14 @@ class Repo:
 
 
 @pytest.fixture(autouse=True)
+def reproducible_fakes(request: pytest.FixtureRequest) -> None:
+    """Random credential bodies, drawn the same way every run of a given test."""
+    from tests import fakes
+
+    fakes.seed(request.node.nodeid)
+
+
+@pytest.fixture(autouse=True)
 def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -62,7 +70,8 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         if name.startswith(("PRE_COMMIT_", "GITHUB_", "CI_MERGE_REQUEST")):
             monkeypatch.delenv(name)
     (home / ".gitconfig").write_text(
-        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[core]\n\thooksPath = /dev/null\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
+        "[core]\n\thooksPath = /dev/null\n"
     )
 
 

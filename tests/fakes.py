@@ -12,6 +12,10 @@ import string
 
 _rng = random.Random()
 
+
+def seed(value: str) -> None:
+    _rng.seed(value)
+
 _CLASSES = {
     "a": string.ascii_letters + string.digits,  # base62
     "h": "0123456789abcdef",  # lowercase hex
@@ -25,7 +29,8 @@ _CLASSES = {
     "u": string.ascii_letters + string.digits + "_-",
     "z": string.ascii_lowercase + "234567",  # base32, lowercase
     "Z": string.ascii_uppercase + "234567",
-    "B": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",  # bech32 (age keys)
+    # bech32, the alphabet of age keys
+    "B": "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L",  # pragma: allowlist secret
 }
 
 
@@ -36,8 +41,10 @@ def random_body(kind: str, length: int) -> str:
     while True:
         body = "".join(_rng.choice(alphabet) for _ in range(length))
         # Real random bodies of this length hold letters and digits; draw until this one does.
-        if mixed and length >= 12 and not (
-            any(c.isdigit() for c in body) and any(c.isalpha() for c in body)
+        if (
+            mixed
+            and length >= 12
+            and not (any(c.isdigit() for c in body) and any(c.isalpha() for c in body))
         ):
             continue
         if not re.search(r"(.)\1\1", body):

@@ -51,7 +51,9 @@ def guarded(body: Callable[[], int], debug: bool) -> int:
         print(f"ztgate: error: {error.one_line()}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("ztgate: interrupted: nothing was checked to the end, so this blocks", file=sys.stderr)
+        print(
+            "ztgate: interrupted: nothing was checked to the end, so this blocks", file=sys.stderr
+        )
         return EXIT_ERROR
     except Exception as error:  # noqa: BLE001 - fail closed on every bug
         if debug:

@@ -15,8 +15,16 @@ from pathlib import Path
 
 from ztgate.secrets import gate
 
-_GIT_IDENTITY = ("-c", "user.name=ztgate demo", "-c", "user.email=demo@ztgate.invalid",
-                 "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main")
+_GIT_IDENTITY = (
+    "-c",
+    "user.name=ztgate demo",
+    "-c",
+    "user.email=demo@ztgate.invalid",
+    "-c",
+    "commit.gpgsign=false",
+    "-c",
+    "init.defaultBranch=main",
+)
 
 
 def fake_aws_key_id() -> str:
@@ -54,11 +62,16 @@ def run_demo() -> int:
 
     caught = (staged, clean_now, pushed) == (1, 0, 1)
     if caught:
-        print("\nztgate demo: blocked the staged key, passed the cleaned file, and blocked the "
-              "push that would still publish the key in its history.")
+        print(
+            "\nztgate demo: blocked the staged key, passed the cleaned file, and blocked the "
+            "push that would still publish the key in its history."
+        )
     else:
-        print(f"\nztgate demo: UNEXPECTED exit codes {staged}, {clean_now}, {pushed} "
-              "(expected 1, 0, 1)", file=sys.stderr)
+        print(
+            f"\nztgate demo: UNEXPECTED exit codes {staged}, {clean_now}, {pushed} "
+            "(expected 1, 0, 1)",
+            file=sys.stderr,
+        )
     return 0 if caught else 2
 
 

@@ -23,12 +23,18 @@ ZERO_SHA = re.compile(r"^0{40}(?:0{24})?$")
 
 # Settings that make git's output stable whatever the developer configured.
 STABLE_CONFIG = (
-    "-c", "core.quotePath=false",
-    "-c", "color.ui=never",
-    "-c", "log.showSignature=false",
-    "-c", "diff.noprefix=false",
-    "-c", "diff.mnemonicPrefix=false",
-    "-c", "diff.relative=false",
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "color.ui=never",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "diff.noprefix=false",
+    "-c",
+    "diff.mnemonicPrefix=false",
+    "-c",
+    "diff.relative=false",
 )
 
 
@@ -39,17 +45,22 @@ def open_repo(start: Path | None = None) -> git.Repo:
         return git.Repo(start or Path.cwd(), search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as error:
         raise UserError(
-            "not inside a git repository", where=str(start or Path.cwd()),
+            "not inside a git repository",
+            where=str(start or Path.cwd()),
             fix="run it from a repository's work tree",
         ) from error
 
 
-def run_git(repo_root: Path, args: Sequence[str], *, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def run_git(
+    repo_root: Path, args: Sequence[str], *, check: bool = True
+) -> subprocess.CompletedProcess[bytes]:
     """Run git with an argument list (never a shell) and stable output settings."""
     import subprocess
 
     process = subprocess.run(
-        ["git", *STABLE_CONFIG, *args], cwd=repo_root, capture_output=True,
+        ["git", *STABLE_CONFIG, *args],
+        cwd=repo_root,
+        capture_output=True,
         env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
     )
     if check and process.returncode != 0:
@@ -61,7 +72,8 @@ def run_git(repo_root: Path, args: Sequence[str], *, check: bool = True) -> subp
 def resolve_commit(repo_root: Path, revision: str) -> str | None:
     """The full sha of ``revision`` as a commit, or None if this clone does not have it."""
     process = run_git(
-        repo_root, ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
+        repo_root,
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"],
         check=False,
     )
     return process.stdout.decode().strip() or None if process.returncode == 0 else None

@@ -58,7 +58,9 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         "base64_limit": FieldSpec((float, int), "entropy limit of base64 strings (0-8)"),
         "hex_limit": FieldSpec((float, int), "entropy limit of hex strings (0-8)"),
         "severity": FieldSpec(
-            (dict,), "detector id or secret type -> error | warning | off", item_kind=str,
+            (dict,),
+            "detector id or secret type -> error | warning | off",
+            item_kind=str,
             choices=("error", "warning", "off"),
         ),
     },
@@ -79,9 +81,7 @@ def _type_name(kinds: tuple[type, ...]) -> str:
 
 def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
     # bool is an int in Python; an int field must not accept `true`.
-    ok = isinstance(value, spec.kinds) and not (
-        isinstance(value, bool) and bool not in spec.kinds
-    )
+    ok = isinstance(value, spec.kinds) and not (isinstance(value, bool) and bool not in spec.kinds)
     if not ok:
         raise UserError(
             f"`{key}` must be a {_type_name(spec.kinds)}, not {type(value).__name__}",

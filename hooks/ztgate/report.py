@@ -145,7 +145,9 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
 }
 
 
-def emit(report: Report, output_format: str, output: str | None, stream: TextIO | None = None) -> None:
+def emit(
+    report: Report, output_format: str, output: str | None, stream: TextIO | None = None
+) -> None:
     """Write the report in the chosen format to ``output`` (a file) or to the stream."""
     rendered = RENDERERS[output_format](report)
     if output:

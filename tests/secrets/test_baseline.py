@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from ztgate.secrets import gate
 
 from tests.conftest import Repo
 from tests.fakes import aws_key_id
-from ztgate.secrets import gate
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -68,7 +68,10 @@ def test_detect_secrets_reads_our_baseline_and_we_read_theirs(
     repo.commit("a")
     theirs = subprocess.run(
         [sys.executable, "-m", "detect_secrets", "scan", "--all-files"],
-        cwd=repo.path, capture_output=True, text=True, check=True,
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     (repo.path / ".secrets.baseline").write_text(theirs)
     assert run(capsys, "--all-files")[0] == 0  # their baseline silences our finding
@@ -76,7 +79,9 @@ def test_detect_secrets_reads_our_baseline_and_we_read_theirs(
     run(capsys, "--update-baseline")  # adds our own types, keeps theirs
     audit = subprocess.run(
         [sys.executable, "-m", "detect_secrets", "audit", "--report", ".secrets.baseline"],
-        cwd=repo.path, capture_output=True, text=True,
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
     )
     assert audit.returncode == 0, audit.stderr
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from ztgate.secrets.catalog import ALL_DETECTORS
+from ztgate.secrets.engine import ScanOptions, scan_text
 
 from tests.fakes import fill
 from tests.secrets.detector_samples import SAMPLES
-from ztgate.secrets.catalog import ALL_DETECTORS
-from ztgate.secrets.engine import ScanOptions, scan_text
 
 OURS_ONLY = ScanOptions(detectors=ALL_DETECTORS, use_detect_secrets=False)
 
@@ -28,7 +28,11 @@ LOOK_ALIKES = {
 
 def masked(template: str) -> str:
     """The same text with every random body replaced by x's, as docs and logs show keys."""
-    return re.sub(r"\{(uuid|[a-zA-Z]\d+)\}", lambda m: "x" * (36 if m.group(1) == "uuid" else int(m.group(1)[1:])), template)
+    return re.sub(
+        r"\{(uuid|[a-zA-Z]\d+)\}",
+        lambda m: "x" * (36 if m.group(1) == "uuid" else int(m.group(1)[1:])),
+        template,
+    )
 
 
 def test_every_detector_has_a_sample() -> None:

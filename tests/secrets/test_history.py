@@ -6,10 +6,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from ztgate.secrets import gate
 
 from tests.conftest import Repo
 from tests.fakes import aws_key_id
-from ztgate.secrets import gate
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -114,8 +114,9 @@ def test_missing_base_in_shallow_clone_fails_closed(
         repo.commit(f"c{number}")
     first = repo.git("rev-list", "--max-parents=0", "HEAD").strip()
     clone = tmp_path / "shallow"
-    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.path}", str(clone)],
-                   check=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo.path}", str(clone)], check=True
+    )
     monkeypatch.chdir(clone)
     code, out = run(capsys, "--range", f"{first}..HEAD")
     assert code == 2 and "not a commit in this clone" in out and "fetch" in out
@@ -127,7 +128,9 @@ def test_missing_base_in_shallow_clone_fails_closed(
     assert code == 2 and "shallow" in out and "fetch-depth: 0" in out
 
 
-def test_empty_repository_has_nothing_to_push(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+def test_empty_repository_has_nothing_to_push(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out = run(capsys, "--push")
     assert code == 0 and "0 commit(s)" in out
 

@@ -65,8 +65,11 @@ def load_baseline(path: Path, display: str) -> Baseline | None:
         ) from error
     results = document.get("results") if isinstance(document, dict) else None
     if not isinstance(results, dict):
-        raise UserError("baseline has no `results` mapping", where=display,
-                        fix="regenerate it with `ztgate secrets --update-baseline`")
+        raise UserError(
+            "baseline has no `results` mapping",
+            where=display,
+            fix="regenerate it with `ztgate secrets --update-baseline`",
+        )
     entries = []
     for filename, secrets in results.items():
         if not isinstance(secrets, list):
@@ -119,7 +122,11 @@ def updated_document(
     if existing is not None:
         for filename, items in existing.document.get("results", {}).items():
             for item in items:
-                identity = (str(item.get("filename", filename)), item["hashed_secret"], item["type"])
+                identity = (
+                    str(item.get("filename", filename)),
+                    item["hashed_secret"],
+                    item["type"],
+                )
                 old_items[identity] = item
     results: dict[str, list[dict[str, Any]]] = {}
     for identity, entry in sorted(current_by_identity.items()):

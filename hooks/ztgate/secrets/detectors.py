@@ -20,9 +20,7 @@ _NAME_START = r"(?:(?<![A-Za-z0-9])|(?<=[a-z0-9])(?=[A-Z]))"
 _KEY_TAIL = r"[\w.\-]{0,40}?[ \t'\"\]\)]{0,3}(?:[ \t]+(?:string|String|str|const|final)\b)?"
 # `=`, `:=`, `::=`, `.=`, `+=`, `=>`, `:`, `||`, `,`, or an XML element's `>` (value on the next
 # line allowed there), or plain blanks.
-_ASSIGN = (
-    r"(?:[ \t]*(?:=>|[:.?+!]{0,3}=|::|:|\|\||,)[ \t]*|[ \t]*>\s*|[ \t]+)"
-)
+_ASSIGN = r"(?:[ \t]*(?:=>|[:.?+!]{0,3}=|::|:|\|\||,)[ \t]*|[ \t]*>\s*|[ \t]+)"
 _OPEN = r"[ \t'\"`=]{0,5}"
 _VALUE_END = r"(?=[\s'\"`;,)\]}<>\\|&]|$)"
 
@@ -88,9 +86,18 @@ def token(
         body = f"(?P<secret>{body})"
     regex = f"{left}{body}{right}"
     if anchored is None:
-        anchored = all(_starts_with_literal(body, k) for k in keywords) and not flags & re.IGNORECASE
+        anchored = (
+            all(_starts_with_literal(body, k) for k in keywords) and not flags & re.IGNORECASE
+        )
     return Detector(
-        id, secret_type, category, keywords, regex, anchored, min_entropy, by_context,
+        id,
+        secret_type,
+        category,
+        keywords,
+        regex,
+        anchored,
+        min_entropy,
+        by_context,
         flags | re.MULTILINE,
     )
 

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from ztgate.lazyre import LazyPattern
 from ztgate.secrets import filters
 from ztgate.secrets.detectors import shannon_entropy
-from ztgate.lazyre import LazyPattern
+
 
 # One prefilter per detect-secrets plugin: the lowercase keywords that gate it (none: always
 # tried), and the shape that marks candidate lines, run on the lowercased text (so no
@@ -35,9 +36,16 @@ class Prefilter:
 _DENYLIST_WORDS = tuple(
     f"{stem}{joint}{tail}"
     for stem, tails in (
-        ("api", ("key",)), ("auth", ("key",)), ("service", ("key",)), ("account", ("key",)),
-        ("db", ("key", "pass")), ("database", ("key", "pass")), ("priv", ("key",)),
-        ("private", ("key",)), ("client", ("key",)), ("key", ("pass",)),
+        ("api", ("key",)),
+        ("auth", ("key",)),
+        ("service", ("key",)),
+        ("account", ("key",)),
+        ("db", ("key", "pass")),
+        ("database", ("key", "pass")),
+        ("priv", ("key",)),
+        ("private", ("key",)),
+        ("client", ("key",)),
+        ("key", ("pass",)),
     )
     for tail in tails
     for joint in ("", "_")
@@ -52,15 +60,30 @@ PREFILTERS: dict[str, Prefilter] = {
     ),
     "AzureStorageKeyDetector": Prefilter(("accountkey=",), None),
     "BasicAuthDetector": Prefilter(("://",), r"://[^{}\s]+:[^{}\s]+@"),
-    "CloudantDetector": Prefilter(("cloudant", "key", "pw", "pass", "token"), r"cl(?:oudant|ou)?[-_]?(?:api)?(?:key|pwd|pw|pass|token)|cloudant",
-                                  on_lowered=True),
+    "CloudantDetector": Prefilter(
+        ("cloudant", "key", "pw", "pass", "token"),
+        r"cl(?:oudant|ou)?[-_]?(?:api)?(?:key|pwd|pw|pass|token)|cloudant",
+        on_lowered=True,
+    ),
     # Shapes start on a literal (fast to search for) and look behind for the rest: each is
     # still a superset of the plugin's own pattern.
     "DiscordBotTokenDetector": Prefilter((), r"\.(?<=[\w\-]{23}\.)[\w\-]{6}\.[\w\-]{27}"),
     "GitHubTokenDetector": Prefilter(("ghp_", "gho_", "ghu_", "ghs_", "ghr_"), None),
     "GitLabTokenDetector": Prefilter(
-        ("glpat-", "gldt-", "glft-", "glsoat-", "glrt-", "glcbt-", "glimt-", "glptt-", "glagent-",
-         "gloas-", "gr1348941"), None,
+        (
+            "glpat-",
+            "gldt-",
+            "glft-",
+            "glsoat-",
+            "glrt-",
+            "glcbt-",
+            "glimt-",
+            "glptt-",
+            "glagent-",
+            "gloas-",
+            "gr1348941",
+        ),
+        None,
     ),
     "IbmCloudIamDetector": Prefilter(("key", "pwd", "pass", "token"), None, long_tokens_only=True),
     "IbmCosHmacDetector": Prefilter(("key",), None, long_tokens_only=True),
@@ -73,10 +96,12 @@ PREFILTERS: dict[str, Prefilter] = {
     "PrivateKeyDetector": Prefilter(("private key", "putty-user-key-file"), None),
     "PypiTokenDetector": Prefilter(("pypi-age",), None),
     "SendGridDetector": Prefilter(("sg.",), r"SG\."),
-    "SlackDetector": Prefilter(("xox", "hooks.slack.com"), r"xox[abposr]-|hooks\.slack\.com",
-                               on_lowered=True),
-    "SoftlayerDetector": Prefilter(("softlayer", "key", "pwd", "pass", "token"), None,
-                                   long_tokens_only=True),
+    "SlackDetector": Prefilter(
+        ("xox", "hooks.slack.com"), r"xox[abposr]-|hooks\.slack\.com", on_lowered=True
+    ),
+    "SoftlayerDetector": Prefilter(
+        ("softlayer", "key", "pwd", "pass", "token"), None, long_tokens_only=True
+    ),
     "SquareOAuthDetector": Prefilter(("sq0csp-",), None),
     "StripeDetector": Prefilter(("k_live_",), None),
     "TelegramBotTokenDetector": Prefilter((), r":(?<=\d{8}:)[\w\-]{35}"),
@@ -88,8 +113,19 @@ ALL_PREFILTER_KEYWORDS = frozenset(k for p in PREFILTERS.values() for k in p.key
 # properties and TOML files the value may be bare; everywhere else it must be quoted after an
 # operator, or be a quoted value compared with the keyword, or end a statement with `;`.
 _BARE_VALUE_EXTENSIONS = frozenset(
-    {".go", ".yaml", ".yml", ".eyaml", ".cnf", ".conf", ".cfg", ".cf", ".ini", ".properties",
-     ".toml"}
+    {
+        ".go",
+        ".yaml",
+        ".yml",
+        ".eyaml",
+        ".cnf",
+        ".conf",
+        ".cfg",
+        ".cf",
+        ".ini",
+        ".properties",
+        ".toml",
+    }
 )
 _KW = "(?:" + "|".join(re.escape(w) for w in sorted(_DENYLIST_WORDS, key=len, reverse=True)) + ")"
 _KEYWORD_QUOTED = LazyPattern(
@@ -107,19 +143,31 @@ ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 
 _QUOTED = LazyPattern(r"(['\"])([A-Za-z0-9+/=_\\\-]{9,})\1")
 # Values detect-secrets' YAML and INI transformers quote before scanning: `key: value`.
-_UNQUOTED_VALUE = LazyPattern(r"^[ \t\-]*[\w.\-\"'\[\]]+[ \t]*[:=][ \t]*([A-Za-z0-9+/=_\\\-]{9,})[ \t]*$",
-                             re.MULTILINE)
+_UNQUOTED_VALUE = LazyPattern(
+    r"^[ \t\-]*[\w.\-\"'\[\]]+[ \t]*[:=][ \t]*([A-Za-z0-9+/=_\\\-]{9,})[ \t]*$", re.MULTILINE
+)
 _HEX = LazyPattern(r"^[0-9a-fA-F]+$")
 # Extensions detect-secrets parses as source code; every other file may go through its YAML or
 # INI transformers, which turn unquoted values into quoted ones.
 _CODE_EXTENSIONS = frozenset(
-    {".cls", ".go", ".java", ".js", ".m", ".php", ".py", ".pyi", ".swift", ".tf", ".cs", ".c",
-     ".cpp"}
+    {
+        ".cls",
+        ".go",
+        ".java",
+        ".js",
+        ".m",
+        ".php",
+        ".py",
+        ".pyi",
+        ".swift",
+        ".tf",
+        ".cs",
+        ".c",
+        ".cpp",
+    }
 )
 
-_SHAPES = {
-    name: LazyPattern(p.shape, re.MULTILINE) for name, p in PREFILTERS.items() if p.shape
-}
+_SHAPES = {name: LazyPattern(p.shape, re.MULTILINE) for name, p in PREFILTERS.items() if p.shape}
 
 
 @dataclass(frozen=True)
@@ -162,7 +210,9 @@ def candidate_lines(
         if name == "KeywordDetector" and marked:
             if line_texts is None:
                 line_texts = text.split("\n")
-            rule = _KEYWORD_BARE if _extension(filename) in _BARE_VALUE_EXTENSIONS else _KEYWORD_QUOTED
+            rule = (
+                _KEYWORD_BARE if _extension(filename) in _BARE_VALUE_EXTENSIONS else _KEYWORD_QUOTED
+            )
             marked = {n for n in marked if rule.search(line_texts[n - 1].lower())}
         if prefilter.long_tokens_only and marked:
             if line_texts is None:
@@ -210,6 +260,7 @@ def _plugins(b64_limit: float, hex_limit: float) -> tuple[Any, ...]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
     plugins = []
+    plugin_class: Any
     for plugin_class in get_mapping_from_secret_type_to_class().values():
         name = plugin_class.__name__
         if name == "Base64HighEntropyString":

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cached_property
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ztgate.secrets import ds_bridge, filters, keywords
 from ztgate.secrets.detectors import Detector, shannon_entropy
@@ -89,16 +89,16 @@ def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> s
     reason = filters.common_reason(secret, line)
     if reason or not detector.by_context:
         return reason
-    reason = filters.by_context_reason(
-        secret, line, column, generic=detector.category == "generic"
-    )
+    reason = filters.by_context_reason(secret, line, column, generic=detector.category == "generic")
     if reason or detector.id != "generic-api-key":
         return reason
     return filters.not_a_generic_secret(secret)
 
 
 # detect-secrets plugins that judge by context (a key name, entropy) rather than a format.
-_DS_CONTEXT_PLUGINS = frozenset({"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"})
+_DS_CONTEXT_PLUGINS = frozenset(
+    {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"}
+)
 _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 
@@ -122,9 +122,7 @@ def _reject_ds(ds: ds_bridge.DsSecret, line: str, text_after: str) -> str | None
     )
 
 
-def _matches(
-    detector: Detector, text: str, found: dict[str, list[int]]
-) -> list[re.Match[str]]:
+def _matches(detector: Detector, text: str, found: dict[str, list[int]]) -> list[re.Match[str]]:
     if not detector.anchored:
         return list(detector.pattern.finditer(text))
     matches = []
@@ -142,8 +140,6 @@ def lower_same_length(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-
-
 
 
 def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]:
@@ -175,12 +171,22 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
     if options.use_detect_secrets:
         unquoted = ds_bridge.wants_unquoted_values(filename)
         plugins_by_line = ds_bridge.candidate_lines(
-            filename, text, lowered, found_keywords, where.number_of, unquoted, options.base64_limit,
+            filename,
+            text,
+            lowered,
+            found_keywords,
+            where.number_of,
+            unquoted,
+            options.base64_limit,
             options.hex_limit,
         )
         if plugins_by_line:
             for ds in ds_bridge.analyze_lines(
-                filename, where.lines, plugins_by_line, options.base64_limit, options.hex_limit,
+                filename,
+                where.lines,
+                plugins_by_line,
+                options.base64_limit,
+                options.hex_limit,
                 unquoted,
             ):
                 if ds.plugin in options.disabled or ds.secret_type in options.disabled:
@@ -201,4 +207,3 @@ def _allowlisted(candidate: Candidate, filename: str, where: _Lines) -> bool:
     return ds_bridge.is_allowlisted(
         filename, where.line(candidate.line).rstrip(), where.line(candidate.line - 1)
     )
-

@@ -15,8 +15,10 @@ _BINARY_SNIFF = 8192
 SECRET_FILE_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), what)
     for pattern, what in (
-        (r"^\.env$|^\.env\.(?!(?:example|sample|template|dist|defaults?|schema)$)[\w.\-]+$",
-         "dotenv file"),
+        (
+            r"^\.env$|^\.env\.(?!(?:example|sample|template|dist|defaults?|schema)$)[\w.\-]+$",
+            "dotenv file",
+        ),
         (r"^id_(?:rsa|dsa|ecdsa|ed25519|ecdsa_sk|ed25519_sk)$", "SSH private key"),
         (r"\.(?:p12|pfx)$", "PKCS#12 keystore"),
         (r"\.(?:jks|keystore|bks)$", "Java keystore"),
@@ -26,8 +28,10 @@ SECRET_FILE_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^\.?(?:pgpass|netrc|_netrc|git-credentials)$", "credential store"),
         (r"^\.?htpasswd$", "password file"),
         (r"^credentials$", "cloud credentials file"),
-        (r"^(?:application_default_credentials|client_secrets?|service[_\-]?account.*)\.json$",
-         "cloud credentials file"),
+        (
+            r"^(?:application_default_credentials|client_secrets?|service[_\-]?account.*)\.json$",
+            "cloud credentials file",
+        ),
         (r"^terraform\.tfstate(?:\.backup)?$", "Terraform state (holds secrets in clear)"),
         (r"^\.?s3cfg$|^\.boto$|^\.dockercfg$", "cloud credentials file"),
     )
@@ -99,6 +103,10 @@ def secret_file_kind(path: str, head: bytes | None) -> str | None:
                 if not any(parent.endswith(d) for d in _CLOUD_CREDENTIAL_DIRS):
                     continue
             return what
-    if name.lower().endswith(_KEY_EXTENSIONS) and head is not None and _PRIVATE_KEY_MARK.search(head):
+    if (
+        name.lower().endswith(_KEY_EXTENSIONS)
+        and head is not None
+        and _PRIVATE_KEY_MARK.search(head)
+    ):
         return "private key file"
     return None

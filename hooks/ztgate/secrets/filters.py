@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ztgate.secrets.detectors import shannon_entropy
 from ztgate.lazyre import LazyPattern
+from ztgate.secrets.detectors import shannon_entropy
 
 # Vendors' own documentation keys, published so that nobody mistakes them for real ones.
 DOCUMENTED_EXAMPLES = frozenset(
@@ -38,7 +38,7 @@ _PLACEHOLDER_WORDS = LazyPattern(
 )
 _TEMPLATE = LazyPattern(
     r"^(?:\$\{.*\}|\$\(.*\)|\{\{.*\}\}|<[^<>]+>|%\(.*\)s?|%[A-Za-z_]+%|\{[A-Za-z_][\w.]*\}"
-    r"|\[[A-Za-z_ ]+\])$|^\$[({A-Za-z_]|^\{|\{\{|\$\{|[<>]"
+    r"|\[[A-Za-z_ ]+\])$|^\$[({A-Za-z_]|^\{|\{\{|\$\{|[<>]|\{[A-Za-z_][\w.]*\}"
 )
 _MASK = LazyPattern(r"\*{3,}|•{2,}|·{3,}|#{5,}|[xX]{5,}|\.{3}|…|<redacted>|\[redacted\]", re.I)
 _ENV_LOOKUP = LazyPattern(
@@ -53,11 +53,15 @@ _FILE_OR_PATH = LazyPattern(
 _VERSION = LazyPattern(r"^v?\d+(?:\.\d+){1,3}(?:[\-+._][\w.\-]*)?$")
 # snake_case, kebab-case, dotted.names, CONSTANT_CASE, camelCase, PascalCase: names of things.
 _IDENTIFIER = LazyPattern(
-    r"^[a-z]+(?:[_.\-][a-z]+)+$|^[A-Z]+(?:[_.\-][A-Z]+)+$|^[a-z]+(?:[A-Z][a-z]+)+$"
+    r"^[a-z][a-z0-9]*(?:[_.\-][a-z][a-z0-9]*)+$|^[A-Z][A-Z0-9]*(?:[_.\-][A-Z][A-Z0-9]*)+$"
+    r"|^[a-z]+(?:[A-Z][a-z]+)+$"
     r"|^(?:[A-Z][a-z]+){2,}$"
 )
-_HEX_DIGEST = LazyPattern(r"^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{56}|[a-f0-9]{64}|[a-f0-9]{96}|"
-                         r"[a-f0-9]{128})$", re.IGNORECASE)
+_HEX_DIGEST = LazyPattern(
+    r"^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{56}|[a-f0-9]{64}|[a-f0-9]{96}|"
+    r"[a-f0-9]{128})$",
+    re.IGNORECASE,
+)
 _DIGEST_CONTEXT = LazyPattern(
     r"sha\d*|md5|hash|digest|checksum|integrity|commit|revision|\brev\b|etag|fingerprint|"
     r"\bversion\b|\boid\b|blob",
@@ -122,13 +126,57 @@ def sequential_run(secret: str, length: int = 5) -> str | None:
 # Keys whose values are random but not secret (CSRF tokens, signatures, hashes), or that name
 # a secret rather than hold it (DB_PASSWORD_FILE, LLM_SECRET_NAME, public_key).
 _NOT_SECRET_PARTS = frozenset(
-    {"csrf", "xsrf", "authenticity", "nonce", "signature", "integrity", "checksum", "hash",
-     "digest", "etag", "public", "pub", "sha1", "sha256", "sha512", "md5"}
+    {
+        "csrf",
+        "xsrf",
+        "authenticity",
+        "nonce",
+        "signature",
+        "integrity",
+        "checksum",
+        "hash",
+        "digest",
+        "etag",
+        "public",
+        "pub",
+        "sha1",
+        "sha256",
+        "sha512",
+        "md5",
+    }
 )
 _REFERENCE_SUFFIXES = frozenset(
-    {"name", "names", "id", "ids", "path", "file", "url", "uri", "arn", "ref", "env", "var",
-     "type", "length", "len", "size", "count", "format", "field", "header", "param", "prefix",
-     "suffix", "label", "regex", "pattern", "policy", "version", "location"}
+    {
+        "name",
+        "names",
+        "id",
+        "ids",
+        "path",
+        "file",
+        "url",
+        "uri",
+        "arn",
+        "ref",
+        "env",
+        "var",
+        "type",
+        "length",
+        "len",
+        "size",
+        "count",
+        "format",
+        "field",
+        "header",
+        "param",
+        "prefix",
+        "suffix",
+        "label",
+        "regex",
+        "pattern",
+        "policy",
+        "version",
+        "location",
+    }
 )
 _NAME_PARTS = LazyPattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
@@ -194,7 +242,9 @@ def repeating(secret: str) -> str | None:
 
 def wordy(secret: str) -> str | None:
     """Mostly whole words (`SponsoredProductsRemoteSearch...`): a name, not a random secret."""
-    words = [p for p in name_parts(secret) if len(p) >= 3 and p.isalpha() and set(p) & set("aeiouy")]
+    words = [
+        p for p in name_parts(secret) if len(p) >= 3 and p.isalpha() and set(p) & set("aeiouy")
+    ]
     if len(words) >= 4 and sum(map(len, words)) >= 0.7 * len(secret):
         return "made of words"
     return None
@@ -214,7 +264,7 @@ def by_context_reason(secret: str, line: str, column: int, *, generic: bool) -> 
             or repeating(secret)
             or wordy(secret)
             or not_secret_key(line, column)
-            or (None if any(c.isdigit() for c in secret) else identifier(secret))
+            or identifier(secret)
         )
     return (
         filler(secret)

@@ -17,16 +17,19 @@ from ztgate.secrets.baseline import BaselineEntry, load_baseline, updated_docume
 from ztgate.secrets.scan import SECRET_FILE, Hit, ScanResult, scan_files, scan_history
 
 CREDENTIAL = Rule(
-    "ZT101", "Credential in file",
+    "ZT101",
+    "Credential in file",
     "remove it and rotate it; for a false positive add `# pragma: allowlist secret` or run "
     "`ztgate secrets --update-baseline`",
 )
 SECRET_FILE_RULE = Rule(
-    "ZT102", "Secret file in the repository",
+    "ZT102",
+    "Secret file in the repository",
     "`git rm --cached <file>`, add it to .gitignore and rotate what it holds",
 )
 OUTGOING = Rule(
-    "ZT103", "Credential in an outgoing commit",
+    "ZT103",
+    "Credential in an outgoing commit",
     "rewrite the commit that adds it (`git rebase -i <base>`), rotate the credential, push again",
 )
 RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING)
@@ -52,18 +55,32 @@ def _finding(hit: Hit) -> Finding:
 
     identity = f"{hit.path}\0{hit.hashed_secret}\0{hit.secret_type}"
     return Finding(
-        rule=rule, path=hit.path, line=hit.line, column=hit.column, message=message,
+        rule=rule,
+        path=hit.path,
+        line=hit.line,
+        column=hit.column,
+        message=message,
         fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32],
-        severity=Severity(hit.severity), commit=hit.commit,
-        properties={"secret_type": hit.secret_type, "hashed_secret": hit.hashed_secret,
-                    "masked_secret": hit.masked, "detector": hit.detector_id},
+        severity=Severity(hit.severity),
+        commit=hit.commit,
+        properties={
+            "secret_type": hit.secret_type,
+            "hashed_secret": hit.hashed_secret,
+            "masked_secret": hit.masked,
+            "detector": hit.detector_id,
+        },
     )
 
 
 # Identifications that only say "this looks secret"; a vendor-specific one says which secret.
 _GENERIC_DETECTORS = frozenset(
-    {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString", "generic-api-key",
-     "generic-password"}
+    {
+        "KeywordDetector",
+        "Base64HighEntropyString",
+        "HexHighEntropyString",
+        "generic-api-key",
+        "generic-password",
+    }
 )
 
 
@@ -120,15 +137,29 @@ def _push_revisions(root: Path, remote: str | None) -> list[str] | None:
     if tip is None:
         if not to_ref and gitio.resolve_commit(root, "HEAD") is None:
             return None  # an empty repository: nothing to push
-        raise UserError(f"cannot resolve the pushed commit `{tip_name}`",
-                        fix="fetch it or push from a complete clone")
+        raise UserError(
+            f"cannot resolve the pushed commit `{tip_name}`",
+            fix="fetch it or push from a complete clone",
+        )
     if from_ref and not gitio.ZERO_SHA.match(from_ref):
         base = gitio.resolve_commit(root, from_ref)
         if base is None:
-            raise UserError(f"the push's base commit {from_ref[:12]} is not in this clone",
-                            fix="fetch it (`git fetch --unshallow`) and push again")
+            raise UserError(
+                f"the push's base commit {from_ref[:12]} is not in this clone",
+                fix="fetch it (`git fetch --unshallow`) and push again",
+            )
         return [tip, f"^{base}"]
     return [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
+
+
+def _commit_in_clone(root: Path, name: str) -> str:
+    sha = gitio.resolve_commit(root, name)
+    if sha is None:
+        raise UserError(
+            f"`{name}` is not a commit in this clone",
+            fix="fetch full history (`git fetch --unshallow`, or `fetch-depth: 0` in CI)",
+        )
+    return sha
 
 
 def _range_revisions(root: Path, spec: str) -> list[str]:
@@ -136,14 +167,13 @@ def _range_revisions(root: Path, spec: str) -> list[str]:
     base_name, _, head_name = spec.partition("..." if symmetric else "..")
     if not base_name or not head_name:
         raise UserError(f"--range needs BASE..HEAD, got `{spec}`")
-    base, head = gitio.resolve_commit(root, base_name), gitio.resolve_commit(root, head_name)
-    for name, sha in ((base_name, base), (head_name, head)):
-        if sha is None:
-            raise UserError(f"`{name}` is not a commit in this clone",
-                            fix="fetch full history (`git fetch --unshallow`, or `fetch-depth: 0` in CI)")
-    assert base is not None and head is not None
+    base, head = _commit_in_clone(root, base_name), _commit_in_clone(root, head_name)
     if symmetric:
-        base = gitio.run_git(root, ["merge-base", "--end-of-options", base, head]).stdout.decode().strip()
+        base = (
+            gitio.run_git(root, ["merge-base", "--end-of-options", base, head])
+            .stdout.decode()
+            .strip()
+        )
     return [head, f"^{base}"]
 
 
@@ -153,7 +183,8 @@ def _commits(root: Path, revisions: list[str]) -> list[str]:
     if boundaries.intersection(commits):
         raise UserError(
             "this clone is shallow and the commits to scan reach its boundary, so some would be "
-            "missed", fix="fetch full history: `git fetch --unshallow` (CI: `fetch-depth: 0`)",
+            "missed",
+            fix="fetch full history: `git fetch --unshallow` (CI: `fetch-depth: 0`)",
         )
     return commits
 
@@ -186,11 +217,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("filenames", nargs="*", help="files to scan (pre-commit passes them)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--all-files", action="store_true", help="scan every tracked file")
-    mode.add_argument("--push", action="store_true",
-                      help="scan the commits a push sends (reads pre-commit's PRE_COMMIT_* variables)")
+    mode.add_argument(
+        "--push",
+        action="store_true",
+        help="scan the commits a push sends (reads pre-commit's PRE_COMMIT_* variables)",
+    )
     mode.add_argument("--range", metavar="BASE..HEAD", help="scan the commits in a range")
-    mode.add_argument("--update-baseline", action="store_true",
-                      help="write the baseline with every secret now in tracked files")
+    mode.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write the baseline with every secret now in tracked files",
+    )
     parser.add_argument("--remote", help="with --push: the remote pushed to")
     parser.add_argument("--baseline", metavar="FILE", help="baseline file (default from policy)")
     cli.add_report_arguments(parser)
@@ -211,7 +248,9 @@ def _main(args: argparse.Namespace) -> int:
     result, noun = run(args, policy, root)
 
     if args.update_baseline:
-        current = [BaselineEntry(h.path, h.hashed_secret, h.secret_type, h.line) for h in result.hits]
+        current = [
+            BaselineEntry(h.path, h.hashed_secret, h.secret_type, h.line) for h in result.hits
+        ]
         document = updated_document(baseline, current)
         if document is None:
             print(f"{baseline_display}: unchanged ({len(current)} secret(s), none new or gone)")
@@ -219,19 +258,24 @@ def _main(args: argparse.Namespace) -> int:
             write_baseline(baseline_path, document)
             before = baseline.identities if baseline else frozenset()
             after = {e.identity for e in current}
-            print(f"{baseline_display}: written: {len(after - before)} added, "
-                  f"{len(before - after)} removed, {len(after)} in all")
+            print(
+                f"{baseline_display}: written: {len(after - before)} added, "
+                f"{len(before - after)} removed, {len(after)} in all"
+            )
         return cli.EXIT_CLEAN
 
     known = baseline.identities if baseline else frozenset()
     reported = [
-        h for h in with_severity(most_specific(result.hits), policy)
+        h
+        for h in with_severity(most_specific(result.hits), policy)
         if (h.path, h.hashed_secret, h.secret_type) not in known
     ]
     report = Report(
-        gate="secrets", rules=RULES,
+        gate="secrets",
+        rules=RULES,
         findings=sorted_findings(_finding(h) for h in reported),
-        scanned=result.scanned, scanned_noun=noun,
+        scanned=result.scanned,
+        scanned_noun=noun,
         notes=_notes(
             result,
             sum(1 for h in result.hits if (h.path, h.hashed_secret, h.secret_type) in known),

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from ztgate.errors import UserError
 from ztgate.gitio import STABLE_CONFIG, unquote_c_path
-from ztgate.lazyre import LazyPattern
 
 _COMMIT_MARK = b"\x00ztgate-commit "
-_HUNK = LazyPattern(rb"^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@")
-_BINARY = LazyPattern(r"^Binary files (.+) and (.+) differ$")
+_HUNK = re.compile(rb"^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@")
+_BINARY = re.compile(r"^Binary files (.+) and (.+) differ$")
 
 
 @dataclass
@@ -43,16 +42,28 @@ def added_lines(repo_root: Path, commits: Sequence[str]) -> Iterator[AddedFile]:
     into a conflict resolution) and not what its parents already brought.
     """
     command = [
-        "git", *STABLE_CONFIG, "log", "-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv",
-        "--no-renames", "--diff-merges=remerge", "--format=format:%x00ztgate-commit %H",
-        "--no-walk=unsorted", "--stdin",
+        "git",
+        *STABLE_CONFIG,
+        "log",
+        "-p",
+        "-U0",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--no-renames",
+        "--diff-merges=remerge",
+        "--format=format:%x00ztgate-commit %H",
+        "--no-walk=unsorted",
+        "--stdin",
     ]
     # stderr goes to a file: a pipe nobody reads could fill up and stall git.
     errors = tempfile.TemporaryFile()
     # The commits go in on stdin: exactly these (--no-walk), however many, none read as an option.
-    process = subprocess.Popen(command, cwd=repo_root, stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=errors)
-    assert process.stdin is not None and process.stdout is not None
+    process = subprocess.Popen(
+        command, cwd=repo_root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors
+    )
+    if process.stdin is None or process.stdout is None:  # pragma: no cover - PIPE was asked for
+        raise RuntimeError("git log started without pipes")
     process.stdin.write("".join(f"{sha}\n" for sha in commits).encode())
     process.stdin.close()
     current: AddedFile | None = None
@@ -66,7 +77,7 @@ def added_lines(repo_root: Path, commits: Sequence[str]) -> Iterator[AddedFile]:
                 if current is not None:
                     yield current
                 current, in_header = None, False
-                commit = raw[len(_COMMIT_MARK):].decode()
+                commit = raw[len(_COMMIT_MARK) :].decode()
             elif raw.startswith(b"diff "):
                 if current is not None:
                     yield current

@@ -60,22 +60,37 @@ def options_from(policy: SecretsPolicy) -> ScanOptions:
 
 
 def excluded(path: str, patterns: Sequence[str]) -> bool:
-    return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(os.path.basename(path), p)
-               for p in patterns)
+    return any(
+        fnmatch.fnmatch(path, p) or fnmatch.fnmatch(os.path.basename(path), p) for p in patterns
+    )
 
 
 def _hit(path: str, candidate: Candidate, commit: str | None, line: int | None = None) -> Hit:
     return Hit(
-        path=path, line=line if line is not None else candidate.line, column=candidate.column,
-        secret_type=candidate.secret_type, detector_id=candidate.detector_id,
-        hashed_secret=hash_secret(candidate.secret), masked=mask(candidate.secret), commit=commit,
+        path=path,
+        line=line if line is not None else candidate.line,
+        column=candidate.column,
+        secret_type=candidate.secret_type,
+        detector_id=candidate.detector_id,
+        hashed_secret=hash_secret(candidate.secret),
+        masked=mask(candidate.secret),
+        commit=commit,
     )
 
 
 def _secret_file_hit(path: str, kind: str, commit: str | None) -> Hit:
     # A secret file's identity is its path: hash the path so baselines can hold it too.
-    return Hit(path, 1, 1, f"Secret File ({kind})", "secret-file", hash_secret(path), kind,
-               SECRET_FILE, commit)
+    return Hit(
+        path,
+        1,
+        1,
+        f"Secret File ({kind})",
+        "secret-file",
+        hash_secret(path),
+        kind,
+        SECRET_FILE,
+        commit,
+    )
 
 
 # Below this many bytes a second process costs more than it saves.
@@ -179,9 +194,13 @@ def scan_history(root: Path, commits: Sequence[str], policy: SecretsPolicy) -> S
         numbers = sorted(added.lines)
         text = "\n".join(added.lines[n] for n in numbers)
         if len(text) > policy.max_file_size:
-            result.skip(f"{added.commit[:12]}:{added.path}", f"larger than {policy.max_file_size} bytes")
+            result.skip(
+                f"{added.commit[:12]}:{added.path}", f"larger than {policy.max_file_size} bytes"
+            )
             continue
         result.scanned += 1
         for candidate in scan_text(text, added.path, options):
-            result.hits.append(_hit(added.path, candidate, added.commit, numbers[candidate.line - 1]))
+            result.hits.append(
+                _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
+            )
     return result

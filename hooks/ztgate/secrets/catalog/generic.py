@@ -32,7 +32,7 @@ GENERIC_API_KEY = Detector(
     by_context=True,
 )
 
-# A password literal in quotes: `password = "hunter22"`. Quotes are required so that code
+# A password literal in quotes: `password = "<literal>"`. Quotes are required so that code
 # (`password = read_password()`) is not a finding.
 GENERIC_PASSWORD = Detector(
     id="generic-password",
@@ -60,28 +60,75 @@ _K8S_DATA_VALUE = (
 DETECTORS = (
     GENERIC_API_KEY,
     GENERIC_PASSWORD,
-    token("authorization-header", "Authorization Header Credentials", GEN,
-          r"Authorization['\"]?[ \t]*[:=][ \t]*['\"]?"
-          r"(?:(?:Basic|Bearer|Token|Digest|ApiKey|Api-Token|SSWS|Splunk)[ \t]+)?"
-          r"(?P<secret>[\w.~+/\-]{8,}={0,2})", ("authorization",), flags=re.IGNORECASE,
-          min_entropy=3.0, anchored=True),
-    token("curl-user-password", "Password in curl Command", GEN,
-          r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:['\"]?"
-          r"(?P<secret>[^\s'\"]{3,})", ("curl",), left=r"(?<![\w\-])", right=""),
-    token("curl-auth-header", "Credential in curl Header", GEN,
-          r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-H|--header)[ \t=]+['\"]"
-          r"(?:X-)?[\w\-]*(?:token|key|secret|auth)[\w\-]*[ \t]*:[ \t]*"
-          r"(?:(?:Basic|Bearer|Token|Api-Token|ApiKey|Digest)[ \t]+)?(?P<secret>[^'\"\s]{6,})",
-          ("curl",), flags=re.IGNORECASE, left=r"(?<![\w\-])", right="", anchored=True),
-    token("jwt", "JSON Web Token", GEN,
-          r"eyJ[A-Za-z0-9_\-]{8,}={0,2}\.eyJ[A-Za-z0-9_\-]{8,}={0,2}\.?[A-Za-z0-9_\-+/]*={0,2}",
-          ("eyj",), right=r"(?![A-Za-z0-9_\-])"),
-    token("kubernetes-secret-manifest", "Kubernetes Secret", GEN,
-          _K8S_KIND + r"[\s\S]{0,3000}?" + _K8S_DATA_VALUE, ("kind:",), left="", right=""),
-    token("kubernetes-secret-manifest-data-first", "Kubernetes Secret", GEN,
-          _K8S_DATA_VALUE + r"[\s\S]{0,3000}?" + _K8S_KIND, ("kind:",), left="", right=""),
-    token("xml-password", "Password in XML", GEN,
-          r"<(?:password|passwd|pwd|secret|apiKey|api_key|token)>(?P<secret>[^<\s]{4,})</",
-          ("<password", "<passwd", "<pwd", "<secret", "<apikey", "<api_key", "<token"),
-          flags=re.IGNORECASE, left="", right=""),
+    token(
+        "authorization-header",
+        "Authorization Header Credentials",
+        GEN,
+        r"Authorization['\"]?[ \t]*[:=][ \t]*['\"]?"
+        r"(?:(?:Basic|Bearer|Token|Digest|ApiKey|Api-Token|SSWS|Splunk)[ \t]+)?"
+        r"(?P<secret>[\w.~+/\-]{8,}={0,2})",
+        ("authorization",),
+        flags=re.IGNORECASE,
+        min_entropy=3.0,
+        anchored=True,
+    ),
+    token(
+        "curl-user-password",
+        "Password in curl Command",
+        GEN,
+        r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:['\"]?"
+        r"(?P<secret>[^\s'\"]{3,})",
+        ("curl",),
+        left=r"(?<![\w\-])",
+        right="",
+    ),
+    token(
+        "curl-auth-header",
+        "Credential in curl Header",
+        GEN,
+        r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-H|--header)[ \t=]+['\"]"
+        r"(?:X-)?[\w\-]*(?:token|key|secret|auth)[\w\-]*[ \t]*:[ \t]*"
+        r"(?:(?:Basic|Bearer|Token|Api-Token|ApiKey|Digest)[ \t]+)?(?P<secret>[^'\"\s]{6,})",
+        ("curl",),
+        flags=re.IGNORECASE,
+        left=r"(?<![\w\-])",
+        right="",
+        anchored=True,
+    ),
+    token(
+        "jwt",
+        "JSON Web Token",
+        GEN,
+        r"eyJ[A-Za-z0-9_\-]{8,}={0,2}\.eyJ[A-Za-z0-9_\-]{8,}={0,2}\.?[A-Za-z0-9_\-+/]*={0,2}",
+        ("eyj",),
+        right=r"(?![A-Za-z0-9_\-])",
+    ),
+    token(
+        "kubernetes-secret-manifest",
+        "Kubernetes Secret",
+        GEN,
+        _K8S_KIND + r"[\s\S]{0,3000}?" + _K8S_DATA_VALUE,
+        ("kind:",),
+        left="",
+        right="",
+    ),
+    token(
+        "kubernetes-secret-manifest-data-first",
+        "Kubernetes Secret",
+        GEN,
+        _K8S_DATA_VALUE + r"[\s\S]{0,3000}?" + _K8S_KIND,
+        ("kind:",),
+        left="",
+        right="",
+    ),
+    token(
+        "xml-password",
+        "Password in XML",
+        GEN,
+        r"<(?:password|passwd|pwd|secret|apiKey|api_key|token)>(?P<secret>[^<\s]{4,})</",
+        ("<password", "<passwd", "<pwd", "<secret", "<apikey", "<api_key", "<token"),
+        flags=re.IGNORECASE,
+        left="",
+        right="",
+    ),
 )
