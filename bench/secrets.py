@@ -199,6 +199,8 @@ def main() -> int:
         print(f"ratio: ztgate is {ratio:.1f}x faster than detect-secrets (goal >= 20x; {env_note})")
         gitleaks = shutil.which("gitleaks")
         if gitleaks:
+            # A real file: gitleaks replaces its report path, which must never be /dev/null.
+            report = workdir / "gitleaks-report.json"
             leaks = timed(
                 [
                     gitleaks,
@@ -208,7 +210,7 @@ def main() -> int:
                     "--exit-code",
                     "0",
                     "--report-path",
-                    os.devnull,
+                    str(report),
                 ],
                 tree,
                 args.runs,
