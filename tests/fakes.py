@@ -16,6 +16,7 @@ _rng = random.Random()
 def seed(value: str) -> None:
     _rng.seed(value)
 
+
 _CLASSES = {
     "a": string.ascii_letters + string.digits,  # base62
     "h": "0123456789abcdef",  # lowercase hex

@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 from ruamel.yaml import YAML
-
 from ztgate.policy import SECTIONS
 from ztgate.secrets.gate import RULES
 
