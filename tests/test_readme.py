@@ -8,6 +8,8 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from ztgate.policy import SECTIONS
 from ztgate.secrets.gate import RULES
+from ztgate.threat_model.gate import GAP_RULES
+from ztgate.threat_model.rules import RULES as THREAT_MODEL_RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -27,7 +29,7 @@ def test_every_hook_is_documented() -> None:
 
 
 def test_every_rule_is_documented_with_its_fix() -> None:
-    for rule in RULES:
+    for rule in (*RULES, *THREAT_MODEL_RULES.values(), *GAP_RULES.values()):
         assert f"| {rule.id} | {rule.title} | {rule.fix} |" in README, rule.id
 
 

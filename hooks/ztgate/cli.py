@@ -16,6 +16,10 @@ from ztgate.report import FORMATS
 # run pays for its own gate alone.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "secrets": ("ztgate.secrets.gate", "block credentials in files, commits and pushes"),
+    "threat-model": (
+        "ztgate.threat_model.gate",
+        "check the threat model (markdown); `threat-model diagram FILE` draws it",
+    ),
     "demo": ("ztgate.demo", "build a throwaway repo with a leaked key and show the gate catch it"),
 }
 

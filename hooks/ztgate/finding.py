@@ -58,6 +58,8 @@ class Report:
     scanned: int = 0
     scanned_noun: str = "files"
     notes: tuple[str, ...] = ()
+    # Gate-specific results for machines (the threat model's coverage), in JSON and SARIF.
+    extra: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def blocking(self) -> tuple[Finding, ...]:

@@ -43,8 +43,19 @@ class SecretsPolicy:
 
 
 @dataclass(frozen=True)
+class ThreatModelPolicy:
+    files: tuple[str, ...] = ("THREAT_MODEL.md", "docs/threat-models/*.md")
+    data_classes: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
+    sensitive_classes: tuple[str, ...] = ("confidential", "restricted")
+    class_map: tuple[tuple[str, str], ...] = ()  # other tools' class names -> ours
+    max_review_age_days: int = 180
+    severity: tuple[tuple[str, str], ...] = ()  # rule id -> error | warning | off
+
+
+@dataclass(frozen=True)
 class Policy:
     secrets: SecretsPolicy = field(default_factory=SecretsPolicy)
+    threat_model: ThreatModelPolicy = field(default_factory=ThreatModelPolicy)
     source: str | None = None  # the file it came from, None for built-in defaults
 
 
@@ -60,6 +71,25 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         "severity": FieldSpec(
             (dict,),
             "detector id or secret type -> error | warning | off",
+            item_kind=str,
+            choices=("error", "warning", "off"),
+        ),
+    },
+    "threat_model": {
+        "files": FieldSpec((list,), "threat-model files (globs)", item_kind=str),
+        "data_classes": FieldSpec((list,), "the data classes a document may use", item_kind=str),
+        "sensitive_classes": FieldSpec(
+            (list,),
+            "classes that must be authenticated and encrypted across boundaries",
+            item_kind=str,
+        ),
+        "class_map": FieldSpec(
+            (dict,), "another tool's class name -> one of data_classes", item_kind=str
+        ),
+        "max_review_age_days": FieldSpec((int,), "days before last_reviewed is stale"),
+        "severity": FieldSpec(
+            (dict,),
+            "rule id -> error | warning | off",
             item_kind=str,
             choices=("error", "warning", "off"),
         ),
@@ -147,12 +177,21 @@ def parse_policy(text: str, path: str) -> Policy:
             values[key] = _check_value(value, spec, f"{section_name}.{key}", key_where)
         sections[section_name] = values
     secrets = SecretsPolicy(**sections.get("secrets", {}))
+    threat_model = ThreatModelPolicy(**sections.get("threat_model", {}))
+    unknown = set(threat_model.sensitive_classes) - set(threat_model.data_classes)
+    mapped = {target for _, target in threat_model.class_map} - set(threat_model.data_classes)
+    if unknown or mapped:
+        raise UserError(
+            "`threat_model` names classes not in `data_classes`: "
+            + ", ".join(sorted(unknown | mapped)),
+            where=path,
+        )
     for name in ("base64_limit", "hex_limit"):
         if not 0 <= getattr(secrets, name) <= 8:
             raise UserError(f"`secrets.{name}` must be between 0 and 8", where=path)
     if secrets.max_file_size <= 0:
         raise UserError("`secrets.max_file_size` must be positive", where=path)
-    return Policy(secrets=secrets, source=path)
+    return Policy(secrets=secrets, threat_model=threat_model, source=path)
 
 
 def load_policy(root: Path, explicit: str | None = None) -> Policy:

@@ -59,6 +59,7 @@ def render_json(report: Report) -> str:
         "scanned": report.scanned,
         "notes": list(report.notes),
         "findings": [_finding_json(f) for f in report.findings],
+        **report.extra,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -121,6 +122,7 @@ def render_sarif(report: Report) -> str:
                     }
                 },
                 "results": results,
+                **({"properties": dict(report.extra)} if report.extra else {}),
             }
         ],
     }

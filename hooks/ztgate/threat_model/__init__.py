@@ -1,0 +1,1 @@
+"""The threat-model gate: a markdown threat model that a linter proves complete and consistent."""

@@ -1,0 +1,208 @@
+"""`ztgate threat-model`: lint the repo's threat model; `diagram`; `--gaps` for other formats."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ztgate import cli, gitio
+from ztgate.errors import UserError
+from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
+from ztgate.policy import Policy, ThreatModelPolicy, load_policy
+from ztgate.report import emit
+from ztgate.threat_model import diagram, gaps
+from ztgate.threat_model.parse import parse
+from ztgate.threat_model.rules import RULES, Problem, Settings, coverage_summary, run_checks
+
+GAP_RULES = {
+    rule_id: Rule(
+        rule_id,
+        text.split(":")[0].capitalize(),
+        text.split(":", 1)[-1].strip()
+        if ":" in text
+        else "write it in the ztgate format (templates/THREAT_MODEL.md)",
+    )
+    for rule_id, text in gaps.GAP_RULES.items()
+}
+
+
+def settings_from(policy: ThreatModelPolicy) -> Settings:
+    return Settings(
+        data_classes=tuple(c.lower() for c in policy.data_classes),
+        sensitive_classes=tuple(c.lower() for c in policy.sensitive_classes),
+        class_map=tuple((k.lower(), v.lower()) for k, v in policy.class_map),
+        max_review_age_days=policy.max_review_age_days,
+    )
+
+
+def read_document(path: Path) -> tuple[str | None, str | None]:
+    """The document's text, or why it cannot be read (binary, not UTF-8, missing)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, f"cannot read the file ({error.strerror})"
+    if b"\0" in data[:8192]:
+        return None, "binary file, not markdown"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        return None, f"not UTF-8 (byte {error.start})"
+
+
+def documents(root: Path, policy: ThreatModelPolicy, explicit: Sequence[str]) -> list[str]:
+    if explicit:
+        return list(explicit)
+    found: list[str] = []
+    for pattern in policy.files:
+        for match in sorted(root.glob(pattern)):
+            relative = match.relative_to(root).as_posix()
+            if match.is_file() and relative not in found:
+                found.append(relative)
+    return found
+
+
+def _finding(
+    path: str, problem: Problem, rules: dict[str, Rule], levels: dict[str, str]
+) -> Finding | None:
+    rule = rules[problem.rule]
+    level = levels.get(problem.rule, rule.severity.value)
+    if level == "off":
+        return None
+    digest = hashlib.sha256(f"{path}\0{problem.rule}\0{problem.message}".encode()).hexdigest()
+    return Finding(
+        rule=rule,
+        path=path,
+        line=problem.line,
+        column=1,
+        message=problem.message,
+        fingerprint=digest[:32],
+        severity=Severity(level),
+    )
+
+
+def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Report:
+    settings = settings_from(policy.threat_model)
+    levels = dict(policy.threat_model.severity)
+    rules = {**RULES, **GAP_RULES}
+    findings: list[Finding] = []
+    coverage: dict[str, dict[str, int]] = {}
+    paths = documents(root, policy.threat_model, files)
+    if not paths:
+        wanted = ", ".join(policy.threat_model.files)
+        problem = Problem(
+            "ZT201",
+            1,
+            f"no threat model found (policy files: {wanted}); start from templates/THREAT_MODEL.md",
+        )
+        found = _finding(policy.threat_model.files[0], problem, rules, levels)
+        findings.extend([found] if found else [])
+    for path in paths:
+        text, unreadable = read_document(root / path)
+        if text is None:
+            problems = [Problem("ZT221", 1, unreadable or "unreadable")]
+        elif use_gaps:
+            problems, coverage[path] = gaps.find_gaps(text, path)
+        else:
+            model = parse(text, path)
+            problems = run_checks(model, settings)
+            coverage[path] = coverage_summary(model, settings)
+        for problem in problems:
+            finding = _finding(path, problem, rules, levels)
+            if finding:
+                findings.append(finding)
+    notes = tuple(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items())
+    return Report(
+        gate="threat-model --gaps" if use_gaps else "threat-model",
+        rules=tuple(rules.values()),
+        findings=sorted_findings(findings),
+        scanned=len(paths),
+        scanned_noun="document(s)",
+        notes=notes,
+        extra={"coverage": coverage},
+    )
+
+
+def _coverage_note(path: str, numbers: dict[str, int], use_gaps: bool) -> str:
+    if use_gaps:
+        return (
+            f"{path}: {numbers['threats']} threat(s), {numbers['with_control']} with a "
+            f"control; {numbers['acceptances']} acceptance(s)"
+        )
+    return (
+        f"coverage {path}: {numbers['threats']} threat(s): {numbers['mitigated']} mitigated, "
+        f"{numbers['accepted']} accepted, {numbers['transferred']} transferred, "
+        f"{numbers['not_applicable']} not applicable, {numbers['open']} open; "
+        f"{numbers['crossing_flows_covered']}/{numbers['boundary_crossing_flows']} "
+        f"boundary-crossing flows and {numbers['entry_points_covered']}/"
+        f"{numbers['entry_points']} entry points targeted by a threat"
+    )
+
+
+def diagram_main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ztgate threat-model diagram",
+        description="Print a Mermaid flowchart of a threat model (GitHub renders it).",
+    )
+    parser.add_argument("file")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="put it into the document between ztgate:diagram markers",
+    )
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        path = Path(args.file)
+        text, unreadable = read_document(path)
+        if text is None:
+            raise UserError(unreadable or "unreadable", where=args.file)
+        chart = diagram.mermaid(parse(text, args.file))
+        if not args.write:
+            sys.stdout.write(chart)
+            return 0
+        updated = diagram.with_diagram(text, chart)
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            print(f"{args.file}: diagram written")
+        else:
+            print(f"{args.file}: diagram already up to date")
+        return 0
+
+    return cli.guarded(run, args.debug)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["diagram"]:
+        return diagram_main(arguments[1:])
+    parser = argparse.ArgumentParser(
+        prog="ztgate threat-model",
+        description="Check that the threat model states boundaries, data classes, flows, attack "
+        "surface, threats and controls, and that zero-trust rules hold. "
+        "`ztgate threat-model diagram FILE [--write]` draws it.",
+    )
+    parser.add_argument("files", nargs="*", help="documents (default: the policy's files)")
+    parser.add_argument(
+        "--gaps",
+        action="store_true",
+        help="read a document in another convention and report what it lacks",
+    )
+    cli.add_report_arguments(parser)
+    args = parser.parse_args(arguments)
+
+    def run() -> int:
+        root = gitio.find_root()
+        policy = load_policy(root, args.policy)
+        report = lint(root, policy, args.files, args.gaps)
+        emit(report, args.format, args.output)
+        return report.exit_code
+
+    return cli.guarded(run, args.debug)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,487 @@
+"""Markdown -> ThreatModel, with markdown-it-py: sections by heading, tables by header name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from ztgate.threat_model.model import (
+    ACCEPTED,
+    BOUNDARIES,
+    CLASSIFICATION,
+    ENTRY_POINTS,
+    FLOWS,
+    MITIGATIONS,
+    SCOPE,
+    THREATS,
+    Cell,
+    Placeholder,
+    Row,
+    Section,
+    Table,
+    ThreatModel,
+)
+
+# Heading text (normalized) -> section kind. Exact names first, then phrases a heading may
+# contain ("Attack surface / entry points", "3. Threats").
+_EXACT_HEADINGS = {
+    "scope": SCOPE,
+    "system scope": SCOPE,
+    "in scope": SCOPE,
+    "data classification": CLASSIFICATION,
+    "data": CLASSIFICATION,
+    "assets": CLASSIFICATION,
+    "data assets": CLASSIFICATION,
+    "classification": CLASSIFICATION,
+    "trust boundaries": BOUNDARIES,
+    "boundaries": BOUNDARIES,
+    "data flows": FLOWS,
+    "flows": FLOWS,
+    "dataflows": FLOWS,
+    "attack surface": ENTRY_POINTS,
+    "entry points": ENTRY_POINTS,
+    "threats": THREATS,
+    "threat register": THREATS,
+    "mitigations": MITIGATIONS,
+    "controls": MITIGATIONS,
+    "security controls": MITIGATIONS,
+    "accepted risks": ACCEPTED,
+    "risk acceptance": ACCEPTED,
+    "risks accepted": ACCEPTED,
+}
+_HEADING_PHRASES = (
+    ("data classification", CLASSIFICATION),
+    ("trust boundar", BOUNDARIES),
+    ("data flow", FLOWS),
+    ("attack surface", ENTRY_POINTS),
+    ("entry point", ENTRY_POINTS),
+    ("accepted risk", ACCEPTED),
+    ("mitigation", MITIGATIONS),
+    ("control", MITIGATIONS),
+    ("threat", THREATS),
+    ("scope", SCOPE),
+)
+# Column header (normalized) -> canonical name, per table kind.
+_COLUMNS: dict[str, dict[str, str]] = {
+    CLASSIFICATION: {
+        "data": "data",
+        "asset": "data",
+        "name": "data",
+        "data asset": "data",
+        "class": "class",
+        "classification": "class",
+        "sensitivity": "class",
+        "data class": "class",
+    },
+    BOUNDARIES: {
+        "id": "id",
+        "boundary": "boundary",
+        "name": "boundary",
+        "inside": "inside",
+        "outside": "outside",
+    },
+    FLOWS: {
+        "id": "id",
+        "from": "from",
+        "source": "from",
+        "to": "to",
+        "destination": "to",
+        "data": "data",
+        "crosses boundary": "crosses",
+        "crosses": "crosses",
+        "boundary": "crosses",
+        "trust boundary": "crosses",
+        "protocol": "protocol",
+        "authentication": "authentication",
+        "authn": "authentication",
+        "auth": "authentication",
+        "encryption": "encryption",
+        "encryption in transit": "encryption",
+    },
+    ENTRY_POINTS: {
+        "id": "id",
+        "entry point": "entry point",
+        "entry": "entry point",
+        "endpoint": "entry point",
+        "interface": "entry point",
+        "exposed to": "exposed to",
+        "exposure": "exposed to",
+        "data": "data",
+    },
+    THREATS: {
+        "id": "id",
+        "threat": "threat",
+        "description": "threat",
+        "title": "threat",
+        "stride": "stride",
+        "stride category": "stride",
+        "category": "stride",
+        "target": "target",
+        "targets": "target",
+        "component": "target",
+        "mitigations": "mitigations",
+        "mitigation": "mitigations",
+        "controls": "mitigations",
+        "status": "status",
+    },
+    MITIGATIONS: {
+        "id": "id",
+        "control": "control",
+        "mitigation": "control",
+        "description": "control",
+        "status": "status",
+        "evidence": "evidence",
+        "tracking": "evidence",
+        "link": "evidence",
+        "mitigates": "mitigates",
+        "threats": "mitigates",
+    },
+    ACCEPTED: {
+        "threat": "threat",
+        "threats": "threat",
+        "id": "threat",
+        "reason": "reason",
+        "justification": "reason",
+        "rationale": "reason",
+        "owner": "owner",
+        "expires": "expires",
+        "expiry": "expires",
+        "review by": "expires",
+    },
+}
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    CLASSIFICATION: ("data", "class"),
+    BOUNDARIES: ("id", "boundary", "inside", "outside"),
+    FLOWS: ("id", "from", "to", "data", "crosses", "protocol", "authentication", "encryption"),
+    ENTRY_POINTS: ("id", "entry point", "exposed to", "data"),
+    THREATS: ("id", "threat", "stride", "target", "status"),
+    MITIGATIONS: ("id", "control", "status", "evidence"),
+    ACCEPTED: ("threat", "reason", "owner", "expires"),
+}
+_METADATA_KEYS = {
+    "system": "system",
+    "system name": "system",
+    "name": "system",
+    "service": "system",
+    "owner": "owner",
+    "owners": "owner",
+    "team": "owner",
+    "last reviewed": "last_reviewed",
+    "last_reviewed": "last_reviewed",
+    "reviewed": "last_reviewed",
+    "last review": "last_reviewed",
+    "review date": "last_reviewed",
+}
+_METADATA_LINE = re.compile(r"^\s*[-*]?\s*\**([A-Za-z_ ]{3,20}?)\**\s*:\s*\**\s*(.+?)\s*$")
+_PLACEHOLDER = re.compile(r"\bTODO\b|\bTBD\b|\bFIXME\b|\bXXX\b|\blorem ipsum\b", re.IGNORECASE)
+_HTML_TAGS = frozenset(
+    {
+        "br",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "a",
+        "sup",
+        "sub",
+        "span",
+        "code",
+        "kbd",
+        "img",
+        "u",
+        "s",
+        "details",
+        "summary",
+        "p",
+        "div",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "hr",
+        "pre",
+    }
+)
+
+
+def normalize(text: str) -> str:
+    text = re.sub(r"[*_`]", "", text).strip().lower()
+    text = re.sub(r"^[\d.()\s]+", "", text)  # "3. Threats" -> "threats"
+    return re.sub(r"\s+", " ", re.sub(r"[^\w/ ]+", " ", text)).strip()
+
+
+def section_kind(title: str) -> str | None:
+    name = normalize(title)
+    if name in _EXACT_HEADINGS:
+        return _EXACT_HEADINGS[name]
+    for phrase, kind in _HEADING_PHRASES:
+        if phrase in name:
+            return kind
+    return None
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    """Block structure only: inline markup is parsed per cell, and only where there is some
+    (a 2,000-row document has 12,000 plain cells; parsing them all doubles the time)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return (
+        MarkdownIt("commonmark", {"html": True})
+        .enable("table")
+        .use(front_matter_plugin)
+        .disable("inline")
+    )
+
+
+@lru_cache(maxsize=1)
+def _inline_markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True})
+
+
+_INLINE_MARKUP = re.compile(r"[\[\]<>`*_&\\!]|https?:")
+
+
+def _children(inline: Any) -> list[Any]:
+    if inline.children:
+        return list(inline.children)
+    content = inline.content
+    if not _INLINE_MARKUP.search(content):
+        return []
+    parsed = _inline_markdown().parseInline(content)
+    return list(parsed[0].children or ()) if parsed else []
+
+
+def _cell(inline: Any) -> Cell:
+    """Plain text of an inline token, and the link targets in it."""
+    children = _children(inline)
+    if not children:
+        return Cell(inline.content.strip())
+    texts: list[str] = []
+    links: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            texts.append(child.content)
+        elif child.type == "link_open":
+            href = child.attrs.get("href")
+            if isinstance(href, str):
+                links.append(href)
+        elif child.type in ("softbreak", "hardbreak"):
+            texts.append(" ")
+        elif child.type == "html_inline":
+            texts.append(child.content)
+    return Cell("".join(texts).strip(), tuple(links))
+
+
+def _angle_placeholders(inline: Any) -> list[str]:
+    found = []
+    for child in _children(inline):
+        if child.type == "html_inline":
+            tag = re.match(r"</?\s*([A-Za-z][\w-]*)", child.content)
+            if (
+                tag
+                and tag.group(1).lower() not in _HTML_TAGS
+                and not child.content.startswith("<!--")
+            ):
+                found.append(child.content)
+        elif child.type == "text":
+            found.extend(re.findall(r"<[^<>\n]{1,200}>", child.content))
+    return found
+
+
+def parse(text: str, path: str) -> ThreatModel:
+    """Parse a document; never raises on odd markdown (problems are recorded with lines)."""
+    tokens = _markdown().parse(text)
+    metadata: dict[str, str] = {}
+    metadata_lines: dict[str, int] = {}
+    problems: list[tuple[int, str]] = []
+    placeholders: list[Placeholder] = []
+    sections: list[dict[str, Any]] = []
+    title_line = 1
+
+    def line_of(token: Any, fallback: int = 1) -> int:
+        return int(token.map[0]) + 1 if token.map else fallback
+
+    index = 0
+    current: dict[str, Any] | None = None
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "front_matter":
+            _front_matter(
+                token.content, line_of(token), metadata, metadata_lines, problems, placeholders
+            )
+        elif token.type == "heading_open":
+            inline = tokens[index + 1]
+            title = _cell(inline).text
+            level = int(token.tag[1])
+            if level == 1 and not sections:
+                title_line = line_of(token)
+            current = {
+                "kind": section_kind(title) if level > 1 or sections else None,
+                "title": title,
+                "line": line_of(token),
+                "level": level,
+                "text": [],
+                "tables": [],
+                "comments": 0,
+            }
+            if level == 1 and section_kind(title) is None:
+                current["kind"] = None
+            sections.append(current)
+            index += 3
+            continue
+        elif token.type == "table_open":
+            table, index = _table(tokens, index, current["kind"] if current else None, problems)
+            if current is not None:
+                current["tables"].append(table)
+            for row in table.rows:
+                for cell in row.cells.values():
+                    if is_placeholder(cell.text):
+                        placeholders.append(Placeholder(row.line, cell.text))
+            continue
+        elif token.type == "inline":
+            cell = _cell(token)
+            line = line_of(token)
+            if current is not None:
+                current["text"].append(cell.text)
+            _metadata_from_text(
+                cell.text,
+                line,
+                metadata,
+                metadata_lines,
+                in_metadata_area=current is None or current["kind"] is None,
+            )
+            placeholders.extend(
+                Placeholder(line, m.group(0)) for m in _PLACEHOLDER.finditer(cell.text)
+            )
+            placeholders.extend(Placeholder(line, p) for p in _angle_placeholders(token))
+        elif token.type == "html_block" and current is not None:
+            if token.content.lstrip().startswith("<!--"):
+                current["comments"] += 1
+            else:
+                current["text"].append(token.content)
+        index += 1
+
+    built = tuple(
+        Section(
+            kind=s["kind"],
+            title=s["title"],
+            line=s["line"],
+            level=s["level"],
+            text="\n".join(t for t in s["text"] if t),
+            tables=tuple(s["tables"]),
+            only_comments=bool(s["comments"]) and not any(s["text"]) and not s["tables"],
+        )
+        for s in sections
+    )
+    return ThreatModel(
+        path=path,
+        metadata=metadata,
+        metadata_lines=metadata_lines,
+        sections=built,
+        placeholders=tuple(placeholders),
+        title_line=title_line,
+        line_count=text.count("\n") + 1,
+        problems=tuple(problems),
+    )
+
+
+_ANGLE = re.compile(r"<[^<>\n]+>")
+
+
+def is_placeholder(text: str) -> bool:
+    """A template's fill-me-in text: `<system name>`, TODO, TBD."""
+    return bool(("<" in text and _ANGLE.search(text)) or _PLACEHOLDER.search(text))
+
+
+def _front_matter(
+    content: str,
+    line: int,
+    metadata: dict[str, str],
+    lines: dict[str, int],
+    problems: list[tuple[int, str]],
+    placeholders: list[Placeholder],
+) -> None:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(content)
+    except YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problems.append((line + 1 + (mark.line if mark else 0), "front matter is not valid YAML"))
+        return
+    if not isinstance(data, dict):
+        if data is not None:
+            problems.append((line, "front matter must be a YAML mapping"))
+        return
+    for offset, (key, value) in enumerate(data.items()):
+        canonical = _METADATA_KEYS.get(normalize(str(key)).replace("_", " "), str(key).lower())
+        metadata[canonical] = "" if value is None else str(value)
+        lines[canonical] = line + 1 + offset
+        if is_placeholder(metadata[canonical]):
+            placeholders.append(Placeholder(line + 1 + offset, metadata[canonical]))
+
+
+def _metadata_from_text(
+    text: str, line: int, metadata: dict[str, str], lines: dict[str, int], in_metadata_area: bool
+) -> None:
+    if not in_metadata_area:
+        return
+    for offset, raw in enumerate(text.splitlines()):
+        match = _METADATA_LINE.match(raw)
+        if not match:
+            continue
+        key = _METADATA_KEYS.get(normalize(match.group(1)))
+        if key and key not in metadata:
+            metadata[key] = match.group(2).strip("* ")
+            lines[key] = line + offset
+
+
+def _table(
+    tokens: Sequence[Any], index: int, kind: str | None, problems: list[tuple[int, str]]
+) -> tuple[Table, int]:
+    """Read a table starting at ``tokens[index]`` (table_open); return it and the next index."""
+    start_line = int(tokens[index].map[0]) + 1 if tokens[index].map else 1
+    headers: list[str] = []
+    rows: list[Row] = []
+    synonyms = _COLUMNS.get(kind or "", {})
+    row_cells: list[Cell] = []
+    row_line = start_line
+    in_head = False
+    index += 1
+    while index < len(tokens) and tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            row_cells = []
+            row_line = int(token.map[0]) + 1 if token.map else row_line
+        elif token.type == "inline":
+            cell = _cell(token)
+            if in_head:
+                name = normalize(cell.text)
+                headers.append(synonyms.get(name, name))
+            else:
+                row_cells.append(cell)
+        elif token.type == "tr_close" and not in_head:
+            missing = sum(1 for c in row_cells if not c.text)
+            cells = {
+                header: cell for header, cell in zip(headers, row_cells, strict=False) if header
+            }
+            if any(c.text for c in row_cells):
+                rows.append(Row(row_line, cells, missing_cells=missing > 0))
+        index += 1
+    if "" in headers:
+        problems.append((start_line, "table has an empty column header"))
+    return Table(start_line, tuple(headers), tuple(rows)), index + 1

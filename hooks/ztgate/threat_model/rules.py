@@ -1,0 +1,531 @@
+"""The threat-model rules: each is a Rule (id, title, fix, severity) and a check function."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from ztgate.finding import Rule, Severity
+from ztgate.threat_model.model import (
+    ACCEPTED,
+    BOUNDARIES,
+    CLASSIFICATION,
+    ENTRY_POINTS,
+    FLOWS,
+    MITIGATIONS,
+    SCOPE,
+    THREATS,
+    Row,
+    ThreatModel,
+)
+from ztgate.threat_model.parse import REQUIRED_COLUMNS, is_placeholder
+
+W = Severity.WARNING
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        Rule(
+            "ZT201", "Required section missing", "add the section (see templates/THREAT_MODEL.md)"
+        ),
+        Rule("ZT202", "Section empty", "fill the section, or write why it does not apply"),
+        Rule(
+            "ZT203", "Metadata missing", "add system, owner and last_reviewed to the front matter"
+        ),
+        Rule(
+            "ZT204", "Template placeholder left in", "replace TODO/TBD/<...> with the real content"
+        ),
+        Rule("ZT205", "Duplicate id", "give every row its own id"),
+        Rule("ZT206", "Reference to an undefined id", "define the id, or fix the reference"),
+        Rule(
+            "ZT207", "Unknown data class", "use a class from the policy (threat_model.data_classes)"
+        ),
+        Rule("ZT208", "Data not classified", "add the data to the data classification table"),
+        Rule(
+            "ZT209",
+            "Unknown STRIDE category",
+            "use Spoofing, Tampering, Repudiation, Information "
+            "disclosure, Denial of service or Elevation of privilege",
+        ),
+        Rule(
+            "ZT210",
+            "Threat neither mitigated nor accepted",
+            "link a mitigation, or add an accepted-risk row with owner and expiry",
+        ),
+        Rule(
+            "ZT211",
+            "Planned mitigation without tracking link",
+            "put the issue link (URL or KEY-123 / #123) in the evidence column",
+        ),
+        Rule("ZT212", "Accepted risk without owner", "name the person or team who owns the risk"),
+        Rule(
+            "ZT213",
+            "Accepted risk expired",
+            "review the risk and set a new expiry date (YYYY-MM-DD)",
+        ),
+        Rule(
+            "ZT214",
+            "Review date stale, in the future or invalid",
+            "review the threat model and set last_reviewed to today (YYYY-MM-DD)",
+        ),
+        Rule(
+            "ZT215",
+            "Sensitive data crosses a boundary unprotected",
+            "authenticate the flow and encrypt it in transit (e.g. mTLS, TLS 1.3 + OAuth2)",
+        ),
+        Rule(
+            "ZT216",
+            "Authentication trusts the network",
+            "authenticate the caller itself (mTLS, signed tokens), not its network location",
+        ),
+        Rule(
+            "ZT217", "Boundary-crossing flow with no threat", "add a threat that targets the flow"
+        ),
+        Rule("ZT218", "Entry point with no threat", "add a threat that targets the entry point"),
+        Rule(
+            "ZT219",
+            "Invalid status",
+            "threats: mitigated, accepted, transferred, not-applicable, "
+            "open; mitigations: implemented, planned",
+        ),
+        Rule(
+            "ZT220", "Malformed table", "give the table the template's columns and fill every cell"
+        ),
+        Rule("ZT221", "Unreadable document", "save the threat model as UTF-8 markdown"),
+        Rule(
+            "ZT222",
+            "Threat open",
+            "mitigate the threat, accept it with an owner, or mark it not-applicable",
+            severity=W,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule violation at a line, before the gate turns it into a Finding."""
+
+    rule: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_classes: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
+    sensitive_classes: tuple[str, ...] = ("confidential", "restricted")
+    class_map: tuple[tuple[str, str], ...] = ()
+    max_review_age_days: int = 180
+    today: date = field(default_factory=date.today)
+
+
+REQUIRED_SECTIONS = (SCOPE, CLASSIFICATION, BOUNDARIES, FLOWS, ENTRY_POINTS, THREATS, MITIGATIONS)
+STRIDE = {
+    "s": "spoofing",
+    "spoofing": "spoofing",
+    "t": "tampering",
+    "tampering": "tampering",
+    "r": "repudiation",
+    "repudiation": "repudiation",
+    "i": "information disclosure",
+    "information disclosure": "information disclosure",
+    "d": "denial of service",
+    "denial of service": "denial of service",
+    "dos": "denial of service",
+    "e": "elevation of privilege",
+    "elevation of privilege": "elevation of privilege",
+}
+THREAT_STATUSES = ("mitigated", "accepted", "transferred", "not-applicable", "open")
+MITIGATION_STATUSES = ("implemented", "planned")
+_NONE = re.compile(
+    r"^(?:-|—|none|n/?a|no|false|plain|plaintext|clear ?text|unauthenticated)$", re.I
+)
+_NETWORK_TRUST = re.compile(
+    r"\b(?:internal network|private network|same network|network|ip ?allow ?list|ip whitelist|"
+    r"source ip|vpn|firewall|security group|vpc|localhost)\b",
+    re.I,
+)
+_TRACKING = re.compile(r"https?://|\b[A-Z][A-Z0-9]+-\d+\b|(?:^|\s)#\d+\b")
+_SPLIT = re.compile(r"[,;/]|\s+and\s+|\s+")
+
+
+def ids_in(text: str) -> list[str]:
+    """`M1, M2` / `M1; M2` / `M1 and M2` -> [M1, M2]. A placeholder cell names nothing (ZT204
+    reports it), so it is not also a dangling reference."""
+    if is_placeholder(text):
+        return []
+    return [part.strip().strip(".") for part in _SPLIT.split(text) if part.strip().strip(".")]
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _class_of(raw: str, settings: Settings) -> str:
+    name = raw.strip().lower()
+    return dict(settings.class_map).get(name, name)
+
+
+Check = Callable[[ThreatModel, Settings], Iterator[Problem]]
+CHECKS: list[Check] = []
+
+
+def check(function: Check) -> Check:
+    CHECKS.append(function)
+    return function
+
+
+@check
+def sections_present(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    for kind in REQUIRED_SECTIONS:
+        section = model.section(kind)
+        if section is None:
+            yield Problem("ZT201", model.title_line, f"no `{kind}` section")
+        elif section.empty or section.only_comments:
+            yield Problem("ZT202", section.line, f"section `{section.title}` is empty")
+    if any(r.get("status").lower() == "accepted" for r in model.rows(THREATS)) and not model.rows(
+        ACCEPTED
+    ):
+        yield Problem(
+            "ZT201", model.title_line, "threats are accepted but there is no `accepted risks` table"
+        )
+    for line, message in model.problems:
+        yield Problem("ZT220", line, message)
+
+
+@check
+def metadata(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    for key in ("system", "owner", "last_reviewed"):
+        if not model.metadata.get(key, "").strip():
+            yield Problem("ZT203", model.metadata_lines.get(key, 1), f"metadata `{key}` is missing")
+    reviewed = model.metadata.get("last_reviewed", "").strip()
+    if reviewed and not is_placeholder(reviewed):
+        line = model.metadata_lines.get("last_reviewed", 1)
+        when = _date(reviewed)
+        if when is None:
+            yield Problem("ZT214", line, f"last_reviewed `{reviewed}` is not a date (YYYY-MM-DD)")
+        elif when > settings.today:
+            yield Problem("ZT214", line, f"last_reviewed {when} is in the future")
+        elif (settings.today - when).days > settings.max_review_age_days:
+            yield Problem(
+                "ZT214",
+                line,
+                f"last reviewed {(settings.today - when).days} days ago "
+                f"(policy: at most {settings.max_review_age_days})",
+            )
+
+
+@check
+def placeholders(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    for placeholder in model.placeholders:
+        yield Problem("ZT204", placeholder.line, f"placeholder `{placeholder.text}` left in")
+
+
+@check
+def tables_well_formed(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    for section in model.sections:
+        required = REQUIRED_COLUMNS.get(section.kind or "")
+        if not required:
+            continue
+        for table in section.tables:
+            missing = [c for c in required if c not in table.columns]
+            if missing:
+                yield Problem(
+                    "ZT220",
+                    table.line,
+                    f"`{section.title}` table lacks column(s): " + ", ".join(missing),
+                )
+            for row in table.rows:
+                empty = [c for c in required if c in table.columns and not row.get(c)]
+                if empty:
+                    yield Problem("ZT220", row.line, "row leaves empty: " + ", ".join(empty))
+
+
+@check
+def unique_ids(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for kind in (BOUNDARIES, FLOWS, ENTRY_POINTS, THREATS, MITIGATIONS):
+        for row in model.rows(kind):
+            identifier = row.get("id")
+            if not identifier:
+                continue
+            if identifier.lower() in seen:
+                yield Problem(
+                    "ZT205",
+                    row.line,
+                    f"id `{identifier}` already used on line {seen[identifier.lower()]}",
+                )
+            else:
+                seen[identifier.lower()] = row.line
+
+
+def _defined(model: ThreatModel, kind: str) -> set[str]:
+    return {row.get("id").lower() for row in model.rows(kind) if row.get("id")}
+
+
+def mitigations_by_threat(model: ThreatModel) -> dict[str, set[str]]:
+    """Threat id -> mitigation ids, from either side of the link."""
+    links: dict[str, set[str]] = {}
+    for row in model.rows(THREATS):
+        links.setdefault(row.get("id").lower(), set()).update(
+            m.lower() for m in ids_in(row.get("mitigations")) if not _NONE.match(m)
+        )
+    for row in model.rows(MITIGATIONS):
+        for threat in ids_in(row.get("mitigates")):
+            links.setdefault(threat.lower(), set()).add(row.get("id").lower())
+    return links
+
+
+@check
+def references(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    boundaries = _defined(model, BOUNDARIES)
+    mitigations = _defined(model, MITIGATIONS)
+    threats = _defined(model, THREATS)
+    components = {row.get(c).lower() for row in model.rows(FLOWS) for c in ("from", "to")}
+    components |= {row.get("boundary").lower() for row in model.rows(BOUNDARIES)}
+    components |= {
+        row.get(c).lower() for row in model.rows(BOUNDARIES) for c in ("inside", "outside")
+    }
+    targets = boundaries | _defined(model, FLOWS) | _defined(model, ENTRY_POINTS) | components
+    for row in model.rows(FLOWS):
+        for boundary in ids_in(row.get("crosses")):
+            if not _NONE.match(boundary) and boundary.lower() not in boundaries:
+                yield Problem(
+                    "ZT206",
+                    row.line,
+                    f"flow {row.get('id')} crosses undefined boundary `{boundary}`",
+                )
+    for row in model.rows(THREATS):
+        target = row.get("target")
+        for name in ids_in(target):
+            if name.lower() not in targets and target.lower() not in targets:
+                yield Problem(
+                    "ZT206", row.line, f"threat {row.get('id')} targets undefined `{name}`"
+                )
+                break
+        for mitigation in ids_in(row.get("mitigations")):
+            if not _NONE.match(mitigation) and mitigation.lower() not in mitigations:
+                yield Problem(
+                    "ZT206",
+                    row.line,
+                    f"threat {row.get('id')} names undefined mitigation `{mitigation}`",
+                )
+    for row in model.rows(MITIGATIONS):
+        for threat in ids_in(row.get("mitigates")):
+            if threat.lower() not in threats:
+                yield Problem(
+                    "ZT206",
+                    row.line,
+                    f"mitigation {row.get('id')} mitigates undefined threat `{threat}`",
+                )
+    for row in model.rows(ACCEPTED):
+        for threat in ids_in(row.get("threat")):
+            if threat.lower() not in threats:
+                yield Problem("ZT206", row.line, f"accepted risk names undefined threat `{threat}`")
+
+
+@check
+def classification(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    classified = {row.get("data").lower(): row for row in model.rows(CLASSIFICATION)}
+    for row in model.rows(CLASSIFICATION):
+        if (
+            row.get("class")
+            and not is_placeholder(row.get("class"))
+            and _class_of(row.get("class"), settings) not in settings.data_classes
+        ):
+            yield Problem(
+                "ZT207",
+                row.line,
+                f"data class `{row.get('class')}` is not one of "
+                + ", ".join(settings.data_classes),
+            )
+    for kind in (FLOWS, ENTRY_POINTS):
+        for row in model.rows(kind):
+            for item in _data_items(row.get("data")):
+                if item.lower() not in classified and not is_placeholder(item):
+                    yield Problem(
+                        "ZT208", row.line, f"`{item}` is not in the data classification table"
+                    )
+
+
+def _data_items(text: str) -> list[str]:
+    return [
+        item.strip()
+        for item in re.split(r"[,;]", text)
+        if item.strip() and not _NONE.match(item.strip())
+    ]
+
+
+@check
+def threats_well_formed(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    links = mitigations_by_threat(model)
+    accepted = {t.lower() for row in model.rows(ACCEPTED) for t in ids_in(row.get("threat"))}
+    for row in model.rows(THREATS):
+        category = row.get("stride")
+        if (
+            category
+            and not is_placeholder(category)
+            and any(normalize_stride(c) is None for c in re.split(r"[,/;]", category))
+        ):
+            yield Problem("ZT209", row.line, f"`{category}` is not a STRIDE category")
+        status = row.get("status").lower()
+        if status and status not in THREAT_STATUSES and not is_placeholder(status):
+            yield Problem(
+                "ZT219",
+                row.line,
+                f"threat status `{row.get('status')}` is not one of " + ", ".join(THREAT_STATUSES),
+            )
+        identifier = row.get("id").lower()
+        if status in ("not-applicable", "transferred"):
+            continue
+        if not links.get(identifier) and identifier not in accepted:
+            yield Problem(
+                "ZT210", row.line, f"threat {row.get('id')} has no mitigation and no accepted risk"
+            )
+        elif status == "open":
+            yield Problem("ZT222", row.line, f"threat {row.get('id')} is still open")
+
+
+def normalize_stride(text: str) -> str | None:
+    return STRIDE.get(re.sub(r"\s+", " ", text.strip().lower()))
+
+
+@check
+def mitigations_tracked(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    for row in model.rows(MITIGATIONS):
+        status = row.get("status").lower()
+        if status and status not in MITIGATION_STATUSES and not is_placeholder(status):
+            yield Problem(
+                "ZT219",
+                row.line,
+                f"mitigation status `{row.get('status')}` is not implemented or planned",
+            )
+        if status == "planned" and not (
+            row.links("evidence") or _TRACKING.search(row.get("evidence"))
+        ):
+            yield Problem(
+                "ZT211", row.line, f"planned mitigation {row.get('id')} has no tracking link"
+            )
+
+
+@check
+def accepted_risks(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    for row in model.rows(ACCEPTED):
+        if (
+            not row.get("owner")
+            or _NONE.match(row.get("owner"))
+            and not is_placeholder(row.get("owner"))
+        ):
+            yield Problem("ZT212", row.line, f"accepted risk for {row.get('threat')} has no owner")
+        expires = row.get("expires")
+        if is_placeholder(expires):
+            continue
+        when = _date(expires) if expires else None
+        if when is None:
+            yield Problem(
+                "ZT213",
+                row.line,
+                f"accepted risk for {row.get('threat')} has no valid expiry date (`{expires}`)",
+            )
+        elif when < settings.today:
+            yield Problem(
+                "ZT213", row.line, f"accepted risk for {row.get('threat')} expired on {when}"
+            )
+
+
+def crossing_flows(model: ThreatModel) -> list[Row]:
+    return [
+        row
+        for row in model.rows(FLOWS)
+        if any(not _NONE.match(b) for b in ids_in(row.get("crosses")))
+    ]
+
+
+def sensitive(row: Row, model: ThreatModel, settings: Settings) -> bool:
+    classes = {
+        r.get("data").lower(): _class_of(r.get("class"), settings)
+        for r in model.rows(CLASSIFICATION)
+    }
+    return any(
+        classes.get(item.lower()) in settings.sensitive_classes
+        for item in _data_items(row.get("data"))
+    )
+
+
+def unprotected(text: str) -> bool:
+    return not text.strip() or bool(_NONE.match(text.strip()))
+
+
+@check
+def zero_trust(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    for row in crossing_flows(model):
+        if not sensitive(row, model, settings):
+            continue
+        authentication, encryption = row.get("authentication"), row.get("encryption")
+        missing = [
+            name
+            for name, value in (
+                ("authentication", authentication),
+                ("encryption in transit", encryption),
+            )
+            if unprotected(value)
+        ]
+        if missing:
+            yield Problem(
+                "ZT215",
+                row.line,
+                f"flow {row.get('id')} carries sensitive data across "
+                f"{row.get('crosses')} without " + " and ".join(missing),
+            )
+        elif _NETWORK_TRUST.search(authentication):
+            yield Problem(
+                "ZT216",
+                row.line,
+                f"flow {row.get('id')} authenticates by network location (`{authentication}`)",
+            )
+
+
+@check
+def coverage(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    targeted = {t.lower() for row in model.rows(THREATS) for t in ids_in(row.get("target"))}
+    for row in crossing_flows(model):
+        if row.get("id").lower() not in targeted:
+            yield Problem(
+                "ZT217",
+                row.line,
+                f"flow {row.get('id')} crosses a trust boundary but no threat targets it",
+            )
+    for row in model.rows(ENTRY_POINTS):
+        if row.get("id").lower() not in targeted:
+            yield Problem(
+                "ZT218", row.line, f"entry point {row.get('id')} has no threat targeting it"
+            )
+
+
+def run_checks(model: ThreatModel, settings: Settings) -> list[Problem]:
+    return [problem for function in CHECKS for problem in function(model, settings)]
+
+
+def coverage_summary(model: ThreatModel, settings: Settings) -> dict[str, int]:
+    statuses = [row.get("status").lower() for row in model.rows(THREATS)]
+    targeted = {t.lower() for row in model.rows(THREATS) for t in ids_in(row.get("target"))}
+    crossing = crossing_flows(model)
+    return {
+        "threats": len(statuses),
+        "mitigated": statuses.count("mitigated"),
+        "accepted": statuses.count("accepted"),
+        "transferred": statuses.count("transferred"),
+        "not_applicable": statuses.count("not-applicable"),
+        "open": statuses.count("open"),
+        "boundary_crossing_flows": len(crossing),
+        "crossing_flows_covered": sum(1 for row in crossing if row.get("id").lower() in targeted),
+        "entry_points": len(model.rows(ENTRY_POINTS)),
+        "entry_points_covered": sum(
+            1 for row in model.rows(ENTRY_POINTS) if row.get("id").lower() in targeted
+        ),
+    }

@@ -1,0 +1,175 @@
+"""`ztgate threat-model` end to end: files from the policy, formats, diagram, --gaps, bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from ztgate.threat_model import gate
+
+from tests.conftest import Repo
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+EXAMPLE = re.search(r"### Worked example.*?````markdown\n(.*?)````", README, re.S).group(1)  # type: ignore[union-attr]
+TEMPLATE = (Path(__file__).resolve().parents[2] / "templates" / "THREAT_MODEL.md").read_text()
+
+
+def fresh(text: str) -> str:
+    """The example, reviewed today (the review-age rule runs against the real date)."""
+    from datetime import date
+
+    return text.replace("last_reviewed: 2026-11-01", f"last_reviewed: {date.today()}").replace(
+        "| 2027-03-31 |", "| 2999-12-31 |"
+    )
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = gate.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_policy_files_are_found_and_pass(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("THREAT_MODEL.md", fresh(EXAMPLE))
+    repo.write("docs/threat-models/worker.md", fresh(EXAMPLE))
+    code, out = run(capsys)
+    assert code == 0, out
+    assert "2 document(s) scanned" in out
+    assert "coverage THREAT_MODEL.md: 5 threat(s): 4 mitigated, 1 accepted" in out
+
+
+def test_missing_threat_model_blocks(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys)
+    assert code == 1 and "THREAT_MODEL.md:1:1: ZT201 no threat model found" in out
+
+
+def test_unfilled_template_fails_with_placeholders(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("THREAT_MODEL.md", TEMPLATE)
+    code, out = run(capsys)
+    assert code == 1
+    assert "THREAT_MODEL.md:2:1: ZT204 placeholder `<system name>` left in" in out
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01binary", "caf\xe9".encode("latin-1")])
+def test_unreadable_document(
+    repo: Repo, capsys: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    repo.write("THREAT_MODEL.md", content)
+    code, out = run(capsys)
+    assert code == 1 and "THREAT_MODEL.md:1:1: ZT221" in out
+
+
+def test_policy_files_severity_and_classes(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = fresh(EXAMPLE).replace("| M1 | mitigated |", "| M1 | open |")
+    repo.write("security/model.md", broken)
+    repo.write(".ztgate.yaml", "threat_model:\n  files: ['security/*.md']\n")
+    code, out = run(capsys)
+    assert code == 0 and "ZT222" in out and "1 warning(s)" in out
+    repo.write(
+        ".ztgate.yaml", "threat_model:\n  files: ['security/*.md']\n  severity:\n    ZT222: error\n"
+    )
+    assert run(capsys)[0] == 1
+    repo.write(
+        ".ztgate.yaml", "threat_model:\n  files: ['security/*.md']\n  severity:\n    ZT222: 'off'\n"
+    )
+    code, out = run(capsys)
+    assert code == 0 and "ZT222" not in out
+    repo.write(".ztgate.yaml", "threat_model:\n  sensitive_classes: [top-secret]\n")
+    code, out = run(capsys)
+    assert code == 2 and "top-secret" in out
+
+
+def test_json_and_sarif_carry_lines_and_coverage(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("THREAT_MODEL.md", fresh(EXAMPLE).replace("mTLS with workload identity", "VPN"))
+    code, out = run(capsys, "--format", "json")
+    document = json.loads(out)
+    assert code == 1
+    finding = document["findings"][0]
+    assert (
+        finding["rule"] == "ZT216"
+        and finding["line"]
+        == EXAMPLE.split("\n").index(
+            next(line for line in EXAMPLE.split("\n") if line.startswith("| F2 "))
+        )
+        + 1
+    )
+    assert document["coverage"]["THREAT_MODEL.md"]["threats"] == 5
+    code, out = run(capsys, "--format", "sarif")
+    sarif = json.loads(out)["runs"][0]
+    assert sarif["results"][0]["ruleId"] == "ZT216"
+    assert sarif["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] > 1
+    assert {r["id"] for r in sarif["tool"]["driver"]["rules"]} >= {"ZT201", "ZT215", "ZT216"}
+    assert sarif["properties"]["coverage"]["THREAT_MODEL.md"]["entry_points"] == 2
+
+
+def test_diagram_prints_and_writes_idempotently(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unsafe = fresh(EXAMPLE).replace("API key in a secret manager, rotated", "none")
+    path = repo.write("THREAT_MODEL.md", unsafe)
+    code, out = run(capsys, "diagram", "THREAT_MODEL.md")
+    assert code == 0
+    assert out.startswith("```mermaid\nflowchart LR\n")
+    assert 'subgraph n_tb1["TB1: Internet edge"]' in out
+    assert 'n_mobile_app -->|"F1: Card numbers, Customer e-mail (HTTPS)"| n_api_gateway' in out
+    assert "linkStyle 2 stroke:#d32f2f" in out  # F3 crosses TB2 with no authentication
+    assert "linkStyle 0" not in out
+    assert run(capsys, "diagram", "THREAT_MODEL.md", "--write")[0] == 0
+    once = path.read_text()
+    assert "<!-- ztgate:diagram:start -->" in once
+    code, out = run(capsys, "diagram", "THREAT_MODEL.md", "--write")
+    assert "already up to date" in out and path.read_text() == once
+    # The diagram section itself does not upset the linter.
+    assert "ZT2" not in run(capsys, "THREAT_MODEL.md")[1].replace("ZT215", "").replace("ZT2 ", "")
+
+
+GAP_DOCUMENTS = {
+    "paired headings": (
+        "# Security assessment\n\n## Threat-01-S Spoofed agent\n\nAn agent is impersonated.\n\n"
+        "### Mitigations\n\nmTLS.\n\n## Threat-02-T Tampered config\n\nNo mitigation yet.\n",
+        {"ZT235": 1},
+    ),
+    "threat id headings": (
+        "# Paper\n\n## Threat ID 1\n\nReplay.\n\n## Mitigation ID 1\n\nNonces.\n\n"
+        "## Threat ID 2\n\nFlood.\n",
+        {"ZT235": 1},
+    ),
+    "bold labels": (
+        "# Model\n\n- **Threat:** stolen token\n- **Mitigation:** short expiry\n\n"
+        "- **Threat:** log injection\n- **Mitigation:** none\n",
+        {"ZT235": 1},
+    ),
+    "table": (
+        "# Threats\n\n| Threat | Controls |\n| --- | --- |\n| Build poisoning | Hermetic builds |\n"
+        "| Dependency confusion | |\n\n## Out of scope\n\n- Compromised maintainers\n"
+        "- Insider attacks (owner: security team)\n",
+        {"ZT235": 1, "ZT236": 1},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GAP_DOCUMENTS))
+def test_gaps_reads_other_conventions(
+    repo: Repo, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    text, expected = GAP_DOCUMENTS[name]
+    repo.write("assessment.md", text)
+    code, out = run(capsys, "--gaps", "--format", "json", "assessment.md")
+    assert code == 1
+    rules = [f["rule"] for f in json.loads(out)["findings"]]
+    for rule, count in expected.items():
+        assert rules.count(rule) == count, rules
+    # none of them states boundaries or data classes
+    assert "ZT231" in rules and "ZT232" in rules
+
+
+def test_gaps_passes_our_own_format(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("THREAT_MODEL.md", fresh(EXAMPLE))
+    code, out = run(capsys, "--gaps", "THREAT_MODEL.md")
+    assert code == 0, out

@@ -1,0 +1,191 @@
+"""Each threat-model rule fires on a real document and is quiet on the fixed one.
+
+The fixed document is the README's worked example (the filled-in template), read from the
+README itself so the documentation cannot drift from what passes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ztgate.threat_model.parse import parse
+from ztgate.threat_model.rules import Settings, coverage_summary, run_checks
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+EXAMPLE = re.search(r"### Worked example.*?````markdown\n(.*?)````", README, re.S).group(1)  # type: ignore[union-attr]
+TODAY = date(2026, 11, 22)
+
+
+def problems(text: str, **settings: object) -> list[tuple[str, int]]:
+    model = parse(text, "THREAT_MODEL.md")
+    return [(p.rule, p.line) for p in run_checks(model, Settings(today=TODAY, **settings))]  # type: ignore[arg-type]
+
+
+def line_of(text: str, fragment: str) -> int:
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+def test_worked_example_passes() -> None:
+    assert problems(EXAMPLE) == []
+
+
+MUTATIONS = [
+    ("ZT201", "## Attack surface", "## Exposure notes"),
+    (
+        "ZT202",
+        "The public payments API, its worker and its database. Card data leaves us only towards the\ncard processor. The mobile app has its own threat model.",
+        "<!-- fill in -->",
+    ),
+    ("ZT203", "owner: payments-team@example.com\n", ""),
+    ("ZT204", "tokenized at the gateway", "TODO"),
+    ("ZT204", "| Payment status | internal |", "| Payment status | <class> |"),
+    ("ZT205", "| M5 | Random", "| M4 | Random"),
+    ("ZT206", "| Spoofing | F1 | M1 |", "| Spoofing | F1 | M9 |"),
+    ("ZT206", "| Card numbers | TB2 | gRPC |", "| Card numbers | TB9 | gRPC |"),
+    ("ZT206", "| Spoofing | F1 |", "| Spoofing | F99 |"),
+    ("ZT206", "| T5 | Ids are", "| T7 | Ids are"),
+    ("ZT207", "| Payment status | internal |", "| Payment status | secret-ish |"),
+    ("ZT208", "| Payments DB | Payment status |", "| Payments DB | Payment receipts |"),
+    ("ZT209", "| Spoofing |", "| Spoofery |"),
+    ("ZT210", "| Denial of service | EP1 | M4 |", "| Denial of service | EP1 | none |"),
+    ("ZT211", "https://tracker.example.com/PAY-42", "soon"),
+    ("ZT212", "| alice@example.com |", "| n/a |"),
+    ("ZT213", "| 2027-03-31 |", "| 2026-01-31 |"),
+    ("ZT213", "| 2027-03-31 |", "| next year |"),
+    ("ZT214", "last_reviewed: 2026-11-01", "last_reviewed: 2025-01-01"),
+    ("ZT214", "last_reviewed: 2026-11-01", "last_reviewed: 2027-01-01"),
+    ("ZT214", "last_reviewed: 2026-11-01", "last_reviewed: last spring"),
+    ("ZT215", "API key in a secret manager, rotated", "none"),
+    (
+        "ZT215",
+        "| OAuth2 access token bound to the device | TLS 1.3 |",
+        "| OAuth2 access token bound to the device | plaintext |",
+    ),
+    ("ZT216", "mTLS with workload identity", "internal network only"),
+    ("ZT216", "mTLS with workload identity", "IP allowlist"),
+    ("ZT216", "mTLS with workload identity", "VPN"),
+    ("ZT217", "| Information disclosure | F3 |", "| Information disclosure | TB2 |"),
+    ("ZT218", "| Denial of service | EP1 |", "| Denial of service | F1 |"),
+    ("ZT219", "| M1 | mitigated |", "| M1 | done |"),
+    ("ZT219", "| implemented | docs/auth.md |", "| shipped | docs/auth.md |"),
+    ("ZT220", "| Authentication |", "| Auth method |"),
+    (
+        "ZT220",
+        "| Mobile app | API gateway | Card numbers, Customer e-mail |",
+        "| Mobile app |  | Card numbers, Customer e-mail |",
+    ),
+    ("ZT222", "| M1 | mitigated |", "| M1 | open |"),
+]
+
+
+@pytest.mark.parametrize(
+    "rule, old, new", MUTATIONS, ids=[f"{m[0]}-{i}" for i, m in enumerate(MUTATIONS)]
+)
+def test_rule_fires_on_the_broken_document(rule: str, old: str, new: str) -> None:
+    assert old in EXAMPLE, old
+    broken = EXAMPLE.replace(old, new, 1)
+    found = problems(broken)
+    assert rule in {r for r, _ in found}, found
+    lines = {line for r, line in found if r == rule}
+    # The finding points at the changed row, heading or metadata item (or the title for a
+    # missing section).
+    changed = line_of(broken, new) if new else line_of(EXAMPLE, old)
+    assert changed in lines or rule in ("ZT201", "ZT202", "ZT203", "ZT217", "ZT218"), (
+        lines,
+        changed,
+    )
+
+
+def test_link_may_be_written_on_the_mitigation_side() -> None:
+    text = EXAMPLE.replace("| Spoofing | F1 | M1 | mitigated |", "| Spoofing | F1 | | mitigated |")
+    assert "ZT210" in {r for r, _ in problems(text)}
+    text = text.replace(
+        "| Control | Status | Evidence |\n| --- | --- | --- | --- |",
+        "| Control | Status | Evidence | Mitigates |\n| --- | --- | --- | --- | --- |",
+    )
+    text = text.replace("| implemented | docs/auth.md |", "| implemented | docs/auth.md | T1 |")
+    assert "ZT210" not in {r for r, _ in problems(text)}
+
+
+def test_synonyms_any_order_extra_sections_and_fenced_headings() -> None:
+    text = (
+        EXAMPLE.replace("## Data classification", "## Assets")
+        .replace("## Mitigations", "## Controls")
+        .replace("## Attack surface", "## Entry points")
+    )
+    text += "\n## Glossary\n\nDPoP: proof of possession.\n\n```markdown\n## Threats\n```\n"
+    assert problems(text) == []
+    scope_last = text.replace("## Scope\n", "## Unused\n") + "\n## Scope\n\nMoved to the end.\n"
+    assert problems(scope_last) == []
+
+
+def test_heading_only_in_a_code_fence_is_not_a_section() -> None:
+    text = EXAMPLE.replace("## Scope\n", "```\n## Scope\n```\n")
+    assert ("ZT201", 7) in problems(text)
+
+
+def test_metadata_without_front_matter() -> None:
+    body = EXAMPLE.split("---\n", 2)[2]
+    text = body.replace(
+        "# Threat model: Payments API\n",
+        "# Threat model: Payments API\n\n- **System:** Payments API\n"
+        "- **Owner:** payments-team@example.com\n- **Last reviewed:** 2026-11-01\n",
+    )
+    assert problems(text) == []
+
+
+def test_class_map_and_custom_classes() -> None:
+    text = EXAMPLE.replace(
+        "| Card numbers | restricted |", "| Card numbers | strictly-confidential |"
+    )
+    assert "ZT207" in {r for r, _ in problems(text)}
+    assert problems(text, class_map=(("strictly-confidential", "restricted"),)) == []
+
+
+def test_coverage_summary() -> None:
+    numbers = coverage_summary(parse(EXAMPLE, "x.md"), Settings(today=TODAY))
+    assert numbers == {
+        "threats": 5,
+        "mitigated": 4,
+        "accepted": 1,
+        "transferred": 0,
+        "not_applicable": 0,
+        "open": 0,
+        "boundary_crossing_flows": 3,
+        "crossing_flows_covered": 3,
+        "entry_points": 2,
+        "entry_points_covered": 2,
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "just some text\nwith no headings at all\n",
+        "| a | b |\n|---|\n| only one cell |\n",
+        "## Threats\n\n| ID | | STRIDE |\n| --- | --- | --- |\n| T1 | x |\n",
+        "---\nsystem: [unclosed\n---\n# x\n",
+        "# Модель угроз ✓\n\n## Threats\n\n| ID | Threat | STRIDE | Target | Mitigations | Status |\n"
+        "| --- | --- | --- | --- | --- | --- |\n| T1 | Подмена | Spoofing | F1 | M1 | mitigated |\n",
+        "<div>\n## not a heading in html\n</div>\n"
+        + "\n" * 3
+        + "<<<<>>>> ||| ``` unclosed fence\n",
+    ],
+)
+def test_bad_markdown_gives_findings_not_tracebacks(text: str) -> None:
+    found = problems(text)
+    assert found  # an incomplete document always has something to say
+    assert all(line >= 1 for _, line in found)
+
+
+def test_ten_thousand_rows() -> None:
+    rows = "".join(
+        f"| T{i} | threat {i} | Tampering | F1 | M1 | mitigated |\n" for i in range(10_000)
+    )
+    text = EXAMPLE.replace("| T5 | Enumerating", rows + "| T5 | Enumerating")
+    found = problems(text)
+    assert not [r for r in found if r[0] not in ("ZT205",)]
