@@ -27,19 +27,18 @@ SECTION_KINDS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     text: str  # plain text, markdown emphasis and code marks removed
     links: tuple[str, ...] = ()  # link targets in the cell
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One table row: cells by normalized column name, and the line (1-based) it sits on."""
 
     line: int
     cells: Mapping[str, Cell]
-    missing_cells: bool = False
 
     def get(self, column: str) -> str:
         cell = self.cells.get(column)

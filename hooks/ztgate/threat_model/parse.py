@@ -300,6 +300,7 @@ def _angle_placeholders(inline: Any) -> list[str]:
 def parse(text: str, path: str) -> ThreatModel:
     """Parse a document; never raises on odd markdown (problems are recorded with lines)."""
     tokens = _markdown().parse(text)
+    types = [token.type for token in tokens]
     metadata: dict[str, str] = {}
     metadata_lines: dict[str, int] = {}
     problems: list[tuple[int, str]] = []
@@ -339,13 +340,19 @@ def parse(text: str, path: str) -> ThreatModel:
             index += 3
             continue
         elif token.type == "table_open":
-            table, index = _table(tokens, index, current["kind"] if current else None, problems)
+            table, index = _table(
+                tokens, types, index, current["kind"] if current else None, problems
+            )
             if current is not None:
                 current["tables"].append(table)
             for row in table.rows:
-                for cell in row.cells.values():
-                    if is_placeholder(cell.text):
-                        placeholders.append(Placeholder(row.line, cell.text))
+                # One search per row; only a row that has a placeholder is looked at cell by cell.
+                if is_placeholder(" | ".join(cell.text for cell in row.cells.values())):
+                    placeholders.extend(
+                        Placeholder(row.line, cell.text)
+                        for cell in row.cells.values()
+                        if is_placeholder(cell.text)
+                    )
             continue
         elif token.type == "inline":
             cell = _cell(token)
@@ -447,41 +454,46 @@ def _metadata_from_text(
 
 
 def _table(
-    tokens: Sequence[Any], index: int, kind: str | None, problems: list[tuple[int, str]]
+    tokens: Sequence[Any],
+    types: Sequence[str],
+    index: int,
+    kind: str | None,
+    problems: list[tuple[int, str]],
 ) -> tuple[Table, int]:
-    """Read a table starting at ``tokens[index]`` (table_open); return it and the next index."""
+    """Read the table opening at ``tokens[index]``; return it and the index after it.
+
+    Tables are the bulk of a big document, so this walks a precomputed list of token types
+    between the table's own bounds (tables cannot nest).
+    """
     start_line = int(tokens[index].map[0]) + 1 if tokens[index].map else 1
+    end = types.index("table_close", index)
+    synonyms = _COLUMNS.get(kind or "", {})
     headers: list[str] = []
     rows: list[Row] = []
-    synonyms = _COLUMNS.get(kind or "", {})
     row_cells: list[Cell] = []
     row_line = start_line
     in_head = False
-    index += 1
-    while index < len(tokens) and tokens[index].type != "table_close":
-        token = tokens[index]
-        if token.type == "thead_open":
-            in_head = True
-        elif token.type == "thead_close":
-            in_head = False
-        elif token.type == "tr_open":
-            row_cells = []
-            row_line = int(token.map[0]) + 1 if token.map else row_line
-        elif token.type == "inline":
-            cell = _cell(token)
+    for position in range(index + 1, end):
+        kind_of = types[position]
+        if kind_of == "inline":
+            cell = _cell(tokens[position])
             if in_head:
                 name = normalize(cell.text)
                 headers.append(synonyms.get(name, name))
             else:
                 row_cells.append(cell)
-        elif token.type == "tr_close" and not in_head:
-            missing = sum(1 for c in row_cells if not c.text)
-            cells = {
-                header: cell for header, cell in zip(headers, row_cells, strict=False) if header
-            }
-            if any(c.text for c in row_cells):
-                rows.append(Row(row_line, cells, missing_cells=missing > 0))
-        index += 1
+        elif kind_of == "tr_open":
+            row_cells = []
+            token_map = tokens[position].map
+            row_line = int(token_map[0]) + 1 if token_map else row_line
+        elif kind_of == "tr_close":
+            if not in_head and any(c.text for c in row_cells):
+                cells = {h: c for h, c in zip(headers, row_cells, strict=False) if h}
+                rows.append(Row(row_line, cells))
+        elif kind_of == "thead_open":
+            in_head = True
+        elif kind_of == "thead_close":
+            in_head = False
     if "" in headers:
         problems.append((start_line, "table has an empty column header"))
-    return Table(start_line, tuple(headers), tuple(rows)), index + 1
+    return Table(start_line, tuple(headers), tuple(rows)), end + 1
