@@ -209,10 +209,17 @@ _HTML_TAGS = frozenset(
 )
 
 
+_MARKS = re.compile(r"[*_`]")
+_NUMBERING = re.compile(r"^[\d.()\s]+")
+_PUNCTUATION = re.compile(r"[^\w/ ]+")
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    text = re.sub(r"[*_`]", "", text).strip().lower()
-    text = re.sub(r"^[\d.()\s]+", "", text)  # "3. Threats" -> "threats"
-    return re.sub(r"\s+", " ", re.sub(r"[^\w/ ]+", " ", text)).strip()
+    """`**3. Data flows**` -> `data flows`: how headings and column headers are compared."""
+    text = _NUMBERING.sub("", _MARKS.sub("", text).strip().lower())  # "3. Threats" -> "threats"
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
 
 
 def section_kind(title: str) -> str | None:
@@ -260,9 +267,10 @@ def _children(inline: Any) -> list[Any]:
     return list(parsed[0].children or ()) if parsed else []
 
 
-def _cell(inline: Any) -> Cell:
+def _cell(inline: Any, children: list[Any] | None = None) -> Cell:
     """Plain text of an inline token, and the link targets in it."""
-    children = _children(inline)
+    if children is None:
+        children = _children(inline)
     if not children:
         return Cell(inline.content.strip())
     texts: list[str] = []
@@ -281,9 +289,11 @@ def _cell(inline: Any) -> Cell:
     return Cell("".join(texts).strip(), tuple(links))
 
 
-def _angle_placeholders(inline: Any) -> list[str]:
+def _angle_placeholders(inline: Any, children: list[Any]) -> list[str]:
+    if "<" not in inline.content:
+        return []
     found = []
-    for child in _children(inline):
+    for child in children:
         if child.type == "html_inline":
             tag = re.match(r"</?\s*([A-Za-z][\w-]*)", child.content)
             if (
@@ -355,7 +365,8 @@ def parse(text: str, path: str) -> ThreatModel:
                     )
             continue
         elif token.type == "inline":
-            cell = _cell(token)
+            children = _children(token)
+            cell = _cell(token, children)
             line = line_of(token)
             if current is not None:
                 current["text"].append(cell.text)
@@ -369,7 +380,7 @@ def parse(text: str, path: str) -> ThreatModel:
             placeholders.extend(
                 Placeholder(line, m.group(0)) for m in _PLACEHOLDER.finditer(cell.text)
             )
-            placeholders.extend(Placeholder(line, p) for p in _angle_placeholders(token))
+            placeholders.extend(Placeholder(line, p) for p in _angle_placeholders(token, children))
         elif token.type == "html_block" and current is not None:
             if token.content.lstrip().startswith("<!--"):
                 current["comments"] += 1
