@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import pytest
 from ztgate.threat_model import gate
 
 from tests.conftest import Repo
-
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-EXAMPLE = re.search(r"### Worked example.*?````markdown\n(.*?)````", README, re.S).group(1)  # type: ignore[union-attr]
-TEMPLATE = (Path(__file__).resolve().parents[2] / "templates" / "THREAT_MODEL.md").read_text()
+from tests.threat_model.example import EXAMPLE, TEMPLATE
 
 
 def fresh(text: str) -> str:

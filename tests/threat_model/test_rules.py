@@ -6,16 +6,14 @@ README itself so the documentation cannot drift from what passes.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from ztgate.threat_model.parse import parse
 from ztgate.threat_model.rules import Settings, coverage_summary, run_checks
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-EXAMPLE = re.search(r"### Worked example.*?````markdown\n(.*?)````", README, re.S).group(1)  # type: ignore[union-attr]
+from tests.threat_model.example import EXAMPLE
+
 TODAY = date(2026, 11, 22)
 
 

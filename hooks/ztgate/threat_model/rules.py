@@ -281,52 +281,56 @@ def mitigations_by_threat(model: ThreatModel) -> dict[str, set[str]]:
     return links
 
 
+def _undefined(
+    rows: tuple[Row, ...], column: str, defined: set[str], describe: Callable[[Row, str], str]
+) -> Iterator[Problem]:
+    """ZT206 for every id named in ``column`` that ``defined`` lacks."""
+    for row in rows:
+        for name in ids_in(row.get(column)):
+            if not _NONE.match(name) and name.lower() not in defined:
+                yield Problem("ZT206", row.line, describe(row, name))
+
+
 @check
 def references(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
     boundaries = _defined(model, BOUNDARIES)
-    mitigations = _defined(model, MITIGATIONS)
     threats = _defined(model, THREATS)
     components = {row.get(c).lower() for row in model.rows(FLOWS) for c in ("from", "to")}
-    components |= {row.get("boundary").lower() for row in model.rows(BOUNDARIES)}
-    components |= {
-        row.get(c).lower() for row in model.rows(BOUNDARIES) for c in ("inside", "outside")
-    }
+    for row in model.rows(BOUNDARIES):
+        components |= {row.get(c).lower() for c in ("boundary", "inside", "outside")}
     targets = boundaries | _defined(model, FLOWS) | _defined(model, ENTRY_POINTS) | components
-    for row in model.rows(FLOWS):
-        for boundary in ids_in(row.get("crosses")):
-            if not _NONE.match(boundary) and boundary.lower() not in boundaries:
-                yield Problem(
-                    "ZT206",
-                    row.line,
-                    f"flow {row.get('id')} crosses undefined boundary `{boundary}`",
-                )
+    yield from _undefined(
+        model.rows(FLOWS),
+        "crosses",
+        boundaries,
+        lambda row, name: f"flow {row.get('id')} crosses undefined boundary `{name}`",
+    )
     for row in model.rows(THREATS):
+        # A target may be a component's name, spaces and all, as well as an id.
         target = row.get("target")
-        for name in ids_in(target):
-            if name.lower() not in targets and target.lower() not in targets:
-                yield Problem(
-                    "ZT206", row.line, f"threat {row.get('id')} targets undefined `{name}`"
-                )
-                break
-        for mitigation in ids_in(row.get("mitigations")):
-            if not _NONE.match(mitigation) and mitigation.lower() not in mitigations:
-                yield Problem(
-                    "ZT206",
-                    row.line,
-                    f"threat {row.get('id')} names undefined mitigation `{mitigation}`",
-                )
-    for row in model.rows(MITIGATIONS):
-        for threat in ids_in(row.get("mitigates")):
-            if threat.lower() not in threats:
-                yield Problem(
-                    "ZT206",
-                    row.line,
-                    f"mitigation {row.get('id')} mitigates undefined threat `{threat}`",
-                )
-    for row in model.rows(ACCEPTED):
-        for threat in ids_in(row.get("threat")):
-            if threat.lower() not in threats:
-                yield Problem("ZT206", row.line, f"accepted risk names undefined threat `{threat}`")
+        undefined = [n for n in ids_in(target) if n.lower() not in targets]
+        if undefined and target.lower() not in targets:
+            yield Problem(
+                "ZT206", row.line, f"threat {row.get('id')} targets undefined `{undefined[0]}`"
+            )
+    yield from _undefined(
+        model.rows(THREATS),
+        "mitigations",
+        _defined(model, MITIGATIONS),
+        lambda row, name: f"threat {row.get('id')} names undefined mitigation `{name}`",
+    )
+    yield from _undefined(
+        model.rows(MITIGATIONS),
+        "mitigates",
+        threats,
+        lambda row, name: f"mitigation {row.get('id')} mitigates undefined threat `{name}`",
+    )
+    yield from _undefined(
+        model.rows(ACCEPTED),
+        "threat",
+        threats,
+        lambda row, name: f"accepted risk names undefined threat `{name}`",
+    )
 
 
 @check
