@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ztgate import cli, gitio
-from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import Policy, load_policy
 from ztgate.report import emit
+from ztgate.revisions import commits_in, push_revisions, range_revisions
 from ztgate.secrets.baseline import BaselineEntry, load_baseline, updated_document, write_baseline
 from ztgate.secrets.scan import SECRET_FILE, Hit, ScanResult, scan_files, scan_history
 
@@ -125,79 +125,15 @@ def _notes(result: ScanResult, baselined: int, reported: list[Hit]) -> tuple[str
     return tuple(notes)
 
 
-def _push_revisions(root: Path, remote: str | None) -> list[str] | None:
-    """What a push sends, from pre-commit's variables or, without them, what no remote has."""
-    from_ref = os.environ.get("PRE_COMMIT_FROM_REF") or ""
-    to_ref = os.environ.get("PRE_COMMIT_TO_REF") or ""
-    remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME") or None
-    tip_name = to_ref or os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
-    if gitio.ZERO_SHA.match(tip_name):
-        return []  # deleting a branch sends no commits
-    tip = gitio.resolve_commit(root, tip_name)
-    if tip is None:
-        if not to_ref and gitio.resolve_commit(root, "HEAD") is None:
-            return None  # an empty repository: nothing to push
-        raise UserError(
-            f"cannot resolve the pushed commit `{tip_name}`",
-            fix="fetch it or push from a complete clone",
-        )
-    if from_ref and not gitio.ZERO_SHA.match(from_ref):
-        base = gitio.resolve_commit(root, from_ref)
-        if base is None:
-            raise UserError(
-                f"the push's base commit {from_ref[:12]} is not in this clone",
-                fix="fetch it (`git fetch --unshallow`) and push again",
-            )
-        return [tip, f"^{base}"]
-    return [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
-
-
-def _commit_in_clone(root: Path, name: str) -> str:
-    sha = gitio.resolve_commit(root, name)
-    if sha is None:
-        raise UserError(
-            f"`{name}` is not a commit in this clone",
-            fix="fetch full history (`git fetch --unshallow`, or `fetch-depth: 0` in CI)",
-        )
-    return sha
-
-
-def _range_revisions(root: Path, spec: str) -> list[str]:
-    symmetric = "..." in spec
-    base_name, _, head_name = spec.partition("..." if symmetric else "..")
-    if not base_name or not head_name:
-        raise UserError(f"--range needs BASE..HEAD, got `{spec}`")
-    base, head = _commit_in_clone(root, base_name), _commit_in_clone(root, head_name)
-    if symmetric:
-        base = (
-            gitio.run_git(root, ["merge-base", "--end-of-options", base, head])
-            .stdout.decode()
-            .strip()
-        )
-    return [head, f"^{base}"]
-
-
-def _commits(root: Path, revisions: list[str]) -> list[str]:
-    commits = gitio.rev_list(root, revisions)
-    boundaries = gitio.shallow_boundaries(root)
-    if boundaries.intersection(commits):
-        raise UserError(
-            "this clone is shallow and the commits to scan reach its boundary, so some would be "
-            "missed",
-            fix="fetch full history: `git fetch --unshallow` (CI: `fetch-depth: 0`)",
-        )
-    return commits
-
-
 def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResult, str]:
     """Scan what the arguments ask for; returns the result and what was scanned (a noun)."""
     filenames: list[str] = args.filenames
     if args.push or args.range:
         if args.range:
-            revisions: list[str] | None = _range_revisions(root, args.range)
+            revisions: list[str] | None = range_revisions(root, args.range)
         else:
-            revisions = _push_revisions(root, args.remote)
-        commits = _commits(root, revisions) if revisions else []
+            revisions = push_revisions(root, args.remote)
+        commits = commits_in(root, revisions) if revisions else []
         result = scan_history(root, commits, policy.secrets) if commits else ScanResult()
         result.commits.update(commits)
         return result, f"changed file(s) in {len(commits)} commit(s)"
