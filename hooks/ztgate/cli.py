@@ -20,6 +20,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "ztgate.threat_model.gate",
         "check the threat model (markdown); `threat-model diagram FILE` draws it",
     ),
+    "signatures": (
+        "ztgate.signatures.gate",
+        "every outgoing commit signed by a key the repo's policy allows (SSH or OpenPGP)",
+    ),
     "demo": ("ztgate.demo", "build a throwaway repo with a leaked key and show the gate catch it"),
 }
 

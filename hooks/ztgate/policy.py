@@ -53,9 +53,16 @@ class ThreatModelPolicy:
 
 
 @dataclass(frozen=True)
+class SignaturesPolicy:
+    identity: str = "committer"  # committer | author | either | none
+    trust_root: str = ""  # commits reachable from it (history before adoption) are exempt
+
+
+@dataclass(frozen=True)
 class Policy:
     secrets: SecretsPolicy = field(default_factory=SecretsPolicy)
     threat_model: ThreatModelPolicy = field(default_factory=ThreatModelPolicy)
+    signatures: SignaturesPolicy = field(default_factory=SignaturesPolicy)
     source: str | None = None  # the file it came from, None for built-in defaults
 
 
@@ -74,6 +81,12 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
             item_kind=str,
             choices=("error", "warning", "off"),
         ),
+    },
+    "signatures": {
+        "identity": FieldSpec(
+            (str,), "whose e-mail the signer must match: committer, author, either or none"
+        ),
+        "trust_root": FieldSpec((str,), "commit sha; it and its history are exempt"),
     },
     "threat_model": {
         "files": FieldSpec((list,), "threat-model files (globs)", item_kind=str),
@@ -191,7 +204,12 @@ def parse_policy(text: str, path: str) -> Policy:
             raise UserError(f"`secrets.{name}` must be between 0 and 8", where=path)
     if secrets.max_file_size <= 0:
         raise UserError("`secrets.max_file_size` must be positive", where=path)
-    return Policy(secrets=secrets, threat_model=threat_model, source=path)
+    signatures = SignaturesPolicy(**sections.get("signatures", {}))
+    if signatures.identity not in ("committer", "author", "either", "none"):
+        raise UserError(
+            "`signatures.identity` must be committer, author, either or none", where=path
+        )
+    return Policy(secrets=secrets, threat_model=threat_model, signatures=signatures, source=path)
 
 
 def load_policy(root: Path, explicit: str | None = None) -> Policy:

@@ -1,0 +1,175 @@
+"""`ztgate signatures`: every outgoing (or pull-request) commit carries a good signature from a
+key the repo's policy allowed before that commit."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ztgate import cli, gitio
+from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
+from ztgate.policy import load_policy
+from ztgate.report import emit
+from ztgate.revisions import commit_in_clone, commits_in, push_revisions, range_revisions
+from ztgate.signatures import verify as v
+from ztgate.signatures.commits import CommitInfo, read_commits
+from ztgate.signatures.policy import ALLOWED_SIGNERS, SignerPolicy, policy_at
+
+RULES = {
+    v.UNSIGNED: Rule("ZT301", "Unsigned commit", "sign it: `git commit --amend --no-edit -S`"),
+    v.BAD: Rule("ZT302", "Bad signature", "the commit was changed after signing: re-sign it"),
+    v.UNKNOWN_KEY: Rule(
+        "ZT303",
+        "Signing key not allowed",
+        "sign with an allowed key, or add yours to .ztgate/allowed_signers in a "
+        "commit signed by an already-allowed key",
+    ),
+    v.IDENTITY: Rule(
+        "ZT304",
+        "Signer is not the committer",
+        "sign with your own key, whose principal or user id is your e-mail",
+    ),
+    v.EXPIRED_SIGNATURE: Rule("ZT305", "Expired signature", "re-sign the commit"),
+    v.EXPIRED_KEY: Rule("ZT306", "Expired key", "extend or replace the key, then re-sign"),
+    v.REVOKED: Rule("ZT307", "Revoked key", "sign with a key that is not revoked"),
+    v.MISSING_KEY: Rule(
+        "ZT308",
+        "Signing key not in the policy",
+        "add the public key to .ztgate/openpgp/ in a commit signed by an allowed key",
+    ),
+    v.UNSUPPORTED: Rule(
+        "ZT309",
+        "Signature format not supported",
+        "sign with SSH or OpenPGP (X.509 support is not there yet)",
+    ),
+    v.NO_POLICY: Rule(
+        "ZT310",
+        "No signer policy before this commit",
+        "add .ztgate/allowed_signers, and set signatures.trust_root in .ztgate.yaml "
+        "to the commit that adds it",
+    ),
+}
+FIX = (
+    "re-sign the commits: `git rebase --exec 'git commit --amend --no-edit -S' <base>`, then "
+    "`git push --force-with-lease`"
+)
+SETUP = (
+    "to sign with SSH: `git config gpg.format ssh`, `git config user.signingkey "
+    "~/.ssh/id_ed25519.pub`, `git config commit.gpgsign true`; allow the key with a line "
+    '`<your e-mail> namespaces="git" <public key>` in .ztgate/allowed_signers'
+)
+
+
+def _finding(verdict: v.Verdict) -> Finding:
+    rule = RULES[verdict.outcome]
+    commit = verdict.commit
+    reason = verdict.detail or rule.title.lower()
+    key = f" [{verdict.fingerprint}]" if verdict.fingerprint else ""
+    message = (
+        f'"{commit.subject[:60]}" by {commit.committer_name} <{commit.committer_email}>: '
+        f"{reason}{key}"
+    )
+    digest = hashlib.sha256(f"{commit.sha}\0{rule.id}".encode()).hexdigest()[:32]
+    return Finding(
+        rule=rule,
+        path=ALLOWED_SIGNERS,
+        line=1,
+        column=1,
+        message=message,
+        fingerprint=digest,
+        severity=Severity.ERROR,
+        commit=commit.sha,
+        properties={
+            "subject": commit.subject,
+            "committer": commit.committer_email,
+            "key": verdict.fingerprint,
+        },
+    )
+
+
+def judge(root: Path, shas: Sequence[str], base: str | None) -> list[v.Verdict]:
+    """Verdicts for ``shas``; each judged by the policy at ``base`` (CI) or at its parent.
+
+    A commit reachable from the trust root that policy names (history from before adoption)
+    is exempt.
+    """
+    repo = gitio.open_repo(root)
+    commits = read_commits(root, shas)
+    groups: dict[str, tuple[SignerPolicy, list[CommitInfo]]] = {}
+    cache: dict[str | None, SignerPolicy] = {}
+    for commit in commits:
+        source = base if base is not None else (commit.parents[0] if commit.parents else None)
+        if source not in cache:
+            cache[source] = policy_at(repo, source)
+        policy = cache[source]
+        groups.setdefault(f"{policy.digest}:{policy.exists}", (policy, []))[1].append(commit)
+    verdicts = []
+    for policy, members in groups.values():
+        if policy.options.trust_root:
+            exempt = set(gitio.rev_list(root, [commit_in_clone(root, policy.options.trust_root)]))
+            members = [c for c in members if c.sha not in exempt]
+        verdicts.extend(v.verify(root, members, policy))
+    return verdicts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ztgate signatures",
+        description="Check that the commits a push sends (default) or a range holds are signed "
+        "by keys the repo's policy (.ztgate/allowed_signers, .ztgate/openpgp/*.asc) allowed "
+        "before them.",
+    )
+    parser.add_argument(
+        "--range",
+        metavar="BASE..HEAD",
+        help="judge a range (CI): every commit by the policy at BASE",
+    )
+    parser.add_argument("--remote", help="the remote pushed to (default: pre-commit's variables)")
+    parser.add_argument(
+        "--trust-root",
+        metavar="COMMIT",
+        help="exempt this commit and its history (bootstrap: the commit that "
+        "adopts the policy); a trust root in the policy works from then on",
+    )
+    cli.add_report_arguments(parser)
+    args = parser.parse_args(argv)
+    return cli.guarded(lambda: _main(args), args.debug)
+
+
+def _main(args: argparse.Namespace) -> int:
+    v.require_tools()
+    root = gitio.find_root()
+    load_policy(root, args.policy)  # a malformed policy is an error here too
+    base: str | None = None
+    revisions: list[str] | None
+    if args.range:
+        revisions = range_revisions(root, args.range)
+        base = revisions[1].lstrip("^")
+    else:
+        revisions = push_revisions(root, args.remote)
+    shas = commits_in(root, revisions) if revisions else []
+    if args.trust_root:
+        exempt = set(gitio.rev_list(root, [commit_in_clone(root, args.trust_root)]))
+        shas = [sha for sha in shas if sha not in exempt]
+    verdicts = judge(root, shas, base) if shas else []
+    failing = [x for x in verdicts if x.outcome != v.OK]
+    notes: tuple[str, ...] = ()
+    if failing:
+        notes = (f"fix: {FIX}", SETUP)
+    report = Report(
+        gate="signatures",
+        rules=tuple(RULES.values()),
+        findings=sorted_findings(_finding(x) for x in failing),
+        scanned=len(shas),
+        scanned_noun="commit(s)",
+        notes=notes,
+    )
+    emit(report, args.format, args.output)
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Verify commit signatures against a signer policy, with git under settings ztgate controls.
+
+git's own letters are not enough: without an allowed-signers file an SSH signature reads `N`
+like an unsigned commit, and an OpenPGP signature from a key nobody trusts is `U` yet exits 0.
+So the commit's own `gpgsig` header says whether it is signed; git verifies with a temporary
+allowed-signers file and a temporary GNUPGHOME built from the policy (nothing of the
+developer's keyring, ownertrust or `gpg.ssh.*` config); OpenPGP signers are authorized by their
+primary key's fingerprint (`%GP`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ztgate.errors import UserError
+from ztgate.gitio import STABLE_CONFIG
+from ztgate.signatures.commits import CommitInfo
+from ztgate.signatures.policy import SignerPolicy
+
+# Verdicts: each failing one is a rule of its own.
+OK = "ok"
+UNSIGNED = "unsigned"
+BAD = "bad"
+UNKNOWN_KEY = "unknown-key"
+IDENTITY = "identity"
+EXPIRED_SIGNATURE = "expired-signature"
+EXPIRED_KEY = "expired-key"
+REVOKED = "revoked"
+MISSING_KEY = "missing-key"
+UNSUPPORTED = "unsupported"
+NO_POLICY = "no-policy"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    commit: CommitInfo
+    outcome: str
+    detail: str = ""
+    fingerprint: str = ""
+
+
+@dataclass(frozen=True)
+class _Verification:
+    letter: str
+    key: str
+    fingerprint: str
+    primary: str
+    signer: str
+
+
+def require_tools() -> None:
+    for tool in ("ssh-keygen", "gpg"):
+        if shutil.which(tool) is None:
+            raise UserError(
+                f"`{tool}` is not installed; it is needed to verify signatures",
+                fix=f"install {tool} (OpenSSH 8.2+ / GnuPG 2.2+)",
+            )
+
+
+@contextmanager
+def verification_settings(
+    policy: SignerPolicy,
+) -> Iterator[tuple[list[str], dict[str, str], dict[str, set[str]]]]:
+    """git -c options and environment for this policy, and OpenPGP primary fpr -> uid emails."""
+    workdir = Path(tempfile.mkdtemp(prefix="ztg-"))  # short: gpg-agent socket paths are limited
+    try:
+        signers = workdir / "allowed_signers"
+        signers.write_text(policy.allowed_signers, encoding="utf-8")
+        gnupg = workdir / "gnupg"
+        gnupg.mkdir(mode=0o700)
+        env = {**os.environ, "GNUPGHOME": str(gnupg), "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
+        keys = _import_openpgp(policy.openpgp_keys, env, workdir)
+        options = [
+            "-c",
+            f"gpg.ssh.allowedSignersFile={signers}",
+            "-c",
+            "gpg.ssh.program=ssh-keygen",
+            "-c",
+            "gpg.program=gpg",
+            "-c",
+            "gpg.minTrustLevel=undefined",
+            "-c",
+            "gpg.ssh.revocationFile=",
+        ]
+        yield options, env, keys
+    finally:
+        subprocess.run(
+            ["gpgconf", "--kill", "gpg-agent"],
+            env={**os.environ, "GNUPGHOME": str(workdir / "gnupg")},
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> dict[str, set[str]]:
+    if not keys:
+        return {}
+    for index, armored in enumerate(keys):
+        path = workdir / f"key{index}.asc"
+        path.write_text(armored, encoding="utf-8")
+        subprocess.run(
+            ["gpg", "--batch", "--quiet", "--import", str(path)],
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+    listing = subprocess.run(
+        ["gpg", "--batch", "--with-colons", "--list-keys"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    primaries: dict[str, set[str]] = {}
+    current: str | None = None
+    expect_primary_fpr = False
+    for line in listing.splitlines():
+        fields = line.split(":")
+        if fields[0] == "pub":
+            expect_primary_fpr = True
+        elif fields[0] == "fpr" and expect_primary_fpr:
+            current = fields[9]
+            primaries[current] = set()
+            expect_primary_fpr = False
+        elif fields[0] == "uid" and current is not None:
+            uid = fields[9]
+            if "<" in uid and uid.endswith(">"):
+                primaries[current].add(uid.rsplit("<", 1)[1][:-1].lower())
+        elif fields[0] == "sub":
+            expect_primary_fpr = False
+    return primaries
+
+
+def _verify_with_git(
+    repo_root: Path, shas: Sequence[str], options: list[str], env: dict[str, str]
+) -> dict[str, _Verification]:
+    process = subprocess.run(
+        [
+            "git",
+            *STABLE_CONFIG,
+            *options,
+            "log",
+            "--no-walk=unsorted",
+            "--stdin",
+            "--format=%H%x00%G?%x00%GK%x00%GF%x00%GP%x00%GS%x00",
+        ],
+        cwd=repo_root,
+        env=env,
+        input="".join(f"{s}\n" for s in shas).encode(),
+        capture_output=True,
+    )
+    if process.returncode != 0:
+        raise UserError(
+            "git log failed while verifying signatures: "
+            + process.stderr.decode("utf-8", "replace").strip()[-300:]
+        )
+    results = {}
+    for record in process.stdout.decode("utf-8", "replace").split("\x00\n"):
+        fields = record.strip("\n").split("\x00")
+        if len(fields) >= 6 and fields[0]:
+            results[fields[0]] = _Verification(*fields[1:6])
+    return results
+
+
+def verify(repo_root: Path, commits: Sequence[CommitInfo], policy: SignerPolicy) -> list[Verdict]:
+    """Judge ``commits`` against one policy: the one in force before them."""
+    identity = policy.options.identity
+    verdicts: list[Verdict] = []
+    signed = [c for c in commits if c.signature_kind in ("ssh", "openpgp")]
+    for commit in commits:
+        if commit.signature is None:
+            verdicts.append(Verdict(commit, UNSIGNED))
+        elif commit.signature_kind not in ("ssh", "openpgp"):
+            verdicts.append(
+                Verdict(
+                    commit, UNSUPPORTED, "X.509 (gitsign/S/MIME) signatures are not supported yet"
+                )
+            )
+    if not signed:
+        return verdicts
+    if not policy.exists:
+        bootstrap = (
+            "no signer policy before this commit: push the adoption commit once with "
+            "`ztgate signatures --trust-root <it>`, and set signatures.trust_root in "
+            ".ztgate.yaml for the checks after it"
+        )
+        return verdicts + [Verdict(c, NO_POLICY, bootstrap) for c in signed]
+    with verification_settings(policy) as (options, env, openpgp):
+        checks = _verify_with_git(repo_root, [c.sha for c in signed], options, env)
+    for commit in signed:
+        check = checks.get(commit.sha)
+        verdicts.append(_judge(commit, check, openpgp, identity))
+    return verdicts
+
+
+def _judge(
+    commit: CommitInfo, check: _Verification | None, openpgp: dict[str, set[str]], identity: str
+) -> Verdict:
+    if check is None:
+        return Verdict(commit, BAD, "git did not report on this commit")
+    fingerprint = check.fingerprint or check.key
+    letter = check.letter
+    if letter == "B":
+        return Verdict(commit, BAD, "the signature does not match the commit", fingerprint)
+    if commit.signature_kind == "ssh":
+        if letter != "G":
+            return Verdict(commit, UNKNOWN_KEY, "key not in .ztgate/allowed_signers", fingerprint)
+        principals = {p.strip().lower() for p in check.signer.split(",") if p.strip()}
+    else:
+        outcome = {"X": EXPIRED_SIGNATURE, "Y": EXPIRED_KEY, "R": REVOKED, "E": MISSING_KEY}.get(
+            letter
+        )
+        if outcome:
+            return Verdict(commit, outcome, "", fingerprint)
+        if letter not in ("G", "U") or check.primary not in openpgp:
+            return Verdict(commit, UNKNOWN_KEY, "key not in .ztgate/openpgp/", fingerprint)
+        principals = openpgp[check.primary]
+    wanted = {
+        "committer": {commit.committer_email.lower()},
+        "author": {commit.author_email.lower()},
+        "either": {commit.committer_email.lower(), commit.author_email.lower()},
+        "none": set(),
+    }[identity]
+    if wanted and not principals & wanted:
+        signer = ", ".join(sorted(principals)) or "no identity"
+        return Verdict(commit, IDENTITY, f"signed by {signer}, not the {identity}", fingerprint)
+    return Verdict(commit, OK, "", fingerprint)

@@ -1,0 +1,301 @@
+"""Signed-commit checks with real keys made here by ssh-keygen and gpg."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from ztgate.signatures import gate
+
+from tests.conftest import Repo
+
+
+def ssh_key(tmp_path: Path, name: str) -> Path:
+    key = tmp_path / f"{name}_ed25519"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True
+    )
+    return key.with_suffix(".pub") if key.suffix else Path(f"{key}.pub")
+
+
+def allow(repo: Repo, email: str, public_key: Path, options: str = 'namespaces="git"') -> None:
+    path = repo.path / ".ztgate" / "allowed_signers"
+    path.parent.mkdir(exist_ok=True)
+    with path.open("a") as stream:
+        stream.write(f"{email} {options} {public_key.read_text().strip()}\n")
+
+
+def as_person(email: str, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a commit made by ``email`` (author and committer)."""
+    return {
+        **(env or os.environ),
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_EMAIL": email,
+        "GIT_AUTHOR_NAME": "Dev",
+        "GIT_COMMITTER_NAME": "Dev",
+    }
+
+
+def ssh_commit(
+    repo: Repo, public_key: Path, message: str, email: str = "alice@example.test"
+) -> str:
+    repo.write(f"{message.replace(' ', '_')}.txt", message)
+    repo.git("add", "--all")
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            f"user.signingkey={public_key}",
+            "commit",
+            "-q",
+            "-S",
+            "-m",
+            message,
+        ],
+        cwd=repo.path,
+        env=as_person(email),
+        check=True,
+        capture_output=True,
+    )
+    return repo.head()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = gate.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+@pytest.fixture
+def alice(tmp_path: Path) -> Path:
+    return ssh_key(tmp_path, "alice")
+
+
+@pytest.fixture
+def adopted(repo: Repo, alice: Path) -> str:
+    """A repo whose policy (allowing alice) was adopted at the returned trust-root commit."""
+    allow(repo, "alice@example.test", alice)
+    root = ssh_commit(repo, alice, "adopt ztgate")
+    repo.write(".ztgate.yaml", f"signatures:\n  trust_root: {root}\n")
+    ssh_commit(repo, alice, "trust root in policy")
+    return root
+
+
+def test_allowed_ssh_key_passes(
+    repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ssh_commit(repo, alice, "work")
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")
+    assert code == 0, out
+    assert "2 commit(s) scanned" in out
+
+
+def test_unsigned_commit(repo: Repo, adopted: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write("x.txt", "x")
+    sha = repo.commit("unsigned work")
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")
+    assert code == 1 and f"{sha[:12]}:" in out and "ZT301" in out and '"unsigned work"' in out
+
+
+def test_unknown_key(
+    repo: Repo, adopted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mallory = ssh_key(tmp_path, "mallory")
+    ssh_commit(repo, mallory, "sneaky")
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")
+    assert code == 1 and "ZT303" in out and "SHA256:" in out
+
+
+def test_signer_is_not_the_committer(
+    repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ssh_commit(repo, alice, "as bob", email="bob@example.test")
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")
+    assert code == 1 and "ZT304" in out and "signed by alice@example.test" in out
+    # Loosening the option in the work tree changes nothing: options come from the base.
+    repo.write(".ztgate.yaml", f"signatures:\n  trust_root: {adopted}\n  identity: none\n")
+    assert run(capsys, "--range", f"{adopted}..HEAD")[0] == 1
+
+
+def test_a_push_cannot_widen_its_own_trust_root(
+    repo: Repo, adopted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mallory = ssh_key(tmp_path, "mallory")
+    repo.write(".ztgate.yaml", "signatures:\n  trust_root: HEAD\n")
+    ssh_commit(repo, mallory, "exempt myself", email="mallory@example.test")
+    code, out = run(capsys)
+    assert code == 1 and '"exempt myself"' in out
+
+
+def test_bootstrap_needs_the_verifier_to_name_the_trust_root(
+    repo: Repo, alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    allow(repo, "alice@example.test", alice)
+    adoption = ssh_commit(repo, alice, "adopt")
+    code, out = run(capsys)
+    assert code == 1 and "ZT310" in out and "trust_root" in out
+    assert run(capsys, "--trust-root", adoption)[0] == 0
+
+
+def test_tampered_commit_object(
+    repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ssh_commit(repo, alice, "honest message")
+    raw = subprocess.run(
+        ["git", "cat-file", "commit", "HEAD"], cwd=repo.path, capture_output=True, check=True
+    ).stdout.replace(b"honest message", b"evil message!!")
+    forged = (
+        subprocess.run(
+            ["git", "hash-object", "-t", "commit", "-w", "--stdin"],
+            cwd=repo.path,
+            input=raw,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    repo.git("update-ref", "refs/heads/main", forged)
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")
+    assert code == 1 and "ZT302" in out
+
+
+def test_commit_cannot_authorize_itself(
+    repo: Repo, adopted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mallory = ssh_key(tmp_path, "mallory")
+    allow(repo, "mallory@example.test", mallory)
+    ssh_commit(repo, mallory, "let me in", email="mallory@example.test")
+    code, out = run(capsys)  # pre-push: judged by the policy of the commit's parent
+    assert code == 1 and "ZT303" in out and '"let me in"' in out
+
+
+def test_removed_key_no_longer_signs(
+    repo: Repo, adopted: str, alice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bob = ssh_key(tmp_path, "bob")
+    allow(repo, "bob@example.test", bob)
+    ssh_commit(repo, alice, "allow bob")
+    ssh_commit(repo, bob, "bob works", email="bob@example.test")
+    assert run(capsys, "--trust-root", adopted)[0] == 0
+    signers = repo.path / ".ztgate" / "allowed_signers"
+    signers.write_text(signers.read_text().splitlines()[0] + "\n")
+    ssh_commit(repo, alice, "remove bob")
+    ssh_commit(repo, bob, "bob again", email="bob@example.test")
+    code, out = run(capsys, "--trust-root", adopted)
+    assert code == 1 and '"bob again"' in out and "ZT303" in out and '"bob works"' not in out
+
+
+@pytest.mark.parametrize("options", ['namespaces="file"', 'valid-before="20200101"'])
+def test_key_not_valid_for_git_commits(
+    repo: Repo,
+    adopted: str,
+    tmp_path: Path,
+    alice: Path,
+    options: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    carol = ssh_key(tmp_path, "carol")
+    allow(repo, "carol@example.test", carol, options)
+    ssh_commit(repo, alice, "allow carol narrowly")
+    ssh_commit(repo, carol, "carol works", email="carol@example.test")
+    code, out = run(capsys)
+    assert code == 1 and '"carol works"' in out
+
+
+def test_user_config_does_not_confuse_parsing(
+    repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.git("config", "log.showSignature", "true")
+    repo.git("config", "color.ui", "always")
+    ssh_commit(repo, alice, "more work")
+    assert run(capsys, "--range", f"{adopted}..HEAD")[0] == 0
+
+
+def test_missing_tool_is_exit_2(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("ztgate.signatures.verify.shutil.which", lambda tool: None)
+    code, out = run(capsys)
+    assert code == 2 and "ssh-keygen" in out
+
+
+@pytest.fixture
+def gnupg(tmp_path: Path) -> dict[str, str]:
+    home = Path(
+        subprocess.run(
+            ["mktemp", "-d", "/tmp/ztg-test-XXXXXX"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
+    os.chmod(home, 0o700)
+    env = {**os.environ, "GNUPGHOME": str(home)}
+    subprocess.run(
+        [
+            "gpg",
+            "--batch",
+            "--passphrase",
+            "",
+            "--quick-gen-key",
+            "Alice <alice@example.test>",
+            "ed25519",
+            "sign",
+            "never",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    yield env
+    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False)
+
+
+def test_openpgp_key_without_ownertrust_passes_by_fingerprint(
+    repo: Repo, gnupg: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    armored = subprocess.run(
+        ["gpg", "--batch", "--armor", "--export", "alice@example.test"],
+        env=gnupg,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    repo.write(".ztgate/openpgp/alice.asc", armored)
+    base = repo.commit("adopt")
+    repo.write("work.txt", "work")
+    repo.git("add", "work.txt")
+    subprocess.run(
+        ["git", "-c", "user.signingkey=alice@example.test", "commit", "-q", "-S", "-m", "gpg work"],
+        cwd=repo.path,
+        env=as_person("alice@example.test", gnupg),
+        check=True,
+        capture_output=True,
+    )
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 0, out
+    # The same signature judged by a policy without the key: the key is missing.
+    (repo.path / ".ztgate" / "openpgp" / "alice.asc").unlink()
+    allow(repo, "someone@example.test", ssh_key(tmp_path, "someone"))
+    repo.commit("drop key")
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.signingkey=alice@example.test",
+            "commit",
+            "-q",
+            "-S",
+            "--allow-empty",
+            "-m",
+            "after drop",
+        ],
+        cwd=repo.path,
+        env=as_person("alice@example.test", gnupg),
+        check=True,
+        capture_output=True,
+    )
+    code, out = run(capsys, "--range", "HEAD~1..HEAD")
+    assert code == 1 and "ZT308" in out
