@@ -24,6 +24,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "ztgate.signatures.gate",
         "every outgoing commit signed by a key the repo's policy allows (SSH or OpenPGP)",
     ),
+    "pre-push": (
+        "ztgate.signatures.pre_push",
+        "git's pre-push hook protocol (stdin): usable as a plain .git/hooks/pre-push",
+    ),
     "demo": ("ztgate.demo", "build a throwaway repo with a leaked key and show the gate catch it"),
 }
 

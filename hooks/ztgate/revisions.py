@@ -71,3 +71,78 @@ def commits_in(root: Path, revisions: list[str]) -> list[str]:
             fix="fetch full history: `git fetch --unshallow` (CI: `fetch-depth: 0`)",
         )
     return commits
+
+
+def all_unpushed_revisions(remote: str | None) -> list[str]:
+    """Every local branch and tag, minus what the remote's tracking refs hold."""
+    return ["--branches", "--tags", "--not", f"--remotes={remote}" if remote else "--remotes"]
+
+
+def pre_push_revisions(root: Path, stdin_lines: list[str], remote: str | None) -> list[str]:
+    """Commits git's pre-push protocol names: `<local ref> <local sha> <remote ref> <remote sha>`.
+
+    A zero local sha is a deletion (nothing to check); a zero remote sha a new branch, judged
+    against everything the remote already has; annotated tags are peeled to their commit.
+    """
+    commits: list[str] = []
+    for line in stdin_lines:
+        fields = line.split()
+        if len(fields) != 4:
+            if line.strip():
+                raise UserError(f"unexpected pre-push input line: {line.strip()[:80]}")
+            continue
+        _, local_sha, _, remote_sha = fields
+        if gitio.ZERO_SHA.match(local_sha):
+            continue
+        tip = commit_in_clone(root, local_sha)
+        remote_tip = (
+            None if gitio.ZERO_SHA.match(remote_sha) else gitio.resolve_commit(root, remote_sha)
+        )
+        if remote_tip:
+            revisions = [tip, f"^{remote_tip}"]
+        else:
+            revisions = [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
+        for sha in commits_in(root, revisions):
+            if sha not in commits:
+                commits.append(sha)
+    return commits
+
+
+def ci_range(environ: dict[str, str]) -> str | None:
+    """BASE..HEAD of the change a CI job checks, from the CI's own environment.
+
+    GitHub: the pull request's base and head shas from the event payload (never GITHUB_SHA,
+    which for a pull request is a synthetic merge commit nobody signed), or a push's before and
+    after. GitLab: the merge request's diff base and source-branch head.
+    """
+    import json
+
+    event_path = environ.get("GITHUB_EVENT_PATH")
+    if event_path:
+        try:
+            with open(event_path, encoding="utf-8") as stream:
+                event = json.load(stream)
+        except (OSError, ValueError) as error:
+            raise UserError(
+                f"cannot read the GitHub event payload: {error}", where=event_path
+            ) from error
+        pull_request = event.get("pull_request") if isinstance(event, dict) else None
+        if isinstance(pull_request, dict):
+            base = (pull_request.get("base") or {}).get("sha")
+            head = (pull_request.get("head") or {}).get("sha")
+            if base and head:
+                return f"{base}...{head}"
+        if isinstance(event, dict) and event.get("before") and event.get("after"):
+            if not gitio.ZERO_SHA.match(str(event["before"])):
+                return f"{event['before']}..{event['after']}"
+        raise UserError(
+            "the GitHub event has no pull-request or push range to check",
+            where=event_path,
+            fix="run on pull_request or push events, or pass --range",
+        )
+    base = environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+    if base:
+        head = environ.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or environ.get("CI_COMMIT_SHA")
+        if head:
+            return f"{base}..{head}"
+    return None

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ztgate import cli, gitio
+from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import load_policy
 from ztgate.report import emit
-from ztgate.revisions import commit_in_clone, commits_in, push_revisions, range_revisions
+from ztgate.revisions import (
+    all_unpushed_revisions,
+    ci_range,
+    commit_in_clone,
+    commits_in,
+    pre_push_revisions,
+    push_revisions,
+    range_revisions,
+)
 from ztgate.signatures import verify as v
 from ztgate.signatures.commits import CommitInfo, read_commits
 from ztgate.signatures.policy import ALLOWED_SIGNERS, SignerPolicy, policy_at
@@ -129,6 +139,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--remote", help="the remote pushed to (default: pre-commit's variables)")
     parser.add_argument(
+        "--ci",
+        action="store_true",
+        help="take the range from the CI's environment (GitHub event payload, GitLab "
+        "merge-request variables)",
+    )
+    parser.add_argument(
+        "--scope",
+        choices=("pushed-ref", "all-unpushed"),
+        default="pushed-ref",
+        help="all-unpushed: every local branch and tag the remote lacks",
+    )
+    parser.add_argument(
         "--trust-root",
         metavar="COMMIT",
         help="exempt this commit and its history (bootstrap: the commit that "
@@ -143,14 +165,25 @@ def _main(args: argparse.Namespace) -> int:
     v.require_tools()
     root = gitio.find_root()
     load_policy(root, args.policy)  # a malformed policy is an error here too
+    spec = args.range or (ci_range(dict(os.environ)) if args.ci else None)
+    if args.ci and not spec:
+        raise UserError("--ci found no range in this environment", fix="pass --range BASE..HEAD")
     base: str | None = None
     revisions: list[str] | None
-    if args.range:
-        revisions = range_revisions(root, args.range)
+    if spec:
+        revisions = range_revisions(root, spec)
         base = revisions[1].lstrip("^")
+    elif args.scope == "all-unpushed":
+        revisions = all_unpushed_revisions(args.remote or os.environ.get("PRE_COMMIT_REMOTE_NAME"))
     else:
         revisions = push_revisions(root, args.remote)
     shas = commits_in(root, revisions) if revisions else []
+    return _judge_and_report(root, shas, base, args)
+
+
+def _judge_and_report(
+    root: Path, shas: list[str], base: str | None, args: argparse.Namespace
+) -> int:
     if args.trust_root:
         exempt = set(gitio.rev_list(root, [commit_in_clone(root, args.trust_root)]))
         shas = [sha for sha in shas if sha not in exempt]
@@ -169,6 +202,28 @@ def _main(args: argparse.Namespace) -> int:
     )
     emit(report, args.format, args.output)
     return report.exit_code
+
+
+def pre_push_main(argv: Sequence[str] | None = None) -> int:
+    """`ztgate pre-push [REMOTE [URL]]`: git's own pre-push hook protocol on standard input.
+
+    Usable as a plain `.git/hooks/pre-push`: `exec ztgate pre-push "$@"`.
+    """
+    parser = argparse.ArgumentParser(prog="ztgate pre-push", description=pre_push_main.__doc__)
+    parser.add_argument("remote", nargs="?")
+    parser.add_argument("url", nargs="?")
+    parser.add_argument("--trust-root", metavar="COMMIT")
+    cli.add_report_arguments(parser)
+    args = parser.parse_args(argv)
+
+    def run() -> int:
+        v.require_tools()
+        root = gitio.find_root()
+        load_policy(root, args.policy)
+        shas = pre_push_revisions(root, sys.stdin.read().splitlines(), args.remote)
+        return _judge_and_report(root, shas, None, args)
+
+    return cli.guarded(run, args.debug)
 
 
 if __name__ == "__main__":
