@@ -11,7 +11,7 @@ from pathlib import Path
 from ztgate.errors import UserError
 from ztgate.gitio import STABLE_CONFIG
 
-_PERSON = re.compile(r"^(?P<name>.*?) <(?P<email>[^>]*)> \d+ [+-]\d{4}$")
+_PERSON = re.compile(r"^(?P<name>.*?) <(?P<email>[^>]*)> (?P<time>\d+) [+-]\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class CommitInfo:
     committer_email: str
     subject: str
     signature: str | None  # the gpgsig / gpgsig-sha256 header, None when unsigned
+    committer_time: int = 0  # seconds since the epoch
+    raw: bytes = b""  # the whole commit object, for in-process verification
 
     @property
     def signature_kind(self) -> str | None:
@@ -61,6 +63,8 @@ def parse_commit(sha: str, raw: bytes) -> CommitInfo:
         committer_email=committer.group("email") if committer else "",
         subject=message.split("\n", 1)[0].strip(),
         signature=signature,
+        committer_time=int(committer.group("time")) if committer else 0,
+        raw=raw,
     )
 
 

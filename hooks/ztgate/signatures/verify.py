@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ztgate.errors import UserError
 from ztgate.gitio import STABLE_CONFIG
+from ztgate.signatures import sshsig
 from ztgate.signatures.commits import CommitInfo
 from ztgate.signatures.policy import SignerPolicy
 
@@ -193,12 +194,84 @@ def verify(repo_root: Path, commits: Sequence[CommitInfo], policy: SignerPolicy)
             ".ztgate.yaml for the checks after it"
         )
         return verdicts + [Verdict(c, NO_POLICY, bootstrap) for c in signed]
-    with verification_settings(policy) as (options, env, openpgp):
-        checks = _verify_with_git(repo_root, [c.sha for c in signed], options, env)
+    signers = sshsig.parse_allowed_signers(policy.allowed_signers)
+    for_git = []
     for commit in signed:
-        check = checks.get(commit.sha)
-        verdicts.append(_judge(commit, check, openpgp, identity))
+        decided = (
+            _judge_ssh_here(commit, signers, identity) if commit.signature_kind == "ssh" else None
+        )
+        if decided is None:
+            for_git.append(commit)
+        else:
+            verdicts.append(decided)
+    if for_git:
+        with verification_settings(policy) as (options, env, openpgp):
+            checks = _verify_with_git(repo_root, [c.sha for c in for_git], options, env)
+        for commit in for_git:
+            verdicts.append(_judge(commit, checks.get(commit.sha), openpgp, identity))
     return verdicts
+
+
+def _judge_ssh_here(
+    commit: CommitInfo, signers: list[sshsig.AllowedSigner], identity: str
+) -> Verdict | None:
+    """The verdict git would give, without starting ssh-keygen; None when git must decide."""
+    from datetime import datetime, timezone
+
+    try:
+        signature = sshsig.parse_signature(commit.signature or "")
+    except ValueError:
+        return Verdict(commit, BAD, "the SSH signature is malformed")
+    entries = [s for s in signers if s.public_key == signature.public_key]
+    if any(entry.special for entry in entries):
+        return None
+    valid = sshsig.signature_is_valid(signature, sshsig.signed_payload(commit.raw))
+    if valid is None:
+        return None
+    fingerprint = signature.fingerprint
+    if not valid or signature.namespace != b"git":
+        return Verdict(commit, BAD, "the signature does not match the commit", fingerprint)
+    if entries and all(e.namespaces is not None and "git" not in e.namespaces for e in entries):
+        # git (ssh-keygen -Y verify -n git) calls this a bad signature; say why.
+        return Verdict(
+            commit, BAD, "the key is allowed only outside the git namespace", fingerprint
+        )
+    when = datetime.fromtimestamp(commit.committer_time, timezone.utc)
+    usable = [
+        entry
+        for entry in entries
+        if (entry.namespaces is None or "git" in entry.namespaces)
+        and (entry.valid_after is None or when >= entry.valid_after)
+        and (entry.valid_before is None or when <= entry.valid_before)
+    ]
+    if not usable:
+        reason = (
+            "key not in .ztgate/allowed_signers"
+            if not entries
+            else "key not allowed for git commits at the commit's time"
+        )
+        return Verdict(commit, UNKNOWN_KEY, reason, fingerprint)
+    principals = {p.lower() for entry in usable for p in entry.principals}
+    return _identity_verdict(commit, principals, identity, fingerprint)
+
+
+def _identity_verdict(
+    commit: CommitInfo, principals: set[str], identity: str, fingerprint: str
+) -> Verdict:
+    from fnmatch import fnmatchcase
+
+    wanted = {
+        "committer": {commit.committer_email.lower()},
+        "author": {commit.author_email.lower()},
+        "either": {commit.committer_email.lower(), commit.author_email.lower()},
+        "none": set(),
+    }[identity]
+    if wanted and not any(
+        fnmatchcase(email, pattern) for email in wanted for pattern in principals
+    ):
+        signer = ", ".join(sorted(principals)) or "no identity"
+        return Verdict(commit, IDENTITY, f"signed by {signer}, not the {identity}", fingerprint)
+    return Verdict(commit, OK, "", fingerprint)
 
 
 def _judge(
@@ -223,13 +296,4 @@ def _judge(
         if letter not in ("G", "U") or check.primary not in openpgp:
             return Verdict(commit, UNKNOWN_KEY, "key not in .ztgate/openpgp/", fingerprint)
         principals = openpgp[check.primary]
-    wanted = {
-        "committer": {commit.committer_email.lower()},
-        "author": {commit.author_email.lower()},
-        "either": {commit.committer_email.lower(), commit.author_email.lower()},
-        "none": set(),
-    }[identity]
-    if wanted and not principals & wanted:
-        signer = ", ".join(sorted(principals)) or "no identity"
-        return Verdict(commit, IDENTITY, f"signed by {signer}, not the {identity}", fingerprint)
-    return Verdict(commit, OK, "", fingerprint)
+    return _identity_verdict(commit, principals, identity, fingerprint)
