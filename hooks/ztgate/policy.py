@@ -6,6 +6,7 @@ keys and values of the wrong type are errors that name the key and its line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,10 @@ class ThreatModelPolicy:
 class SignaturesPolicy:
     identity: str = "committer"  # committer | author | either | none
     trust_root: str = ""  # commits reachable from it (history before adoption) are exempt
+    goodlist: tuple[tuple[str, str], ...] = ()  # (full commit sha, audited reason)
+    # Committer e-mails of a forge's own commits (its merges and squashes): only these may be
+    # signed by the keys in .ztgate/forge/.
+    forge_committers: tuple[str, ...] = ("noreply@github.com",)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,12 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
             (str,), "whose e-mail the signer must match: committer, author, either or none"
         ),
         "trust_root": FieldSpec((str,), "commit sha; it and its history are exempt"),
+        "goodlist": FieldSpec(
+            (dict,), "full commit sha -> audited reason it passes unsigned", item_kind=str
+        ),
+        "forge_committers": FieldSpec(
+            (list,), "committer e-mails of the forge's merge and squash commits", item_kind=str
+        ),
     },
     "threat_model": {
         "files": FieldSpec((list,), "threat-model files (globs)", item_kind=str),
@@ -205,6 +216,11 @@ def parse_policy(text: str, path: str) -> Policy:
     if secrets.max_file_size <= 0:
         raise UserError("`secrets.max_file_size` must be positive", where=path)
     signatures = SignaturesPolicy(**sections.get("signatures", {}))
+    for sha, reason in signatures.goodlist:
+        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) or not reason.strip():
+            raise UserError(
+                f"goodlist entry `{sha}` needs a full commit sha and a reason", where=path
+            )
     if signatures.identity not in ("committer", "author", "either", "none"):
         raise UserError(
             "`signatures.identity` must be committer, author, either or none", where=path

@@ -299,3 +299,96 @@ def test_openpgp_key_without_ownertrust_passes_by_fingerprint(
     )
     code, out = run(capsys, "--range", "HEAD~1..HEAD")
     assert code == 1 and "ZT308" in out
+
+
+def test_goodlist_exempts_an_audited_commit(
+    repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("x.txt", "x")
+    lost = repo.commit("signed with a lost key")
+    assert run(capsys, "--range", f"{adopted}..HEAD")[0] == 1
+    repo.write(
+        ".ztgate.yaml",
+        f"signatures:\n  trust_root: {adopted}\n  goodlist:\n"
+        f"    {lost}: key lost in the 2026 laptop theft, audited in #42\n",
+    )
+    ssh_commit(repo, alice, "goodlist the lost commit")
+    # Judged by the policy at HEAD~0's base: the goodlist entry now stands before the range.
+    code, out = run(capsys, "--range", f"{repo.head()}~1..HEAD")
+    assert code == 0, out
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")  # a base without the entry
+    assert code == 1 and '"signed with a lost key"' in out
+
+
+def test_forge_key_counts_only_on_commits_the_forge_made(
+    repo: Repo, adopted: str, alice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    web_flow = ssh_key(tmp_path, "web-flow")
+    forge = repo.path / ".ztgate" / "forge" / "allowed_signers"
+    forge.parent.mkdir(parents=True)
+    forge.write_text(f'noreply@github.com namespaces="git" {web_flow.read_text().strip()}\n')
+    base = ssh_commit(repo, alice, "trust the forge's web-flow key")
+    repo.git("checkout", "-q", "-b", "feature")
+    ssh_commit(repo, alice, "feature work")
+    repo.git("checkout", "-q", "main")
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "feature")
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "gpg.format=ssh",
+            "-c",
+            f"user.signingkey={web_flow}",
+            "commit",
+            "-q",
+            "-S",
+            "-m",
+            "Merge pull request #1",
+        ],
+        cwd=repo.path,
+        env=as_person("noreply@github.com"),
+        check=True,
+        capture_output=True,
+    )
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 0, out
+    ssh_commit(repo, web_flow, "ordinary commit signed by the forge key")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and '"ordinary commit signed by the forge key"' in out and "ZT303" in out
+
+
+def test_sha256_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sha256"
+    subprocess.run(["git", "init", "-q", "--object-format=sha256", str(path)], check=True)
+    monkeypatch.chdir(path)
+    repository = Repo(path)
+    alice = ssh_key(tmp_path, "alice")
+    allow(repository, "alice@example.test", alice)
+    root = ssh_commit(repository, alice, "adopt")
+    assert len(root) == 64
+    ssh_commit(repository, alice, "signed")
+    repository.write("u.txt", "u")
+    unsigned_sha = repository.commit("unsigned")
+    code, out = run(capsys, "--range", f"{root}..HEAD")
+    assert code == 1 and f"{unsigned_sha[:12]}:" in out and out.count("ZT3") == 1
+
+
+def test_shallow_clone_without_the_base_fails_closed(
+    repo: Repo,
+    adopted: str,
+    alice: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for number in range(3):
+        ssh_commit(repo, alice, f"work {number}")
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.path}", str(clone)], check=True
+    )
+    monkeypatch.chdir(clone)
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")
+    assert code == 2 and "fetch-depth: 0" in out

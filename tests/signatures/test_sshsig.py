@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from ztgate.signatures import verify as v
 from ztgate.signatures.commits import read_commits
-from ztgate.signatures.policy import policy_at
+from ztgate.signatures.policy import policies_at
 from ztgate.signatures.sshsig import parse_signature, signature_is_valid, signed_payload
 
 from tests.conftest import Repo
@@ -16,10 +16,8 @@ from tests.signatures.test_gate import allow, ssh_commit, ssh_key
 
 
 def verdicts_both_ways(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    import git
-
     commit = read_commits(repo.path, [repo.head()])[0]
-    policy = policy_at(git.Repo(repo.path), commit.parents[0])
+    policy = policies_at(repo.path, [commit.parents[0]])[commit.parents[0]]
     here = v.verify(repo.path, [commit], policy)[0].outcome
     with monkeypatch.context() as patch:
         patch.setattr(v, "_judge_ssh_here", lambda *args: None)

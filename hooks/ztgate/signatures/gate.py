@@ -26,7 +26,7 @@ from ztgate.revisions import (
 )
 from ztgate.signatures import verify as v
 from ztgate.signatures.commits import CommitInfo, read_commits
-from ztgate.signatures.policy import ALLOWED_SIGNERS, SignerPolicy, policy_at
+from ztgate.signatures.policy import ALLOWED_SIGNERS, SignerPolicy, policies_at
 
 RULES = {
     v.UNSIGNED: Rule("ZT301", "Unsigned commit", "sign it: `git commit --amend --no-edit -S`"),
@@ -106,22 +106,36 @@ def judge(root: Path, shas: Sequence[str], base: str | None) -> list[v.Verdict]:
     A commit reachable from the trust root that policy names (history from before adoption)
     is exempt.
     """
-    repo = gitio.open_repo(root)
     commits = read_commits(root, shas)
+    source_of = {
+        c.sha: base if base is not None else (c.parents[0] if c.parents else None) for c in commits
+    }
+    known = policies_at(root, sorted({s for s in source_of.values() if s is not None}))
     groups: dict[str, tuple[SignerPolicy, list[CommitInfo]]] = {}
-    cache: dict[str | None, SignerPolicy] = {}
     for commit in commits:
-        source = base if base is not None else (commit.parents[0] if commit.parents else None)
-        if source not in cache:
-            cache[source] = policy_at(repo, source)
-        policy = cache[source]
+        source = source_of[commit.sha]
+        policy = known[source] if source is not None else SignerPolicy(None)
         groups.setdefault(f"{policy.digest}:{policy.exists}", (policy, []))[1].append(commit)
-    verdicts = []
+    verdicts: list[v.Verdict] = []
     for policy, members in groups.values():
-        if policy.options.trust_root:
-            exempt = set(gitio.rev_list(root, [commit_in_clone(root, policy.options.trust_root)]))
+        options = policy.options
+        if options.trust_root:
+            exempt = set(gitio.rev_list(root, [commit_in_clone(root, options.trust_root)]))
             members = [c for c in members if c.sha not in exempt]
-        verdicts.extend(v.verify(root, members, policy))
+        goodlist = dict(options.goodlist)
+        verdicts.extend(
+            v.Verdict(c, v.OK, f"goodlist: {goodlist[c.sha]}") for c in members if c.sha in goodlist
+        )
+        members = [c for c in members if c.sha not in goodlist]
+        forge = {e.lower() for e in options.forge_committers}
+        by_forge = [c for c in members if c.committer_email.lower() in forge]
+        others = [c for c in members if c.committer_email.lower() not in forge]
+        if by_forge:
+            if policy.forge is not None and policy.forge.exists:
+                verdicts.extend(v.verify(root, by_forge, policy.forge))
+            else:
+                others += by_forge
+        verdicts.extend(v.verify(root, others, policy))
     return verdicts
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import subprocess
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from ztgate.errors import UserError
+from ztgate.gitio import STABLE_CONFIG
 from ztgate.policy import POLICY_FILE, SignaturesPolicy, parse_policy
-
-if TYPE_CHECKING:
-    import git
 
 ALLOWED_SIGNERS = ".ztgate/allowed_signers"
 OPENPGP_DIR = ".ztgate/openpgp"
+FORGE_DIR = ".ztgate/forge"  # the forge's own keys: allowed_signers and/or *.asc
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class SignerPolicy:
     # `.ztgate.yaml`'s signatures options as they stood at that commit, never the work tree's:
     # a push must not be able to loosen the rules it is judged by.
     options: SignaturesPolicy = field(default_factory=SignaturesPolicy)
+    forge: SignerPolicy | None = None  # the forge's own keys, from .ztgate/forge/
 
     @property
     def exists(self) -> bool:
@@ -33,33 +35,74 @@ class SignerPolicy:
     @property
     def digest(self) -> str:
         """Commits judged by identical policies are verified together."""
-        material = "\0".join((self.allowed_signers, *self.openpgp_keys, repr(self.options)))
+        forge = self.forge.digest if self.forge is not None else ""
+        material = "\0".join((self.allowed_signers, *self.openpgp_keys, repr(self.options), forge))
         return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def policy_at(repo: git.Repo, sha: str | None) -> SignerPolicy:
-    if sha is None:
-        return SignerPolicy(None)
-    tree = repo.commit(sha).tree
-    allowed = ""
-    keys: list[str] = []
-    try:
-        allowed = tree[ALLOWED_SIGNERS].data_stream.read().decode("utf-8", "replace")
-    except KeyError:
-        pass
-    try:
-        folder = tree[OPENPGP_DIR]
-    except KeyError:
-        folder = None
-    if folder is not None:
-        for blob in sorted(folder.blobs, key=lambda b: b.path):
-            if blob.name.endswith(".asc"):
-                keys.append(blob.data_stream.read().decode("utf-8", "replace"))
+def _git(root: Path, args: list[str], stdin: str | None = None) -> bytes:
+    process = subprocess.run(
+        ["git", *STABLE_CONFIG, *args],
+        cwd=root,
+        capture_output=True,
+        input=stdin.encode() if stdin is not None else None,
+    )
+    if process.returncode != 0:
+        raise UserError(
+            f"git {args[0]} failed: {process.stderr.decode('utf-8', 'replace').strip()}"
+        )
+    return process.stdout
+
+
+def _object_ids(root: Path, names: list[str]) -> list[str | None]:
+    """Object id for each `<commit>:<path>`, None where it does not exist."""
+    output = _git(
+        root, ["cat-file", "--batch-check=%(objectname)"], "".join(f"{name}\n" for name in names)
+    ).decode()
+    return [None if line.endswith(" missing") else line for line in output.splitlines()]
+
+
+def _load(root: Path, source: str, folder: str | None, options_blob: str | None) -> SignerPolicy:
+    files: dict[str, str] = {}
+    if folder:
+        listing = _git(root, ["ls-tree", "-r", "-z", "--full-tree", folder]).decode()
+        for entry in filter(None, listing.split("\0")):
+            meta, _, name = entry.partition("\t")
+            if meta.split()[1] == "blob":
+                files[name] = _git(root, ["cat-file", "blob", meta.split()[2]]).decode(
+                    "utf-8", "replace"
+                )
     options = SignaturesPolicy()
-    try:
-        text = tree[POLICY_FILE].data_stream.read().decode("utf-8", "replace")
-    except KeyError:
-        text = None
-    if text is not None:
-        options = parse_policy(text, f"{sha[:12]}:{POLICY_FILE}").signatures
-    return SignerPolicy(sha, allowed, tuple(keys), options)
+    if options_blob:
+        text = _git(root, ["cat-file", "blob", options_blob]).decode("utf-8", "replace")
+        options = parse_policy(text, f"{source[:12]}:{POLICY_FILE}").signatures
+    openpgp = tuple(
+        files[n] for n in sorted(files) if n.startswith("openpgp/") and n.endswith(".asc")
+    )
+    forge_keys = tuple(
+        files[n] for n in sorted(files) if n.startswith("forge/") and n.endswith(".asc")
+    )
+    forge = SignerPolicy(
+        source,
+        files.get("forge/allowed_signers", ""),
+        forge_keys,
+        replace(options, identity="committer"),
+    )
+    return SignerPolicy(source, files.get("allowed_signers", ""), openpgp, options, forge)
+
+
+def policies_at(root: Path, sources: list[str]) -> dict[str, SignerPolicy]:
+    """The policy at each source commit, loading each distinct one once (git, not GitPython:
+    GitPython cannot read SHA-256 repositories)."""
+    names = [
+        name for source in sources for name in (f"{source}:.ztgate", f"{source}:{POLICY_FILE}")
+    ]
+    ids = _object_ids(root, names) if sources else []
+    loaded: dict[tuple[str | None, str | None], SignerPolicy] = {}
+    policies = {}
+    for index, source in enumerate(sources):
+        key = (ids[2 * index], ids[2 * index + 1])
+        if key not in loaded:
+            loaded[key] = _load(root, source, *key)
+        policies[source] = replace(loaded[key], source=source)
+    return policies
