@@ -392,3 +392,31 @@ def test_shallow_clone_without_the_base_fails_closed(
     monkeypatch.chdir(clone)
     code, out = run(capsys, "--range", f"{adopted}..HEAD")
     assert code == 2 and "fetch-depth: 0" in out
+
+
+def test_setup_configures_ssh_signing_and_prints_the_allowed_line(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.git("config", "user.email", "dev@example.test")
+    code, out = run(capsys, "setup")
+    assert code == 1 and "ssh-keygen -t ed25519" in out  # no key yet: how to make one
+    ssh_dir = Path(os.environ["HOME"]) / ".ssh"
+    ssh_dir.mkdir()
+    public = ssh_key(ssh_dir, "id")
+    public.rename(ssh_dir / "id_ed25519.pub")
+    code, out = run(capsys, "setup")
+    assert code == 0, out
+    assert repo.git("config", "gpg.format").strip() == "ssh"
+    assert repo.git("config", "commit.gpgsign").strip() == "true"
+    assert repo.git("config", "user.signingkey").strip().endswith("id_ed25519.pub")
+    assert 'dev@example.test namespaces="git" ssh-ed25519 AAAA' in out
+
+
+def test_too_old_ssh_is_exit_2(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        "ztgate.signatures.verify._version", lambda tool: (7, 4) if tool == "ssh-keygen" else (2, 4)
+    )
+    code, out = run(capsys)
+    assert code == 2 and "too old" in out

@@ -140,6 +140,11 @@ def judge(root: Path, shas: Sequence[str], base: str | None) -> list[v.Verdict]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["setup"]:
+        from ztgate.signatures import setup
+
+        return setup.main(arguments[1:])
     parser = argparse.ArgumentParser(
         prog="ztgate signatures",
         description="Check that the commits a push sends (default) or a range holds are signed "
@@ -171,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "adopts the policy); a trust root in the policy works from then on",
     )
     cli.add_report_arguments(parser)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     return cli.guarded(lambda: _main(args), args.debug)
 
 

@@ -11,6 +11,7 @@ primary key's fingerprint (`%GP`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -56,13 +57,31 @@ class _Verification:
     signer: str
 
 
+MINIMUM = {"ssh-keygen": (8, 2), "gpg": (2, 2)}
+_VERSION = re.compile(r"(?:OpenSSH_|gpg \(GnuPG\) )(\d+)\.(\d+)")
+
+
+def _version(tool: str) -> tuple[int, int] | None:
+    command = ["ssh", "-V"] if tool == "ssh-keygen" else ["gpg", "--version"]
+    if shutil.which(command[0]) is None:
+        return None
+    process = subprocess.run(command, capture_output=True, text=True, check=False)
+    found = _VERSION.search(process.stdout + process.stderr)
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
 def require_tools() -> None:
-    for tool in ("ssh-keygen", "gpg"):
+    """ssh-keygen and gpg verify the signatures: missing or too old is exit 2, never a pass."""
+    for tool, minimum in MINIMUM.items():
+        product = "OpenSSH" if tool == "ssh-keygen" else "GnuPG"
+        fix = f"install {tool} ({product} {minimum[0]}.{minimum[1]} or newer)"
         if shutil.which(tool) is None:
             raise UserError(
-                f"`{tool}` is not installed; it is needed to verify signatures",
-                fix=f"install {tool} (OpenSSH 8.2+ / GnuPG 2.2+)",
+                f"`{tool}` is not installed; it is needed to verify signatures", fix=fix
             )
+        version = _version(tool)
+        if version is not None and version < minimum:
+            raise UserError(f"`{tool}` {version[0]}.{version[1]} is too old", fix=fix)
 
 
 @contextmanager
