@@ -161,3 +161,32 @@ def test_ci_without_a_range_is_a_usage_error(
     repo.commit("one")
     code, out = run(capsys, "--ci")
     assert code == 2 and "--range" in out
+
+
+def test_github_push_event_before_and_after(
+    repo: Repo,
+    pushed: tuple[Path, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice, root = pushed
+    ssh_commit(repo, alice, "signed push")
+    after = unsigned(repo, "unsigned push")
+    event = tmp_path / "push.json"
+    event.write_text(json.dumps({"before": root, "after": after}))
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    code, out = run(capsys, "--ci")
+    assert code == 1 and '"unsigned push"' in out and "2 commit(s) scanned" in out
+
+
+def test_a_branch_named_like_a_file_is_not_a_path(
+    repo: Repo, pushed: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    alice, root = pushed
+    repo.git("checkout", "-q", "-b", "settings.py")
+    repo.write("settings.py", "x = 1\n")
+    ssh_commit(repo, alice, "work on a branch named like a file")
+    code, out = run(capsys, "--range", f"{root}..settings.py")
+    assert code == 0, out
+    assert "1 commit(s) scanned" in out
