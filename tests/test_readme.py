@@ -7,7 +7,9 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ztgate.policy import SECTIONS
+from ztgate.pr.check import RULES as PR_RULES
 from ztgate.secrets.gate import RULES
+from ztgate.signatures.gate import RULES as SIGNATURE_RULES
 from ztgate.threat_model.gate import GAP_RULES
 from ztgate.threat_model.rules import RULES as THREAT_MODEL_RULES
 
@@ -29,7 +31,14 @@ def test_every_hook_is_documented() -> None:
 
 
 def test_every_rule_is_documented_with_its_fix() -> None:
-    for rule in (*RULES, *THREAT_MODEL_RULES.values(), *GAP_RULES.values()):
+    every = (
+        *RULES,
+        *THREAT_MODEL_RULES.values(),
+        *GAP_RULES.values(),
+        *PR_RULES.values(),
+        *SIGNATURE_RULES.values(),
+    )
+    for rule in every:
         assert f"| {rule.id} | {rule.title} | {rule.fix} |" in README, rule.id
 
 

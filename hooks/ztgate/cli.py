@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "ztgate.signatures.gate",
         "every outgoing commit signed by a key the repo's policy allows (SSH or OpenPGP)",
     ),
+    "pr": ("ztgate.pr.gate", "in CI: the pull request's description fills the template's sections"),
     "pre-push": (
         "ztgate.signatures.pre_push",
         "git's pre-push hook protocol (stdin): usable as a plain .git/hooks/pre-push",

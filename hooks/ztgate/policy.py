@@ -64,10 +64,20 @@ class SignaturesPolicy:
 
 
 @dataclass(frozen=True)
+class PrPolicy:
+    template: str = ".github/PULL_REQUEST_TEMPLATE.md"
+    components: tuple[tuple[str, str], ...] = ()  # path glob -> component name
+    min_reason_length: int = 40
+    exempt_authors: tuple[str, ...] = ()
+    skip_label: str = "ztgate-skip"
+
+
+@dataclass(frozen=True)
 class Policy:
     secrets: SecretsPolicy = field(default_factory=SecretsPolicy)
     threat_model: ThreatModelPolicy = field(default_factory=ThreatModelPolicy)
     signatures: SignaturesPolicy = field(default_factory=SignaturesPolicy)
+    pr: PrPolicy = field(default_factory=PrPolicy)
     source: str | None = None  # the file it came from, None for built-in defaults
 
 
@@ -86,6 +96,17 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
             item_kind=str,
             choices=("error", "warning", "off"),
         ),
+    },
+    "pr": {
+        "template": FieldSpec((str,), "the PR template (default .github/PULL_REQUEST_TEMPLATE.md)"),
+        "components": FieldSpec(
+            (dict,),
+            "path glob -> component whose changes need a threat-model reason",
+            item_kind=str,
+        ),
+        "min_reason_length": FieldSpec((int,), "characters a no-impact reason needs there"),
+        "exempt_authors": FieldSpec((list,), "PR authors the gate skips (bots)", item_kind=str),
+        "skip_label": FieldSpec((str,), "label that skips the gate (a reason is still recorded)"),
     },
     "signatures": {
         "identity": FieldSpec(
@@ -225,7 +246,10 @@ def parse_policy(text: str, path: str) -> Policy:
         raise UserError(
             "`signatures.identity` must be committer, author, either or none", where=path
         )
-    return Policy(secrets=secrets, threat_model=threat_model, signatures=signatures, source=path)
+    pr = PrPolicy(**sections.get("pr", {}))
+    return Policy(
+        secrets=secrets, threat_model=threat_model, signatures=signatures, pr=pr, source=path
+    )
 
 
 def load_policy(root: Path, explicit: str | None = None) -> Policy:

@@ -1,0 +1,134 @@
+"""`ztgate pr`: in CI, the pull request's description fills the template's security sections."""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ztgate import cli, gitio
+from ztgate.finding import Finding, Report, Severity, sorted_findings
+from ztgate.policy import Policy, load_policy
+from ztgate.pr.check import RULES, check
+from ztgate.pr.source import PullRequest, from_environment
+from ztgate.report import emit
+
+_SKIP = re.compile(r"^\s*ztgate-skip:\s*(.{10,})$", re.I | re.M)
+
+
+def _template(root: Path, policy: Policy) -> str:
+    for candidate in (
+        root / policy.pr.template,
+        root / ".github" / "pull_request_template.md",
+        root / "docs" / "PULL_REQUEST_TEMPLATE.md",
+    ):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    from ztgate.shipped import template_text
+
+    return template_text("PULL_REQUEST_TEMPLATE.md")
+
+
+def _boundaries(root: Path, policy: Policy) -> set[str]:
+    from ztgate.threat_model.gate import documents, read_document
+    from ztgate.threat_model.model import BOUNDARIES
+    from ztgate.threat_model.parse import parse
+
+    names: set[str] = set()
+    for path in documents(root, policy.threat_model, ()):
+        text, _ = read_document(root / path)
+        if text is not None:
+            for row in parse(text, path).rows(BOUNDARIES):
+                names.update(n.lower() for n in (row.get("id"), row.get("boundary")) if n)
+    return names
+
+
+def _changed(root: Path, pull: PullRequest) -> list[str] | None:
+    if not (pull.base_sha and pull.head_sha):
+        return None
+    base = gitio.resolve_commit(root, pull.base_sha)
+    head = gitio.resolve_commit(root, pull.head_sha)
+    if base is None or head is None:
+        return None
+    output = gitio.run_git(root, ["diff", "--name-only", "-z", f"{base}...{head}", "--"]).stdout
+    return [name for name in output.decode("utf-8", "replace").split("\0") if name]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ztgate pr",
+        description="Check the pull request's description against the PR template and the "
+        "threat model. Reads GITHUB_EVENT_PATH (GitHub Actions), CI_MERGE_REQUEST_DESCRIPTION "
+        "(GitLab CI) or --body-file.",
+    )
+    parser.add_argument("--body-file", metavar="FILE", help="the description (- for stdin)")
+    cli.add_report_arguments(parser)
+    args = parser.parse_args(argv)
+    return cli.guarded(lambda: _main(args), args.debug)
+
+
+def _main(args: argparse.Namespace) -> int:
+    root = gitio.find_root()
+    policy = load_policy(root, args.policy)
+    pull = from_environment(os.environ, args.body_file)
+    notes: list[str] = []
+    problems = []
+    skip = _SKIP.search(pull.body)
+    if pull.author_is_bot or pull.author in policy.pr.exempt_authors:
+        notes.append(f"skipped: {pull.author} is exempt (bot)")
+    elif skip:
+        notes.append(f"skipped with the recorded reason: {skip.group(1).strip()}")
+    elif policy.pr.skip_label in pull.labels:
+        notes.append(f"skipped by the `{policy.pr.skip_label}` label")
+    else:
+        changed = _changed(root, pull)
+        globs = dict(policy.pr.components)
+        touched = sorted(
+            {path for path in changed or () for pattern in globs if fnmatch.fnmatch(path, pattern)}
+        )
+        model_files = set(policy.threat_model.files)
+        model_changed = any(
+            fnmatch.fnmatch(path, pattern) for path in changed or () for pattern in model_files
+        )
+        if changed is None and globs:
+            notes.append("the diff is not available here, so component paths were not checked")
+        problems = check(
+            pull.body,
+            _template(root, policy),
+            _boundaries(root, policy),
+            {c.lower() for c in policy.threat_model.data_classes},
+            touched,
+            model_changed,
+            policy.pr.min_reason_length,
+        )
+    findings = [
+        Finding(
+            rule=RULES[p.rule],
+            path=pull.source,
+            line=p.line,
+            column=1,
+            message=p.message,
+            fingerprint=hashlib.sha256(f"{p.rule}\0{p.message}".encode()).hexdigest()[:32],
+            severity=Severity.ERROR,
+        )
+        for p in problems
+    ]
+    report = Report(
+        gate="pr",
+        rules=tuple(RULES.values()),
+        findings=sorted_findings(findings),
+        scanned=1,
+        scanned_noun="description(s)",
+        notes=tuple(notes),
+    )
+    emit(report, args.format, args.output)
+    return report.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
