@@ -98,7 +98,7 @@ def test_unfilled_template_fails_with_lines(
     "change, rule",
     [
         ("Trust boundaries: TB1", "Trust boundaries: TB9"),
-        ("Data classes: restricted", "Data classes: top-secret"),
+        ("Data classes: restricted", "Data classes: eyes-only"),
         (
             "Threat model: No threat-model impact: limits only count requests per customer; no new data, flow or boundary.",
             "Threat model:",
@@ -116,7 +116,7 @@ def test_each_rule_fires(
     assert code == 1, out
     expected = {
         "TB9": "ZT404",
-        "top-secret": "ZT405",
+        "eyes-only": "ZT405",
         "Threat model:": "ZT406",
         "- [ ]": "ZT403",
         "## Notes": "ZT401",

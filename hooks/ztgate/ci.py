@@ -1,0 +1,105 @@
+"""`ztgate ci`: in CI, run every gate a laptop should have run, configured as the hooks are."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ztgate import cli, gitio
+from ztgate.errors import UserError
+from ztgate.revisions import ci_range
+
+# Hook id -> (gate module, the arguments of its CI form). `{range}` is the change's range.
+CI_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ztgate-secrets": ("ztgate.secrets.gate", ("--all-files",)),
+    "ztgate-secrets-push": ("ztgate.secrets.gate", ("--range", "{range}")),
+    "ztgate-threat-model": ("ztgate.threat_model.gate", ()),
+    "ztgate-signed-commits": ("ztgate.signatures.gate", ("--range", "{range}")),
+    "ztgate-pr": ("ztgate.pr.gate", ()),
+}
+NEEDS_RANGE = {"ztgate-secrets-push", "ztgate-signed-commits"}
+
+
+def enabled_hooks(root: Path) -> list[tuple[str, list[str]]]:
+    """The ztgate hooks `.pre-commit-config.yaml` enables, with their `args`, in its order;
+    every gate when the repo has no pre-commit config."""
+    config = root / ".pre-commit-config.yaml"
+    if not config.is_file():
+        return [(hook_id, []) for hook_id in CI_FORMS]
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        document = YAML(typ="safe").load(config.read_text(encoding="utf-8"))
+    except YAMLError as error:
+        raise UserError(f"malformed YAML: {error}", where=str(config.name)) from error
+    hooks: list[tuple[str, list[str]]] = []
+    for repo in (document or {}).get("repos", []) or []:
+        for hook in (repo or {}).get("hooks", []) or []:
+            hook_id = str((hook or {}).get("id", ""))
+            if hook_id in CI_FORMS and all(h != hook_id for h, _ in hooks):
+                hooks.append((hook_id, [str(a) for a in hook.get("args", []) or []]))
+    return hooks
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="ztgate ci",
+        description="Run, in CI, the ztgate gates the repo's .pre-commit-config.yaml enables: "
+        "secrets over the change and all files, the threat model, signed commits over the "
+        "change, and the PR description. Exit 1 if any gate fails, 2 if any cannot run.",
+    )
+    parser.add_argument("--range", metavar="BASE..HEAD", help="default: from the CI environment")
+    parser.add_argument("--sarif-dir", metavar="DIR", help="also write each gate's SARIF there")
+    parser.add_argument("--debug", action="store_true")
+    args = parser.parse_args(argv)
+    return cli.guarded(lambda: _run(args), args.debug)
+
+
+def _run(args: argparse.Namespace) -> int:
+    root = gitio.find_root()
+    spec = args.range or ci_range(dict(os.environ))
+    results: list[tuple[str, int]] = []
+    for hook_id, hook_args in enabled_hooks(root):
+        module_name, form = CI_FORMS[hook_id]
+        if hook_id in NEEDS_RANGE and not spec:
+            print(
+                f"ztgate ci: {hook_id}: no change range in this environment; pass --range",
+                file=sys.stderr,
+            )
+            results.append((hook_id, cli.EXIT_ERROR))
+            continue
+        gate_args = [a.replace("{range}", spec or "") for a in form] + hook_args
+        if args.sarif_dir:
+            Path(args.sarif_dir).mkdir(parents=True, exist_ok=True)
+            gate_args += [
+                "--format",
+                "sarif",
+                "--output",
+                str(Path(args.sarif_dir) / f"{hook_id}.sarif"),
+            ]
+        command = module_name.split(".")[1].replace("_", "-")
+        print(f"\n== {hook_id}: ztgate {command} {' '.join(gate_args)}", flush=True)
+        gate_main: Callable[[Sequence[str]], int] = importlib.import_module(module_name).main
+        results.append((hook_id, gate_main(gate_args)))
+    verdicts = {0: "passed", 1: "FAILED", 2: "ERROR"}
+    width = max((len(h) for h, _ in results), default=4)
+    print(f"\n{'gate':<{width}}  result")
+    for hook_id, code in results:
+        print(f"{hook_id:<{width}}  {verdicts.get(code, 'ERROR')}")
+    codes = {code for _, code in results}
+    return (
+        cli.EXIT_ERROR
+        if cli.EXIT_ERROR in codes
+        else cli.EXIT_FINDINGS
+        if cli.EXIT_FINDINGS in codes
+        else cli.EXIT_CLEAN
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""`ztgate ci` under a recorded GitHub pull_request event, and the CI templates we ship."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+from ztgate import ci
+
+from tests.conftest import Repo
+from tests.fakes import aws_key_id
+from tests.pr.test_gate import FILLED, PR_TEMPLATE
+from tests.signatures.test_gate import allow, ssh_commit, ssh_key
+from tests.threat_model.example import EXAMPLE
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = """repos:
+  - repo: local
+    hooks:
+      - {id: ztgate-secrets, name: s, entry: ztgate secrets, language: system}
+      - {id: ztgate-secrets-push, name: p, entry: ztgate secrets --push, language: system}
+      - {id: ztgate-threat-model, name: t, entry: ztgate threat-model, language: system}
+      - {id: ztgate-signed-commits, name: c, entry: ztgate signatures, language: system}
+      - {id: ztgate-pr, name: r, entry: ztgate pr, language: system}
+"""
+
+
+@pytest.fixture
+def pull_request(repo: Repo, tmp_path: Path) -> tuple[str, str]:
+    """A gated repo and a signed pull-request branch; returns (base sha, head sha)."""
+    alice = ssh_key(tmp_path, "alice")
+    allow(repo, "alice@example.test", alice)
+    repo.write(".pre-commit-config.yaml", CONFIG)
+    repo.write(".github/PULL_REQUEST_TEMPLATE.md", PR_TEMPLATE)
+    repo.write(
+        "THREAT_MODEL.md",
+        EXAMPLE.replace("2026-11-01", str(date.today())).replace("2027-03-31", "2999-12-31"),
+    )
+    base = ssh_commit(repo, alice, "gated")
+    repo.git("checkout", "-q", "-b", "feature")
+    head = ssh_commit(repo, alice, "feature work")
+    return base, head
+
+
+def record_event(tmp_path: Path, base: str, head: str, body: str) -> str:
+    event = tmp_path / "event.json"
+    event.write_text(
+        json.dumps(
+            {
+                "action": "opened",
+                "pull_request": {
+                    "body": body,
+                    "user": {"login": "alice", "type": "User"},
+                    "labels": [],
+                    "base": {"sha": base},
+                    "head": {"sha": head},
+                },
+            }
+        )
+    )
+    return str(event)
+
+
+def test_ci_fails_on_an_empty_description_and_passes_on_a_filled_one(
+    repo: Repo,
+    pull_request: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base, head = pull_request
+    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, ""))
+    assert ci.main([]) == 1
+    out = capsys.readouterr().out
+    assert "ZT408" in out
+    assert "ztgate-pr              FAILED" in out and "ztgate-signed-commits  passed" in out
+    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
+    code = ci.main(["--sarif-dir", str(tmp_path / "sarif")])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert sorted(p.name for p in (tmp_path / "sarif").iterdir()) == sorted(
+        f"{hook}.sarif" for hook in ci.CI_FORMS
+    )
+
+
+def test_ci_blocks_what_a_laptop_skipped(
+    repo: Repo,
+    pull_request: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    base, _ = pull_request
+    repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    head = repo.commit("unsigned, with a key")  # --no-verify: no hooks ran here
+    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
+    assert ci.main([]) == 1
+    out = capsys.readouterr().out
+    assert "ztgate-secrets-push    FAILED" in out and "ztgate-signed-commits  FAILED" in out
+
+
+def test_only_the_hooks_the_config_enables_run(repo: Repo) -> None:
+    repo.write(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: local\n    hooks:\n"
+        "      - {id: ztgate-threat-model, name: t, entry: x, language: system, args: [--gaps]}\n",
+    )
+    assert ci.enabled_hooks(repo.path) == [("ztgate-threat-model", ["--gaps"])]
+
+
+def test_github_workflow_template_is_least_privilege_and_injection_free() -> None:
+    text = (ROOT / "templates" / "ci" / "github-workflow.yml").read_text()
+    workflow = YAML(typ="safe").load(text)
+    assert workflow["permissions"] == {"contents": "read"}
+    triggers = workflow.get("on") or workflow.get(True)
+    assert set(triggers) == {"pull_request"}
+    assert triggers["pull_request"]["types"] == ["opened", "edited", "synchronize", "reopened"]
+    steps = workflow["jobs"]["ztgate"]["steps"]
+    assert any(step.get("with", {}).get("fetch-depth") == 0 for step in steps)
+    assert all("${{" not in step.get("run", "") for step in steps)
+    assert any("upload-sarif" in step.get("uses", "") for step in steps)
+
+
+def test_gitlab_template_runs_on_merge_requests_with_full_history() -> None:
+    job = YAML(typ="safe").load((ROOT / "templates" / "ci" / "gitlab-ci.yml").read_text())["ztgate"]
+    assert job["variables"]["GIT_DEPTH"] == "0"
+    assert "ztgate ci --sarif-dir ztgate-sarif" in job["script"]
