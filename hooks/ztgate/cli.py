@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "ztgate.signatures.pre_push",
         "git's pre-push hook protocol (stdin): usable as a plain .git/hooks/pre-push",
     ),
+    "init": ("ztgate.init", "make this repository gated: hooks, policy, templates, baseline"),
     "ci": ("ztgate.ci", "in CI: every gate the repo's pre-commit config enables, one summary"),
     "demo": ("ztgate.demo", "build a throwaway repo with a leaked key and show the gate catch it"),
 }

@@ -1,0 +1,144 @@
+"""`ztgate init`: from zero to a gated repository, and templates found from a wheel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+from ztgate import init
+
+from tests.conftest import Repo
+from tests.fakes import aws_key_id
+from tests.test_precommit import ROOT, pre_commit_home  # noqa: F401 - the session fixture
+
+EXISTING = """\
+# our hooks; keep this comment
+repos:
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v4.6.0
+    hooks:
+      - id: trailing-whitespace  # whitespace matters
+  - repo: local
+    hooks:
+      - id: lint
+        name: lint
+        entry: make lint
+        language: system
+"""
+
+
+def test_merge_keeps_comments_order_and_other_hooks_and_is_idempotent() -> None:
+    merged = init.merge_hooks(EXISTING, "https://example.test/ztgate", "v1")
+    assert merged.startswith("# our hooks; keep this comment\nrepos:")
+    assert "id: trailing-whitespace  # whitespace matters" in merged
+    assert (
+        merged.index("pre-commit-hooks") < merged.index("id: lint") < merged.index("ztgate-secrets")
+    )
+    for hook_id in init.HOOK_IDS:
+        assert f"id: {hook_id}" in merged
+    assert init.merge_hooks(merged, "https://example.test/ztgate", "v1") == merged
+    assert init.merge_hooks(None, "u", "r").count("ztgate-") == len(init.HOOK_IDS)
+
+
+def committed_checkout() -> str:
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    if status.strip():
+        pytest.skip("a `repo:` pins a commit; this checkout has uncommitted changes")
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_init_then_a_key_is_blocked_and_an_unsigned_push_is_blocked(
+    repo: Repo,
+    tmp_path: Path,
+    pre_commit_home: Path,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rev = committed_checkout()
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(pre_commit_home))
+    repo.git("config", "--global", "--unset", "core.hooksPath")
+    repo.write("README.md", "hello\n")
+    repo.commit("existing history")
+    assert init.main(["--repo", str(ROOT), "--rev", rev, "--ci", "github"]) == 0
+    out = capsys.readouterr().out
+    assert "installed  the pre-commit and pre-push hooks" in out
+    for path in (
+        ".pre-commit-config.yaml",
+        ".ztgate.yaml",
+        "THREAT_MODEL.md",
+        ".github/PULL_REQUEST_TEMPLATE.md",
+        ".github/workflows/ztgate.yml",
+        ".secrets.baseline",
+    ):
+        assert (repo.path / path).is_file(), path
+    before = {p: (repo.path / p).read_bytes() for p in (".pre-commit-config.yaml", ".ztgate.yaml")}
+    assert init.main(["--repo", str(ROOT), "--rev", rev, "--no-install"]) == 0
+    assert {p: (repo.path / p).read_bytes() for p in before} == before  # twice changes nothing
+
+    repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.git("add", "settings.py")
+    commit = subprocess.run(
+        ["git", "commit", "-m", "add a key"], cwd=repo.path, capture_output=True, text=True
+    )
+    assert commit.returncode != 0 and "ZT101" in commit.stdout + commit.stderr
+
+    repo.write("settings.py", "import os\n")
+    repo.git("add", "--all")
+    subprocess.run(
+        ["git", "commit", "-q", "--no-verify", "-m", "adopt ztgate"], cwd=repo.path, check=True
+    )
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    repo.git("remote", "add", "origin", str(remote))
+    push = subprocess.run(
+        ["git", "push", "origin", "main"], cwd=repo.path, capture_output=True, text=True
+    )
+    assert push.returncode != 0 and "ZT30" in push.stdout + push.stderr
+
+
+def test_templates_come_from_an_installed_wheel(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True, system_site_packages=True)
+    python = environment / "bin" / "python"
+    wheel = next(wheels.glob("ztgate-*.whl"))
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    project = tmp_path / "project"
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    where = subprocess.run(
+        [str(python), "-c", "import ztgate; print(ztgate.__file__)"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert str(environment) in where, where  # the wheel's copy, not this checkout
+    env = {**os.environ, "PYTHONPATH": ""}
+    result = subprocess.run(
+        [str(python), "-m", "ztgate", "init", "--no-install"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    shipped = (ROOT / "templates" / "THREAT_MODEL.md").read_text()
+    assert (project / "THREAT_MODEL.md").read_text() == shipped
+    assert (project / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
