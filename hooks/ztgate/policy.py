@@ -70,6 +70,8 @@ class PrPolicy:
     min_reason_length: int = 40
     exempt_authors: tuple[str, ...] = ()
     skip_label: str = "ztgate-skip"
+    required_sections: tuple[str, ...] = ()  # besides the template's `ztgate: required` marks
+    required_checkboxes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,12 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         "min_reason_length": FieldSpec((int,), "characters a no-impact reason needs there"),
         "exempt_authors": FieldSpec((list,), "PR authors the gate skips (bots)", item_kind=str),
         "skip_label": FieldSpec((str,), "label that skips the gate (a reason is still recorded)"),
+        "required_sections": FieldSpec(
+            (list,), "headings the description must fill", item_kind=str
+        ),
+        "required_checkboxes": FieldSpec(
+            (list,), "checkbox texts that must be ticked", item_kind=str
+        ),
     },
     "signatures": {
         "identity": FieldSpec(

@@ -228,3 +228,20 @@ def test_findings_in_json_and_sarif(
         ]
         == 5
     )
+
+
+def test_policy_adds_required_sections_and_checkboxes(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(FILLED)
+    assert run(capsys, "--body-file", str(body))[0] == 0
+    project.write(
+        ".ztgate.yaml",
+        "pr:\n  required_sections: [Rollback plan]\n"
+        "  required_checkboxes: [Documentation is updated]\n",
+    )
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 1
+    assert "ZT401 section `rollback plan` is missing" in out
+    assert "ZT403 `documentation is updated` is not ticked" in out

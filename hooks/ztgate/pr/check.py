@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -155,22 +156,24 @@ def check(
     sensitive_paths_changed: list[str],
     threat_model_changed: bool,
     min_reason_length: int,
+    required_sections: Sequence[str] = (),
+    required_checkboxes: Sequence[str] = (),
 ) -> list[Problem]:
     if not _COMMENT.sub("", body).strip():
         return [Problem("ZT408", 1, "the description is empty")]
     template, document = read(template_text), read(body)
     problems = []
-    for key in template.required_sections:
+    wanted = dict.fromkeys([*template.required_sections, *map(_key, required_sections)])
+    for key in wanted:
         section = document.sections.get(key)
         if section is None:
-            problems.append(
-                Problem("ZT401", 1, f"section `{template.sections[key].title}` is missing")
-            )
+            title = template.sections[key].title if key in template.sections else key
+            problems.append(Problem("ZT401", 1, f"section `{title}` is missing"))
         elif not _filled(section, template.sections.get(key)):
             problems.append(
                 Problem("ZT402", section.line, f"section `{section.title}` is not filled")
             )
-    for text in template.required_boxes:
+    for text in dict.fromkeys([*template.required_boxes, *map(_key, required_checkboxes)]):
         # The item may carry a note after the template's words ("~~...~~ (docs only)").
         done, struck, line = next(
             ((d, s, n) for body_text, d, s, n in document.checkboxes if body_text.startswith(text)),

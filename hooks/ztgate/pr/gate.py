@@ -105,6 +105,8 @@ def _main(args: argparse.Namespace) -> int:
             touched,
             model_changed,
             policy.pr.min_reason_length,
+            policy.pr.required_sections,
+            policy.pr.required_checkboxes,
         )
     findings = [
         Finding(
