@@ -115,24 +115,18 @@ def ci_range(environ: dict[str, str]) -> str | None:
     which for a pull request is a synthetic merge commit nobody signed), or a push's before and
     after. GitLab: the merge request's diff base and source-branch head.
     """
-    import json
+    from ztgate.events import github_event
 
     event_path = environ.get("GITHUB_EVENT_PATH")
     if event_path:
-        try:
-            with open(event_path, encoding="utf-8") as stream:
-                event = json.load(stream)
-        except (OSError, ValueError) as error:
-            raise UserError(
-                f"cannot read the GitHub event payload: {error}", where=event_path
-            ) from error
-        pull_request = event.get("pull_request") if isinstance(event, dict) else None
+        event = github_event(event_path)
+        pull_request = event.get("pull_request")
         if isinstance(pull_request, dict):
             base = (pull_request.get("base") or {}).get("sha")
             head = (pull_request.get("head") or {}).get("sha")
             if base and head:
                 return f"{base}...{head}"
-        if isinstance(event, dict) and event.get("before") and event.get("after"):
+        if event.get("before") and event.get("after"):
             if not gitio.ZERO_SHA.match(str(event["before"])):
                 return f"{event['before']}..{event['after']}"
         raise UserError(

@@ -225,14 +225,8 @@ def test_missing_tool_is_exit_2(
 
 
 @pytest.fixture
-def gnupg(tmp_path: Path) -> dict[str, str]:
-    home = Path(
-        subprocess.run(
-            ["mktemp", "-d", "/tmp/ztg-test-XXXXXX"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    )
-    os.chmod(home, 0o700)
-    env = {**os.environ, "GNUPGHOME": str(home)}
+def gnupg(gpg_env: dict[str, str]) -> dict[str, str]:
+    """A GnuPG home holding alice's signing key."""
     subprocess.run(
         [
             "gpg",
@@ -245,12 +239,11 @@ def gnupg(tmp_path: Path) -> dict[str, str]:
             "sign",
             "never",
         ],
-        env=env,
+        env=gpg_env,
         check=True,
         capture_output=True,
     )
-    yield env
-    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False)
+    return gpg_env
 
 
 def test_openpgp_key_without_ownertrust_passes_by_fingerprint(

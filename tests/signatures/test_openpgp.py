@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,19 +11,6 @@ from tests.conftest import Repo
 from tests.signatures.test_gate import as_person, run
 
 EMAIL = "alice@example.test"
-
-
-@pytest.fixture
-def gpg_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    home = Path(
-        subprocess.run(
-            ["mktemp", "-d", "/tmp/ztg-gpg-XXXXXX"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    )
-    os.chmod(home, 0o700)
-    env = {**os.environ, "GNUPGHOME": str(home)}
-    yield env
-    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False)
 
 
 def gpg(env: dict[str, str], *args: str, past: bool = False) -> str:

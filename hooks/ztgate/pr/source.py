@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ztgate.errors import UserError
+from ztgate.events import github_event
 
 
 @dataclass(frozen=True)
@@ -58,14 +58,7 @@ def from_environment(environ: Mapping[str, str], body_file: str | None) -> PullR
 
 
 def _github(event_path: str) -> PullRequest:
-    try:
-        with open(event_path, encoding="utf-8") as stream:
-            event = json.load(stream)
-    except (OSError, ValueError) as error:
-        raise UserError(
-            f"cannot read the GitHub event payload: {error}", where=event_path
-        ) from error
-    pull_request = event.get("pull_request") if isinstance(event, dict) else None
+    pull_request = github_event(event_path).get("pull_request")
     if not isinstance(pull_request, dict):
         raise UserError(
             "the GitHub event is not a pull request",
