@@ -105,7 +105,7 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
     from ztgate.policy import SecretsPolicy
     from ztgate.secrets import ds_bridge
     from ztgate.secrets.baseline import hash_secret
-    from ztgate.secrets.engine import _reject_ds
+    from ztgate.secrets.engine import ds_reject_reason
     from ztgate.secrets.scan import scan_files
 
     theirs = json.loads(
@@ -130,7 +130,6 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
             if (path, finding["hashed_secret"], finding["type"]) in ours:
                 continue
             number = finding["line_number"]
-            line = lines[number - 1]
             reason = None
             for ds in ds_bridge.analyze_lines(
                 path,
@@ -141,7 +140,7 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
                 ds_bridge.wants_unquoted_values(path),
             ):
                 if hash_secret(ds.secret) == finding["hashed_secret"]:
-                    reason = _reject_ds(ds, line, "\n".join(lines[number - 1 : number + 200]))
+                    reason = ds_reject_reason(ds, lines)
             where = f"{path}:{number} {finding['type']}"
             (explained if reason else missing).append(f"{where}: {reason}" if reason else where)
     return total, explained, missing

@@ -48,7 +48,7 @@ class ScanOptions:
     @cached_property
     def keywords(self) -> frozenset[str]:
         """Every keyword the detectors and detect-secrets' prefilters are gated on."""
-        ours = frozenset(k for d in self.detectors for k in d.keywords)
+        ours = frozenset(self.detectors_by_keyword)  # enabled detectors only
         return ours | (ds_bridge.ALL_PREFILTER_KEYWORDS if self.use_detect_secrets else frozenset())
 
 
@@ -96,24 +96,26 @@ def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> s
 
 
 # detect-secrets plugins that judge by context (a key name, entropy) rather than a format.
-_DS_CONTEXT_PLUGINS = frozenset(
+DS_CONTEXT_PLUGINS = frozenset(
     {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"}
 )
 _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 
-def _reject_ds(ds: ds_bridge.DsSecret, line: str, text_after: str) -> str | None:
+def ds_reject_reason(ds: ds_bridge.DsSecret, lines: Sequence[str]) -> str | None:
+    """Why our filters drop a detect-secrets finding (``lines``: the file's lines), or None."""
+    line = lines[ds.line - 1] if 0 < ds.line <= len(lines) else ""
     token = filters.surrounding_token(line, ds.column, ds.secret)
     reason = filters.common_reason(ds.secret, line) or (
         filters.common_reason(token, line) if token != ds.secret else None
     )
     if reason:
         return reason
-    if ds.plugin in _DS_CONTEXT_PLUGINS:
+    if ds.plugin in DS_CONTEXT_PLUGINS:
         return filters.by_context_reason(ds.secret, line, ds.column, generic=True)
     if ds.plugin == "PrivateKeyDetector":
         # A header with no key material after it is documentation, not a key.
-        body = text_after.split("-----END", 1)[0]
+        body = "\n".join(lines[ds.line - 1 : ds.line + 200]).split("-----END", 1)[0]
         return None if _KEY_MATERIAL.search(body) else "private key header without a key"
     return (
         filters.embedded_in_word(line, ds.column, ds.secret)
@@ -191,8 +193,7 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
             ):
                 if ds.plugin in options.disabled or ds.secret_type in options.disabled:
                     continue
-                after = "\n".join(where.lines[ds.line - 1 : ds.line + 200])
-                if _reject_ds(ds, where.line(ds.line), after):
+                if ds_reject_reason(ds, where.lines):
                     continue
                 key = (ds.line, ds.secret, ds.secret_type)
                 if key not in found:

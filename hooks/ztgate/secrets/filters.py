@@ -282,15 +282,14 @@ _RESOURCE_NAME = LazyPattern(r"^[a-z0-9]+(?:-[a-z0-9]+){2,}$")
 
 
 def not_a_generic_secret(secret: str) -> str | None:
-    """Extra evidence that the generic detector demands of a context-only match."""
+    """Extra evidence that the generic detector demands of a context-only match (on top of
+    ``by_context_reason``, which already drops identifiers)."""
     if _FILE_OR_PATH.search(secret):
         return "file name or path"
     if _VERSION.match(secret) or _VERSION_INSIDE.search(secret):
         return "version string"
     if _RESOURCE_NAME.match(secret):
         return "resource name"
-    if _IDENTIFIER.match(secret):
-        return "identifier, not a secret"
     if _UUID.match(secret):
         return "UUID identifier"
     if not any(c.isdigit() for c in secret) or not any(c.isalpha() for c in secret):

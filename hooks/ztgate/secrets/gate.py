@@ -14,6 +14,7 @@ from ztgate.policy import Policy, load_policy
 from ztgate.report import emit
 from ztgate.revisions import commits_in, push_revisions, range_revisions
 from ztgate.secrets.baseline import BaselineEntry, load_baseline, updated_document, write_baseline
+from ztgate.secrets.engine import DS_CONTEXT_PLUGINS
 from ztgate.secrets.scan import SECRET_FILE, Hit, ScanResult, scan_files, scan_history
 
 CREDENTIAL = Rule(
@@ -73,15 +74,7 @@ def _finding(hit: Hit) -> Finding:
 
 
 # Identifications that only say "this looks secret"; a vendor-specific one says which secret.
-_GENERIC_DETECTORS = frozenset(
-    {
-        "KeywordDetector",
-        "Base64HighEntropyString",
-        "HexHighEntropyString",
-        "generic-api-key",
-        "generic-password",
-    }
-)
+_GENERIC_DETECTORS = DS_CONTEXT_PLUGINS | {"generic-api-key", "generic-password"}
 
 
 def most_specific(hits: list[Hit]) -> list[Hit]:

@@ -442,6 +442,11 @@ def accepted_risks(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
             )
 
 
+def targeted_ids(model: ThreatModel) -> set[str]:
+    """The ids (lowercased) that some threat targets."""
+    return {t.lower() for row in model.rows(THREATS) for t in ids_in(row.get("target"))}
+
+
 def crossing_flows(model: ThreatModel) -> list[Row]:
     return [
         row
@@ -496,7 +501,7 @@ def zero_trust(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
 
 @check
 def coverage(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
-    targeted = {t.lower() for row in model.rows(THREATS) for t in ids_in(row.get("target"))}
+    targeted = targeted_ids(model)
     for row in crossing_flows(model):
         if row.get("id").lower() not in targeted:
             yield Problem(
@@ -517,7 +522,7 @@ def run_checks(model: ThreatModel, settings: Settings) -> list[Problem]:
 
 def coverage_summary(model: ThreatModel, settings: Settings) -> dict[str, int]:
     statuses = [row.get("status").lower() for row in model.rows(THREATS)]
-    targeted = {t.lower() for row in model.rows(THREATS) for t in ids_in(row.get("target"))}
+    targeted = targeted_ids(model)
     crossing = crossing_flows(model)
     return {
         "threats": len(statuses),
