@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -112,8 +113,19 @@ def test_templates_come_from_an_installed_wheel(tmp_path: Path) -> None:
         capture_output=True,
     )
     environment = tmp_path / "venv"
-    venv.create(environment, with_pip=True, system_site_packages=True)
+    venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
+    # The wheel's dependencies come from the interpreter running this suite (a venv or not):
+    # its site-packages directories are added as plain paths, so the editable install's own
+    # import hook (a .pth processed only in a site directory) does not follow.
+    target = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    ours = {sysconfig.get_paths()[key] for key in ("purelib", "platlib")}
+    Path(target, "suite-dependencies.pth").write_text("\n".join(sorted(ours)) + "\n")
     wheel = next(wheels.glob("ztgate-*.whl"))
     subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", str(wheel)],

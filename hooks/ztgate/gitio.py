@@ -51,17 +51,97 @@ def open_repo(start: Path | None = None) -> git.Repo:
         ) from error
 
 
-def run_git(
-    repo_root: Path, args: Sequence[str], *, check: bool = True
+# Seconds any one subprocess (git, gpg, ssh-keygen) may take before the gate gives up and
+# blocks. Generous: a huge `git log -p` is streamed, not bounded by this. ZTGATE_TIMEOUT
+# overrides it (and the whole-run limit in cli.guarded).
+DEFAULT_TIMEOUT = 300.0
+
+# Variables a hook inherits from the git that runs it (pre-commit strips them too): left in
+# place they point our own git calls at another repository or index.
+_GIT_ENV_DROP = (
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_CEILING_DIRECTORIES",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_DIFF_OPTS",
+)
+
+
+def timeout_seconds() -> float:
+    """The per-subprocess limit: ZTGATE_TIMEOUT when set to a positive number, else default."""
+    raw = os.environ.get("ZTGATE_TIMEOUT", "")
+    try:
+        value = float(raw) if raw else DEFAULT_TIMEOUT
+    except ValueError:
+        raise UserError(f"ZTGATE_TIMEOUT must be a number of seconds, not `{raw[:20]}`") from None
+    if not 0 < value < 1e7:
+        raise UserError("ZTGATE_TIMEOUT must be a positive number of seconds")
+    return value
+
+
+def git_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment every git call runs with: no inherited repository pointers, no prompts,
+    stable messages."""
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    env.update({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"})
+    env.update(extra or {})
+    return env
+
+
+def run_tool(
+    command: Sequence[str],
+    *,
+    what: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run git with an argument list (never a shell) and stable output settings."""
+    """Run a program (argument list, never a shell) under a timeout; expiry is a UserError
+    naming the step, so the gate blocks (exit 2) and says what took too long."""
     import subprocess
 
-    process = subprocess.run(
+    limit = timeout if timeout is not None else timeout_seconds()
+    try:
+        return subprocess.run(
+            list(command),
+            cwd=cwd,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            timeout=limit,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise UserError(
+            f"timed out after {limit:g} s: {what}",
+            fix="the gate blocks; raise ZTGATE_TIMEOUT if the repository is that large",
+        ) from None
+    except FileNotFoundError:
+        raise UserError(f"`{command[0]}` is not installed; needed for {what}") from None
+
+
+def run_git(
+    repo_root: Path,
+    args: Sequence[str],
+    *,
+    check: bool = True,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git with an argument list (never a shell), stable output settings and a timeout."""
+    process = run_tool(
         ["git", *STABLE_CONFIG, *args],
+        what=f"git {args[0]}",
         cwd=repo_root,
-        capture_output=True,
-        env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        env=git_environment(env),
+        stdin=stdin,
     )
     if check and process.returncode != 0:
         message = process.stderr.decode("utf-8", "replace").strip().splitlines()
