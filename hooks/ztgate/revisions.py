@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from ztgate import gitio
 from ztgate.errors import UserError
 
 
-def push_revisions(root: Path, remote: str | None) -> list[str] | None:
-    """What a push sends, from pre-commit's variables or, without them, what no remote has."""
+def push_endpoints(root: Path, remote: str | None) -> tuple[str, str | None] | None:
+    """(pushed tip, the remote's commit for that ref or None) from pre-commit's variables or,
+    without them, HEAD; None when nothing is pushed (a deletion, an empty repository)."""
     from_ref = os.environ.get("PRE_COMMIT_FROM_REF") or ""
     to_ref = os.environ.get("PRE_COMMIT_TO_REF") or ""
-    remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME") or None
     tip_name = to_ref or os.environ.get("PRE_COMMIT_LOCAL_BRANCH") or "HEAD"
     if gitio.ZERO_SHA.match(tip_name):
-        return []  # deleting a branch sends no commits
+        return None  # deleting a branch sends no commits
     tip = gitio.resolve_commit(root, tip_name)
     if tip is None:
         if not to_ref and gitio.resolve_commit(root, "HEAD") is None:
@@ -32,6 +33,19 @@ def push_revisions(root: Path, remote: str | None) -> list[str] | None:
                 f"the push's base commit {from_ref[:12]} is not in this clone",
                 fix="fetch it (`git fetch --unshallow`) and push again",
             )
+        return tip, base
+    return tip, None
+
+
+def push_revisions(root: Path, remote: str | None) -> list[str] | None:
+    """What a push sends, from pre-commit's variables or, without them, what no remote has."""
+    remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME") or None
+    endpoints = push_endpoints(root, remote)
+    if endpoints is None:
+        tip_name = os.environ.get("PRE_COMMIT_TO_REF") or ""
+        return [] if tip_name else None
+    tip, base = endpoints
+    if base is not None:
         return [tip, f"^{base}"]
     return [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
 
@@ -78,33 +92,56 @@ def all_unpushed_revisions(remote: str | None) -> list[str]:
     return ["--branches", "--tags", "--not", f"--remotes={remote}" if remote else "--remotes"]
 
 
-def pre_push_revisions(root: Path, stdin_lines: list[str], remote: str | None) -> list[str]:
-    """Commits git's pre-push protocol names: `<local ref> <local sha> <remote ref> <remote sha>`.
+@dataclass(frozen=True)
+class PushUpdate:
+    """One ref a push updates: its new tip, the remote's commit for it (None for a new ref),
+    and the commits it sends."""
+
+    local_ref: str
+    tip: str
+    remote_sha: str | None
+    commits: tuple[str, ...]
+
+
+def pre_push_updates(root: Path, stdin_lines: list[str], remote: str | None) -> list[PushUpdate]:
+    """Every ref git's pre-push protocol names: `<local ref> <local sha> <remote ref> <remote
+    sha>` per line, all of them (pre-commit's own pre-push passes only the first to hooks).
 
     A zero local sha is a deletion (nothing to check); a zero remote sha a new branch, judged
     against everything the remote already has; annotated tags are peeled to their commit.
     """
-    commits: list[str] = []
+    updates: list[PushUpdate] = []
     for line in stdin_lines:
         fields = line.split()
         if len(fields) != 4:
             if line.strip():
                 raise UserError(f"unexpected pre-push input line: {line.strip()[:80]}")
             continue
-        _, local_sha, _, remote_sha = fields
+        local_ref, local_sha, _, remote_sha = fields
         if gitio.ZERO_SHA.match(local_sha):
             continue
         tip = commit_in_clone(root, local_sha)
         remote_tip = (
             None if gitio.ZERO_SHA.match(remote_sha) else gitio.resolve_commit(root, remote_sha)
         )
+        if remote_tip is None and not gitio.ZERO_SHA.match(remote_sha):
+            raise UserError(
+                f"the remote's commit {remote_sha[:12]} for {local_ref} is not in this clone",
+                fix="`git fetch` and push again",
+            )
         if remote_tip:
             revisions = [tip, f"^{remote_tip}"]
         else:
             revisions = [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
-        for sha in commits_in(root, revisions):
-            if sha not in commits:
-                commits.append(sha)
+        updates.append(PushUpdate(local_ref, tip, remote_tip, tuple(commits_in(root, revisions))))
+    return updates
+
+
+def pre_push_revisions(root: Path, stdin_lines: list[str], remote: str | None) -> list[str]:
+    """The commits of every ref a push sends, each once."""
+    commits: list[str] = []
+    for update in pre_push_updates(root, stdin_lines, remote):
+        commits.extend(sha for sha in update.commits if sha not in commits)
     return commits
 
 

@@ -8,14 +8,22 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ztgate import cli, gitio
+from ztgate import cli, gitio, trusted
+from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
-from ztgate.policy import Policy, load_policy
+from ztgate.policy import Policy
 from ztgate.report import emit
-from ztgate.revisions import commits_in, push_revisions, range_revisions
-from ztgate.secrets.baseline import BaselineEntry, load_baseline, updated_document, write_baseline
+from ztgate.revisions import commits_in, push_endpoints, push_revisions, range_revisions
+from ztgate.secrets.baseline import (
+    Baseline,
+    BaselineEntry,
+    parse_baseline,
+    updated_document,
+    write_baseline,
+)
 from ztgate.secrets.engine import DS_CONTEXT_PLUGINS
 from ztgate.secrets.scan import SECRET_FILE, Hit, ScanResult, scan_files, scan_history
+from ztgate.trusted import Trusted
 
 CREDENTIAL = Rule(
     "ZT101",
@@ -118,6 +126,42 @@ def _notes(result: ScanResult, baselined: int, reported: list[Hit]) -> tuple[str
     return tuple(notes)
 
 
+def trusted_side(args: argparse.Namespace, root: Path) -> Trusted:
+    """Where the policy and baseline come from: for commits being judged (--range, --push),
+    the base of the range or what the remote already has; for files, the work tree."""
+    if args.range:
+        return trusted.for_range(root, args.range)
+    if args.push:
+        remote = args.remote or os.environ.get("PRE_COMMIT_REMOTE_NAME") or None
+        endpoints = push_endpoints(root, remote)
+        if endpoints is None:
+            return Trusted.nothing(root)
+        return trusted.for_push(root, endpoints[0], endpoints[1], remote)
+    return Trusted.work_tree(root)
+
+
+def baseline_from(source: Trusted, policy: Policy, explicit: str | None) -> Baseline | None:
+    """The baseline in force at ``source``; an explicitly named one must exist."""
+    name = explicit or policy.secrets.baseline
+    text = source.read_text(name)
+    if text is None:
+        if explicit:
+            raise UserError(
+                f"baseline file not found in {source.label}",
+                where=source.where(name),
+                fix="create it with `ztgate secrets --update-baseline --baseline FILE`",
+            )
+        return None
+    return parse_baseline(text, source.where(name))
+
+
+def scan_commits(root: Path, commits: list[str], policy: Policy) -> ScanResult:
+    """The lines ``commits`` add, scanned with the policy trusted before them."""
+    result = scan_history(root, commits, policy.secrets) if commits else ScanResult()
+    result.commits.update(commits)
+    return result
+
+
 def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResult, str]:
     """Scan what the arguments ask for; returns the result and what was scanned (a noun)."""
     filenames: list[str] = args.filenames
@@ -127,11 +171,15 @@ def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResul
         else:
             revisions = push_revisions(root, args.remote)
         commits = commits_in(root, revisions) if revisions else []
-        result = scan_history(root, commits, policy.secrets) if commits else ScanResult()
-        result.commits.update(commits)
-        return result, f"changed file(s) in {len(commits)} commit(s)"
+        return scan_commits(root, commits, policy), f"changed file(s) in {len(commits)} commit(s)"
     if args.all_files or args.update_baseline:
         filenames = gitio.tracked_files(gitio.open_repo(root))
+    elif not filenames:
+        raise UserError(
+            "no files to scan",
+            fix="pass file names, or `--all-files` for every tracked file, or `--push`/"
+            "`--range BASE..HEAD` for commits",
+        )
     baseline_path = policy.secrets.baseline
     paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
     return scan_files(paths, policy.secrets, root), "file(s)"
@@ -166,14 +214,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     root = gitio.find_root()
-    policy = load_policy(root, args.policy)
+    source = trusted_side(args, root)
+    policy = source.policy(args.policy)
     if args.baseline:
         from dataclasses import replace
 
         policy = replace(policy, secrets=replace(policy.secrets, baseline=args.baseline))
     baseline_display = policy.secrets.baseline
     baseline_path = root / baseline_display
-    baseline = load_baseline(baseline_path, baseline_display)
+    baseline = baseline_from(source, policy, args.baseline if not args.update_baseline else None)
     result, noun = run(args, policy, root)
 
     if args.update_baseline:
