@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 from ztgate import ci
+from ztgate.trusted import Trusted
 
 from tests.conftest import Repo
 from tests.fakes import aws_key_id
@@ -108,7 +109,7 @@ def test_only_the_hooks_the_config_enables_run(repo: Repo) -> None:
         "repos:\n  - repo: local\n    hooks:\n"
         "      - {id: ztgate-threat-model, name: t, entry: x, language: system, args: [--gaps]}\n",
     )
-    assert ci.enabled_hooks(repo.path) == [("ztgate-threat-model", ["--gaps"])]
+    assert ci.enabled_hooks(Trusted.work_tree(repo.path)) == [("ztgate-threat-model", ["--gaps"])]
 
 
 def test_github_workflow_template_is_least_privilege_and_injection_free() -> None:
@@ -128,3 +129,31 @@ def test_gitlab_template_runs_on_merge_requests_with_full_history() -> None:
     job = YAML(typ="safe").load((ROOT / "templates" / "ci" / "gitlab-ci.yml").read_text())["ztgate"]
     assert job["variables"]["GIT_DEPTH"] == "0"
     assert "ztgate ci --sarif-dir ztgate-sarif" in job["script"]
+
+
+def test_a_pull_request_cannot_switch_off_the_gates_that_judge_it(
+    repo: Repo,
+    pull_request: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The head drops every hook from the pre-commit config, loosens the threat-model policy and
+    empties its own description: the base's config and policy still decide."""
+    base, _ = pull_request
+    repo.write(".pre-commit-config.yaml", "repos: []\n")
+    repo.write(
+        ".ztgate.yaml",
+        "threat_model:\n  severity: {"
+        + ", ".join(f"ZT2{n:02d}: off" for n in range(1, 23))
+        + "}\n",
+    )
+    repo.write("THREAT_MODEL.md", "# nothing here\n")
+    head = repo.commit("switch the gates off")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, ""))
+    assert ci.main([]) == 1
+    out = capsys.readouterr().out
+    assert f"gates and policy from commit {base[:12]}" in out
+    assert "ztgate-pr              FAILED" in out
+    assert "ztgate-threat-model    FAILED" in out
+    assert "ztgate-signed-commits  FAILED" in out  # the head commit is unsigned

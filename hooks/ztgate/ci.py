@@ -9,9 +9,10 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ztgate import cli, gitio
+from ztgate import cli, gitio, trusted
 from ztgate.errors import UserError
 from ztgate.revisions import ci_range
+from ztgate.trusted import Trusted
 
 # Hook id -> (gate module, the arguments of its CI form). `{range}` is the change's range.
 CI_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -24,26 +25,40 @@ CI_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
 NEEDS_RANGE = {"ztgate-secrets-push", "ztgate-signed-commits"}
 
 
-def enabled_hooks(root: Path) -> list[tuple[str, list[str]]]:
+def enabled_hooks(source: Trusted) -> list[tuple[str, list[str]]]:
     """The ztgate hooks `.pre-commit-config.yaml` enables, with their `args`, in its order;
-    every gate when the repo has no pre-commit config."""
-    config = root / ".pre-commit-config.yaml"
-    if not config.is_file():
+    every gate when the repo has no pre-commit config. Read at the trusted side (the target
+    branch in CI), so a change cannot switch off the gates that judge it."""
+    name = ".pre-commit-config.yaml"
+    text = source.read_text(name)
+    if text is None:
         return [(hook_id, []) for hook_id in CI_FORMS]
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
-        document = YAML(typ="safe").load(config.read_text(encoding="utf-8"))
+        document = YAML(typ="safe").load(text)
     except YAMLError as error:
-        raise UserError(f"malformed YAML: {error}", where=str(config.name)) from error
+        raise UserError(f"malformed YAML: {error}", where=source.where(name)) from error
+    if not isinstance(document, dict):
+        raise UserError("not a pre-commit config (a mapping with `repos`)", where=name)
     hooks: list[tuple[str, list[str]]] = []
-    for repo in (document or {}).get("repos", []) or []:
-        for hook in (repo or {}).get("hooks", []) or []:
-            hook_id = str((hook or {}).get("id", ""))
+    for repo in document.get("repos") or []:
+        for hook in repo.get("hooks") or [] if isinstance(repo, dict) else []:
+            hook_id = str(hook.get("id", "")) if isinstance(hook, dict) else ""
             if hook_id in CI_FORMS and all(h != hook_id for h, _ in hooks):
-                hooks.append((hook_id, [str(a) for a in hook.get("args", []) or []]))
+                hooks.append((hook_id, [str(a) for a in hook.get("args") or []]))
     return hooks
+
+
+def _trusted(root: Path, spec: str | None) -> Trusted:
+    if trusted.in_ci():
+        found = trusted.for_ci(root, dict(os.environ))
+        if found is not None:
+            return found
+    if spec:
+        return trusted.for_range(root, spec)
+    return Trusted.work_tree(root)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,7 +79,9 @@ def _run(args: argparse.Namespace) -> int:
     root = gitio.find_root()
     spec = args.range or ci_range(dict(os.environ))
     results: list[tuple[str, int]] = []
-    for hook_id, hook_args in enabled_hooks(root):
+    source = _trusted(root, spec)
+    print(f"ztgate ci: gates and policy from {source.label}", flush=True)
+    for hook_id, hook_args in enabled_hooks(source):
         module_name, form = CI_FORMS[hook_id]
         if hook_id in NEEDS_RANGE and not spec:
             print(

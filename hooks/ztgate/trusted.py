@@ -213,6 +213,18 @@ def for_ci(root: Path, environ: dict[str, str]) -> Trusted | None:
     return None
 
 
+def for_gate(root: Path, base: str | None) -> Trusted:
+    """For gates that judge the work tree's content (threat model, PR description): --base,
+    else in CI the target branch's tip, else (a laptop) the work tree."""
+    if base:
+        return Trusted.at(root, commit_or_error(root, base, "--base"))
+    if in_ci():
+        found = for_ci(root, dict(os.environ))
+        if found is not None:
+            return found
+    return Trusted.work_tree(root)
+
+
 def in_ci(environ: dict[str, str] | None = None) -> bool:
     env = os.environ if environ is None else environ
     return bool(env.get("GITHUB_EVENT_PATH") or env.get("CI_MERGE_REQUEST_IID"))

@@ -153,10 +153,10 @@ def test_short_reason_fails_when_a_mapped_component_changes(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    base = project.head()
+    project.write(".ztgate.yaml", "pr:\n  components:\n    'services/payments/**': Payments\n")
+    base = project.commit("map the payments component")  # in CI the base's policy holds
     project.write("services/payments/limits.py", "LIMIT = 10\n")
     head = project.commit("limits")
-    project.write(".ztgate.yaml", "pr:\n  components:\n    'services/payments/**': Payments\n")
     short = FILLED.replace(
         "limits only count requests per customer; no new data, flow or boundary.", "none really"
     )

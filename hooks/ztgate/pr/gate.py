@@ -11,24 +11,27 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ztgate import cli, gitio
+from ztgate import cli, gitio, trusted
 from ztgate.finding import Finding, Report, Severity, sorted_findings
-from ztgate.policy import Policy, load_policy
+from ztgate.policy import Policy
 from ztgate.pr.check import RULES, check
 from ztgate.pr.source import PullRequest, from_environment
 from ztgate.report import emit
+from ztgate.trusted import Trusted
 
 _SKIP = re.compile(r"^\s*ztgate-skip:\s*(.{10,})$", re.I | re.M)
 
 
-def _template(root: Path, policy: Policy) -> str:
-    for candidate in (
-        root / policy.pr.template,
-        root / ".github" / "pull_request_template.md",
-        root / "docs" / "PULL_REQUEST_TEMPLATE.md",
-    ):
-        if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
+TEMPLATE_PLACES = (".github/pull_request_template.md", "docs/PULL_REQUEST_TEMPLATE.md")
+
+
+def _template(source: Trusted, policy: Policy) -> str:
+    """The template in force at the trusted side (the base in CI): a pull request cannot trim
+    the template it is judged by."""
+    for candidate in (policy.pr.template, *TEMPLATE_PLACES):
+        text = source.read_text(candidate)
+        if text is not None:
+            return text
     from ztgate.shipped import template_text
 
     return template_text("PULL_REQUEST_TEMPLATE.md")
@@ -67,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(GitLab CI) or --body-file.",
     )
     parser.add_argument("--body-file", metavar="FILE", help="the description (- for stdin)")
+    parser.add_argument(
+        "--base",
+        metavar="COMMIT",
+        help="read the policy and template at this commit (default in CI: the target branch)",
+    )
     cli.add_report_arguments(parser)
     args = parser.parse_args(argv)
     return cli.guarded(lambda: _main(args), args.debug)
@@ -74,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     root = gitio.find_root()
-    policy = load_policy(root, args.policy)
+    source = trusted.for_gate(root, args.base)
+    policy = source.policy(args.policy)
     pull = from_environment(os.environ, args.body_file)
     notes: list[str] = []
     problems = []
@@ -99,7 +108,7 @@ def _main(args: argparse.Namespace) -> int:
             notes.append("the diff is not available here, so component paths were not checked")
         problems = check(
             pull.body,
-            _template(root, policy),
+            _template(source, policy),
             _boundaries(root, policy),
             {c.lower() for c in policy.threat_model.data_classes},
             touched,

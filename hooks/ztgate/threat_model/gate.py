@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ztgate import cli, gitio
+from ztgate import cli, gitio, trusted
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
-from ztgate.policy import Policy, ThreatModelPolicy, load_policy
+from ztgate.policy import Policy, ThreatModelPolicy
 from ztgate.report import emit
 from ztgate.threat_model import diagram, gaps
 from ztgate.threat_model.parse import parse
@@ -191,12 +191,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="read a document in another convention and report what it lacks",
     )
+    parser.add_argument(
+        "--base",
+        metavar="COMMIT",
+        help="read the policy at this commit (default in CI: the target branch's tip)",
+    )
     cli.add_report_arguments(parser)
     args = parser.parse_args(arguments)
 
     def run() -> int:
         root = gitio.find_root()
-        policy = load_policy(root, args.policy)
+        # The documents are the change's own; what judges them (files, classes, severities)
+        # is the policy trusted before it.
+        policy = trusted.for_gate(root, args.base).policy(args.policy)
         report = lint(root, policy, args.files, args.gaps)
         emit(report, args.format, args.output)
         return report.exit_code
