@@ -70,7 +70,7 @@ def test_init_then_a_key_is_blocked_and_an_unsigned_push_is_blocked(
     repo.commit("existing history")
     assert init.main(["--repo", str(ROOT), "--rev", rev, "--ci", "github"]) == 0
     out = capsys.readouterr().out
-    assert "installed  the pre-commit and pre-push hooks" in out
+    assert "the pre-push hook (.git/hooks/pre-push)" in out
     for path in (
         ".pre-commit-config.yaml",
         ".ztgate.yaml",

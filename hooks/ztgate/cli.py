@@ -26,8 +26,8 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "pr": ("ztgate.pr.gate", "in CI: the pull request's description fills the template's sections"),
     "pre-push": (
-        "ztgate.signatures.pre_push",
-        "git's pre-push hook protocol (stdin): usable as a plain .git/hooks/pre-push",
+        "ztgate.prepush",
+        "git's pre-push hook (stdin): every pushed ref through the secrets and signature gates",
     ),
     "init": ("ztgate.init", "make this repository gated: hooks, policy, templates, baseline"),
     "ci": ("ztgate.ci", "in CI: every gate the repo's pre-commit config enables, one summary"),

@@ -165,6 +165,12 @@ def tracked_files(repo: git.Repo) -> list[str]:
     return [name for name in output.split("\0") if name]
 
 
+def hooks_dir(repo_root: Path) -> Path:
+    """Where git looks for this repository's hooks (core.hooksPath respected)."""
+    raw = run_git(repo_root, ["rev-parse", "--git-path", "hooks"]).stdout.decode().strip()
+    return Path(repo_root, raw)
+
+
 def shallow_boundaries(repo_root: Path) -> frozenset[str]:
     path = run_git(repo_root, ["rev-parse", "--git-path", "shallow"]).stdout.decode().strip()
     shallow = Path(path) if os.path.isabs(path) else repo_root / path

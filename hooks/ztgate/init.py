@@ -72,6 +72,48 @@ def _write_new(path: Path, content: str, done: list[str]) -> None:
     done.append(f"wrote      {path}")
 
 
+PRE_PUSH_MARK = "# installed by ztgate init"
+
+
+def pre_push_script() -> str:
+    """The pre-push hook: ztgate's own entry, which checks every pushed ref (pre-commit's
+    pre-push stage passes only the first) and then runs pre-commit's pre-push hooks."""
+    return (
+        f"#!/bin/sh\n{PRE_PUSH_MARK}: every pushed ref through ztgate's gates, then the other\n"
+        "# pre-commit pre-push hooks. The interpreter is the one ztgate was installed into.\n"
+        f'exec "{sys.executable}" -m ztgate pre-push "$@"\n'
+    )
+
+
+def _install_pre_push(root: Path) -> str:
+    hooks = Path(
+        root, gitio.run_git(root, ["rev-parse", "--git-path", "hooks"]).stdout.decode().strip()
+    )
+    hook = hooks / "pre-push"
+    if hook.exists() and PRE_PUSH_MARK not in hook.read_text(encoding="utf-8", errors="replace"):
+        raise UserError(
+            "a pre-push hook that ztgate did not write is installed",
+            where=str(hook),
+            fix="move it aside (pre-commit's own pre-push hooks are run by ztgate's) and run "
+            "`ztgate init` again",
+        )
+    hooks.mkdir(parents=True, exist_ok=True)
+    hook.write_text(pre_push_script(), encoding="utf-8")
+    hook.chmod(0o755)
+    return f"the pre-push hook ({hook.relative_to(root) if hook.is_relative_to(root) else hook})"
+
+
+def _install_pre_commit_hook(root: Path) -> None:
+    install = gitio.run_tool(
+        [sys.executable, "-m", "pre_commit", "install", "--hook-type", "pre-commit"],
+        what="pre-commit install",
+        cwd=root,
+    )
+    if install.returncode != 0:
+        output = (install.stdout + install.stderr).decode("utf-8", "replace").strip()
+        raise UserError(f"pre-commit install failed: {output}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ztgate init", description=__doc__)
     parser.add_argument("--ci", choices=("github", "gitlab"), help="also write a CI job")
@@ -120,26 +162,8 @@ def _init(args: argparse.Namespace) -> int:
         raise UserError(f"could not write the baseline: {baseline.stderr.strip()}")
     done.append(f"baseline   {baseline.stdout.strip()}")
     if not args.no_install:
-        install = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pre_commit",
-                "install",
-                "--hook-type",
-                "pre-commit",
-                "--hook-type",
-                "pre-push",
-            ],
-            cwd=root,
-            capture_output=True,
-            text=True,
-        )
-        if install.returncode != 0:
-            raise UserError(
-                f"pre-commit install failed: {(install.stdout + install.stderr).strip()}"
-            )
-        done.append("installed  the pre-commit and pre-push hooks")
+        _install_pre_commit_hook(root)
+        done.append(f"installed  the pre-commit hook (pre-commit) and {_install_pre_push(root)}")
     print("ztgate init:\n" + "\n".join(f"  {line}" for line in done))
     print(
         "\nNext:\n"

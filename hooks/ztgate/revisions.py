@@ -99,8 +99,10 @@ class PushUpdate:
 
     local_ref: str
     tip: str
+    remote_ref: str
     remote_sha: str | None
     commits: tuple[str, ...]
+    line: str  # as git wrote it, for hooks chained after ztgate's
 
 
 def pre_push_updates(root: Path, stdin_lines: list[str], remote: str | None) -> list[PushUpdate]:
@@ -117,7 +119,7 @@ def pre_push_updates(root: Path, stdin_lines: list[str], remote: str | None) -> 
             if line.strip():
                 raise UserError(f"unexpected pre-push input line: {line.strip()[:80]}")
             continue
-        local_ref, local_sha, _, remote_sha = fields
+        local_ref, local_sha, remote_ref, remote_sha = fields
         if gitio.ZERO_SHA.match(local_sha):
             continue
         tip = commit_in_clone(root, local_sha)
@@ -133,7 +135,8 @@ def pre_push_updates(root: Path, stdin_lines: list[str], remote: str | None) -> 
             revisions = [tip, f"^{remote_tip}"]
         else:
             revisions = [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
-        updates.append(PushUpdate(local_ref, tip, remote_tip, tuple(commits_in(root, revisions))))
+        commits = tuple(commits_in(root, revisions))
+        updates.append(PushUpdate(local_ref, tip, remote_ref, remote_tip, commits, line.strip()))
     return updates
 
 
