@@ -58,10 +58,68 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
 
+# Seconds a whole gate run may take (ZTGATE_RUN_TIMEOUT overrides): past it the gate blocks.
+DEFAULT_RUN_TIMEOUT = 1800.0
+
+
+class RunTimeout(Exception):
+    """The whole run took longer than its limit."""
+
+
+def _run_limit() -> float:
+    import os
+
+    raw = os.environ.get("ZTGATE_RUN_TIMEOUT", "")
+    try:
+        value = float(raw) if raw else DEFAULT_RUN_TIMEOUT
+    except ValueError:
+        raise UserError(
+            f"ZTGATE_RUN_TIMEOUT must be a number of seconds, not `{raw[:20]}`"
+        ) from None
+    if not 0 < value < 1e7:
+        raise UserError("ZTGATE_RUN_TIMEOUT must be a positive number of seconds")
+    return value
+
+
+def _with_deadline(body: Callable[[], int], seconds: float) -> int:
+    """Run ``body`` under a wall-clock limit (SIGALRM: main thread, POSIX). A gate run inside
+    another (`ztgate ci`, `ztgate pre-push`) keeps the outer limit."""
+    import signal
+    import threading
+
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    ):
+        return body()
+
+    def expire(signum: int, frame: object) -> None:
+        from ztgate import gitio
+
+        raise RunTimeout(gitio.current_step() or "scanning")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return body()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def guarded(body: Callable[[], int], debug: bool) -> int:
     """Run a gate; any failure blocks with exit 2 and one clear line (fail closed)."""
     try:
-        return body()
+        return _with_deadline(body, _run_limit())
+    except RunTimeout as expired:
+        step = expired.args[0] if expired.args else "scanning"
+        print(
+            f"ztgate: error: timed out after {_run_limit():g} s while {step}; nothing was "
+            "checked to the end, so this blocks (raise ZTGATE_RUN_TIMEOUT for a larger run)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     except UserError as error:
         print(f"ztgate: error: {error.one_line()}", file=sys.stderr)
         return EXIT_ERROR

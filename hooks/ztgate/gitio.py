@@ -73,6 +73,13 @@ _GIT_ENV_DROP = (
 )
 
 
+_STEP: list[str] = []  # what the run is doing now, for the message when it times out
+
+
+def current_step() -> str:
+    return _STEP[-1] if _STEP else ""
+
+
 def timeout_seconds() -> float:
     """The per-subprocess limit: ZTGATE_TIMEOUT when set to a positive number, else default."""
     raw = os.environ.get("ZTGATE_TIMEOUT", "")
@@ -108,6 +115,7 @@ def run_tool(
     import subprocess
 
     limit = timeout if timeout is not None else timeout_seconds()
+    _STEP.append(f"running {what}")
     try:
         return subprocess.run(
             list(command),
@@ -125,6 +133,8 @@ def run_tool(
         ) from None
     except FileNotFoundError:
         raise UserError(f"`{command[0]}` is not installed; needed for {what}") from None
+    finally:
+        _STEP.pop()
 
 
 def run_git(
@@ -159,9 +169,9 @@ def resolve_commit(repo_root: Path, revision: str) -> str | None:
     return process.stdout.decode().strip() or None if process.returncode == 0 else None
 
 
-def tracked_files(repo: git.Repo) -> list[str]:
+def tracked_files(repo_root: Path) -> list[str]:
     """Every tracked path, split on NUL so names with newlines survive."""
-    output: str = repo.git.ls_files("-z")
+    output = run_git(repo_root, ["ls-files", "-z"]).stdout.decode("utf-8", "replace")
     return [name for name in output.split("\0") if name]
 
 

@@ -173,7 +173,7 @@ def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResul
         commits = commits_in(root, revisions) if revisions else []
         return scan_commits(root, commits, policy), f"changed file(s) in {len(commits)} commit(s)"
     if args.all_files or args.update_baseline:
-        filenames = gitio.tracked_files(gitio.open_repo(root))
+        filenames = gitio.tracked_files(root)
     elif not filenames:
         raise UserError(
             "no files to scan",
