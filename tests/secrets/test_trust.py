@@ -170,3 +170,18 @@ def test_usage_errors_are_errors(repo: Repo, capsys: pytest.CaptureFixture[str])
     assert code == 2 and "no files to scan" in out and "--all-files" in out
     code, out = run(capsys, "--baseline", "nosuch.baseline", "README.md")
     assert code == 2 and "nosuch.baseline" in out and "not found" in out
+
+
+def test_in_ci_a_file_scan_reads_the_target_branchs_policy(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base, head, _ = branch_with_key(repo, 'secrets:\n  exclude: ["*"]\n')
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": base}, "head": {"sha": head}}}))
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    code, out = run(capsys, "--all-files")
+    assert code == 1 and "settings.py:1:22: ZT101" in out, out
+    monkeypatch.delenv("GITHUB_EVENT_PATH")
+    assert run(capsys, "--all-files")[0] == 0  # a laptop: its own work tree
+    code, out = run(capsys, "--all-files", "--base", base)
+    assert code == 1, out

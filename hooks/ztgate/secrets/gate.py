@@ -128,7 +128,10 @@ def _notes(result: ScanResult, baselined: int, reported: list[Hit]) -> tuple[str
 
 def trusted_side(args: argparse.Namespace, root: Path) -> Trusted:
     """Where the policy and baseline come from: for commits being judged (--range, --push),
-    the base of the range or what the remote already has; for files, the work tree."""
+    the base of the range or what the remote already has; for files, the work tree on a
+    laptop and the target branch's tip in CI."""
+    if args.base and (args.range or args.push or args.update_baseline):
+        raise UserError("--base goes with file scans; a range or a push has its own base")
     if args.range:
         return trusted.for_range(root, args.range)
     if args.push:
@@ -137,7 +140,9 @@ def trusted_side(args: argparse.Namespace, root: Path) -> Trusted:
         if endpoints is None:
             return Trusted.nothing(root)
         return trusted.for_push(root, endpoints[0], endpoints[1], remote)
-    return Trusted.work_tree(root)
+    if args.update_baseline:
+        return Trusted.work_tree(root)
+    return trusted.for_gate(root, args.base)  # in CI: the target branch's tip
 
 
 def baseline_from(source: Trusted, policy: Policy, explicit: str | None) -> Baseline | None:
@@ -207,6 +212,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--remote", help="with --push: the remote pushed to")
     parser.add_argument("--baseline", metavar="FILE", help="baseline file (default from policy)")
+    parser.add_argument(
+        "--base",
+        metavar="COMMIT",
+        help="read the policy and baseline at this commit (default: the range's base, what "
+        "the remote has, in CI the target branch's tip; else the work tree)",
+    )
     cli.add_report_arguments(parser)
     args = parser.parse_args(argv)
     return cli.guarded(lambda: _main(args), args.debug)
