@@ -76,6 +76,11 @@ MUTATIONS = [
         "| Mobile app |  | Card numbers, Customer e-mail |",
     ),
     ("ZT222", "| M1 | mitigated |", "| M1 | open |"),
+    (
+        "ZT223",
+        "| M1 | Tokens bound to the device key (DPoP) | implemented | docs/auth.md |",
+        "| M1 | Tokens bound to the device key (DPoP) | planned | https://tracker.example.com/A-1 |",
+    ),
 ]
 
 
@@ -187,3 +192,14 @@ def test_ten_thousand_rows() -> None:
     text = EXAMPLE.replace("| T5 | Enumerating", rows + "| T5 | Enumerating")
     found = problems(text)
     assert not [r for r in found if r[0] not in ("ZT205",)]
+
+
+def test_a_planned_control_does_not_count_as_mitigated() -> None:
+    text = EXAMPLE.replace(
+        "| M1 | Tokens bound to the device key (DPoP) | implemented | docs/auth.md |",
+        "| M1 | Tokens bound to the device key (DPoP) | planned | https://tracker.example.com/A-1 |",
+    )
+    before = coverage_summary(parse(EXAMPLE, "t.md"), Settings(today=TODAY))
+    after = coverage_summary(parse(text, "t.md"), Settings(today=TODAY))
+    assert after["mitigated"] == before["mitigated"] - 1
+    assert after["open"] == before["open"] + 1

@@ -99,6 +99,12 @@ RULES: dict[str, Rule] = {
             "mitigate the threat, accept it with an owner, or mark it not-applicable",
             severity=W,
         ),
+        Rule(
+            "ZT223",
+            "Threat marked mitigated with no implemented control",
+            "implement a linked control (status implemented, with evidence), or set the threat "
+            "to open",
+        ),
     )
 }
 
@@ -281,6 +287,25 @@ def mitigations_by_threat(model: ThreatModel) -> dict[str, set[str]]:
     return links
 
 
+def implemented_mitigations(model: ThreatModel) -> set[str]:
+    return {
+        row.get("id").lower()
+        for row in model.rows(MITIGATIONS)
+        if row.get("status").lower() == "implemented"
+    }
+
+
+def really_mitigated(model: ThreatModel) -> set[str]:
+    """Threats marked mitigated that at least one implemented control answers."""
+    links, implemented = mitigations_by_threat(model), implemented_mitigations(model)
+    return {
+        row.get("id").lower()
+        for row in model.rows(THREATS)
+        if row.get("status").lower() == "mitigated"
+        and links.get(row.get("id").lower(), set()) & implemented
+    }
+
+
 def _undefined(
     rows: tuple[Row, ...], column: str, defined: set[str], describe: Callable[[Row, str], str]
 ) -> Iterator[Problem]:
@@ -368,6 +393,7 @@ def _data_items(text: str) -> list[str]:
 @check
 def threats_well_formed(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
     links = mitigations_by_threat(model)
+    implemented = implemented_mitigations(model)
     accepted = {t.lower() for row in model.rows(ACCEPTED) for t in ids_in(row.get("threat"))}
     for row in model.rows(THREATS):
         category = row.get("stride")
@@ -393,6 +419,13 @@ def threats_well_formed(model: ThreatModel, settings: Settings) -> Iterator[Prob
             )
         elif status == "open":
             yield Problem("ZT222", row.line, f"threat {row.get('id')} is still open")
+        elif status == "mitigated" and not links.get(identifier, set()) & implemented:
+            yield Problem(
+                "ZT223",
+                row.line,
+                f"threat {row.get('id')} is marked mitigated but none of its controls is "
+                "implemented (planned is not mitigated)",
+            )
 
 
 def normalize_stride(text: str) -> str | None:
@@ -521,7 +554,14 @@ def run_checks(model: ThreatModel, settings: Settings) -> list[Problem]:
 
 
 def coverage_summary(model: ThreatModel, settings: Settings) -> dict[str, int]:
-    statuses = [row.get("status").lower() for row in model.rows(THREATS)]
+    mitigated = really_mitigated(model)
+    # A threat marked mitigated whose controls are all planned is still open.
+    statuses = [
+        "open"
+        if row.get("status").lower() == "mitigated" and row.get("id").lower() not in mitigated
+        else row.get("status").lower()
+        for row in model.rows(THREATS)
+    ]
     targeted = targeted_ids(model)
     crossing = crossing_flows(model)
     return {
