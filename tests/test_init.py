@@ -56,6 +56,7 @@ def committed_checkout() -> str:
     ).stdout.strip()
 
 
+@pytest.mark.integration
 def test_init_then_a_key_is_blocked_and_an_unsigned_push_is_blocked(
     repo: Repo,
     tmp_path: Path,
@@ -105,6 +106,7 @@ def test_init_then_a_key_is_blocked_and_an_unsigned_push_is_blocked(
     assert push.returncode != 0 and "ZT30" in push.stdout + push.stderr
 
 
+@pytest.mark.integration
 def test_templates_come_from_an_installed_wheel(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
     subprocess.run(

@@ -38,6 +38,7 @@ def test_manifest_is_valid(repo: Repo, pre_commit_home: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.integration
 def test_try_repo_blocks_a_committed_key_then_passes(repo: Repo, pre_commit_home: Path) -> None:
     key = aws_key_id()
     repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{key}"\n')
@@ -73,6 +74,7 @@ def test_try_repo_blocks_a_committed_key_then_passes(repo: Repo, pre_commit_home
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.integration
 def test_pre_push_hook_from_a_users_config_blocks_history_leaks(
     repo: Repo, pre_commit_home: Path, tmp_path: Path
 ) -> None:
