@@ -37,6 +37,22 @@ def push_endpoints(root: Path, remote: str | None) -> tuple[str, str | None] | N
     return tip, None
 
 
+def not_on_remote(root: Path, remote: str | None) -> list[str]:
+    """rev-list arguments excluding what ``remote`` (every remote when None) already has.
+
+    A name that is neither a configured remote nor a URL or path (`git push <url>`) is a
+    mistake: with no tracking refs it would silently mean "the whole history"."""
+    if remote and not any(mark in remote for mark in ("/", ":", "\\")):
+        configured = gitio.run_git(root, ["remote"]).stdout.decode("utf-8", "replace").split()
+        if remote not in configured:
+            shown = ", ".join(configured) or "none"
+            raise UserError(
+                f"`{remote}` is not a remote of this repository (remotes: {shown})",
+                fix="name one of them with --remote, or check `git remote -v`",
+            )
+    return ["--not", f"--remotes={remote}" if remote else "--remotes"]
+
+
 def push_revisions(root: Path, remote: str | None) -> list[str] | None:
     """What a push sends, from pre-commit's variables or, without them, what no remote has."""
     remote = remote or os.environ.get("PRE_COMMIT_REMOTE_NAME") or None
@@ -47,7 +63,7 @@ def push_revisions(root: Path, remote: str | None) -> list[str] | None:
     tip, base = endpoints
     if base is not None:
         return [tip, f"^{base}"]
-    return [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
+    return [tip, *not_on_remote(root, remote)]
 
 
 def commit_in_clone(root: Path, name: str) -> str:
@@ -134,7 +150,7 @@ def pre_push_updates(root: Path, stdin_lines: list[str], remote: str | None) -> 
         if remote_tip:
             revisions = [tip, f"^{remote_tip}"]
         else:
-            revisions = [tip, "--not", f"--remotes={remote}" if remote else "--remotes"]
+            revisions = [tip, *not_on_remote(root, remote)]
         commits = tuple(commits_in(root, revisions))
         updates.append(PushUpdate(local_ref, tip, remote_ref, remote_tip, commits, line.strip()))
     return updates

@@ -185,3 +185,17 @@ def test_in_ci_a_file_scan_reads_the_target_branchs_policy(
     assert run(capsys, "--all-files")[0] == 0  # a laptop: its own work tree
     code, out = run(capsys, "--all-files", "--base", base)
     assert code == 1, out
+
+
+def test_an_unknown_remote_is_an_error_not_the_whole_history(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    repo.git("remote", "add", "origin", str(remote))
+    repo.write("README.md", "hello\n")
+    repo.commit("root")
+    code, out = run(capsys, "--push", "--remote", "nosuch")
+    assert code == 2 and "`nosuch` is not a remote of this repository (remotes: origin)" in out
+    code, out = run(capsys, "--push", "--remote", "origin")
+    assert code == 0, out
