@@ -41,3 +41,20 @@ def test_demo_catches_the_leak(tmp_path: object) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ZT101 AWS Access Key AKIA…" in result.stdout
     assert "ZT103" in result.stdout
+
+
+def test_a_terminal_that_cannot_show_utf8_gets_ascii(repo: object, tmp_path: object) -> None:
+    import os
+    from pathlib import Path
+
+    from tests.fakes import aws_key_id
+
+    Path("settings.py").write_text(f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "ztgate", "secrets", "settings.py"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    out = result.stdout.decode("ascii")  # would raise if anything else had been written
+    assert result.returncode == 1, out + result.stderr.decode("ascii")
+    assert "AKIA...(20 chars)" in out

@@ -142,7 +142,30 @@ def guarded(body: Callable[[], int], debug: bool) -> int:
         return EXIT_ERROR
 
 
+# What a terminal that cannot show UTF-8 (PYTHONIOENCODING=ascii, a legacy code page) gets.
+_ASCII_FALLBACK = {"…": "...", "—": "-", "–": "-", "→": "->", "“": '"', "”": '"', "’": "'"}
+
+
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(_ASCII_FALLBACK.get(char, "?") for char in text), error.end
+
+
+def _streams_never_fail_to_encode() -> None:
+    """Output the terminal cannot encode degrades to ASCII instead of an internal error."""
+    import codecs
+    import io
+
+    codecs.register_error("ztgate-ascii", _ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="ztgate-ascii")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _streams_never_fail_to_encode()
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
         sys.stdout.write(usage())
