@@ -32,8 +32,12 @@ repos:
 """
 
 
+REMOTE = init.HookSource("https://example.test/ztgate", "v1", "ztgate==0.1.0")
+LOCAL = init.HookSource("local", "", "ztgate @ git+https://example.test/ztgate@" + "a" * 40)
+
+
 def test_merge_keeps_comments_order_and_other_hooks_and_is_idempotent() -> None:
-    merged = init.merge_hooks(EXISTING, "https://example.test/ztgate", "v1")
+    merged = init.merge_hooks(EXISTING, REMOTE)
     assert merged.startswith("# our hooks; keep this comment\nrepos:")
     assert "id: trailing-whitespace  # whitespace matters" in merged
     assert (
@@ -41,8 +45,54 @@ def test_merge_keeps_comments_order_and_other_hooks_and_is_idempotent() -> None:
     )
     for hook_id in init.HOOK_IDS:
         assert f"id: {hook_id}" in merged
-    assert init.merge_hooks(merged, "https://example.test/ztgate", "v1") == merged
-    assert init.merge_hooks(None, "u", "r").count("ztgate-") == len(init.HOOK_IDS)
+    assert init.merge_hooks(merged, REMOTE) == merged
+    assert init.merge_hooks(None, REMOTE).count("ztgate-") == len(init.HOOK_IDS)
+
+
+def test_local_hooks_install_the_running_ztgate_and_pass_pre_commits_validation(
+    repo: Repo,
+    pre_commit_home: Path,  # noqa: F811
+) -> None:
+    from ruamel.yaml import YAML
+    from ztgate.registry import HOOKS
+
+    merged = init.merge_hooks(EXISTING, LOCAL)
+    assert init.merge_hooks(merged, LOCAL) == merged
+    config = YAML(typ="safe").load(merged)
+    ours = next(r for r in config["repos"] if any(h["id"] == "ztgate-pr" for h in r["hooks"]))
+    assert ours["repo"] == "local"
+    assert [h["id"] for h in ours["hooks"]] == [hook.id for hook in HOOKS]
+    for hook in ours["hooks"]:
+        assert hook["additional_dependencies"] == [LOCAL.requirement]
+        assert hook["language"] == "python" and hook["entry"].startswith("ztgate ")
+    repo.write(".pre-commit-config.yaml", merged)
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_ci_job_installs_the_same_ztgate_as_the_hooks() -> None:
+    from ztgate.installed import Requirement
+
+    requirement = Requirement(LOCAL.requirement, True)
+    for name in ("ci/github-workflow.yml", "ci/gitlab-ci.yml"):
+        job = init.ci_job(name, requirement)
+        assert f'python -m pip install "{LOCAL.requirement}"' in job
+        assert init.SHIPPED_REQUIREMENT not in job
+
+
+def test_the_requirement_comes_from_the_installation_record() -> None:
+    from ztgate.installed import from_direct_url
+
+    sha = "b" * 40
+    vcs = {"url": "https://example.test/ztgate.git", "vcs_info": {"vcs": "git", "commit_id": sha}}
+    assert from_direct_url(vcs).spec == f"ztgate @ git+https://example.test/ztgate.git@{sha}"
+    local = from_direct_url({"url": "file:///src/ztgate", "dir_info": {"editable": True}})
+    assert local.spec == "ztgate @ file:///src/ztgate" and not local.portable
 
 
 def committed_checkout() -> str:

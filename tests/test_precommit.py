@@ -116,3 +116,12 @@ def test_pre_push_hook_from_a_users_config_blocks_history_leaks(
     )
     assert push.returncode != 0, push.stdout + push.stderr
     assert "ZT103" in push.stdout + push.stderr
+
+
+def test_manifest_is_the_registry() -> None:
+    """`.pre-commit-hooks.yaml` says exactly what ztgate.registry says, hook by hook."""
+    from ruamel.yaml import YAML
+    from ztgate.registry import HOOKS
+
+    manifest = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert manifest == [hook.manifest() for hook in HOOKS]

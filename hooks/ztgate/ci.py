@@ -11,18 +11,15 @@ from pathlib import Path
 
 from ztgate import cli, gitio, trusted
 from ztgate.errors import UserError
+from ztgate.registry import BY_ID, HOOKS
 from ztgate.revisions import ci_range
 from ztgate.trusted import Trusted
 
-# Hook id -> (gate module, the arguments of its CI form). `{range}` is the change's range.
+# Hook id -> (gate module, the arguments of its CI form), from the one registry of hooks.
 CI_FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "ztgate-secrets": ("ztgate.secrets.gate", ("--all-files",)),
-    "ztgate-secrets-push": ("ztgate.secrets.gate", ("--range", "{range}")),
-    "ztgate-threat-model": ("ztgate.threat_model.gate", ()),
-    "ztgate-signed-commits": ("ztgate.signatures.gate", ("--range", "{range}")),
-    "ztgate-pr": ("ztgate.pr.gate", ()),
+    hook.id: (hook.module, hook.ci_args) for hook in HOOKS
 }
-NEEDS_RANGE = {"ztgate-secrets-push", "ztgate-signed-commits"}
+NEEDS_RANGE = {hook.id for hook in HOOKS if hook.needs_range}
 
 
 def enabled_hooks(source: Trusted) -> list[tuple[str, list[str]]]:
@@ -99,7 +96,7 @@ def _run(args: argparse.Namespace) -> int:
                 "--output",
                 str(Path(args.sarif_dir) / f"{hook_id}.sarif"),
             ]
-        command = module_name.split(".")[1].replace("_", "-")
+        command = BY_ID[hook_id].command
         print(f"\n== {hook_id}: ztgate {command} {' '.join(gate_args)}", flush=True)
         gate_main: Callable[[Sequence[str]], int] = importlib.import_module(module_name).main
         results.append((hook_id, gate_main(gate_args)))

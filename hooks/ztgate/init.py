@@ -7,15 +7,21 @@ import io
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ztgate import __version__, cli, gitio
 from ztgate.errors import UserError
+from ztgate.installed import Requirement, this_ztgate
+from ztgate.registry import HOOKS, Hook
 from ztgate.shipped import template_text
 
-HOOK_IDS = ("ztgate-secrets", "ztgate-secrets-push", "ztgate-threat-model", "ztgate-signed-commits")
-PUBLIC_REPO = "https://github.com/ztgate/ztgate"
+HOOK_IDS = tuple(hook.id for hook in HOOKS)
+GITHUB_TEMPLATE = ".github/PULL_REQUEST_TEMPLATE.md"
+GITLAB_TEMPLATE = ".gitlab/merge_request_templates/Default.md"
+# The install line of the shipped CI templates; init writes the running ztgate's requirement.
+SHIPPED_REQUIREMENT = f"ztgate=={__version__}"
 POLICY = """\
 # ztgate's policy: see the README's "The policy file" for every key.
 secrets:
@@ -27,9 +33,22 @@ signatures:
 """
 
 
-def merge_hooks(text: str | None, repo_url: str, rev: str) -> str:
+def local_hook(hook: Hook, requirement: str) -> Any:
+    """A `repo: local` hook running ztgate installed from ``requirement`` in its own env."""
+    from ruamel.yaml.comments import CommentedMap
+
+    definition = hook.manifest()
+    definition.pop("minimum_pre_commit_version", None)
+    definition.pop("description", None)
+    entry = CommentedMap(definition)
+    entry["additional_dependencies"] = [requirement]
+    return entry
+
+
+def merge_hooks(text: str | None, source: HookSource) -> str:
     """The pre-commit config with ztgate's hooks added: comments, order and other hooks kept;
-    hooks already there are left as they are."""
+    hooks already there are left as they are. ``source`` says where the hooks come from:
+    ztgate's hook repository at a rev, or (`repo: local`) a pip requirement."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -43,7 +62,7 @@ def merge_hooks(text: str | None, repo_url: str, rev: str) -> str:
         raise UserError("the pre-commit config is not a mapping", where=".pre-commit-config.yaml")
     repos = document.setdefault("repos", CommentedSeq())
     present = {str(h.get("id")) for r in repos for h in (r.get("hooks") or [])}
-    missing = [hook_id for hook_id in HOOK_IDS if hook_id not in present]
+    missing = [hook for hook in HOOKS if hook.id not in present]
     if missing:
         entry = next(
             (
@@ -54,13 +73,26 @@ def merge_hooks(text: str | None, repo_url: str, rev: str) -> str:
             None,
         )
         if entry is None:
-            entry = CommentedMap([("repo", repo_url), ("rev", rev), ("hooks", CommentedSeq())])
+            head = [("repo", source.repo)] + ([("rev", source.rev)] if source.rev else [])
+            entry = CommentedMap([*head, ("hooks", CommentedSeq())])
             repos.append(entry)
-        for hook_id in missing:
-            entry["hooks"].append(CommentedMap([("id", hook_id)]))
+        for hook in missing:
+            if entry.get("repo") == "local":
+                entry["hooks"].append(local_hook(hook, source.requirement))
+            else:
+                entry["hooks"].append(CommentedMap([("id", hook.id)]))
     stream = io.StringIO()
     yaml.dump(document, stream)
     return stream.getvalue()
+
+
+@dataclass(frozen=True)
+class HookSource:
+    """Where the hooks `init` writes get ztgate: a hook repository at a rev, or `local`."""
+
+    repo: str
+    rev: str
+    requirement: str  # for `repo: local` hooks and the CI job: what pip installs
 
 
 def _write_new(path: Path, content: str, done: list[str]) -> None:
@@ -117,40 +149,69 @@ def _install_pre_commit_hook(root: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ztgate init", description=__doc__)
     parser.add_argument("--ci", choices=("github", "gitlab"), help="also write a CI job")
-    parser.add_argument("--repo", default=PUBLIC_REPO, help="ztgate's hook repository")
-    parser.add_argument("--rev", default=f"v{__version__}", help="the hook repository's rev")
+    parser.add_argument(
+        "--repo",
+        help="take the hooks from this ztgate hook repository (URL or path) at --rev, instead "
+        "of `repo: local` hooks that install the ztgate running this command",
+    )
+    parser.add_argument("--rev", help="with --repo: the tag or commit sha")
+    parser.add_argument(
+        "--requirement",
+        metavar="SPEC",
+        help="what pip installs for the hooks and the CI job (default: where this ztgate was "
+        "installed from, e.g. `ztgate @ git+https://host/ztgate@<sha>`)",
+    )
     parser.add_argument("--no-install", action="store_true", help="skip `pre-commit install`")
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     return cli.guarded(lambda: _init(args), args.debug)
 
 
+def hook_source(args: argparse.Namespace) -> tuple[HookSource, Requirement]:
+    """Which ztgate the hooks and the CI job run: one answer for both."""
+    requirement = Requirement(args.requirement, True) if args.requirement else this_ztgate()
+    if any(char in requirement.spec for char in "\"'`$\\\n"):
+        raise UserError(
+            "the requirement holds quotes or shell characters", fix="pass a plain pip requirement"
+        )
+    if args.repo:
+        if not args.rev:
+            raise UserError("--repo needs --rev (a tag or, better, a full commit sha)")
+        return HookSource(args.repo, args.rev, requirement.spec), requirement
+    return HookSource("local", "", requirement.spec), requirement
+
+
+def ci_job(name: str, requirement: Requirement) -> str:
+    """A shipped CI template that installs exactly ``requirement``."""
+    text = template_text(name)
+    default = f'"{SHIPPED_REQUIREMENT}"'
+    if default not in text:  # pragma: no cover - a test holds the templates to this
+        raise UserError(f"ztgate's template {name} lost its install line")
+    return text.replace(default, f'"{requirement.spec}"')
+
+
 def _init(args: argparse.Namespace) -> int:
     root = Path(gitio.open_repo().working_tree_dir or ".")
     done: list[str] = []
+    source, requirement = hook_source(args)
     config = root / ".pre-commit-config.yaml"
     before = config.read_text(encoding="utf-8") if config.exists() else None
-    after = merge_hooks(before, args.repo, args.rev)
+    after = merge_hooks(before, source)
     if after != before:
         config.write_text(after, encoding="utf-8")
         done.append(f"{'updated' if before else 'wrote':<10} {config.name}: ztgate's hooks")
     else:
         done.append(f"kept       {config.name} (ztgate's hooks already there)")
+    done.append(f"ztgate     {requirement.shown}")
     _write_new(root / ".ztgate.yaml", POLICY, done)
     _write_new(root / "THREAT_MODEL.md", template_text("THREAT_MODEL.md"), done)
-    _write_new(
-        root / ".github" / "PULL_REQUEST_TEMPLATE.md",
-        template_text("PULL_REQUEST_TEMPLATE.md"),
-        done,
-    )
+    template_home = GITLAB_TEMPLATE if args.ci == "gitlab" else GITHUB_TEMPLATE
+    _write_new(root / template_home, template_text("PULL_REQUEST_TEMPLATE.md"), done)
     if args.ci == "github":
-        _write_new(
-            root / ".github" / "workflows" / "ztgate.yml",
-            template_text("ci/github-workflow.yml"),
-            done,
-        )
+        workflow = ci_job("ci/github-workflow.yml", requirement)
+        _write_new(root / ".github" / "workflows" / "ztgate.yml", workflow, done)
     elif args.ci == "gitlab":
-        _write_new(root / "ztgate.gitlab-ci.yml", template_text("ci/gitlab-ci.yml"), done)
+        _write_new(root / "ztgate.gitlab-ci.yml", ci_job("ci/gitlab-ci.yml", requirement), done)
         done.append("           add `include: ztgate.gitlab-ci.yml` to .gitlab-ci.yml")
     baseline = subprocess.run(
         [sys.executable, "-m", "ztgate", "secrets", "--update-baseline"],

@@ -22,7 +22,12 @@ from ztgate.trusted import Trusted
 _SKIP = re.compile(r"^\s*ztgate-skip:\s*(.{10,})$", re.I | re.M)
 
 
-TEMPLATE_PLACES = (".github/pull_request_template.md", "docs/PULL_REQUEST_TEMPLATE.md")
+TEMPLATE_PLACES = (
+    ".github/PULL_REQUEST_TEMPLATE.md",
+    ".github/pull_request_template.md",
+    "docs/PULL_REQUEST_TEMPLATE.md",
+    ".gitlab/merge_request_templates/Default.md",
+)
 
 
 def _template(source: Trusted, policy: Policy) -> str:
