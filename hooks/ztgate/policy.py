@@ -51,6 +51,8 @@ class ThreatModelPolicy:
     class_map: tuple[tuple[str, str], ...] = ()  # other tools' class names -> ours
     max_review_age_days: int = 180
     severity: tuple[tuple[str, str], ...] = ()  # rule id -> error | warning | off
+    # false: a draft being filled in; findings are reported as warnings and do not block
+    enforce: bool = True
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,9 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
             (dict,), "another tool's class name -> one of data_classes", item_kind=str
         ),
         "max_review_age_days": FieldSpec((int,), "days before last_reviewed is stale"),
+        "enforce": FieldSpec(
+            (bool,), "false while the model is a draft: findings warn, with their count"
+        ),
         "severity": FieldSpec(
             (dict,),
             "rule id -> error | warning | off",

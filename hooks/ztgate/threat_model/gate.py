@@ -114,6 +114,8 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             if finding:
                 findings.append(finding)
     notes = tuple(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items())
+    if not policy.threat_model.enforce:
+        findings, notes = _as_draft(findings, notes)
     return Report(
         gate="threat-model --gaps" if use_gaps else "threat-model",
         rules=tuple(rules.values()),
@@ -123,6 +125,22 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
         notes=notes,
         extra={"coverage": coverage},
     )
+
+
+def _as_draft(
+    findings: list[Finding], notes: tuple[str, ...]
+) -> tuple[list[Finding], tuple[str, ...]]:
+    """A draft model (threat_model.enforce: false) reports what is left to fill as warnings:
+    visible on every run, blocking nothing until the team switches enforcement on."""
+    from dataclasses import replace
+
+    left = sum(1 for f in findings if f.severity == Severity.ERROR)
+    draft_note = (
+        f"DRAFT: {left} finding(s) left to fill before this model can be enforced; they do "
+        "not block while `threat_model.enforce: false` (set it to true in .ztgate.yaml)"
+    )
+    demoted = [replace(f, severity=Severity.WARNING) for f in findings]
+    return demoted, (draft_note, *notes)
 
 
 def _coverage_note(path: str, numbers: dict[str, int], use_gaps: bool) -> str:
