@@ -157,3 +157,28 @@ def test_a_pull_request_cannot_switch_off_the_gates_that_judge_it(
     assert "ztgate-pr              FAILED" in out
     assert "ztgate-threat-model    FAILED" in out
     assert "ztgate-signed-commits  FAILED" in out  # the head commit is unsigned
+
+
+def test_github_workflow_template_passes_zizmor_and_actionlint(tmp_path: Path) -> None:
+    """The ecosystem's own linters: zizmor (pinned actions, permissions, injection) and,
+    where installed, actionlint (syntax, expressions)."""
+    import shutil
+    import subprocess
+    import sys
+
+    from ztgate import init
+    from ztgate.installed import Requirement
+
+    workflow = tmp_path / "ztgate.yml"
+    workflow.write_text(init.ci_job("ci/github-workflow.yml", Requirement("ztgate==0.1.0", True)))
+    zizmor = shutil.which("zizmor") or str(Path(sys.executable).with_name("zizmor"))
+    result = subprocess.run(
+        [zizmor, "--offline", "--no-progress", str(workflow)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+    actionlint = shutil.which("actionlint")
+    if actionlint is None:
+        pytest.skip("actionlint is not installed (zizmor ran)")
+    result = subprocess.run([actionlint, str(workflow)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
