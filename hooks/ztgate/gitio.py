@@ -137,6 +137,23 @@ def run_tool(
         _STEP.pop()
 
 
+def pre_commit_command(purpose: str) -> list[str]:
+    """How to start pre-commit: this interpreter's, else the one on PATH; missing is an error."""
+    import importlib.util
+    import shutil
+    import sys
+
+    if importlib.util.find_spec("pre_commit") is not None:
+        return [sys.executable, "-m", "pre_commit"]
+    found = shutil.which("pre-commit")
+    if found:
+        return [found]
+    raise UserError(
+        f"pre-commit is not installed; it is needed to {purpose}",
+        fix="`pip install 'ztgate[init]'` (or `pip install pre-commit`)",
+    )
+
+
 def run_git(
     repo_root: Path,
     args: Sequence[str],

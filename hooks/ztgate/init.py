@@ -140,7 +140,7 @@ def _install_pre_push(root: Path) -> str:
 
 def _install_pre_commit_hook(root: Path) -> None:
     install = gitio.run_tool(
-        [sys.executable, "-m", "pre_commit", "install", "--hook-type", "pre-commit"],
+        [*gitio.pre_commit_command("install the pre-commit hook"), "install", "-t", "pre-commit"],
         what="pre-commit install",
         cwd=root,
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -66,7 +65,7 @@ def _chain_pre_commit(root: Path, line: str, remote: str | None, url: str | None
     config = root / ".pre-commit-config.yaml"
     if not config.is_file():
         return None
-    command = _pre_commit_command()
+    command = gitio.pre_commit_command("run the repository's pre-commit pre-push hooks")
     skip = ",".join(filter(None, [os.environ.get("SKIP", ""), *OWN_PRE_PUSH_HOOKS]))
     process = gitio.run_tool(
         [
@@ -88,23 +87,6 @@ def _chain_pre_commit(root: Path, line: str, remote: str | None, url: str | None
     sys.stdout.write(process.stdout.decode("utf-8", "replace"))
     sys.stderr.write(process.stderr.decode("utf-8", "replace"))
     return cli.EXIT_FINDINGS if process.returncode else cli.EXIT_CLEAN
-
-
-def _pre_commit_command() -> list[str]:
-    import importlib.util
-
-    if importlib.util.find_spec("pre_commit") is not None:
-        return [sys.executable, "-m", "pre_commit"]
-    found = shutil.which("pre-commit")
-    if found:
-        return [found]
-    from ztgate.errors import UserError
-
-    raise UserError(
-        ".pre-commit-config.yaml has pre-push hooks but pre-commit is not installed, so they "
-        "cannot run",
-        fix="`pip install pre-commit`",
-    )
 
 
 def run_push(lines: list[str], remote: str | None, url: str | None, trust_root: str | None) -> int:
