@@ -249,7 +249,8 @@ def _main(args: argparse.Namespace) -> int:
             after = {e.identity for e in current}
             print(
                 f"{baseline_display}: written: {len(after - before)} added, "
-                f"{len(before - after)} removed, {len(after)} in all"
+                f"{len(before - after)} removed, {len(after)} in all; stage it with "
+                f"`git add -- {baseline_display}` so the next commit carries it"
             )
         return cli.EXIT_CLEAN
 
