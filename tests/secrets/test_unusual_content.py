@@ -195,3 +195,60 @@ def test_symlinks_are_noted_not_followed(
     os.symlink(outside, repo.path / "link.py")
     code, out = run(capsys, "link.py")
     assert code == 0 and "symlink (not followed): link.py" in out, out
+
+
+def test_blob_git_cannot_read_is_a_finding(
+    repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ztgate.secrets import history
+
+    base = repo.commit("base")
+    repo.write("tool.bin", b"\x00" + leak().encode())
+    commit = repo.commit("binary")
+
+    def missing(root: Path, blob: str) -> object:
+        raise files.Unreadable(f"git object {blob[:12]} unreadable (missing)")
+
+    monkeypatch.setattr(history, "blob_blocks", missing)
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1, out
+    assert f"{commit[:12]}:tool.bin:1:1: ZT104 File could not be scanned: git object " in out
+
+
+def test_missing_object_in_a_diff_fails_closed(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit("base")
+    repo.write("a.py", leak())
+    repo.commit("key")
+    blob = repo.git("rev-parse", "HEAD:a.py").strip()
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 2 and "git log failed" in out, out
+
+
+@pytest.mark.parametrize("size", [64, 100, 257])
+def test_pieces_cover_every_line_at_its_place(size: int) -> None:
+    lines = [("x" * (n * 7 % 150)) + f"#{n}" for n in range(120)]
+    content = "\n".join(lines) + "\n"
+    covered: set[int] = set()
+    for piece in files.pieces([content.encode()[i : i + 50] for i in range(0, 9999, 50)], size):
+        assert len(piece.text) <= max(size, 64)
+        for number, text in enumerate(piece.text.split("\n"), start=1):
+            line, column = piece.place(number, 1)
+            if text:
+                assert lines[line - 1][column - 1 : column - 1 + len(text)] == text
+            if text and column == 1 and text == lines[line - 1]:
+                covered.add(line)
+    # Every line short enough to fit in the overlap is whole in some piece.
+    overlap = max(size, 64) // 4
+    assert {n for n, text in enumerate(lines, 1) if len(text) < overlap} <= covered
+
+
+def test_printable_strings_keep_their_place() -> None:
+    raw = b"\x01\x02short\x00" + b"long enough run" + b"\x00\n" + "wide text".encode("utf-16-le")
+    view = files.printable_strings(raw.decode("latin-1"))
+    assert len(view) == len(raw)
+    assert view.split("\n")[0].strip() == "long enough run"
+    assert view.index("long") == raw.index(b"long")
+    assert view.split("\n")[1].strip() == "wide text"

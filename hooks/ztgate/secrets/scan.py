@@ -238,8 +238,8 @@ def scan_history(root: Path, commits: Sequence[str], policy: SecretsPolicy) -> S
         if added.unreadable:
             result.unreadable.append(Unscanned(added.path, added.unreadable, added.commit))
         elif added.blob is not None:
-            blocks = _keep_head(history.blob_blocks(root, added.blob), head)
             try:
+                blocks = _keep_head(history.blob_blocks(root, added.blob), head)
                 found = _scan_content(added.path, blocks, policy, options, added.commit)
             except files.Unreadable as error:
                 result.unreadable.append(Unscanned(added.path, str(error), added.commit))
