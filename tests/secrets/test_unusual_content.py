@@ -3,6 +3,7 @@ unreadable files, in file mode and in push/range mode."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from ztgate.secrets import files, gate
 
 from tests.conftest import Repo
-from tests.fakes import aws_key_id
+from tests.fakes import aws_key_id, fill
 
 
 def leak(key: str | None = None) -> str:
@@ -252,3 +253,18 @@ def test_printable_strings_keep_their_place() -> None:
     assert view.split("\n")[0].strip() == "long enough run"
     assert view.index("long") == raw.index(b"long")
     assert view.split("\n")[1].strip() == "wide text"
+
+
+@pytest.mark.parametrize("pad", [700, 945, 952, 966, 980, 1001])
+def test_a_token_across_a_cut_inside_a_line_is_found_whole_once(
+    repo: Repo, capsys: pytest.CaptureFixture[str], pad: int
+) -> None:
+    token = fill("{b40}")
+    repo.write(".ztgate.yaml", "secrets:\n  max_file_size: 1000\n")
+    repo.write("min.js", ("a=1;" * 300)[:pad] + f' token = "{token}";' + "b=2;" * 100 + "\n")
+    code, out = run(capsys, "--format", "json", "min.js")
+    found = json.loads(out)["findings"]
+    assert code == 1 and found, out
+    assert {(f["line"], f["column"], f["properties"]["masked_secret"]) for f in found} == {
+        (1, pad + 11, f"{token[:4]}…(40 chars)")
+    }

@@ -66,10 +66,21 @@ class Piece:
     first_line: int = 1  # the file's line that the text's first line is
     first_column: int = 0  # how far into that line the text starts (a cut inside a long line)
 
+    cut_after: bool = False  # the text ends inside a line that the next piece goes on with
+
     def place(self, line: int, column: int) -> tuple[int, int]:
         if line == 1:
             return self.first_line, self.first_column + column
         return self.first_line + line - 1, column
+
+    def at_a_cut(self, line: int, column: int, length: int) -> bool:
+        """Whether a match touches a cut inside a line: it may be part of a longer token,
+        which the overlapping neighbour piece holds whole."""
+        if self.first_column and line == 1 and column == 1:
+            return True
+        if not self.cut_after or line != self.text.count("\n") + 1:
+            return False
+        return self.text.rfind("\n") + column + length >= len(self.text)
 
 
 @dataclass(frozen=True)
@@ -190,8 +201,8 @@ class _Chunker:
         self.held = 0
         self.line, self.column = 1, 0  # where the held text starts in the file
 
-    def _piece(self, text: str) -> Piece:
-        return Piece(self.view(text) if self.view else text, self.line, self.column)
+    def _piece(self, text: str, cut_after: bool = False) -> Piece:
+        return Piece(self.view(text) if self.view else text, self.line, self.column, cut_after)
 
     def feed(self, text: str) -> Iterator[Piece]:
         self.parts.append(text)
@@ -207,7 +218,7 @@ class _Chunker:
                 start = buffer.find("\n", end - overlap, end - 1) + 1 or end
             else:  # a line longer than the overlap: cut inside it
                 end, start = size, size - overlap
-            yield self._piece(buffer[:end])
+            yield self._piece(buffer[:end], cut_after=buffer[end - 1] != "\n")
             consumed = buffer[:start]
             newlines = consumed.count("\n")
             if newlines:

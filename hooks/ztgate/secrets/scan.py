@@ -215,6 +215,8 @@ def _scan_content(
     hits: dict[tuple[int, int, str, str], Hit] = {}
     for piece in files.pieces(blocks, policy.max_file_size):
         for candidate in scan_text(piece.text, path, options):
+            if piece.at_a_cut(candidate.line, candidate.column, len(candidate.secret)):
+                continue
             line, column = piece.place(candidate.line, candidate.column)
             hit = _hit(path, candidate, commit, line, column)
             hits.setdefault((line, column, hit.detector_id, hit.hashed_secret), hit)
