@@ -88,7 +88,7 @@ class Policy:
 SECTIONS: dict[str, dict[str, FieldSpec]] = {
     "secrets": {
         "baseline": FieldSpec((str,), "path of the detect-secrets baseline"),
-        "max_file_size": FieldSpec((int,), "bytes; larger files are skipped and reported"),
+        "max_file_size": FieldSpec((int,), "bytes scanned at once; bigger files go in pieces"),
         "exclude": FieldSpec((list,), "glob patterns of paths not to scan", item_kind=str),
         "disable": FieldSpec((list,), "detector ids or secret types to switch off", item_kind=str),
         "secret_files": FieldSpec((bool,), "flag .env, private key and keystore files"),

@@ -136,16 +136,9 @@ def test_bad_input_is_handled(repo: Repo, capsys: pytest.CaptureFixture[str]) ->
     assert code == 1
     assert "latin1.py:1" in out
     assert "name é.py:1" in out
-    assert "skipped 1 file(s), binary: binary.bin" in out
-    assert "symlink (not followed): link.py" in out
-
-
-def test_huge_file_is_skipped_and_said(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.write(".ztgate.yaml", "secrets:\n  max_file_size: 1000\n")
-    repo.write("big.txt", "x = 1\n" * 400 + leak())
-    code, out, _ = run(capsys, "big.txt")
-    assert code == 0
-    assert "larger than 1000 bytes: big.txt" in out
+    assert "binary.bin:1:25: ZT101" in out  # a binary's printable strings are scanned
+    assert out.count("skipped") == 1  # the symlink only; gone.py was deleted
+    assert "skipped 1 file(s), symlink (not followed): link.py" in out
 
 
 def test_all_files_scans_tracked_files_only(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:

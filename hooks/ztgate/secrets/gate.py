@@ -22,7 +22,14 @@ from ztgate.secrets.baseline import (
     write_baseline,
 )
 from ztgate.secrets.engine import DS_CONTEXT_PLUGINS
-from ztgate.secrets.scan import SECRET_FILE, Hit, ScanResult, scan_files, scan_history
+from ztgate.secrets.scan import (
+    SECRET_FILE,
+    Hit,
+    ScanResult,
+    Unscanned,
+    scan_files,
+    scan_history,
+)
 from ztgate.trusted import Trusted
 
 CREDENTIAL = Rule(
@@ -41,7 +48,13 @@ OUTGOING = Rule(
     "Credential in an outgoing commit",
     "rewrite the commit that adds it (`git rebase -i <base>`), rotate the credential, push again",
 )
-RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING)
+UNSCANNED = Rule(
+    "ZT104",
+    "File could not be scanned",
+    "make it readable (permissions, missing git objects: fetch them) and run again; to accept "
+    "it, set `ZT104: warning` in the policy's `secrets.severity`",
+)
+RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING, UNSCANNED)
 
 # Google documents browser and Firebase API keys as public by design (their protection is the
 # key's restrictions), so they warn unless the policy makes them errors.
@@ -114,6 +127,36 @@ def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
     return leveled
 
 
+def unscanned_findings(unreadable: list[Unscanned], policy: Policy) -> list[Finding]:
+    """Content that could not be read blocks like a secret would (ZT104), at the severity
+    the policy gives the rule id; `off` drops it."""
+    import hashlib
+
+    level = policy.secrets.severity_of(UNSCANNED.id, UNSCANNED.title, UNSCANNED.severity.value)
+    if level == "off":
+        return []
+    findings = []
+    for item in unreadable:
+        message = f"{UNSCANNED.title}: {item.reason}"
+        if item.commit:
+            message += f" in commit {item.commit[:12]}"
+        identity = f"{item.commit or ''}\0{item.path}\0{item.reason}"
+        findings.append(
+            Finding(
+                rule=UNSCANNED,
+                path=item.path,
+                line=1,
+                column=1,
+                message=message,
+                fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32],
+                severity=Severity(level),
+                commit=item.commit,
+                properties={"reason": item.reason},
+            )
+        )
+    return findings
+
+
 def _notes(result: ScanResult, baselined: int, reported: list[Hit]) -> tuple[str, ...]:
     notes = []
     for reason, paths in sorted(result.skipped.items()):
@@ -121,7 +164,8 @@ def _notes(result: ScanResult, baselined: int, reported: list[Hit]) -> tuple[str
         notes.append(f"skipped {len(paths)} file(s), {reason}: {shown}")
     if baselined:
         notes.append(f"{baselined} known secret(s) in the baseline not reported")
-    for rule in sorted({_rule_of(h) for h in reported}, key=lambda r: r.id):
+    rules = {_rule_of(h) for h in reported} | ({UNSCANNED} if result.unreadable else set())
+    for rule in sorted(rules, key=lambda r: r.id):
         notes.append(f"fix ({rule.id}): {rule.fix}")
     return tuple(notes)
 
@@ -263,7 +307,9 @@ def _main(args: argparse.Namespace) -> int:
     report = Report(
         gate="secrets",
         rules=RULES,
-        findings=sorted_findings(_finding(h) for h in reported),
+        findings=sorted_findings(
+            [*(_finding(h) for h in reported), *unscanned_findings(result.unreadable, policy)]
+        ),
         scanned=result.scanned,
         scanned_noun=noun,
         notes=_notes(

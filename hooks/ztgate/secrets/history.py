@@ -10,21 +10,46 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ztgate.errors import UserError
-from ztgate.gitio import STABLE_CONFIG, unquote_c_path
+from ztgate.gitio import STABLE_CONFIG, git_environment, unquote_c_path
+from ztgate.secrets.files import Unreadable
 
 _COMMIT_MARK = b"\x00ztgate-commit "
 _HUNK = re.compile(rb"^@@+ (?:-\d+(?:,\d+)? )+\+(\d+)(?:,\d+)? @@")
 _BINARY = re.compile(r"^Binary files (.+) and (.+) differ$")
+_INDEX = re.compile(rb"^index [0-9a-f]+(?:,[0-9a-f]+)*\.\.([0-9a-f]+)")
+# Content whose lines a text diff cannot show faithfully: read the blob itself.
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+_READ_BLOCK = 64 * 1024
+
+# Whatever .gitattributes a pushed commit brings (`-diff`, `binary`, `diff=driver`) and
+# whatever diff drivers the configuration holds, git must show every added line: `--text`
+# makes git treat every file as text (it overrides `-diff`, `binary` and
+# `diff.<driver>.binary`), `--no-textconv` ignores `diff.<driver>.textconv`, and
+# `--no-ext-diff` ignores `diff.<driver>.command` and `diff.external`. git 2.39 has no
+# `--attr-source` to ignore the tree's attributes altogether; should a "Binary files differ"
+# still appear, the blob is read instead.
+DIFF_OPTIONS = ("--text", "--no-textconv", "--no-ext-diff", "--full-index")
 
 
 @dataclass
 class AddedFile:
-    """The lines one commit adds to one path (line number -> text), and whether binary."""
+    """What one commit adds to one path: the added lines (line number -> text), or, when
+    lines cannot show it, the blob to scan whole, or why it cannot be read."""
 
     commit: str
     path: str
     lines: dict[int, str] = field(default_factory=dict)
-    binary: bool = False
+    blob: str | None = None
+    unreadable: str | None = None
+    new_blob: str | None = None  # the `index` header's new side
+    size: int = 0  # bytes of added lines held
+
+    def read_blob_instead(self) -> None:
+        self.lines.clear()
+        if self.new_blob is None:
+            self.unreadable = "git showed no content and no blob id"
+        else:
+            self.blob = self.new_blob
 
 
 def _strip_side(path: str) -> str | None:
@@ -35,44 +60,86 @@ def _strip_side(path: str) -> str | None:
     return path[2:] if path.startswith(("a/", "b/")) else path
 
 
-def added_lines(repo_root: Path, commits: Sequence[str]) -> Iterator[AddedFile]:
+def _git(repo_root: Path, args: Sequence[str], stdin: int | None = None) -> subprocess.Popen[bytes]:
+    """A streaming git: its output is read as it comes, so no timeout bounds it; stderr goes
+    to a file (a pipe nobody reads could fill up and stall git)."""
+    return subprocess.Popen(
+        ["git", *STABLE_CONFIG, *args],
+        cwd=repo_root,
+        env=git_environment(),
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=tempfile.TemporaryFile(),
+    )
+
+
+def _stderr_of(process: subprocess.Popen[bytes]) -> str:
+    errors = process.stderr
+    if errors is None:  # pragma: no cover - a file was given
+        return ""
+    errors.seek(0)
+    text = errors.read().decode("utf-8", "replace").strip()
+    errors.close()
+    return text.splitlines()[-1] if text else f"exit {process.returncode}"
+
+
+def blob_blocks(repo_root: Path, blob: str) -> Iterator[bytes]:
+    """A blob's content, block by block; a blob git cannot read raises files.Unreadable."""
+    process = _git(repo_root, ["cat-file", "blob", blob])
+    if process.stdout is None:  # pragma: no cover - PIPE was asked for
+        raise RuntimeError("git cat-file started without a pipe")
+    try:
+        while block := process.stdout.read(_READ_BLOCK):
+            yield block
+    finally:
+        process.stdout.close()
+        code = process.wait()
+    if code != 0:
+        raise Unreadable(f"git object {blob[:12]} unreadable ({_stderr_of(process)})")
+
+
+def added_lines(
+    repo_root: Path, commits: Sequence[str], max_bytes: int = 5 << 20
+) -> Iterator[AddedFile]:
     """Yield, commit by commit and file by file, what each of ``commits`` (full shas) adds.
 
     Merges are shown as remerge diffs: only what the merge itself introduces (a secret slipped
-    into a conflict resolution) and not what its parents already brought.
+    into a conflict resolution) and not what its parents already brought. A file whose added
+    lines hold a NUL, start with a UTF-16/32 BOM or pass ``max_bytes`` is yielded with its
+    blob to read instead, so memory stays bounded by ``max_bytes``.
     """
     command = [
-        "git",
-        *STABLE_CONFIG,
         "log",
         "-p",
         "-U0",
         "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
+        *DIFF_OPTIONS,
         "--no-renames",
         "--diff-merges=remerge",
         "--format=format:%x00ztgate-commit %H",
         "--no-walk=unsorted",
         "--stdin",
     ]
-    # stderr goes to a file: a pipe nobody reads could fill up and stall git.
-    errors = tempfile.TemporaryFile()
     # The commits go in on stdin: exactly these (--no-walk), however many, none read as an option.
-    process = subprocess.Popen(
-        command, cwd=repo_root, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors
-    )
+    process = _git(repo_root, command, stdin=subprocess.PIPE)
     if process.stdin is None or process.stdout is None:  # pragma: no cover - PIPE was asked for
         raise RuntimeError("git log started without pipes")
     process.stdin.write("".join(f"{sha}\n" for sha in commits).encode())
     process.stdin.close()
     current: AddedFile | None = None
     commit = ""
+    new_blob: str | None = None
     line_number = 0
     in_header = False  # between `diff ...` and the first `@@`: `+++ ` is a path there
+    partial = False  # the last read ended inside a line longer than max_bytes
     try:
-        for raw in process.stdout:
-            raw = raw.rstrip(b"\n")
+        while raw := process.stdout.readline(max_bytes + 2):
+            continued, partial = partial, not raw.endswith(b"\n")
+            if continued:  # the rest of a line too long to hold: the blob is read instead
+                if current is not None and current.blob is None and not current.unreadable:
+                    current.read_blob_instead()
+                continue
+            raw = raw[:-1] if raw.endswith(b"\n") else raw
             if raw.startswith(_COMMIT_MARK):
                 if current is not None:
                     yield current
@@ -81,31 +148,43 @@ def added_lines(repo_root: Path, commits: Sequence[str]) -> Iterator[AddedFile]:
             elif raw.startswith(b"diff "):
                 if current is not None:
                     yield current
-                current, in_header = None, True
+                current, in_header, new_blob = None, True, None
             elif raw.startswith(b"@@"):
                 in_header = False
                 hunk = _HUNK.match(raw)
                 line_number = int(hunk.group(1)) if hunk else 0
             elif in_header:
-                if raw.startswith(b"+++ "):
+                if raw.startswith(b"index "):
+                    index = _INDEX.match(raw)
+                    new_blob = index.group(1).decode() if index else None
+                elif raw.startswith(b"+++ "):
                     path = _strip_side(raw[4:].decode("utf-8", "replace"))
-                    current = AddedFile(commit, path) if path is not None else None
+                    current = AddedFile(commit, path, new_blob=new_blob) if path else None
                 elif raw.startswith(b"Binary files "):
                     binary = _BINARY.match(raw.decode("utf-8", "replace"))
                     path = _strip_side(binary.group(2)) if binary else None
                     if path is not None:
-                        yield AddedFile(commit, path, binary=True)
+                        hidden = AddedFile(commit, path, new_blob=new_blob)
+                        hidden.read_blob_instead()
+                        yield hidden
             elif raw.startswith(b"+") and current is not None:
-                current.lines[line_number] = raw[1:].decode("utf-8", "replace")
+                if current.blob is None and not current.unreadable:
+                    content = raw[1:]
+                    current.size += len(content) + 1
+                    if (
+                        partial
+                        or b"\0" in content
+                        or current.size > max_bytes
+                        or (line_number == 1 and content.startswith(_WIDE_BOMS))
+                    ):
+                        current.read_blob_instead()
+                    else:
+                        current.lines[line_number] = content.decode("utf-8", "replace")
                 line_number += 1
         if current is not None:
             yield current
     finally:
         process.stdout.close()
         code = process.wait()
-        errors.seek(0)
-        stderr = errors.read().decode("utf-8", "replace")
-        errors.close()
     if code != 0:
-        last = stderr.strip().splitlines()[-1] if stderr.strip() else f"exit {code}"
-        raise UserError(f"git log failed while reading the commits to scan: {last}")
+        raise UserError(f"git log failed while reading the commits to scan: {_stderr_of(process)}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,12 +33,22 @@ class Hit:
     severity: str = "error"
 
 
+@dataclass(frozen=True)
+class Unscanned:
+    """Content that exists but could not be read: the gate blocks on it."""
+
+    path: str
+    reason: str
+    commit: str | None = None
+
+
 @dataclass
 class ScanResult:
     hits: list[Hit] = field(default_factory=list)
     scanned: int = 0
     skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> paths
     commits: set[str] = field(default_factory=set)
+    unreadable: list[Unscanned] = field(default_factory=list)
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -65,11 +75,17 @@ def excluded(path: str, patterns: Sequence[str]) -> bool:
     )
 
 
-def _hit(path: str, candidate: Candidate, commit: str | None, line: int | None = None) -> Hit:
+def _hit(
+    path: str,
+    candidate: Candidate,
+    commit: str | None,
+    line: int | None = None,
+    column: int | None = None,
+) -> Hit:
     return Hit(
         path=path,
         line=line if line is not None else candidate.line,
-        column=candidate.column,
+        column=column if column is not None else candidate.column,
         secret_type=candidate.secret_type,
         detector_id=candidate.detector_id,
         hashed_secret=hash_secret(candidate.secret),
@@ -118,6 +134,7 @@ def scan_files(paths: Sequence[str], policy: SecretsPolicy, root: Path) -> ScanR
         merged.scanned += part.scanned
         for reason, skipped in part.skipped.items():
             merged.skipped.setdefault(reason, []).extend(skipped)
+        merged.unreadable.extend(part.unreadable)
     return merged
 
 
@@ -148,59 +165,100 @@ def _scan_files_here(paths: Iterable[str], policy: SecretsPolicy, root: Path) ->
         if excluded(path, policy.exclude):
             result.skip(path, "excluded by policy")
             continue
-        content = files.read_for_scan(str(root / path), policy.max_file_size)
-        if policy.secret_files:
-            head = content.text.encode("utf-8", "replace")[:4096] if content.text else None
-            if content.skipped == "binary":
-                head = _read_head(root / path)
-            kind = files.secret_file_kind(path, head)
-            if kind and content.skipped not in ("deleted", "symlink (not followed)"):
-                result.hits.append(_secret_file_hit(path, kind, None))
-        if content.text is None:
-            if content.skipped != "deleted":
-                result.skip(path, content.skipped or "unreadable")
+        opened = files.open_for_scan(str(root / path))
+        if opened.skipped:
+            if opened.skipped != "deleted":
+                result.skip(path, opened.skipped)
+            if opened.target is not None:  # a symlink's content is its target's path
+                result.hits.extend(
+                    _scan_content(path, [os.fsencode(opened.target)], policy, options)
+                )
             continue
-        result.scanned += 1
-        for candidate in scan_text(content.text, path, options):
-            result.hits.append(_hit(path, candidate, None))
+        head: list[bytes] = []
+        if opened.unreadable:
+            result.unreadable.append(Unscanned(path, opened.unreadable))
+        elif opened.blocks is not None:
+            try:
+                found = _scan_content(path, _keep_head(opened.blocks, head), policy, options)
+            except files.Unreadable as error:
+                result.unreadable.append(Unscanned(path, str(error)))
+            else:
+                result.scanned += 1
+                result.hits.extend(found)
+        if policy.secret_files:
+            kind = files.secret_file_kind(path, head[0] if head else None)
+            if kind:
+                result.hits.append(_secret_file_hit(path, kind, None))
     return result
 
 
-def _read_head(path: Path) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4096)
-    except OSError:
-        return None
+_HEAD_BYTES = 4096
+
+
+def _keep_head(blocks: Iterable[bytes], head: list[bytes]) -> Iterator[bytes]:
+    """Pass the blocks on, keeping the first bytes in ``head`` (for the secret-file check)."""
+    for block in blocks:
+        if not head:
+            head.append(block[:_HEAD_BYTES])
+        yield block
+
+
+def _scan_content(
+    path: str,
+    blocks: Iterable[bytes],
+    policy: SecretsPolicy,
+    options: ScanOptions,
+    commit: str | None = None,
+) -> list[Hit]:
+    """Every hit in raw content, read in overlapping pieces of at most ``max_file_size``
+    characters; a secret in an overlap is reported once."""
+    hits: dict[tuple[int, int, str, str], Hit] = {}
+    for piece in files.pieces(blocks, policy.max_file_size):
+        for candidate in scan_text(piece.text, path, options):
+            if piece.at_a_cut(candidate.line, candidate.column, len(candidate.secret)):
+                continue
+            line, column = piece.place(candidate.line, candidate.column)
+            hit = _hit(path, candidate, commit, line, column)
+            hits.setdefault((line, column, hit.detector_id, hit.hashed_secret), hit)
+    return list(hits.values())
 
 
 def scan_history(root: Path, commits: Sequence[str], policy: SecretsPolicy) -> ScanResult:
-    """Scan the lines each of ``commits`` adds; a key added then deleted still counts."""
+    """Scan the lines each of ``commits`` adds; a key added then deleted still counts.
+
+    What cannot be read line by line (binary or wide-encoded content, an addition larger than
+    ``max_file_size``) is read whole from the commit's blob, in pieces."""
     from ztgate.secrets import history
 
     result = ScanResult()
     options = options_from(policy)
-    for added in history.added_lines(root, commits):
+    for added in history.added_lines(root, commits, policy.max_file_size):
         result.commits.add(added.commit)
         if excluded(added.path, policy.exclude):
             continue
+        head: list[bytes] = []
+        if added.unreadable:
+            result.unreadable.append(Unscanned(added.path, added.unreadable, added.commit))
+        elif added.blob is not None:
+            try:
+                blocks = _keep_head(history.blob_blocks(root, added.blob), head)
+                found = _scan_content(added.path, blocks, policy, options, added.commit)
+            except files.Unreadable as error:
+                result.unreadable.append(Unscanned(added.path, str(error), added.commit))
+            else:
+                result.scanned += 1
+                result.hits.extend(found)
+        elif added.lines:
+            numbers = sorted(added.lines)
+            text = "\n".join(added.lines[n] for n in numbers)
+            head.append(text.encode("utf-8", "replace")[:_HEAD_BYTES])
+            result.scanned += 1
+            for candidate in scan_text(text, added.path, options):
+                result.hits.append(
+                    _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
+                )
         if policy.secret_files:
-            head = "\n".join(added.lines.values()).encode("utf-8", "replace")[:4096]
-            kind = files.secret_file_kind(added.path, head if not added.binary else None)
+            kind = files.secret_file_kind(added.path, head[0] if head else None)
             if kind:
                 result.hits.append(_secret_file_hit(added.path, kind, added.commit))
-        if added.binary or not added.lines:
-            continue
-        numbers = sorted(added.lines)
-        text = "\n".join(added.lines[n] for n in numbers)
-        if len(text) > policy.max_file_size:
-            result.skip(
-                f"{added.commit[:12]}:{added.path}", f"larger than {policy.max_file_size} bytes"
-            )
-            continue
-        result.scanned += 1
-        for candidate in scan_text(text, added.path, options):
-            result.hits.append(
-                _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
-            )
     return result
