@@ -13,15 +13,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ztgate import gitio
 from ztgate.errors import UserError
-from ztgate.gitio import STABLE_CONFIG
 from ztgate.signatures import sshsig
 from ztgate.signatures.commits import CommitInfo
 from ztgate.signatures.policy import SignerPolicy
@@ -65,8 +64,8 @@ def _version(tool: str) -> tuple[int, int] | None:
     command = ["ssh", "-V"] if tool == "ssh-keygen" else ["gpg", "--version"]
     if shutil.which(command[0]) is None:
         return None
-    process = subprocess.run(command, capture_output=True, text=True, check=False)
-    found = _VERSION.search(process.stdout + process.stderr)
+    process = gitio.run_tool(command, what=f"`{' '.join(command)}`")
+    found = _VERSION.search((process.stdout + process.stderr).decode("utf-8", "replace"))
     return (int(found.group(1)), int(found.group(2))) if found else None
 
 
@@ -95,7 +94,7 @@ def verification_settings(
         signers.write_text(policy.allowed_signers, encoding="utf-8")
         gnupg = workdir / "gnupg"
         gnupg.mkdir(mode=0o700)
-        env = {**os.environ, "GNUPGHOME": str(gnupg), "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
+        env = gitio.git_environment({"GNUPGHOME": str(gnupg), "GIT_CONFIG_NOSYSTEM": "1"})
         keys = _import_openpgp(policy.openpgp_keys, env, workdir)
         options = [
             "-c",
@@ -111,13 +110,16 @@ def verification_settings(
         ]
         yield options, env, keys
     finally:
-        subprocess.run(
-            ["gpgconf", "--kill", "gpg-agent"],
-            env={**os.environ, "GNUPGHOME": str(workdir / "gnupg")},
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            gitio.run_tool(
+                ["gpgconf", "--kill", "all"],
+                what="stopping the temporary gpg-agent",
+                env={**os.environ, "GNUPGHOME": str(workdir / "gnupg")},
+            )
+        except UserError:
+            pass  # no gpgconf, or it hung: the directory goes anyway, and no secret is in it
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> dict[str, set[str]]:
@@ -126,19 +128,16 @@ def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> 
     for index, armored in enumerate(keys):
         path = workdir / f"key{index}.asc"
         path.write_text(armored, encoding="utf-8")
-        subprocess.run(
-            ["gpg", "--batch", "--quiet", "--import", str(path)],
+        gitio.run_tool(
+            ["gpg", "--batch", "--quiet", "--import", "--", str(path)],
+            what="importing the policy's OpenPGP keys",
             env=env,
-            capture_output=True,
-            check=False,
         )
-    listing = subprocess.run(
+    listing = gitio.run_tool(
         ["gpg", "--batch", "--with-colons", "--list-keys"],
+        what="listing the policy's OpenPGP keys",
         env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+    ).stdout.decode("utf-8", "replace")
     primaries: dict[str, set[str]] = {}
     current: str | None = None
     expect_primary_fpr = False
@@ -162,20 +161,20 @@ def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> 
 def _verify_with_git(
     repo_root: Path, shas: Sequence[str], options: list[str], env: dict[str, str]
 ) -> dict[str, _Verification]:
-    process = subprocess.run(
+    process = gitio.run_tool(
         [
             "git",
-            *STABLE_CONFIG,
+            *gitio.STABLE_CONFIG,
             *options,
             "log",
             "--no-walk=unsorted",
             "--stdin",
             "--format=%H%x00%G?%x00%GK%x00%GF%x00%GP%x00%GS%x00",
         ],
+        what="git log (verifying signatures)",
         cwd=repo_root,
         env=env,
-        input="".join(f"{s}\n" for s in shas).encode(),
-        capture_output=True,
+        stdin="".join(f"{s}\n" for s in shas).encode(),
     )
     if process.returncode != 0:
         raise UserError(
