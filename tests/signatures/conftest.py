@@ -1,4 +1,4 @@
-"""Fixtures for the signature tests: a throwaway GnuPG home."""
+"""Fixtures for the signature tests: a throwaway GnuPG home, an adopted SSH policy."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import Repo
+from tests.signatures.test_gate import allow, ssh_commit, ssh_key
 
 
 @pytest.fixture
@@ -27,3 +31,18 @@ def gpg_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
             ["gpgconf", "--kill", "all"], env=env, check=False, capture_output=True, timeout=60
         )
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def alice(tmp_path: Path) -> Path:
+    return ssh_key(tmp_path, "alice")
+
+
+@pytest.fixture
+def adopted(repo: Repo, alice: Path) -> str:
+    """A repo whose policy (allowing alice) was adopted at the returned trust-root commit."""
+    allow(repo, "alice@example.test", alice)
+    root = ssh_commit(repo, alice, "adopt ztgate")
+    repo.write(".ztgate.yaml", f"signatures:\n  trust_root: {root}\n")
+    ssh_commit(repo, alice, "trust root in policy")
+    return root

@@ -70,21 +70,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
-@pytest.fixture
-def alice(tmp_path: Path) -> Path:
-    return ssh_key(tmp_path, "alice")
-
-
-@pytest.fixture
-def adopted(repo: Repo, alice: Path) -> str:
-    """A repo whose policy (allowing alice) was adopted at the returned trust-root commit."""
-    allow(repo, "alice@example.test", alice)
-    root = ssh_commit(repo, alice, "adopt ztgate")
-    repo.write(".ztgate.yaml", f"signatures:\n  trust_root: {root}\n")
-    ssh_commit(repo, alice, "trust root in policy")
-    return root
-
-
 def test_allowed_ssh_key_passes(
     repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

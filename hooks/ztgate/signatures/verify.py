@@ -45,6 +45,7 @@ class Verdict:
     outcome: str
     detail: str = ""
     fingerprint: str = ""
+    policy: str = ""  # the commit whose policy gave this verdict, when several judged it
 
 
 @dataclass(frozen=True)
