@@ -192,15 +192,27 @@ def _judge_by(
             members.append(commit)
         else:
             verdicts.append(v.Verdict(commit, v.OK, reason))
+    # A forge signs what its users do in the web UI as itself, so its key vouches only for an
+    # author the same policy allows to sign: not for any account on the forge.
     forge = {e.lower() for e in policy.options.forge_committers}
-    by_forge = [c for c in members if c.committer_email.lower() in forge]
-    others = [c for c in members if c.committer_email.lower() not in forge]
-    if by_forge:
-        if policy.forge is not None and policy.forge.exists:
-            verdicts.extend(v.verify(root, by_forge, policy.forge))
-        else:
-            others += by_forge
-    verdicts.extend(v.verify(root, others, policy))
+    made_by_forge = [c for c in members if c.committer_email.lower() in forge]
+    vouched: set[str] = set()
+    if made_by_forge and policy.forge is not None and policy.forge.exists:
+        vouched = v.authors_allowed(policy, made_by_forge)
+        verdicts.extend(
+            v.verify(root, [c for c in made_by_forge if c.sha in vouched], policy.forge)
+        )
+    unvouched = {c.sha for c in made_by_forge} - vouched
+    others = [c for c in members if c.sha not in vouched]
+    for verdict in v.verify(root, others, policy):
+        if verdict.outcome != v.OK and verdict.commit.sha in unvouched:
+            reason = verdict.detail or RULES[verdict.outcome].title.lower()
+            verdict = replace(
+                verdict,
+                detail=f"{reason}; a forge's key signs only for authors the policy allows, "
+                f"and {verdict.commit.author_email} is not one",
+            )
+        verdicts.append(verdict)
     return verdicts
 
 

@@ -150,8 +150,8 @@ def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> 
             current = fields[9]
             primaries[current] = set()
             expect_primary_fpr = False
-        elif fields[0] == "uid" and current is not None:
-            uid = fields[9]
+        elif fields[0] == "uid" and current is not None and fields[1] not in ("r", "e"):
+            uid = fields[9]  # a revoked or expired user id names nobody
             if "<" in uid and uid.endswith(">"):
                 primaries[current].add(uid.rsplit("<", 1)[1][:-1].lower())
         elif fields[0] == "sub":
@@ -229,6 +229,34 @@ def verify(repo_root: Path, commits: Sequence[CommitInfo], policy: SignerPolicy)
         for commit in for_git:
             verdicts.append(_judge(commit, checks.get(commit.sha), openpgp, identity))
     return verdicts
+
+
+def authors_allowed(policy: SignerPolicy, commits: Sequence[CommitInfo]) -> set[str]:
+    """Shas of ``commits`` whose author e-mail is, literally, an identity ``policy`` lets sign
+    git commits at the commit's time: an SSH principal or an OpenPGP user id's e-mail."""
+    from datetime import datetime, timezone
+
+    signers = [
+        s
+        for s in sshsig.parse_allowed_signers(policy.allowed_signers)
+        if s.namespaces is None or "git" in s.namespaces
+    ]
+    openpgp: set[str] = set()
+    if policy.openpgp_keys:
+        with verification_settings(policy) as (_, _, keys):
+            openpgp = {email for emails in keys.values() for email in emails}
+    allowed = set()
+    for commit in commits:
+        email = commit.author_email.lower()
+        when = datetime.fromtimestamp(commit.committer_time, timezone.utc)
+        if email in openpgp or any(
+            email in {p.lower() for p in s.principals}
+            and (s.valid_after is None or when >= s.valid_after)
+            and (s.valid_before is None or when <= s.valid_before)
+            for s in signers
+        ):
+            allowed.add(commit.sha)
+    return allowed
 
 
 def _judge_ssh_here(
