@@ -1,24 +1,48 @@
-"""Fixtures for the signature tests: a throwaway GnuPG home."""
+"""Fixtures for the signature tests: a throwaway GnuPG home, an adopted SSH policy."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import Repo
+from tests.signatures.test_gate import allow, ssh_commit, ssh_key
+
 
 @pytest.fixture
-def gpg_env() -> Iterator[dict[str, str]]:
-    """The environment of an empty GnuPG home, short-pathed (gpg-agent sockets are limited)."""
-    home = Path(
-        subprocess.run(
-            ["mktemp", "-d", "/tmp/ztg-gpg-XXXXXX"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    )
+def gpg_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The environment of an empty GnuPG home, removed with its agent after the test.
+
+    It lives under pytest's base temporary directory (which honours TMPDIR) with a short name,
+    as gpg-agent's socket paths are limited; private keys must not outlive the test.
+    """
+    home = tmp_path_factory.mktemp("gpg")
     os.chmod(home, 0o700)
     env = {**os.environ, "GNUPGHOME": str(home)}
-    yield env
-    subprocess.run(["gpgconf", "--kill", "gpg-agent"], env=env, check=False)
+    try:
+        yield env
+    finally:
+        subprocess.run(
+            ["gpgconf", "--kill", "all"], env=env, check=False, capture_output=True, timeout=60
+        )
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def alice(tmp_path: Path) -> Path:
+    return ssh_key(tmp_path, "alice")
+
+
+@pytest.fixture
+def adopted(repo: Repo, alice: Path) -> str:
+    """A repo whose policy (allowing alice) was adopted at the returned trust-root commit."""
+    allow(repo, "alice@example.test", alice)
+    root = ssh_commit(repo, alice, "adopt ztgate")
+    repo.write(".ztgate.yaml", f"signatures:\n  trust_root: {root}\n")
+    ssh_commit(repo, alice, "trust root in policy")
+    return root

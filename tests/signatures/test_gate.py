@@ -70,21 +70,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     return code, captured.out + captured.err
 
 
-@pytest.fixture
-def alice(tmp_path: Path) -> Path:
-    return ssh_key(tmp_path, "alice")
-
-
-@pytest.fixture
-def adopted(repo: Repo, alice: Path) -> str:
-    """A repo whose policy (allowing alice) was adopted at the returned trust-root commit."""
-    allow(repo, "alice@example.test", alice)
-    root = ssh_commit(repo, alice, "adopt ztgate")
-    repo.write(".ztgate.yaml", f"signatures:\n  trust_root: {root}\n")
-    ssh_commit(repo, alice, "trust root in policy")
-    return root
-
-
 def test_allowed_ssh_key_passes(
     repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -313,41 +298,70 @@ def test_goodlist_exempts_an_audited_commit(
     assert code == 1 and '"signed with a lost key"' in out
 
 
-def test_forge_key_counts_only_on_commits_the_forge_made(
-    repo: Repo, adopted: str, alice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    web_flow = ssh_key(tmp_path, "web-flow")
+def forge_commit(repo: Repo, key: Path, message: str, author: str) -> str:
+    """A commit the forge made and signed (a merge, a web edit) on behalf of ``author``."""
+    repo.write(f"{message.replace(' ', '_')}.txt", message)
+    repo.git("add", "--all")
+    subprocess.run(
+        ["git", "-c", "gpg.format=ssh", "-c", f"user.signingkey={key}"]
+        + ["commit", "-q", "-S", "-m", message],
+        cwd=repo.path,
+        env={**as_person("noreply@github.com"), "GIT_AUTHOR_EMAIL": author},
+        check=True,
+        capture_output=True,
+    )
+    return repo.head()
+
+
+@pytest.fixture
+def web_flow(repo: Repo, adopted: str, alice: Path, tmp_path: Path) -> tuple[Path, str]:
+    """The forge's key in .ztgate/forge/, adopted; returns it and the commit that adopts it."""
+    key = ssh_key(tmp_path, "web-flow")
     forge = repo.path / ".ztgate" / "forge" / "allowed_signers"
     forge.parent.mkdir(parents=True)
-    forge.write_text(f'noreply@github.com namespaces="git" {web_flow.read_text().strip()}\n')
-    base = ssh_commit(repo, alice, "trust the forge's web-flow key")
+    forge.write_text(f'noreply@github.com namespaces="git" {key.read_text().strip()}\n')
+    return key, ssh_commit(repo, alice, "trust the forge's web-flow key")
+
+
+def test_forge_key_counts_only_on_commits_the_forge_made(
+    repo: Repo, web_flow: tuple[Path, str], alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key, base = web_flow
     repo.git("checkout", "-q", "-b", "feature")
     ssh_commit(repo, alice, "feature work")
     repo.git("checkout", "-q", "main")
     repo.git("merge", "-q", "--no-ff", "--no-commit", "feature")
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "gpg.format=ssh",
-            "-c",
-            f"user.signingkey={web_flow}",
-            "commit",
-            "-q",
-            "-S",
-            "-m",
-            "Merge pull request #1",
-        ],
-        cwd=repo.path,
-        env=as_person("noreply@github.com"),
-        check=True,
-        capture_output=True,
-    )
+    forge_commit(repo, key, "Merge pull request #1", author="alice@example.test")
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 0, out
-    ssh_commit(repo, web_flow, "ordinary commit signed by the forge key")
+    ssh_commit(repo, key, "ordinary commit signed by the forge key")
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1 and '"ordinary commit signed by the forge key"' in out and "ZT303" in out
+
+
+@pytest.mark.parametrize(
+    ("author", "passes"),
+    [
+        ("alice@example.test", True),
+        ("ALICE@example.test", True),
+        ("mallory@example.test", False),
+        ("noreply@github.com", False),  # the forge's own principal vouches for nobody
+    ],
+)
+def test_web_edit_passes_only_for_an_allowed_author(
+    repo: Repo,
+    web_flow: tuple[Path, str],
+    author: str,
+    passes: bool,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key, base = web_flow
+    forge_commit(repo, key, "edit README on the web", author=author)
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    if passes:
+        assert code == 0, out
+    else:
+        assert code == 1 and '"edit README on the web"' in out and "author" in out, out
 
 
 def test_sha256_repository(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Repo
-from tests.signatures.test_gate import as_person, run
+from tests.signatures.test_gate import as_person, forge_commit, run, ssh_key
 
 EMAIL = "alice@example.test"
 
@@ -149,3 +149,21 @@ def test_first_push_with_a_root_commit(
     assert code == 1 and "ZT301" in out and "2 commit(s) scanned" in out  # the root is unsigned
     code, out = run(capsys, "--trust-root", root)
     assert code == 0, out
+
+
+def test_web_edit_vouched_for_an_openpgp_signer(
+    repo: Repo, gpg_env: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gpg(gpg_env, "--quick-gen-key", f"Alice <{EMAIL}>", "ed25519", "sign", "never")
+    key = ssh_key(tmp_path, "web-flow")
+    repo.write(
+        ".ztgate/forge/allowed_signers",
+        f'noreply@github.com namespaces="git" {key.read_text().strip()}\n',
+    )
+    base = adopt_key(repo, gpg_env)
+    forge_commit(repo, key, "web edit by alice", author=EMAIL)
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 0, out
+    forge_commit(repo, key, "web edit by mallory", author="mallory@example.test")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and '"web edit by mallory"' in out and '"web edit by alice"' not in out

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ztgate import gitio
 from ztgate.errors import UserError
-from ztgate.gitio import STABLE_CONFIG
 
 _PERSON = re.compile(r"^(?P<name>.*?) <(?P<email>[^>]*)> (?P<time>\d+) [+-]\d{4}$")
 
@@ -72,14 +71,9 @@ def read_commits(repo_root: Path, shas: Sequence[str]) -> list[CommitInfo]:
     """Every commit's headers, in one process however many commits there are."""
     if not shas:
         return []
-    process = subprocess.run(
-        ["git", *STABLE_CONFIG, "cat-file", "--batch"],
-        cwd=repo_root,
-        input="".join(f"{sha}\n" for sha in shas).encode(),
-        capture_output=True,
+    process = gitio.run_git(
+        repo_root, ["cat-file", "--batch"], stdin="".join(f"{sha}\n" for sha in shas).encode()
     )
-    if process.returncode != 0:
-        raise UserError(f"git cat-file failed: {process.stderr.decode('utf-8', 'replace').strip()}")
     output = process.stdout
     commits = []
     position = 0

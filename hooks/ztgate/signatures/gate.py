@@ -7,13 +7,14 @@ import argparse
 import hashlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ztgate import cli, gitio
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
-from ztgate.policy import load_policy
+from ztgate.policy import SignaturesPolicy, load_policy
 from ztgate.report import emit
 from ztgate.revisions import (
     all_unpushed_revisions,
@@ -78,9 +79,10 @@ def _finding(verdict: v.Verdict) -> Finding:
     commit = verdict.commit
     reason = verdict.detail or rule.title.lower()
     key = f" [{verdict.fingerprint}]" if verdict.fingerprint else ""
+    by = f" (policy at {verdict.policy[:12]})" if verdict.policy else ""
     message = (
         f'"{commit.subject[:60]}" by {commit.committer_name} <{commit.committer_email}>: '
-        f"{reason}{key}"
+        f"{reason}{key}{by}"
     )
     digest = hashlib.sha256(f"{commit.sha}\0{rule.id}".encode()).hexdigest()[:32]
     return Finding(
@@ -96,46 +98,121 @@ def _finding(verdict: v.Verdict) -> Finding:
             "subject": commit.subject,
             "committer": commit.committer_email,
             "key": verdict.fingerprint,
+            "policy": verdict.policy,
         },
     )
 
 
-def judge(root: Path, shas: Sequence[str], base: str | None) -> list[v.Verdict]:
-    """Verdicts for ``shas``; each judged by the policy at ``base`` (CI) or at its parent.
+def judge(
+    root: Path, shas: Sequence[str], targets: Mapping[str, Sequence[str]] | None = None
+) -> list[v.Verdict]:
+    """Verdicts for ``shas``, each commit judged by every policy in force over it.
 
-    A commit reachable from the trust root that policy names (history from before adoption)
-    is exempt.
+    Those are the policy at its first parent (none for a root commit) and the policy at each of
+    its ``targets`` (the target branch's tip in CI, what the remote has before a push): it
+    passes only if all of them allow it, so a key removed on the target no longer signs a
+    change branched from before the removal. An exemption (trust root, goodlist) in a target's
+    policy covers the commit outright: it is the newest trusted word, and an audited exemption
+    always postdates the commit it names.
     """
     commits = read_commits(root, shas)
-    source_of = {
-        c.sha: base if base is not None else (c.parents[0] if c.parents else None) for c in commits
+    targets = targets or {}
+    sources_of = {
+        c.sha: tuple(dict.fromkeys((*targets.get(c.sha, ()), c.parents[0] if c.parents else None)))
+        for c in commits
     }
-    known = policies_at(root, sorted({s for s in source_of.values() if s is not None}))
-    groups: dict[str, tuple[SignerPolicy, list[CommitInfo]]] = {}
+    known = policies_at(root, sorted({s for ss in sources_of.values() for s in ss if s}))
+    trust = _TrustRoots(root)
+
+    def policy_at(source: str | None) -> SignerPolicy:
+        return known[source] if source is not None else SignerPolicy(None)
+
+    def key_of(policy: SignerPolicy) -> str:
+        return f"{policy.digest}:{policy.exists}"
+
+    groups: dict[str, tuple[SignerPolicy, dict[str, CommitInfo]]] = {}
     for commit in commits:
-        source = source_of[commit.sha]
-        policy = known[source] if source is not None else SignerPolicy(None)
-        groups.setdefault(f"{policy.digest}:{policy.exists}", (policy, []))[1].append(commit)
+        for source in sources_of[commit.sha]:
+            policy = policy_at(source)
+            groups.setdefault(key_of(policy), (policy, {}))[1][commit.sha] = commit
+    results: dict[tuple[str, str], v.Verdict] = {}
+    for key, (policy, members) in groups.items():
+        for verdict in _judge_by(root, policy, list(members.values()), trust):
+            results[key, verdict.commit.sha] = verdict
     verdicts: list[v.Verdict] = []
-    for policy, members in groups.values():
-        options = policy.options
-        if options.trust_root:
-            exempt = set(gitio.rev_list(root, [commit_in_clone(root, options.trust_root)]))
-            members = [c for c in members if c.sha not in exempt]
-        goodlist = dict(options.goodlist)
-        verdicts.extend(
-            v.Verdict(c, v.OK, f"goodlist: {goodlist[c.sha]}") for c in members if c.sha in goodlist
+    for commit in commits:
+        exemption = next(
+            (
+                reason
+                for target in targets.get(commit.sha, ())
+                if (reason := trust.exemption(known[target].options, commit.sha))
+            ),
+            None,
         )
-        members = [c for c in members if c.sha not in goodlist]
-        forge = {e.lower() for e in options.forge_committers}
-        by_forge = [c for c in members if c.committer_email.lower() in forge]
-        others = [c for c in members if c.committer_email.lower() not in forge]
-        if by_forge:
-            if policy.forge is not None and policy.forge.exists:
-                verdicts.extend(v.verify(root, by_forge, policy.forge))
-            else:
-                others += by_forge
-        verdicts.extend(v.verify(root, others, policy))
+        if exemption is not None:
+            verdicts.append(v.Verdict(commit, v.OK, exemption))
+            continue
+        judged = [
+            replace(results[key_of(policy_at(source)), commit.sha], policy=source or "")
+            for source in sources_of[commit.sha]
+        ]
+        verdicts.append(next((x for x in judged if x.outcome != v.OK), judged[-1]))
+    return verdicts
+
+
+class _TrustRoots:
+    """Which commits a policy's exemptions cover; each trust root's history listed once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.history: dict[str, frozenset[str]] = {}
+
+    def exemption(self, options: SignaturesPolicy, sha: str) -> str | None:
+        goodlist = dict(options.goodlist)
+        if sha in goodlist:
+            return f"goodlist: {goodlist[sha]}"
+        if options.trust_root:
+            if options.trust_root not in self.history:
+                listed = gitio.rev_list(self.root, [commit_in_clone(self.root, options.trust_root)])
+                self.history[options.trust_root] = frozenset(listed)
+            if sha in self.history[options.trust_root]:
+                return f"history before the trust root {options.trust_root[:12]}"
+        return None
+
+
+def _judge_by(
+    root: Path, policy: SignerPolicy, commits: list[CommitInfo], trust: _TrustRoots
+) -> list[v.Verdict]:
+    """Verdicts for ``commits`` under one policy, its own exemptions and forge keys included."""
+    verdicts: list[v.Verdict] = []
+    members = []
+    for commit in commits:
+        reason = trust.exemption(policy.options, commit.sha)
+        if reason is None:
+            members.append(commit)
+        else:
+            verdicts.append(v.Verdict(commit, v.OK, reason))
+    # A forge signs what its users do in the web UI as itself, so its key vouches only for an
+    # author the same policy allows to sign: not for any account on the forge.
+    forge = {e.lower() for e in policy.options.forge_committers}
+    made_by_forge = [c for c in members if c.committer_email.lower() in forge]
+    vouched: set[str] = set()
+    if made_by_forge and policy.forge is not None and policy.forge.exists:
+        vouched = v.authors_allowed(policy, made_by_forge)
+        verdicts.extend(
+            v.verify(root, [c for c in made_by_forge if c.sha in vouched], policy.forge)
+        )
+    unvouched = {c.sha for c in made_by_forge} - vouched
+    others = [c for c in members if c.sha not in vouched]
+    for verdict in v.verify(root, others, policy):
+        if verdict.outcome != v.OK and verdict.commit.sha in unvouched:
+            reason = verdict.detail or RULES[verdict.outcome].title.lower()
+            verdict = replace(
+                verdict,
+                detail=f"{reason}; a forge's key signs only for authors the policy allows, "
+                f"and {verdict.commit.author_email} is not one",
+            )
+        verdicts.append(verdict)
     return verdicts
 
 
@@ -187,26 +264,40 @@ def _main(args: argparse.Namespace) -> int:
     spec = args.range or (ci_range(dict(os.environ)) if args.ci else None)
     if args.ci and not spec:
         raise UserError("--ci found no range in this environment", fix="pass --range BASE..HEAD")
-    base: str | None = None
+    target: str | None = None
     revisions: list[str] | None
     if spec:
         revisions = range_revisions(root, spec)
-        base = revisions[1].lstrip("^")
+        target = _range_target(root, spec)
     elif args.scope == "all-unpushed":
         revisions = all_unpushed_revisions(args.remote or os.environ.get("PRE_COMMIT_REMOTE_NAME"))
     else:
         revisions = push_revisions(root, args.remote)
+        target = _remote_tip(root, os.environ.get("PRE_COMMIT_FROM_REF") or "")
     shas = commits_in(root, revisions) if revisions else []
-    return _judge_and_report(root, shas, base, args)
+    targets = {sha: (target,) for sha in shas} if target else {}
+    return _judge_and_report(root, shas, targets, args)
+
+
+def _range_target(root: Path, spec: str) -> str:
+    """The tip of the range's left side: for `main...pr` main itself, not the merge base."""
+    return commit_in_clone(root, spec.partition("..")[0])
+
+
+def _remote_tip(root: Path, sha: str) -> str | None:
+    """What the remote has for the pushed ref, when git or pre-commit says and the clone has it."""
+    if not sha or gitio.ZERO_SHA.match(sha):
+        return None
+    return gitio.resolve_commit(root, sha)
 
 
 def _judge_and_report(
-    root: Path, shas: list[str], base: str | None, args: argparse.Namespace
+    root: Path, shas: list[str], targets: Mapping[str, Sequence[str]], args: argparse.Namespace
 ) -> int:
     if args.trust_root:
         exempt = set(gitio.rev_list(root, [commit_in_clone(root, args.trust_root)]))
         shas = [sha for sha in shas if sha not in exempt]
-    verdicts = judge(root, shas, base) if shas else []
+    verdicts = judge(root, shas, targets) if shas else []
     failing = [x for x in verdicts if x.outcome != v.OK]
     notes: tuple[str, ...] = ()
     if failing:
@@ -239,8 +330,18 @@ def pre_push_main(argv: Sequence[str] | None = None) -> int:
         v.require_tools()
         root = gitio.find_root()
         load_policy(root, args.policy)
-        shas = pre_push_revisions(root, sys.stdin.read().splitlines(), args.remote)
-        return _judge_and_report(root, shas, None, args)
+        shas: list[str] = []
+        targets: dict[str, list[str]] = {}
+        for line in sys.stdin.read().splitlines():
+            fields = line.split()
+            remote_tip = _remote_tip(root, fields[3]) if len(fields) == 4 else None
+            for sha in pre_push_revisions(root, [line], args.remote):
+                if sha not in targets:
+                    shas.append(sha)
+                    targets[sha] = []
+                if remote_tip is not None:
+                    targets[sha].append(remote_tip)
+        return _judge_and_report(root, shas, targets, args)
 
     return cli.guarded(run, args.debug)
 

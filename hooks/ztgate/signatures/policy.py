@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import subprocess
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ztgate.errors import UserError
-from ztgate.gitio import STABLE_CONFIG
+from ztgate import gitio
 from ztgate.policy import POLICY_FILE, SignaturesPolicy, parse_policy
 
 ALLOWED_SIGNERS = ".ztgate/allowed_signers"
@@ -41,17 +39,7 @@ class SignerPolicy:
 
 
 def _git(root: Path, args: list[str], stdin: str | None = None) -> bytes:
-    process = subprocess.run(
-        ["git", *STABLE_CONFIG, *args],
-        cwd=root,
-        capture_output=True,
-        input=stdin.encode() if stdin is not None else None,
-    )
-    if process.returncode != 0:
-        raise UserError(
-            f"git {args[0]} failed: {process.stderr.decode('utf-8', 'replace').strip()}"
-        )
-    return process.stdout
+    return gitio.run_git(root, args, stdin=stdin.encode() if stdin is not None else None).stdout
 
 
 def _object_ids(root: Path, names: list[str]) -> list[str | None]:

@@ -13,15 +13,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ztgate import gitio
 from ztgate.errors import UserError
-from ztgate.gitio import STABLE_CONFIG
 from ztgate.signatures import sshsig
 from ztgate.signatures.commits import CommitInfo
 from ztgate.signatures.policy import SignerPolicy
@@ -46,6 +45,7 @@ class Verdict:
     outcome: str
     detail: str = ""
     fingerprint: str = ""
+    policy: str = ""  # the commit whose policy gave this verdict, when several judged it
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ def _version(tool: str) -> tuple[int, int] | None:
     command = ["ssh", "-V"] if tool == "ssh-keygen" else ["gpg", "--version"]
     if shutil.which(command[0]) is None:
         return None
-    process = subprocess.run(command, capture_output=True, text=True, check=False)
-    found = _VERSION.search(process.stdout + process.stderr)
+    process = gitio.run_tool(command, what=f"`{' '.join(command)}`")
+    found = _VERSION.search((process.stdout + process.stderr).decode("utf-8", "replace"))
     return (int(found.group(1)), int(found.group(2))) if found else None
 
 
@@ -95,7 +95,7 @@ def verification_settings(
         signers.write_text(policy.allowed_signers, encoding="utf-8")
         gnupg = workdir / "gnupg"
         gnupg.mkdir(mode=0o700)
-        env = {**os.environ, "GNUPGHOME": str(gnupg), "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
+        env = gitio.git_environment({"GNUPGHOME": str(gnupg), "GIT_CONFIG_NOSYSTEM": "1"})
         keys = _import_openpgp(policy.openpgp_keys, env, workdir)
         options = [
             "-c",
@@ -111,13 +111,16 @@ def verification_settings(
         ]
         yield options, env, keys
     finally:
-        subprocess.run(
-            ["gpgconf", "--kill", "gpg-agent"],
-            env={**os.environ, "GNUPGHOME": str(workdir / "gnupg")},
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
+        try:
+            gitio.run_tool(
+                ["gpgconf", "--kill", "all"],
+                what="stopping the temporary gpg-agent",
+                env={**os.environ, "GNUPGHOME": str(workdir / "gnupg")},
+            )
+        except UserError:
+            pass  # no gpgconf, or it hung: the directory goes anyway, and no secret is in it
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> dict[str, set[str]]:
@@ -126,19 +129,16 @@ def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> 
     for index, armored in enumerate(keys):
         path = workdir / f"key{index}.asc"
         path.write_text(armored, encoding="utf-8")
-        subprocess.run(
-            ["gpg", "--batch", "--quiet", "--import", str(path)],
+        gitio.run_tool(
+            ["gpg", "--batch", "--quiet", "--import", "--", str(path)],
+            what="importing the policy's OpenPGP keys",
             env=env,
-            capture_output=True,
-            check=False,
         )
-    listing = subprocess.run(
+    listing = gitio.run_tool(
         ["gpg", "--batch", "--with-colons", "--list-keys"],
+        what="listing the policy's OpenPGP keys",
         env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+    ).stdout.decode("utf-8", "replace")
     primaries: dict[str, set[str]] = {}
     current: str | None = None
     expect_primary_fpr = False
@@ -150,8 +150,8 @@ def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> 
             current = fields[9]
             primaries[current] = set()
             expect_primary_fpr = False
-        elif fields[0] == "uid" and current is not None:
-            uid = fields[9]
+        elif fields[0] == "uid" and current is not None and fields[1] not in ("r", "e"):
+            uid = fields[9]  # a revoked or expired user id names nobody
             if "<" in uid and uid.endswith(">"):
                 primaries[current].add(uid.rsplit("<", 1)[1][:-1].lower())
         elif fields[0] == "sub":
@@ -162,20 +162,20 @@ def _import_openpgp(keys: Sequence[str], env: dict[str, str], workdir: Path) -> 
 def _verify_with_git(
     repo_root: Path, shas: Sequence[str], options: list[str], env: dict[str, str]
 ) -> dict[str, _Verification]:
-    process = subprocess.run(
+    process = gitio.run_tool(
         [
             "git",
-            *STABLE_CONFIG,
+            *gitio.STABLE_CONFIG,
             *options,
             "log",
             "--no-walk=unsorted",
             "--stdin",
             "--format=%H%x00%G?%x00%GK%x00%GF%x00%GP%x00%GS%x00",
         ],
+        what="git log (verifying signatures)",
         cwd=repo_root,
         env=env,
-        input="".join(f"{s}\n" for s in shas).encode(),
-        capture_output=True,
+        stdin="".join(f"{s}\n" for s in shas).encode(),
     )
     if process.returncode != 0:
         raise UserError(
@@ -229,6 +229,34 @@ def verify(repo_root: Path, commits: Sequence[CommitInfo], policy: SignerPolicy)
         for commit in for_git:
             verdicts.append(_judge(commit, checks.get(commit.sha), openpgp, identity))
     return verdicts
+
+
+def authors_allowed(policy: SignerPolicy, commits: Sequence[CommitInfo]) -> set[str]:
+    """Shas of ``commits`` whose author e-mail is, literally, an identity ``policy`` lets sign
+    git commits at the commit's time: an SSH principal or an OpenPGP user id's e-mail."""
+    from datetime import datetime, timezone
+
+    signers = [
+        s
+        for s in sshsig.parse_allowed_signers(policy.allowed_signers)
+        if s.namespaces is None or "git" in s.namespaces
+    ]
+    openpgp: set[str] = set()
+    if policy.openpgp_keys:
+        with verification_settings(policy) as (_, _, keys):
+            openpgp = {email for emails in keys.values() for email in emails}
+    allowed = set()
+    for commit in commits:
+        email = commit.author_email.lower()
+        when = datetime.fromtimestamp(commit.committer_time, timezone.utc)
+        if email in openpgp or any(
+            email in {p.lower() for p in s.principals}
+            and (s.valid_after is None or when >= s.valid_after)
+            and (s.valid_before is None or when <= s.valid_before)
+            for s in signers
+        ):
+            allowed.add(commit.sha)
+    return allowed
 
 
 def _judge_ssh_here(
