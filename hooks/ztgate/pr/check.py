@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from ztgate.finding import Rule
+from ztgate.masking import mask_secrets
 
 RULES = {
     rule.id: rule
@@ -93,11 +94,12 @@ def strip_comments(text: str) -> str:
 
 
 def skip_reason(body: str) -> str | None:
-    """The reason on a visible `ztgate-skip: <reason>` line, cut to one short line."""
+    """The reason on a visible `ztgate-skip: <reason>` line, masked and cut to a short line."""
     for line in strip_comments(body).split("\n"):
         stripped = line.strip()
         if stripped[: len(SKIP_LINE)].lower() == SKIP_LINE:
-            reason = stripped[len(SKIP_LINE) :].strip()
+            # Masked before it is cut: a token cut in two is no longer found.
+            reason = mask_secrets(stripped[len(SKIP_LINE) :].strip())
             if reason:
                 return reason if len(reason) <= _REASON_MAX else reason[:_REASON_MAX] + "…"
     return None
@@ -279,7 +281,11 @@ def _security(
     for name in (n.strip() for n in re.split(r"[,;]", value) if n.strip()):
         if not _NONE.match(name) and name.lower() not in boundaries:
             problems.append(
-                Problem("ZT404", line, f"trust boundary `{name}` is not in the threat model")
+                Problem(
+                    "ZT404",
+                    line,
+                    f"trust boundary `{mask_secrets(name)}` is not in the threat model",
+                )
             )
     value, line = labels.get("data classes") or labels.get("data class") or ("", section.line)
     for name in (n.strip() for n in re.split(r"[,;]", value) if n.strip()):
@@ -288,7 +294,8 @@ def _security(
                 Problem(
                     "ZT405",
                     line,
-                    f"data class `{name}` is not one of " + ", ".join(sorted(data_classes)),
+                    f"data class `{mask_secrets(name)}` is not one of "
+                    + ", ".join(sorted(data_classes)),
                 )
             )
     no_impact = labels.get("no threat model impact")
@@ -320,7 +327,7 @@ def _security(
                 model_line,
                 "link or name the threat-model change, or write "
                 "`No threat-model impact: <reason>`"
-                + (f" (`{model[:60]}` is neither)" if model else ""),
+                + (f" (`{mask_secrets(model)[:60]}` is neither)" if model else ""),
             )
         )
     return problems
