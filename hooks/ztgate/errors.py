@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ztgate.masking import mask_secrets
+
 
 class UserError(Exception):
     """Bad input or configuration: reported as one line, exit code 2, no traceback.
@@ -16,5 +18,7 @@ class UserError(Exception):
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
+        """The message, the place and the fix, with anything credential-like masked: a policy
+        key or a description can quote a pasted token."""
         text = f"{self.where}: {self.message}" if self.where else self.message
-        return f"{text} ({self.fix})" if self.fix else text
+        return mask_secrets(f"{text} ({self.fix})" if self.fix else text)

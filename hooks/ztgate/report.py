@@ -2,18 +2,49 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
 from ztgate import __version__
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Severity
+from ztgate.masking import mask_secrets
 
 FORMATS = ("text", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/ztgate/ztgate"
+
+
+def masked(report: Report) -> Report:
+    """The report with every text a gate may have quoted from its input (a message, a note, a
+    property, the gate's extra results) passed through ``mask_secrets``: every gate and every
+    format prints through here, so none can show a pasted token in clear."""
+    return dataclasses.replace(
+        report,
+        findings=tuple(
+            dataclasses.replace(
+                finding,
+                message=mask_secrets(finding.message),
+                properties={k: mask_secrets(v) for k, v in finding.properties.items()},
+            )
+            for finding in report.findings
+        ),
+        notes=tuple(mask_secrets(note) for note in report.notes),
+        extra={key: _masked_value(value) for key, value in report.extra.items()},
+    )
+
+
+def _masked_value(value: object) -> object:
+    if isinstance(value, str):
+        return mask_secrets(value)
+    if isinstance(value, Mapping):
+        return {_masked_value(key): _masked_value(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_masked_value(item) for item in value]
+    return value
 
 
 def summary_line(report: Report) -> str:
@@ -28,6 +59,7 @@ def summary_line(report: Report) -> str:
 
 
 def render_text(report: Report) -> str:
+    report = masked(report)
     lines = [f"{f.location}: {f.rule.id} {f.message}" for f in report.findings]
     lines.append(summary_line(report))
     lines.extend(f"  note: {note}" for note in report.notes)
@@ -49,6 +81,7 @@ def _finding_json(finding: Finding) -> dict[str, Any]:
 
 
 def render_json(report: Report) -> str:
+    report = masked(report)
     import json
 
     document = {
@@ -68,6 +101,7 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.O
 
 
 def render_sarif(report: Report) -> str:
+    report = masked(report)
     import json
 
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)

@@ -169,7 +169,7 @@ def test_short_reason_fails_when_a_mapped_component_changes(
     assert run(capsys)[0] == 0
 
 
-def test_bots_and_recorded_skips(
+def test_bots_are_exempt(
     project: Repo,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -179,10 +179,6 @@ def test_bots_and_recorded_skips(
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
     code, out = run(capsys)
     assert code == 0 and "exempt" in out
-    body = tmp_path / "body.md"
-    body.write_text("ztgate-skip: revert of #12, described there in full\n")
-    code, out = run(capsys, "--body-file", str(body))
-    assert code == 0 and "recorded reason: revert of #12" in out
 
 
 def test_gitlab_truncation_and_missing_input(
@@ -245,3 +241,199 @@ def test_policy_adds_required_sections_and_checkboxes(
     assert code == 1
     assert "ZT401 section `rollback plan` is missing" in out
     assert "ZT403 `documentation is updated` is not ticked" in out
+
+
+# --- Attacks on the gate: each test reproduces one way around it. ---
+
+
+def _labels(*names: str) -> list[dict[str, str]]:
+    return [{"name": name} for name in names]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "ztgate-skip: revert of #12, described there in full\n",
+        "<!--\nztgate-skip: revert of #12, described there in full\n-->\n",
+        FILLED.replace("Threat model: No", "ztgate-skip: trust me, this is fine\nThreat model: x"),
+    ],
+)
+def test_skip_text_in_the_body_does_not_skip_without_the_label(
+    project: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    body: str,
+) -> None:
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(github_event(tmp_path, body)))
+    code, out = run(capsys)
+    assert code == 1, out
+    assert "skipped" not in out
+
+
+def test_the_skip_label_skips_and_prints_the_reason_or_its_absence(
+    project: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    body = "Hotfix.\n\nztgate-skip: revert of #12, described there in full\n"
+    event = github_event(tmp_path, body, labels=_labels("bug", "ztgate-skip"))
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    code, out = run(capsys)
+    assert code == 0, out
+    assert "`ztgate-skip` label" in out and "reason: revert of #12" in out
+    event = github_event(tmp_path, "Hotfix.\n", labels=_labels("ztgate-skip"))
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    code, out = run(capsys)
+    assert code == 0, out
+    assert "no reason was recorded" in out and "triage" in out
+
+
+@pytest.mark.parametrize("missing", ["Trust boundaries: TB1\n", "Data classes: restricted\n"])
+def test_every_label_of_the_security_section_is_required(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], missing: str
+) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(FILLED.replace(missing, ""))
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 1, out
+    assert "ZT402 section `Security` is not filled" in out
+    assert missing.split(":")[0] in out
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "later",
+        "TODO",
+        "TBD",
+        "see above",
+        "?",
+        "-",
+        "pending",
+        "will do",
+        "yes",
+        "No threat-model impact: TODO",
+    ],
+)
+def test_placeholder_threat_model_answers_fail(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str
+) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(
+        FILLED.replace(
+            "Threat model: No threat-model impact: limits only count requests per customer; "
+            "no new data, flow or boundary.",
+            f"Threat model: {answer}",
+        )
+    )
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 1, out
+    assert "ZT406" in out
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "THREAT_MODEL.md",
+        "updated docs/threat-model/payments.md (new flow F7)",
+        "https://github.com/acme/pay/pull/7",
+        "[TM change](https://example.test/tm/12)",
+    ],
+)
+def test_threat_model_links_and_paths_pass(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str
+) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(
+        FILLED.replace(
+            "Threat model: No threat-model impact: limits only count requests per customer; "
+            "no new data, flow or boundary.",
+            f"Threat model: {answer}",
+        )
+    )
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "- [ ] Tests cover the change ~~x~~",
+        "- [ ] ~~x~~ Tests cover the change",
+        "- [ ] ~~Tests~~ cover the change",
+        "- [ ] ~~Tests cover~~ the ~~change~~",
+        "- [ ] ~~Tests cover the change~~ but not really, I am skipping it",
+    ],
+)
+def test_a_checkbox_is_struck_only_when_its_whole_text_is(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], item: str
+) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(FILLED.replace("- [x] Tests cover the change", item))
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 1, out
+    assert "ZT403 `tests cover the change` is not ticked" in out
+
+
+def test_a_ticked_box_must_be_the_template_item(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(
+        FILLED.replace("- [x] Tests cover the change", "- [x] Tests cover the changelog")
+    )
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 1 and "ZT403" in out, out
+
+
+@pytest.mark.parametrize("shas", [{}, {"base": {"sha": "0" * 40}, "head": {"sha": "1" * 40}}])
+def test_missing_diff_with_components_fails_closed(
+    project: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    shas: dict[str, object],
+) -> None:
+    project.write(".ztgate.yaml", "pr:\n  components:\n    'services/payments/**': Payments\n")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(github_event(tmp_path, FILLED, **shas)))
+    code, out = run(capsys)
+    assert code == 2, out
+    assert "fetch-depth: 0" in out and len(out.strip().splitlines()) == 1
+
+
+def _seconds(function: object, argument: str) -> float:
+    import time
+
+    assert callable(function)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        function(argument)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "<!--",  # an unterminated comment, opened again and again
+        "\n",  # `^\s*` under re.M reaching across every following line
+        "<!-- ztgate: required -->\n",  # a heading looked up again for every mark
+        "Trust boundaries: " + "a, " * 3,
+    ],
+)
+def test_reading_a_description_is_linear(unit: str) -> None:
+    from ztgate.pr import check
+
+    def judge(body: str) -> None:
+        check.check(body, PR_TEMPLATE, {"tb1"}, {"public"}, [], False, 40)
+        check.skip_reason(body)
+
+    size = 4000
+    small = (unit * (size // len(unit) + 1))[:size]
+    large = small * 4
+    judge(small)  # warm up the Markdown parser's import
+    ratio = _seconds(judge, large) / max(_seconds(judge, small), 1e-4)
+    assert ratio < 8, ratio

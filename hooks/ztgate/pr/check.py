@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from ztgate.finding import Rule
+from ztgate.masking import mask_secrets
 
 RULES = {
     rule.id: rule
@@ -42,14 +43,66 @@ RULES = {
     )
 }
 REQUIRED_MARK = re.compile(r"<!--\s*ztgate:\s*required\s*-->", re.I)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _CHECKBOX = re.compile(r"^\[( |x|X)\]\s*(.*)$", re.S)
+# Struck through as a whole: `~~text~~`, then at most a note in parentheses.
+_STRUCK = re.compile(r"~~([^~]+)~~[ \t]*(?:\([^()]*\))?")
 _LABEL = re.compile(
     r"^\s*(trust boundar(?:y|ies)|data class(?:es)?|threat[ -]model|no threat[ -]model impact)"
     r"\s*:\s*(.*)$",
     re.I,
 )
-_NONE = re.compile(r"^(?:-|—|none|n/?a|no)\.?$", re.I)
+# One key per label, whichever spelling (singular, plural, hyphen) the text uses.
+_LABEL_KEYS = {
+    "trust boundary": "trust boundaries",
+    "data class": "data classes",
+}
+_NO_IMPACT = re.compile(r"no threat[ -]model impact\b\s*:?\s*(.*)$", re.I | re.S)
+_NONE = re.compile(r"^(?:none|n/?a|no)\.?$", re.I)
+# Words that fill a line without answering it.
+_PLACEHOLDER = re.compile(
+    r"^[\W_]*(?:todo|tbd|tbc|wip|later|pending|will do|to do|see above|see below|same|"
+    r"same as above|idk|unknown|yes|x|none|n/?a|no)?[\W_]*$",
+    re.I,
+)
+# A threat-model answer points at the change: a URL, a Markdown link, a file path or `#123`.
+_LINK = re.compile(
+    r"https?://\S|\]\([^)\s]+\)|[\w./-]\.(?:md|markdown|ya?ml|json|txt|rst|adoc)\b|(?:^|\s)#\d+\b",
+    re.I,
+)
+SKIP_LINE = "ztgate-skip:"
+_REASON_MAX = 200
+
+
+def strip_comments(text: str) -> str:
+    """HTML comments replaced by the newlines they held, so every line number still holds.
+
+    One left-to-right scan: a comment left open runs to the end, as it does when GitHub renders
+    it (nothing after it is shown, so nothing after it may count).
+    """
+    parts: list[str] = []
+    position = 0
+    while True:
+        start = text.find("<!--", position)
+        if start < 0:
+            parts.append(text[position:])
+            return "".join(parts)
+        end = text.find("-->", start + 4)
+        stop = len(text) if end < 0 else end + 3
+        parts.append(text[position:start])
+        parts.append("\n" * text.count("\n", start, stop))
+        position = stop
+
+
+def skip_reason(body: str) -> str | None:
+    """The reason on a visible `ztgate-skip: <reason>` line, masked and cut to a short line."""
+    for line in strip_comments(body).split("\n"):
+        stripped = line.strip()
+        if stripped[: len(SKIP_LINE)].lower() == SKIP_LINE:
+            # Masked before it is cut: a token cut in two is no longer found.
+            reason = mask_secrets(stripped[len(SKIP_LINE) :].strip())
+            if reason:
+                return reason if len(reason) <= _REASON_MAX else reason[:_REASON_MAX] + "…"
+    return None
 
 
 @dataclass(frozen=True)
@@ -90,22 +143,18 @@ def read(text: str) -> Document:
     """Sections, labelled lines and checkboxes; HTML comments count as nothing."""
     required_sections: list[str] = []
     required_boxes: list[str] = []
-    lines = text.split("\n")
-    for number, raw_line in enumerate(lines):
-        if REQUIRED_MARK.search(raw_line):
-            cleaned = _COMMENT.sub("", raw_line).strip()
+    heading: str | None = None
+    for raw_line in text.split("\n"):
+        if raw_line.lstrip().startswith("#"):
+            heading = raw_line
+        if "<!--" in raw_line and REQUIRED_MARK.search(raw_line):
+            cleaned = strip_comments(raw_line).strip()
             box = _CHECKBOX.match(re.sub(r"^[-*+]\s+", "", cleaned))
             if box:
                 required_boxes.append(_key(box.group(2)))
-            else:
-                heading = next(
-                    (lines[i] for i in range(number, -1, -1) if lines[i].lstrip().startswith("#")),
-                    None,
-                )
-                if heading:
-                    required_sections.append(_key(heading.lstrip("# ")))
-    # Comments become blank lines of the same count, so every line number still holds.
-    visible = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+            elif heading:
+                required_sections.append(_key(heading.lstrip("# ")))
+    visible = strip_comments(text)
     tokens = _markdown().parse(visible)
     sections: dict[str, Section] = {}
     checkboxes: list[tuple[str, bool, bool, int]] = []
@@ -120,32 +169,44 @@ def read(text: str) -> Document:
             content = token.content.strip()
             box = _CHECKBOX.match(content)
             if box:
-                checkboxes.append(
-                    (
-                        _key(box.group(2).replace("~~", "")),
-                        box.group(1) != " ",
-                        "~~" in box.group(2),
-                        line,
-                    )
-                )
+                struck = _STRUCK.fullmatch(box.group(2).strip())
+                item = struck.group(1) if struck else box.group(2)
+                checkboxes.append((_key(item), box.group(1) != " ", struck is not None, line))
                 continue
             if current is None:
                 continue
             for offset, raw in enumerate(content.split("\n")):
                 label = _LABEL.match(raw)
                 if label:
-                    current.labels[_key(label.group(1))] = (label.group(2).strip(), line + offset)
+                    key = _key(label.group(1))
+                    current.labels[_LABEL_KEYS.get(key, key)] = (
+                        label.group(2).strip(),
+                        line + offset,
+                    )
             current.text.append(content)
     return Document(sections, checkboxes, required_sections, required_boxes)
 
 
-def _filled(section: Section, template: Section | None) -> bool:
-    """A section with labels (`Trust boundaries:`) is filled when a label has a value; any
-    other section when its text is not empty and not the template's own text."""
+def _unanswered(section: Section, template: Section) -> list[str]:
+    """The template's labels this section leaves out or leaves empty (`TODO`, `?`, `-`)."""
+    missing = []
+    for key in template.labels:
+        value, _ = section.labels.get(key) or ("", 0)
+        if key == "threat model" and not value:
+            value, _ = section.labels.get("no threat model impact") or ("", 0)
+        if not value or (_PLACEHOLDER.match(value) and not _NONE.match(value)):
+            missing.append(f"`{key.capitalize()}:`")
+    return missing
+
+
+def _filled(section: Section, template: Section | None) -> tuple[bool, str]:
+    """A section with labels (`Trust boundaries:`) is filled when every label of the template
+    has an answer; any other section when its text is not empty and not the template's own."""
     if template is not None and template.labels:
-        return any(value and not _NONE.match(value) for value, _ in section.labels.values())
+        missing = _unanswered(section, template)
+        return not missing, ", ".join(missing) + " missing or empty" if missing else ""
     words = _key(" ".join(section.text))
-    return bool(words) and words != _key(" ".join(template.text) if template else "")
+    return bool(words) and words != _key(" ".join(template.text) if template else ""), ""
 
 
 def check(
@@ -159,7 +220,7 @@ def check(
     required_sections: Sequence[str] = (),
     required_checkboxes: Sequence[str] = (),
 ) -> list[Problem]:
-    if not _COMMENT.sub("", body).strip():
+    if not strip_comments(body).strip():
         return [Problem("ZT408", 1, "the description is empty")]
     template, document = read(template_text), read(body)
     problems = []
@@ -169,17 +230,25 @@ def check(
         if section is None:
             title = template.sections[key].title if key in template.sections else key
             problems.append(Problem("ZT401", 1, f"section `{title}` is missing"))
-        elif not _filled(section, template.sections.get(key)):
-            problems.append(
-                Problem("ZT402", section.line, f"section `{section.title}` is not filled")
-            )
+        else:
+            filled, why = _filled(section, template.sections.get(key))
+            if not filled:
+                message = f"section `{section.title}` is not filled" + (f": {why}" if why else "")
+                problems.append(Problem("ZT402", section.line, message))
     for text in dict.fromkeys([*template.required_boxes, *map(_key, required_checkboxes)]):
-        # The item may carry a note after the template's words ("~~...~~ (docs only)").
-        done, struck, line = next(
-            ((d, s, n) for body_text, d, s, n in document.checkboxes if body_text.startswith(text)),
-            (False, False, 1),
-        )
-        if not done and not struck:
+        # A ticked item may carry a note after the template's words ("... (unit tests)"); a
+        # struck one is the template's words struck whole ("~~...~~ (docs only)").
+        boxes = [
+            (
+                line,
+                (ticked and (item == text or item.startswith(text + " ")))
+                or (struck and item == text),
+            )
+            for item, ticked, struck, line in document.checkboxes
+            if item.startswith(text)
+        ]
+        if not any(done for _, done in boxes):
+            line = boxes[0][0] if boxes else 1
             problems.append(Problem("ZT403", line, f"`{text}` is not ticked"))
     security = next((s for k, s in document.sections.items() if "security" in k), None)
     if security is not None:
@@ -212,7 +281,11 @@ def _security(
     for name in (n.strip() for n in re.split(r"[,;]", value) if n.strip()):
         if not _NONE.match(name) and name.lower() not in boundaries:
             problems.append(
-                Problem("ZT404", line, f"trust boundary `{name}` is not in the threat model")
+                Problem(
+                    "ZT404",
+                    line,
+                    f"trust boundary `{mask_secrets(name)}` is not in the threat model",
+                )
             )
     value, line = labels.get("data classes") or labels.get("data class") or ("", section.line)
     for name in (n.strip() for n in re.split(r"[,;]", value) if n.strip()):
@@ -221,24 +294,18 @@ def _security(
                 Problem(
                     "ZT405",
                     line,
-                    f"data class `{name}` is not one of " + ", ".join(sorted(data_classes)),
+                    f"data class `{mask_secrets(name)}` is not one of "
+                    + ", ".join(sorted(data_classes)),
                 )
             )
     no_impact = labels.get("no threat model impact")
     model, model_line = labels.get("threat model") or ("", section.line)
-    if no_impact is None and model.lower().startswith("no threat"):
-        no_impact = (model.split(":", 1)[1].strip() if ":" in model else "", model_line)
-    if no_impact is None and (not model or _NONE.match(model)) and not threat_model_changed:
-        problems.append(
-            Problem(
-                "ZT406",
-                model_line,
-                "state the threat-model change or `No threat-model impact: <reason>`",
-            )
-        )
-    elif no_impact is not None:
+    said_no_impact = _NO_IMPACT.match(model)
+    if no_impact is None and said_no_impact:
+        no_impact = (said_no_impact.group(1).strip(), model_line)
+    if no_impact is not None:
         reason, reason_line = no_impact
-        if not reason:
+        if _PLACEHOLDER.match(reason):
             problems.append(
                 Problem("ZT406", reason_line, "`No threat-model impact` needs a reason")
             )
@@ -252,4 +319,15 @@ def _security(
                     f"{len(reason)} characters (policy: {min_reason_length})",
                 )
             )
+    elif not _LINK.search(model):
+        # `later`, `TODO`, `see above`: only a pointer to the change or a stated reason answers.
+        problems.append(
+            Problem(
+                "ZT406",
+                model_line,
+                "link or name the threat-model change, or write "
+                "`No threat-model impact: <reason>`"
+                + (f" (`{mask_secrets(model)[:60]}` is neither)" if model else ""),
+            )
+        )
     return problems

@@ -6,21 +6,18 @@ import argparse
 import fnmatch
 import hashlib
 import os
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from ztgate import cli, gitio, trusted
+from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Severity, sorted_findings
 from ztgate.policy import Policy
-from ztgate.pr.check import RULES, check
+from ztgate.pr.check import RULES, check, skip_reason
 from ztgate.pr.source import PullRequest, from_environment
 from ztgate.report import emit
 from ztgate.trusted import Trusted
-
-_SKIP = re.compile(r"^\s*ztgate-skip:\s*(.{10,})$", re.I | re.M)
-
 
 TEMPLATE_PLACES = (
     ".github/PULL_REQUEST_TEMPLATE.md",
@@ -92,16 +89,31 @@ def _main(args: argparse.Namespace) -> int:
     pull = from_environment(os.environ, args.body_file)
     notes: list[str] = []
     problems = []
-    skip = _SKIP.search(pull.body)
     if pull.author_is_bot or pull.author in policy.pr.exempt_authors:
         notes.append(f"skipped: {pull.author} is exempt (bot)")
-    elif skip:
-        notes.append(f"skipped with the recorded reason: {skip.group(1).strip()}")
     elif policy.pr.skip_label in pull.labels:
-        notes.append(f"skipped by the `{policy.pr.skip_label}` label")
+        # Only the label skips: the author writes the body, but on GitHub only people with
+        # triage rights set labels. The body's `ztgate-skip:` line is the reason, if any.
+        reason = skip_reason(pull.body)
+        notes.append(
+            f"skipped by the `{policy.pr.skip_label}` label (set by someone with triage rights "
+            "on GitHub, the Reporter role on GitLab); "
+            + (
+                f"reason: {reason}"
+                if reason
+                else "no reason was recorded (write `ztgate-skip: <reason>` in the description)"
+            )
+        )
     else:
         changed = _changed(root, pull)
         globs = dict(policy.pr.components)
+        if changed is None and globs:
+            raise UserError(
+                "the pull request's diff is not available (no base/head commit, or not in this "
+                "clone), so the changed components (pr.components) cannot be checked",
+                fix="check out with `fetch-depth: 0` (actions/checkout), or fetch the base "
+                "commit before running `ztgate pr`",
+            )
         touched = sorted(
             {path for path in changed or () for pattern in globs if fnmatch.fnmatch(path, pattern)}
         )
@@ -109,8 +121,6 @@ def _main(args: argparse.Namespace) -> int:
         model_changed = any(
             fnmatch.fnmatch(path, pattern) for path in changed or () for pattern in model_files
         )
-        if changed is None and globs:
-            notes.append("the diff is not available here, so component paths were not checked")
         problems = check(
             pull.body,
             _template(source, policy),
