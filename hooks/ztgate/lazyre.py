@@ -21,8 +21,11 @@ class LazyPattern:
     def search(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> re.Match[str] | None:
         return self.compiled.search(string, pos, endpos)
 
-    def match(self, string: str, pos: int = 0) -> re.Match[str] | None:
-        return self.compiled.match(string, pos)
+    def match(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> re.Match[str] | None:
+        return self.compiled.match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> re.Match[str] | None:
+        return self.compiled.fullmatch(string, pos, endpos)
 
     def finditer(self, string: str) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(string)

@@ -55,11 +55,16 @@ PREFILTERS: dict[str, Prefilter] = {
     "ArtifactoryDetector": Prefilter((), r"AKC[a-zA-Z0-9]{10}|AP[\dABCDEF][a-zA-Z0-9]{8}"),
     "AWSKeyDetector": Prefilter(
         ("a3t", "abia", "acca", "akia", "asia", "aws"),
-        r"(?:a3t[a-z0-9]|abia|acca|akia|asia)[0-9a-z]{16}|aws[^\n]*['\"][0-9a-z/+]{40}['\"]",
+        r"(?:a3t[a-z0-9]|abia|acca|akia|asia)[0-9a-z]{16}"
+        r"|aws.{0,20}?(?:key|pwd|pw|pass|token).{0,20}?['\"][0-9a-z/+]{40}['\"]",
         on_lowered=True,
     ),
     "AzureStorageKeyDetector": Prefilter(("accountkey=",), None),
-    "BasicAuthDetector": Prefilter(("://",), r"://[^{}\s]+:[^{}\s]+@"),
+    # The plugin's own shape: neither part holds a reserved URL character, so a `:` ends the
+    # user and the search is linear (`[^{}\s]+:[^{}\s]+@` was cubic on `://` repeated).
+    "BasicAuthDetector": Prefilter(
+        ("://",), r"://[^:/?#\[\]@!$&'()*+,;=\s]+:[^:/?#\[\]@!$&'()*+,;=\s]+@"
+    ),
     "CloudantDetector": Prefilter(
         ("cloudant", "key", "pw", "pass", "token"),
         r"cl(?:oudant|ou)?[-_]?(?:api)?(?:key|pwd|pw|pass|token)|cloudant",
@@ -128,13 +133,16 @@ _BARE_VALUE_EXTENSIONS = frozenset(
     }
 )
 _KW = "(?:" + "|".join(re.escape(w) for w in sorted(_DENYLIST_WORDS, key=len, reverse=True)) + ")"
+# `_KW\w*` retried the rest of a word at each keyword inside it (quadratic on `secretsecret...`):
+# start at the word's beginning instead, and look ahead for the keyword within it.
+_KW_WORD = r"(?<!\w)(?=\w*?" + _KW + r")\w+"
 _KEYWORD_QUOTED = LazyPattern(
-    _KW + r"\w*[\]'\"]{0,2}\s*(?::|={1,3}|!==?|=>|\.assign\()\s*@?['\"`]"
+    _KW_WORD + r"[\]'\"]{0,2}\s*(?::|={1,3}|!==?|=>|\.assign\()\s*@?['\"`]"
     r"|" + _KW + r"\S{0,50}?\s*['\"`][^'\"`]*['\"`];"
     r"|['\"`][^'\"`]*['\"`]\s*[!=]{2,3}\s*\w*" + _KW
 )
 _KEYWORD_BARE = LazyPattern(
-    _KW + r"\w*[\]'\"]{0,2}\s*(?::=|:|={1,3}|!==?)"
+    _KW_WORD + r"[\]'\"]{0,2}\s*(?::=|:|={1,3}|!==?)"
     r"|['\"`][^'\"`]*['\"`]\s*[!=]{2,3}\s*\w*" + _KW
 )
 # A run of 24+ token characters: every plugin marked long_tokens_only needs one on the line.
@@ -142,9 +150,11 @@ _LONG_TOKEN = LazyPattern(r"(?<![\w\-])[\w\-]{24,}")
 ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 
 _QUOTED = LazyPattern(r"(['\"])([A-Za-z0-9+/=_\\\-]{9,})\1")
-# Values detect-secrets' YAML and INI transformers quote before scanning: `key: value`.
+# Values detect-secrets' YAML and INI transformers quote before scanning: `key: value`. The
+# indent may hold list dashes; it ends on a blank so that it cannot trade dashes with the key.
 _UNQUOTED_VALUE = LazyPattern(
-    r"^[ \t\-]*[\w.\-\"'\[\]]+[ \t]*[:=][ \t]*([A-Za-z0-9+/=_\\\-]{9,})[ \t]*$", re.MULTILINE
+    r"^(?:[ \t\-]*[ \t])?[\w.\-\"'\[\]]+[ \t]*[:=][ \t]*([A-Za-z0-9+/=_\\\-]{9,})[ \t]*$",
+    re.MULTILINE,
 )
 _HEX = LazyPattern(r"^[0-9a-fA-F]+$")
 # Extensions detect-secrets parses as source code; every other file may go through its YAML or

@@ -127,12 +127,18 @@ def ds_reject_reason(ds: ds_bridge.DsSecret, lines: Sequence[str]) -> str | None
 def _matches(detector: Detector, text: str, found: dict[str, list[int]]) -> list[re.Match[str]]:
     if not detector.anchored:
         return list(detector.pattern.finditer(text))
+    # Like finditer, matches do not overlap: a keyword inside a match already found (the
+    # next `xoxb-` of `xoxb-...xoxb-...` on one line) starts no new one, which would rescan the
+    # rest of the line at every occurrence.
     matches = []
-    for keyword in detector.keywords:
-        for start in found.get(keyword, ()):
-            match = detector.pattern.match(text, start)
-            if match:
-                matches.append(match)
+    end = 0
+    for start in sorted({s for keyword in detector.keywords for s in found.get(keyword, ())}):
+        if start < end:
+            continue
+        match = detector.pattern.match(text, start)
+        if match:
+            matches.append(match)
+            end = match.end()
     return matches
 
 
@@ -201,10 +207,10 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
                         ds.plugin, ds.secret_type, ds.secret, ds.line, ds.column, "detect-secrets"
                     )
 
-    return [c for c in found.values() if not _allowlisted(c, filename, where)]
-
-
-def _allowlisted(candidate: Candidate, filename: str, where: _Lines) -> bool:
-    return ds_bridge.is_allowlisted(
-        filename, where.line(candidate.line).rstrip(), where.line(candidate.line - 1)
-    )
+    # Once per line, not per candidate: a long line may hold thousands of them.
+    allowlisted: dict[int, bool] = {}
+    for number in {c.line for c in found.values()}:
+        allowlisted[number] = ds_bridge.is_allowlisted(
+            filename, where.line(number).rstrip(), where.line(number - 1)
+        )
+    return [c for c in found.values() if not allowlisted[c.line]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from ztgate.lazyre import LazyPattern
 from ztgate.secrets.detectors import shannon_entropy
@@ -101,9 +102,27 @@ def documented_example(secret: str) -> str | None:
     return None
 
 
+# The filters below that look at the whole line see the same line once per candidate on it,
+# thousands of times on a long one: what depends on the line alone is computed once. Lines are
+# the scanner's own string objects, so a cache hit costs no rehash.
+@lru_cache(maxsize=64)
+def _about_digests(line: str) -> bool:
+    return bool(_DIGEST_CONTEXT.search(line))
+
+
+@lru_cache(maxsize=64)
+def _about_anti_forgery(line: str) -> bool:
+    return bool(_ANTI_FORGERY.search(line))
+
+
+@lru_cache(maxsize=64)
+def _reversed(line: str) -> str:
+    return line[::-1]
+
+
 def digest_in_context(secret: str, line: str) -> str | None:
     """A bare hex digest on a line about hashes, commits or versions is not a credential."""
-    if _HEX_DIGEST.match(secret) and _DIGEST_CONTEXT.search(line):
+    if _HEX_DIGEST.match(secret) and _about_digests(line):
         return "hash digest"
     return None
 
@@ -186,20 +205,35 @@ def name_parts(name: str) -> list[str]:
     return [part.lower() for part in _NAME_PARTS.findall(name)]
 
 
-_NAME_BEFORE = LazyPattern(r"([A-Za-z_][\w.\-]*)['\"\]]*[ \t]*(?:=>|:=|==|=|:)[ \t]*['\"`]?$")
+# `NAME ['"\]]* OP ['"`]?` right before the value. Searched forwards with `$`, the name's
+# `[\w.\-]*` was retried from every position of a long word (quadratic); the operator part
+# holds no name character, so the name is the last run of them, read backwards from the value.
+_ASSIGNMENT_BEFORE = LazyPattern(r"['\"\]]*[ \t]*(?:=>|:=|==|=|:)[ \t]*['\"`]?")
+_NOT_NAME_CHARS = LazyPattern(r"[^\w.\-]*")
+_NAME_CHARS = LazyPattern(r"[\w.\-]*")
+_NAME_START_CHAR = LazyPattern(r"[A-Za-z_]")
 
 
 def key_name_before(line: str, column: int) -> str | None:
     """The key a value is assigned to: `DB_PASSWORD` in `DB_PASSWORD = "..."`."""
-    match = _NAME_BEFORE.search(line[: max(column - 1, 0)])
-    return match.group(1) if match else None
+    value = min(max(column - 1, 0), len(line))
+    backwards = _reversed(line)
+    behind = len(line) - value  # where the text before the value starts, read backwards
+    gap = _NOT_NAME_CHARS.match(backwards, behind)
+    name_end = value - (gap.end() - behind if gap else 0)
+    if not _ASSIGNMENT_BEFORE.fullmatch(line, name_end, value):
+        return None
+    run = _NAME_CHARS.match(backwards, len(line) - name_end)
+    run_start = name_end - (run.end() - run.start() if run else 0)
+    first = _NAME_START_CHAR.search(line, run_start, name_end)
+    return line[first.start() : name_end] if first else None
 
 
 _ANTI_FORGERY = LazyPattern(r"csrf|xsrf|authenticity_token|__RequestVerificationToken", re.I)
 
 
 def not_secret_key(line: str, column: int) -> str | None:
-    if _ANTI_FORGERY.search(line):
+    if _about_anti_forgery(line):
         return "anti-forgery token"
     name = key_name_before(line, column)
     if not name:
@@ -227,10 +261,16 @@ _TOKEN_CHARS = LazyPattern(r"[^\s'\"`<>(){}\[\],;]+")
 
 def surrounding_token(line: str, column: int, secret: str) -> str:
     """The whole token a match sits in: detect-secrets sometimes reports only a prefix."""
-    for match in _TOKEN_CHARS.finditer(line):
-        if match.start() <= column - 1 < match.end():
-            return match.group(0)
-    return secret
+    at = column - 1
+    if not 0 <= at < len(line):
+        return secret
+    after = _TOKEN_CHARS.match(line, at)
+    if after is None:
+        return secret
+    # Read backwards from the column, not every token from the start of a long line.
+    before = _TOKEN_CHARS.match(_reversed(line), len(line) - 1 - at)
+    start = at + 1 - (before.end() - before.start() if before else 1)
+    return line[start : after.end()]
 
 
 def repeating(secret: str) -> str | None:

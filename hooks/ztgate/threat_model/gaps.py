@@ -18,10 +18,11 @@ from ztgate.threat_model.rules import Problem
 
 _THREAT_HEADING = re.compile(r"^\s*threat\b", re.I)
 _CONTROL_HEADING = re.compile(r"^\s*(?:mitigation|control|countermeasure|recommendation)s?\b", re.I)
-_THREAT_LABEL = re.compile(r"^\s*threat\s*(?:id\s*\S+)?\s*:", re.I)
+# Blank runs never meet (`\s*(?:...)?\s*` was quadratic in a long one).
+_THREAT_LABEL = re.compile(r"^\s*threat\s*(?:id\s*\S+\s*)?:", re.I)
 _CONTROL_LABEL = re.compile(r"^\s*(?:mitigations?|controls?|countermeasures?)\s*:", re.I)
 _OUT_OF_SCOPE = re.compile(r"out of scope|non-goals|accepted risks?|not in scope", re.I)
-_NONE = re.compile(r"^\s*(?:-|—|none|n/?a|tbd|todo)?\s*$", re.I)
+_NONE = re.compile(r"^\s*(?:(?:-|—|none|n/?a|tbd|todo)\s*)?$", re.I)
 
 GAP_RULES = {
     "ZT231": "no trust boundaries: add a `Trust boundaries` table (id, boundary, inside, outside)",

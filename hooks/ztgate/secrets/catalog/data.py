@@ -24,14 +24,18 @@ DETECTORS = (
         "jdbc-password",
         "Password in JDBC URL",
         DB,
-        r"jdbc:[a-z0-9]+:[^\s'\"]*?[;?&]password=(?P<secret>[^&;\s'\"]{3,})",
+        # The URL up to `password=` holds no second `jdbc:`: each `jdbc:` of a long run of them
+        # would otherwise rescan the rest of the token (quadratic).
+        r"jdbc:[a-z0-9]+:(?:(?!jdbc:)[^\s'\"])*?[;?&]password=(?P<secret>[^&;\s'\"]{3,})",
         ("jdbc:",),
     ),
     token(
         "connection-string-password",
         "Password in Connection String",
         DB,
-        r"(?i:password|pwd)\s*=\s*(?P<secret>[^;'\"\s{}]{4,})\s*;",
+        # At most 128 characters (SQL Server's limit): unbounded, every `pwd=` of `pwd=pwd=...`
+        # scanned the rest of the line for its `;`.
+        r"(?i:password|pwd)\s*=\s*(?P<secret>[^;'\"\s{}]{4,128})\s*;",
         ("password", "pwd"),
         left=r"(?<![A-Za-z0-9_])",
         anchored=True,
@@ -79,7 +83,10 @@ DETECTORS = (
         "Private Key",
         KEY,
         r"-----BEGIN[ A-Z0-9_\-]{0,100}PRIVATE KEY(?: BLOCK)?-----"
-        r"(?P<secret>[\s\S]{16,}?)-----END[ A-Z0-9_\-]{0,100}PRIVATE KEY(?: BLOCK)?-----",
+        # The body holds no `-----` (PEM bodies are base64): the lazy search for the END line
+        # stops at the next header instead of rescanning to the end of the file from each one.
+        r"(?P<secret>(?:(?!-----)[\s\S]){16,}?)"
+        r"-----END[ A-Z0-9_\-]{0,100}PRIVATE KEY(?: BLOCK)?-----",
         ("private key",),
         left="",
         right="",

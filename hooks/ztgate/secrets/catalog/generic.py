@@ -42,8 +42,8 @@ GENERIC_PASSWORD = Detector(
     anchored=True,
     regex=(
         r"(?i:passw(?:or)?d|passphrase|pwd)(?:s|\d)?(?![A-Za-z0-9])"
-        + _ASSIGN
-        + r"[ \t]*(?P<quote>['\"])(?P<secret>[^'\"\s]{6,128})(?P=quote)"
+        + _ASSIGN  # ends in blanks already: another `[ \t]*` here was quadratic in them
+        + r"(?P<quote>['\"])(?P<secret>[^'\"\s]{6,128})(?P=quote)"
     ),
     min_entropy=2.5,
     by_context=True,
