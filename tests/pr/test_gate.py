@@ -439,3 +439,20 @@ def test_reading_a_description_is_linear(prefix: str, unit: str) -> None:
     judge(small)  # warm up the Markdown parser's import
     ratio = _seconds(judge, large) / max(_seconds(judge, small), 1e-4)
     assert ratio < 8, ratio
+
+
+def test_no_merge_base_with_components_fails_closed_with_the_fix(
+    project: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Both commits are here but share no history (a shallow clone looks the same to git diff).
+    base = project.head()
+    project.git("checkout", "-q", "--orphan", "unrelated")
+    project.write(".ztgate.yaml", "pr:\n  components:\n    'services/payments/**': Payments\n")
+    head = project.commit("unrelated history")
+    event = github_event(tmp_path, FILLED, base={"sha": base}, head={"sha": head})
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    code, out = run(capsys)
+    assert code == 2 and "fetch-depth: 0" in out, out
