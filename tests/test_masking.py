@@ -279,3 +279,21 @@ def test_a_skip_reason_is_masked_before_it_is_cut() -> None:
     pasted, secret = tokens()["github"]
     reason = skip_reason(f"ztgate-skip: {'x' * 180} {pasted}\n")
     assert reason is not None and not leaks(secret, reason)
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_token_cut_by_a_gate_is_still_masked(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    # The signatures gate quotes a subject cut to 60 characters; the property holds it whole.
+    from ztgate.signatures import gate
+
+    laced = tokens()
+    base = repo.commit("base")
+    for pasted, _ in laced.values():
+        repo.commit(f"{'wip ' * 11}{pasted}")
+    code, printed = run_gate(
+        gate.main, ["--range", f"{base}..HEAD"], output_format, tmp_path, capsys
+    )
+    assert code == 1 and "ZT301" in printed, printed
+    assert_masked(printed, laced)

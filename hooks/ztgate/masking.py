@@ -54,13 +54,37 @@ def _options() -> ScanOptions:
 
 
 @lru_cache(maxsize=1024)
-def mask_secrets(text: str) -> str:
+def mask_secrets(text: str, quoting: tuple[str, ...] = ()) -> str:
     """``text`` with every credential the secrets engine finds in it shown as ``mask(secret)``:
-    at most its first 4 characters, then its length."""
-    if len(text) < 8 or not _MAYBE.search(text):
+    at most its first 4 characters, then its length.
+
+    ``quoting`` holds texts that ``text`` may quote cut short (a finding's properties hold the
+    commit subject that its message cuts to 60 characters): any piece of more than 4 characters
+    of a secret found there is masked in ``text`` too, since a cut token is no longer found.
+    """
+    spans = _spans(text)
+    for whole in quoting:
+        for begin, end in _spans(whole):
+            spans.extend(_shared(text, whole[begin:end]))
+    if not spans:
         return text
-    from ztgate.secrets.engine import scan_text
     from ztgate.secrets.scan import mask
+
+    parts: list[str] = []
+    position = 0
+    for begin, end in _merged(spans):
+        parts.append(text[position:begin])
+        parts.append(mask(text[begin:end]))
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Where the credentials in ``text`` are (possibly overlapping)."""
+    if len(text) < 8 or not _MAYBE.search(text):
+        return []
+    from ztgate.secrets.engine import scan_text
 
     probe = _PRAGMA.sub(lambda match: "x" * len(match.group(0)), text)
     spans: list[tuple[int, int]] = []
@@ -78,16 +102,13 @@ def mask_secrets(text: str) -> str:
                 spans.extend(_occurrences(probe, secret))
     spans.extend(m.span("secret") for m in _KEY_MATERIAL.finditer(probe))
     spans.extend(m.span("secret") for m in _ASSIGNED.finditer(probe))
-    if not spans:
-        return text
-    parts: list[str] = []
-    position = 0
-    for begin, end in _merged(spans):
-        parts.append(text[position:begin])
-        parts.append(mask(text[begin:end]))
-        position = end
-    parts.append(text[position:])
-    return "".join(parts)
+    return spans
+
+
+def _shared(text: str, secret: str, size: int = 5) -> list[tuple[int, int]]:
+    """Every place where ``text`` shows ``size`` or more characters of ``secret`` in a row."""
+    pieces = {secret[i : i + size] for i in range(len(secret) - size + 1)}
+    return [(j, j + size) for j in range(len(text) - size + 1) if text[j : j + size] in pieces]
 
 
 def _chunks(text: str) -> list[tuple[int, str]]:

@@ -27,7 +27,8 @@ def masked(report: Report) -> Report:
         findings=tuple(
             dataclasses.replace(
                 finding,
-                message=mask_secrets(finding.message),
+                # The properties may hold whole what the message quotes cut short.
+                message=mask_secrets(finding.message, tuple(finding.properties.values())),
                 properties={k: mask_secrets(v) for k, v in finding.properties.items()},
             )
             for finding in report.findings

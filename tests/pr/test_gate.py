@@ -416,15 +416,17 @@ def _seconds(function: object, argument: str) -> float:
 
 
 @pytest.mark.parametrize(
-    "unit",
+    "prefix, unit",
     [
-        "<!--",  # an unterminated comment, opened again and again
-        "\n",  # `^\s*` under re.M reaching across every following line
-        "<!-- ztgate: required -->\n",  # a heading looked up again for every mark
-        "Trust boundaries: " + "a, " * 3,
+        ("", "<!--"),  # an unterminated comment, opened again and again
+        ("", "\n"),  # `^\s*` under re.M reaching across every following line
+        ("", "<!-- ztgate: required -->\n"),  # a heading looked up again for every mark
+        ("## Security\nTrust boundaries: ", "a, "),
+        ("## Security\nThreat model: ", "]("),  # a link target that never closes
+        ("## Checklist\n- [ ] ", "~~a"),
     ],
 )
-def test_reading_a_description_is_linear(unit: str) -> None:
+def test_reading_a_description_is_linear(prefix: str, unit: str) -> None:
     from ztgate.pr import check
 
     def judge(body: str) -> None:
@@ -432,8 +434,25 @@ def test_reading_a_description_is_linear(unit: str) -> None:
         check.skip_reason(body)
 
     size = 4000
-    small = (unit * (size // len(unit) + 1))[:size]
-    large = small * 4
+    small = prefix + (unit * (size // len(unit) + 1))[:size]
+    large = prefix + (unit * (4 * size // len(unit) + 1))[: 4 * size]
     judge(small)  # warm up the Markdown parser's import
     ratio = _seconds(judge, large) / max(_seconds(judge, small), 1e-4)
     assert ratio < 8, ratio
+
+
+def test_no_merge_base_with_components_fails_closed_with_the_fix(
+    project: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Both commits are here but share no history (a shallow clone looks the same to git diff).
+    base = project.head()
+    project.git("checkout", "-q", "--orphan", "unrelated")
+    project.write(".ztgate.yaml", "pr:\n  components:\n    'services/payments/**': Payments\n")
+    head = project.commit("unrelated history")
+    event = github_event(tmp_path, FILLED, base={"sha": base}, head={"sha": head})
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    code, out = run(capsys)
+    assert code == 2 and "fetch-depth: 0" in out, out

@@ -65,8 +65,9 @@ _PLACEHOLDER = re.compile(
     re.I,
 )
 # A threat-model answer points at the change: a URL, a Markdown link, a file path or `#123`.
+# Each branch looks at a few characters only: `](` then a scan to `)` was quadratic.
 _LINK = re.compile(
-    r"https?://\S|\]\([^)\s]+\)|[\w./-]\.(?:md|markdown|ya?ml|json|txt|rst|adoc)\b|(?:^|\s)#\d+\b",
+    r"https?://\S|\]\((?=[^)\s])|[\w./-]\.(?:md|markdown|ya?ml|json|txt|rst|adoc)\b|(?:^|\s)#\d+\b",
     re.I,
 )
 SKIP_LINE = "ztgate-skip:"

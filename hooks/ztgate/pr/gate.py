@@ -60,8 +60,12 @@ def _changed(root: Path, pull: PullRequest) -> list[str] | None:
     head = gitio.resolve_commit(root, pull.head_sha)
     if base is None or head is None:
         return None
-    output = gitio.run_git(root, ["diff", "--name-only", "-z", f"{base}...{head}", "--"]).stdout
-    return [name for name in output.decode("utf-8", "replace").split("\0") if name]
+    process = gitio.run_git(
+        root, ["diff", "--name-only", "-z", f"{base}...{head}", "--"], check=False
+    )
+    if process.returncode != 0:
+        return None  # no merge base here: a shallow clone
+    return [name for name in process.stdout.decode("utf-8", "replace").split("\0") if name]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -109,8 +113,9 @@ def _main(args: argparse.Namespace) -> int:
         globs = dict(policy.pr.components)
         if changed is None and globs:
             raise UserError(
-                "the pull request's diff is not available (no base/head commit, or not in this "
-                "clone), so the changed components (pr.components) cannot be checked",
+                "the pull request's diff is not available (no base/head commit, or they or their "
+                "merge base are not in this clone), so the changed components (pr.components) "
+                "cannot be checked",
                 fix="check out with `fetch-depth: 0` (actions/checkout), or fetch the base "
                 "commit before running `ztgate pr`",
             )
