@@ -403,16 +403,25 @@ def test_missing_diff_with_components_fails_closed(
     assert "fetch-depth: 0" in out and len(out.strip().splitlines()) == 1
 
 
-def _seconds(function: object, argument: str) -> float:
+def _growth(function: object, small: str, large: str) -> float:
+    """Best time on ``large`` over best time on ``small``, the two measured in alternation so
+    a burst of load on a shared machine slows both alike."""
+    import gc
     import time
 
     assert callable(function)
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        function(argument)
-        best = min(best, time.perf_counter() - start)
-    return best
+    best = {small: float("inf"), large: float("inf")}
+    gc.collect()
+    gc.disable()  # a collection landing in one run would skew a ratio of small times
+    try:
+        for _ in range(7):
+            for argument in (small, large):
+                start = time.perf_counter()
+                function(argument)
+                best[argument] = min(best[argument], time.perf_counter() - start)
+    finally:
+        gc.enable()
+    return best[large] / max(best[small], 1e-4)
 
 
 @pytest.mark.parametrize(
@@ -433,12 +442,14 @@ def test_reading_a_description_is_linear(prefix: str, unit: str) -> None:
         check.check(body, PR_TEMPLATE, {"tb1"}, {"public"}, [], False, 40)
         check.skip_reason(body)
 
+    # 8x the input: linear work takes ~8x the time, quadratic ~64x. The wide margin keeps a
+    # shared, noisy machine from failing a linear parser.
     size = 4000
     small = prefix + (unit * (size // len(unit) + 1))[:size]
-    large = prefix + (unit * (4 * size // len(unit) + 1))[: 4 * size]
+    large = prefix + (unit * (8 * size // len(unit) + 1))[: 8 * size]
     judge(small)  # warm up the Markdown parser's import
-    ratio = _seconds(judge, large) / max(_seconds(judge, small), 1e-4)
-    assert ratio < 8, ratio
+    ratio = _growth(judge, small, large)
+    assert ratio < 24, ratio
 
 
 def test_no_merge_base_with_components_fails_closed_with_the_fix(
@@ -448,9 +459,9 @@ def test_no_merge_base_with_components_fails_closed_with_the_fix(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Both commits are here but share no history (a shallow clone looks the same to git diff).
-    base = project.head()
-    project.git("checkout", "-q", "--orphan", "unrelated")
     project.write(".ztgate.yaml", "pr:\n  components:\n    'services/payments/**': Payments\n")
+    base = project.commit("map the payments component")  # the base's policy holds in CI
+    project.git("checkout", "-q", "--orphan", "unrelated")
     head = project.commit("unrelated history")
     event = github_event(tmp_path, FILLED, base={"sha": base}, head={"sha": head})
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
