@@ -93,3 +93,63 @@ def test_malformed_baseline_is_an_error_naming_the_file(
     repo.write("a.py", "x = 1\n")
     assert gate.main(["a.py"]) == 2
     assert ".secrets.baseline:1: malformed baseline JSON" in capsys.readouterr().err
+
+
+def detect_secrets(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "detect_secrets", *args],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_switch_from_detect_secrets_and_back(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both directions, with the real detect-secrets: its audit reads a baseline ztgate wrote
+    (ztgate's own types included), and its hook still passes after ztgate rewrote its
+    baseline, even for what only detect-secrets reports."""
+    from tests.fakes import random_body
+
+    repo.write("a.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    # detect-secrets' keyword plugin reports this; ztgate reads it as words, not a credential.
+    repo.write("b.py", 'password = "correct_horse_battery_staple"\n')
+    repo.write("c.py", f'STRIPE_KEY = "sk_live_{random_body("a", 24)}"\n')
+    repo.commit("secrets of three kinds")
+    theirs = detect_secrets(repo, "scan", "--all-files")
+    assert theirs.returncode == 0, theirs.stderr
+    (repo.path / ".secrets.baseline").write_text(theirs.stdout)
+    assert '"b.py"' in theirs.stdout
+
+    code, out = run(capsys, "--update-baseline")
+    assert code == 0, out
+    document = json.loads((repo.path / ".secrets.baseline").read_text())
+    assert "b.py" in document["results"]  # detect-secrets' own entry survives the rewrite
+    ours = [i["type"] for items in document.get("ztgate_results", {}).values() for i in items]
+    known = [i["type"] for items in document["results"].values() for i in items]
+    assert ours and not set(ours) & set(known)
+
+    for args in (
+        ("audit", "--report", ".secrets.baseline"),
+        ("audit", "--stats", ".secrets.baseline"),
+    ):
+        audit = detect_secrets(repo, *args)
+        assert audit.returncode == 0, audit.stdout + audit.stderr
+    hook = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "detect_secrets.pre_commit_hook",
+            "--baseline",
+            ".secrets.baseline",
+            "a.py",
+            "b.py",
+            "c.py",
+        ],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+    )
+    assert hook.returncode == 0, hook.stdout + hook.stderr
+    assert run(capsys, "--all-files")[0] == 0  # and ztgate still honours all of it

@@ -16,6 +16,10 @@ from ztgate.errors import UserError
 
 Identity = tuple[str, str, str]  # (path, hashed_secret, type)
 
+# detect-secrets reads, audits and rewrites `results`, and fails on a type it has no plugin
+# for; ztgate's own types live beside it, in a section detect-secrets ignores.
+OWN_RESULTS = "ztgate_results"
+
 
 def hash_secret(secret: str) -> str:
     """detect-secrets' `hashed_secret`: SHA-1 of the secret. Not for security: an identity."""
@@ -78,8 +82,11 @@ def parse_baseline(text: str, display: str) -> Baseline:
             where=display,
             fix="regenerate it with `ztgate secrets --update-baseline`",
         )
+    ours = document.get(OWN_RESULTS, {})
+    if not isinstance(ours, dict):
+        raise UserError(f"baseline `{OWN_RESULTS}` must be a mapping", where=display)
     entries = []
-    for filename, secrets in results.items():
+    for filename, secrets in [*results.items(), *ours.items()]:
         if not isinstance(secrets, list):
             raise UserError(f"baseline results for `{filename}` must be a list", where=display)
         for item in secrets:
@@ -114,41 +121,86 @@ def _fresh_document() -> dict[str, Any]:
     }
 
 
+def detect_secrets_types() -> frozenset[str]:
+    """The secret types detect-secrets has plugins for (what its audit can re-detect)."""
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    return frozenset(get_mapping_from_secret_type_to_class())
+
+
+def still_found_by_detect_secrets(root: Path, existing: Baseline) -> set[Identity]:
+    """The baseline's detect-secrets entries that detect-secrets itself still finds, with the
+    baseline's own plugin settings: a secret that ztgate files under another type, or filters
+    out, stays covered for a team that runs detect-secrets' own hook."""
+    from detect_secrets.core.scan import scan_file
+    from detect_secrets.settings import transient_settings
+
+    known = detect_secrets_types()
+    wanted = {e.identity for e in existing.entries if e.secret_type in known}
+    found: set[Identity] = set()
+    settings = {
+        k: existing.document[k] for k in ("plugins_used", "filters_used") if k in existing.document
+    }
+    with transient_settings(settings):
+        for path in sorted({identity[0] for identity in wanted}):
+            if not (root / path).is_file():
+                continue
+            for secret in scan_file(str(root / path)):
+                identity = (path, secret.secret_hash, secret.type)
+                if identity in wanted:
+                    found.add(identity)
+    return found
+
+
 def updated_document(
-    existing: Baseline | None, current: Iterable[BaselineEntry]
+    existing: Baseline | None,
+    current: Iterable[BaselineEntry],
+    kept: Iterable[Identity] = (),
 ) -> dict[str, Any] | None:
-    """The baseline to write for the current findings, or None when nothing changed.
+    """The baseline to write for the current findings (and ``kept`` existing entries), or None
+    when nothing changed.
 
     Entries already in the baseline are kept as they are (with their audit flags and original
-    line numbers), so adding one secret changes one entry, not every line of the file.
+    line numbers), so adding one secret changes one entry, not every line of the file. Types
+    detect-secrets knows go in `results`, ztgate's own in `ztgate_results`.
     """
     current_by_identity = {e.identity: e for e in current}
-    if existing is not None and existing.identities == frozenset(current_by_identity):
-        return None
-    document = dict(existing.document) if existing is not None else _fresh_document()
     old_items: dict[Identity, dict[str, Any]] = {}
     if existing is not None:
-        for filename, items in existing.document.get("results", {}).items():
-            for item in items:
-                identity = (
-                    str(item.get("filename", filename)),
-                    item["hashed_secret"],
-                    item["type"],
-                )
-                old_items[identity] = item
-    results: dict[str, list[dict[str, Any]]] = {}
-    for identity, entry in sorted(current_by_identity.items()):
+        for section in ("results", OWN_RESULTS):
+            for filename, items in existing.document.get(section, {}).items():
+                for item in items:
+                    identity = (
+                        str(item.get("filename", filename)),
+                        item["hashed_secret"],
+                        item["type"],
+                    )
+                    old_items[identity] = item
+    wanted = set(current_by_identity) | (set(kept) & set(old_items))
+    if existing is not None and existing.identities == frozenset(wanted):
+        return None
+    document = dict(existing.document) if existing is not None else _fresh_document()
+    known = detect_secrets_types()
+    sections: dict[str, dict[str, list[dict[str, Any]]]] = {"results": {}, OWN_RESULTS: {}}
+    for identity in sorted(wanted):
+        entry = current_by_identity.get(identity)
         item = old_items.get(identity) or {
-            "type": entry.secret_type,
-            "filename": entry.path,
-            "hashed_secret": entry.hashed_secret,
+            "type": identity[2],
+            "filename": identity[0],
+            "hashed_secret": identity[1],
             "is_verified": False,
-            "line_number": entry.line_number,
+            "line_number": entry.line_number if entry else 0,
         }
-        results.setdefault(entry.path, []).append(item)
-    for items in results.values():
-        items.sort(key=lambda i: (i.get("line_number", 0), i["hashed_secret"], i["type"]))
-    document["results"] = dict(sorted(results.items()))
+        section = "results" if identity[2] in known else OWN_RESULTS
+        sections[section].setdefault(identity[0], []).append(item)
+    for results in sections.values():
+        for items in results.values():
+            items.sort(key=lambda i: (i.get("line_number", 0), i["hashed_secret"], i["type"]))
+    document["results"] = dict(sorted(sections["results"].items()))
+    if sections[OWN_RESULTS]:
+        document[OWN_RESULTS] = dict(sorted(sections[OWN_RESULTS].items()))
+    else:
+        document.pop(OWN_RESULTS, None)
     from datetime import datetime, timezone
 
     document["generated_at"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -18,6 +18,7 @@ from ztgate.secrets.baseline import (
     Baseline,
     BaselineEntry,
     parse_baseline,
+    still_found_by_detect_secrets,
     updated_document,
     write_baseline,
 )
@@ -284,13 +285,14 @@ def _main(args: argparse.Namespace) -> int:
         current = [
             BaselineEntry(h.path, h.hashed_secret, h.secret_type, h.line) for h in result.hits
         ]
-        document = updated_document(baseline, current)
+        kept = still_found_by_detect_secrets(root, baseline) if baseline else set()
+        document = updated_document(baseline, current, kept)
         if document is None:
             print(f"{baseline_display}: unchanged ({len(current)} secret(s), none new or gone)")
         else:
             write_baseline(baseline_path, document)
             before = baseline.identities if baseline else frozenset()
-            after = {e.identity for e in current}
+            after = {e.identity for e in current} | kept
             print(
                 f"{baseline_display}: written: {len(after - before)} added, "
                 f"{len(before - after)} removed, {len(after)} in all; stage it with "
