@@ -114,11 +114,26 @@ def test_wide_encodings_are_decoded(
     assert ":notes.txt:3:22: ZT103" in out
 
 
-def test_a_false_bom_does_not_hide_ascii(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+TRICKS = {
     # Read as UTF-16, ASCII turns into CJK ideographs: the bytes are scanned as well.
-    repo.write("trick.txt", b"\xff\xfe" + leak().encode())
+    "false BOM": lambda line: b"\xff\xfe" + line.encode(),
+    # A text head decides the file is UTF-8; the key follows in UTF-16 past the sniffed bytes.
+    "UTF-16 after a text head": lambda line: b"# notes\n" * 2000 + line.encode("utf-16-le"),
+}
+
+
+@pytest.mark.parametrize("encode", TRICKS.values(), ids=TRICKS.keys())
+def test_mixed_content_does_not_hide_a_key(
+    repo: Repo, capsys: pytest.CaptureFixture[str], encode: object
+) -> None:
+    assert callable(encode)
+    base = repo.commit("base")
+    repo.write("trick.txt", encode(leak()))
     code, out = run(capsys, "trick.txt")
-    assert code == 1 and "ZT101" in out, out
+    assert code == 1 and len(findings(out, "ZT101")) == 1, out
+    repo.commit("trick")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and len(findings(out, "ZT103")) == 1, out
 
 
 def big_file(repo: Repo) -> tuple[str, int]:
