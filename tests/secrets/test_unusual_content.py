@@ -211,6 +211,10 @@ def test_symlinks_are_noted_not_followed(
     os.symlink(outside, repo.path / "link.py")
     code, out = run(capsys, "link.py")
     assert code == 0 and "symlink (not followed): link.py" in out, out
+    # A symlink's content is its target's path, and that is scanned.
+    os.symlink(f"keys/{aws_key_id()}", repo.path / "odd-link")
+    code, out = run(capsys, "odd-link")
+    assert code == 1 and "odd-link:1:6: ZT101" in out, out
 
 
 def test_blob_git_cannot_read_is_a_finding(
