@@ -15,14 +15,7 @@ from ztgate.report import emit
 from ztgate.revisions import commits_in, push_revisions, range_revisions
 from ztgate.secrets.baseline import BaselineEntry, load_baseline, updated_document, write_baseline
 from ztgate.secrets.engine import DS_CONTEXT_PLUGINS
-from ztgate.secrets.scan import (
-    SECRET_FILE,
-    Hit,
-    ScanResult,
-    Unscanned,
-    scan_files,
-    scan_history,
-)
+from ztgate.secrets.scan import SECRET_FILE, Hit, ScanResult, Unscanned, scan_files, scan_history
 
 CREDENTIAL = Rule(
     "ZT101",
