@@ -287,3 +287,15 @@ def test_a_token_across_a_cut_inside_a_line_is_found_whole_once(
     assert {(f["line"], f["column"], f["properties"]["masked_secret"]) for f in found} == {
         (1, pad + 11, f"{token[:4]}…(40 chars)")
     }
+
+
+def test_long_paths_survive_a_small_piece_size(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".ztgate.yaml", "secrets:\n  max_file_size: 100\n")
+    base = repo.commit("policy")
+    path = "/".join(letter * 200 for letter in "def") + ".py"
+    repo.write(path, leak())
+    repo.commit("deep")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and f":{path}:1:22: ZT103" in out, out

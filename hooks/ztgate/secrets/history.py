@@ -144,9 +144,11 @@ def added_lines(
     new_blob: str | None = None
     line_number = 0
     in_header = False  # between `diff ...` and the first `@@`: `+++ ` is a path there
-    partial = False  # the last read ended inside a line longer than max_bytes
+    partial = False  # the last read ended inside a line too long to hold
+    # Headers (long paths) must come whole whatever the policy's size.
+    longest = max(max_bytes, 1 << 16) + 2
     try:
-        while raw := process.stdout.readline(max_bytes + 2):
+        while raw := process.stdout.readline(longest):
             continued, partial = partial, not raw.endswith(b"\n")
             if continued:  # the rest of a line too long to hold: the blob is read instead
                 if current is not None and current.blob is None and not current.unreadable:
