@@ -114,11 +114,26 @@ def test_wide_encodings_are_decoded(
     assert ":notes.txt:3:22: ZT103" in out
 
 
-def test_a_false_bom_does_not_hide_ascii(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+TRICKS = {
     # Read as UTF-16, ASCII turns into CJK ideographs: the bytes are scanned as well.
-    repo.write("trick.txt", b"\xff\xfe" + leak().encode())
+    "false BOM": lambda line: b"\xff\xfe" + line.encode(),
+    # A text head decides the file is UTF-8; the key follows in UTF-16 past the sniffed bytes.
+    "UTF-16 after a text head": lambda line: b"# notes\n" * 2000 + line.encode("utf-16-le"),
+}
+
+
+@pytest.mark.parametrize("encode", TRICKS.values(), ids=TRICKS.keys())
+def test_mixed_content_does_not_hide_a_key(
+    repo: Repo, capsys: pytest.CaptureFixture[str], encode: object
+) -> None:
+    assert callable(encode)
+    base = repo.commit("base")
+    repo.write("trick.txt", encode(leak()))
     code, out = run(capsys, "trick.txt")
-    assert code == 1 and "ZT101" in out, out
+    assert code == 1 and len(findings(out, "ZT101")) == 1, out
+    repo.commit("trick")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and len(findings(out, "ZT103")) == 1, out
 
 
 def big_file(repo: Repo) -> tuple[str, int]:
@@ -196,6 +211,10 @@ def test_symlinks_are_noted_not_followed(
     os.symlink(outside, repo.path / "link.py")
     code, out = run(capsys, "link.py")
     assert code == 0 and "symlink (not followed): link.py" in out, out
+    # A symlink's content is its target's path, and that is scanned.
+    os.symlink(f"keys/{aws_key_id()}", repo.path / "odd-link")
+    code, out = run(capsys, "odd-link")
+    assert code == 1 and "odd-link:1:6: ZT101" in out, out
 
 
 def test_blob_git_cannot_read_is_a_finding(
@@ -225,7 +244,7 @@ def test_missing_object_in_a_diff_fails_closed(
     blob = repo.git("rev-parse", "HEAD:a.py").strip()
     (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
     code, out = run(capsys, "--range", f"{base}..HEAD")
-    assert code == 2 and "git log failed" in out, out
+    assert code == 2 and "git log failed" in out and "exit 128" not in out, out
 
 
 @pytest.mark.parametrize("size", [64, 100, 257])
@@ -268,3 +287,15 @@ def test_a_token_across_a_cut_inside_a_line_is_found_whole_once(
     assert {(f["line"], f["column"], f["properties"]["masked_secret"]) for f in found} == {
         (1, pad + 11, f"{token[:4]}…(40 chars)")
     }
+
+
+def test_long_paths_survive_a_small_piece_size(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".ztgate.yaml", "secrets:\n  max_file_size: 100\n")
+    base = repo.commit("policy")
+    path = "/".join(letter * 200 for letter in "def") + ".py"
+    repo.write(path, leak())
+    repo.commit("deep")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and f":{path}:1:22: ZT103" in out, out

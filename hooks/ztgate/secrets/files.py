@@ -193,18 +193,32 @@ class _Chunker:
     """Cuts a stream of text into overlapping pieces of at most ``size`` characters, at line
     ends where it can."""
 
-    def __init__(self, size: int, view: Callable[[str], str] | None = None) -> None:
+    def __init__(
+        self, size: int, view: Callable[[str], str] | None = None, awake: bool = True
+    ) -> None:
         self.size = max(size, 64)
         self.overlap = min(_MAX_OVERLAP, self.size // 4)
         self.view = view
+        self.awake = awake  # asleep, it only counts lines until there is something to see
         self.parts: list[str] = []  # text not yet cut, joined only when a piece is due
         self.held = 0
         self.line, self.column = 1, 0  # where the held text starts in the file
+
+    def _advance(self, consumed: str) -> None:
+        newlines = consumed.count("\n")
+        if newlines:
+            self.line += newlines
+            self.column = len(consumed) - consumed.rfind("\n") - 1
+        else:
+            self.column += len(consumed)
 
     def _piece(self, text: str, cut_after: bool = False) -> Piece:
         return Piece(self.view(text) if self.view else text, self.line, self.column, cut_after)
 
     def feed(self, text: str) -> Iterator[Piece]:
+        if not self.awake:
+            self._advance(text)
+            return
         self.parts.append(text)
         self.held += len(text)
         if self.held <= self.size:
@@ -219,13 +233,7 @@ class _Chunker:
             else:  # a line longer than the overlap: cut inside it
                 end, start = size, size - overlap
             yield self._piece(buffer[:end], cut_after=buffer[end - 1] != "\n")
-            consumed = buffer[:start]
-            newlines = consumed.count("\n")
-            if newlines:
-                self.line += newlines
-                self.column = len(consumed) - consumed.rfind("\n") - 1
-            else:
-                self.column += len(consumed)
+            self._advance(buffer[:start])
             buffer = buffer[start:]
         self.parts, self.held = [buffer], len(buffer)
 
@@ -241,7 +249,9 @@ def pieces(blocks: Iterable[bytes], size: int) -> Iterator[Piece]:
 
     UTF-8 (invalid bytes replaced), UTF-16/32 with a BOM and evident UTF-16 are decoded;
     binary content is scanned as its printable strings. Decoded wide text is also scanned as
-    its ASCII strings: a false BOM must not turn ASCII into ideographs nobody looks at.
+    its ASCII strings: a false BOM must not turn ASCII into ideographs nobody looks at; and
+    UTF-8 text is also scanned as printable strings from the first block with a NUL on
+    (UTF-16 after a text head).
     """
     stream = iter(blocks)
     head = b""
@@ -258,17 +268,16 @@ def pieces(blocks: Iterable[bytes], size: int) -> Iterator[Piece]:
     else:
         decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         readers.append((decoder, _Chunker(size)))
+        strings = _Chunker(size, printable_strings, awake=False)
         if encoding != "utf-8":
-            readers.append(
-                (
-                    codecs.getincrementaldecoder("latin-1")(),
-                    _Chunker(size, lambda text: printable_strings(text, wide=False)),
-                )
-            )
+            strings = _Chunker(size, lambda text: printable_strings(text, wide=False))
+        readers.append((codecs.getincrementaldecoder("latin-1")(), strings))
     first = True
     for block in itertools.chain([head], stream):
         for decoder, chunker in readers:
             data = block[bom:] if first and chunker is readers[0][1] else block
+            if not chunker.awake and b"\0" in data:
+                chunker.awake = True
             yield from chunker.feed(decoder.decode(data))
         first = False
     for decoder, chunker in readers:

@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from ztgate.errors import UserError
 from ztgate.gitio import STABLE_CONFIG, git_environment, unquote_c_path
@@ -60,42 +61,53 @@ def _strip_side(path: str) -> str | None:
     return path[2:] if path.startswith(("a/", "b/")) else path
 
 
-def _git(repo_root: Path, args: Sequence[str], stdin: int | None = None) -> subprocess.Popen[bytes]:
-    """A streaming git: its output is read as it comes, so no timeout bounds it; stderr goes
-    to a file (a pipe nobody reads could fill up and stall git)."""
-    return subprocess.Popen(
-        ["git", *STABLE_CONFIG, *args],
-        cwd=repo_root,
-        env=git_environment(),
-        stdin=stdin,
-        stdout=subprocess.PIPE,
-        stderr=tempfile.TemporaryFile(),
-    )
+@dataclass
+class _StreamingGit:
+    """A git whose output is read as it comes (so no timeout bounds it); its stderr goes to a
+    file: a pipe nobody reads could fill up and stall git."""
 
+    process: subprocess.Popen[bytes]
+    errors: IO[bytes]
 
-def _stderr_of(process: subprocess.Popen[bytes]) -> str:
-    errors = process.stderr
-    if errors is None:  # pragma: no cover - a file was given
-        return ""
-    errors.seek(0)
-    text = errors.read().decode("utf-8", "replace").strip()
-    errors.close()
-    return text.splitlines()[-1] if text else f"exit {process.returncode}"
+    @classmethod
+    def start(cls, repo_root: Path, args: Sequence[str], stdin: int | None = None) -> _StreamingGit:
+        errors = tempfile.TemporaryFile()
+        process = subprocess.Popen(
+            ["git", *STABLE_CONFIG, *args],
+            cwd=repo_root,
+            env=git_environment(),
+            stdin=stdin,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        return cls(process, errors)
+
+    def finish(self) -> str | None:
+        """Wait for git; None when it succeeded, else the last line it complained."""
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        code = self.process.wait()
+        self.errors.seek(0)
+        text = self.errors.read().decode("utf-8", "replace").strip()
+        self.errors.close()
+        if code == 0:
+            return None
+        return text.splitlines()[-1] if text else f"exit {code}"
 
 
 def blob_blocks(repo_root: Path, blob: str) -> Iterator[bytes]:
     """A blob's content, block by block; a blob git cannot read raises files.Unreadable."""
-    process = _git(repo_root, ["cat-file", "blob", blob])
+    git = _StreamingGit.start(repo_root, ["cat-file", "blob", blob])
+    process = git.process
     if process.stdout is None:  # pragma: no cover - PIPE was asked for
         raise RuntimeError("git cat-file started without a pipe")
     try:
         while block := process.stdout.read(_READ_BLOCK):
             yield block
     finally:
-        process.stdout.close()
-        code = process.wait()
-    if code != 0:
-        raise Unreadable(f"git object {blob[:12]} unreadable ({_stderr_of(process)})")
+        failure = git.finish()
+    if failure is not None:
+        raise Unreadable(f"git object {blob[:12]} unreadable ({failure})")
 
 
 def added_lines(
@@ -121,7 +133,8 @@ def added_lines(
         "--stdin",
     ]
     # The commits go in on stdin: exactly these (--no-walk), however many, none read as an option.
-    process = _git(repo_root, command, stdin=subprocess.PIPE)
+    git = _StreamingGit.start(repo_root, command, stdin=subprocess.PIPE)
+    process = git.process
     if process.stdin is None or process.stdout is None:  # pragma: no cover - PIPE was asked for
         raise RuntimeError("git log started without pipes")
     process.stdin.write("".join(f"{sha}\n" for sha in commits).encode())
@@ -131,9 +144,11 @@ def added_lines(
     new_blob: str | None = None
     line_number = 0
     in_header = False  # between `diff ...` and the first `@@`: `+++ ` is a path there
-    partial = False  # the last read ended inside a line longer than max_bytes
+    partial = False  # the last read ended inside a line too long to hold
+    # Headers (long paths) must come whole whatever the policy's size.
+    longest = max(max_bytes, 1 << 16) + 2
     try:
-        while raw := process.stdout.readline(max_bytes + 2):
+        while raw := process.stdout.readline(longest):
             continued, partial = partial, not raw.endswith(b"\n")
             if continued:  # the rest of a line too long to hold: the blob is read instead
                 if current is not None and current.blob is None and not current.unreadable:
@@ -184,7 +199,6 @@ def added_lines(
         if current is not None:
             yield current
     finally:
-        process.stdout.close()
-        code = process.wait()
-    if code != 0:
-        raise UserError(f"git log failed while reading the commits to scan: {_stderr_of(process)}")
+        failure = git.finish()
+    if failure is not None:
+        raise UserError(f"git log failed while reading the commits to scan: {failure}")

@@ -212,14 +212,16 @@ def _scan_content(
 ) -> list[Hit]:
     """Every hit in raw content, read in overlapping pieces of at most ``max_file_size``
     characters; a secret in an overlap is reported once."""
-    hits: dict[tuple[int, int, str, str], Hit] = {}
+    # One secret on one line once: the same bytes seen as text and as strings differ only in
+    # column (characters against bytes).
+    hits: dict[tuple[int, str, str], Hit] = {}
     for piece in files.pieces(blocks, policy.max_file_size):
         for candidate in scan_text(piece.text, path, options):
             if piece.at_a_cut(candidate.line, candidate.column, len(candidate.secret)):
                 continue
             line, column = piece.place(candidate.line, candidate.column)
             hit = _hit(path, candidate, commit, line, column)
-            hits.setdefault((line, column, hit.detector_id, hit.hashed_secret), hit)
+            hits.setdefault((line, hit.detector_id, hit.hashed_secret), hit)
     return list(hits.values())
 
 
