@@ -106,6 +106,23 @@ def test_signer_is_not_the_committer(
     assert run(capsys, "--range", f"{adopted}..HEAD")[0] == 1
 
 
+@pytest.mark.parametrize("principal", ["*", "*@example.test", "b?b@example.test", "*,!x@y"])
+def test_wildcard_principal_signs_as_nobody_else(
+    repo: Repo,
+    adopted: str,
+    alice: Path,
+    tmp_path: Path,
+    principal: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mallory = ssh_key(tmp_path, "mallory")
+    allow(repo, principal, mallory)
+    ssh_commit(repo, alice, "allow mallory with a pattern")
+    ssh_commit(repo, mallory, "signed as bob", email="bob@example.test")
+    code, out = run(capsys)
+    assert code == 1 and "ZT304" in out and '"signed as bob"' in out and "literally" in out, out
+
+
 def test_a_push_cannot_widen_its_own_trust_root(
     repo: Repo, adopted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -305,19 +305,21 @@ def _judge_ssh_here(
 def _identity_verdict(
     commit: CommitInfo, principals: set[str], identity: str, fingerprint: str
 ) -> Verdict:
-    from fnmatch import fnmatchcase
-
+    """The signer's identities (SSH principals, OpenPGP user-id e-mails) compared literally,
+    e-mail case-insensitively: a `*` or `?` in them is a character, never a wildcard, so one key
+    cannot sign as everyone its pattern would match."""
     wanted = {
         "committer": {commit.committer_email.lower()},
         "author": {commit.author_email.lower()},
         "either": {commit.committer_email.lower(), commit.author_email.lower()},
         "none": set(),
     }[identity]
-    if wanted and not any(
-        fnmatchcase(email, pattern) for email in wanted for pattern in principals
-    ):
+    if wanted and not wanted & {p.lower() for p in principals}:
         signer = ", ".join(sorted(principals)) or "no identity"
-        return Verdict(commit, IDENTITY, f"signed by {signer}, not the {identity}", fingerprint)
+        detail = f"signed by {signer}, not the {identity}"
+        if any(char in signer for char in "*?!"):
+            detail += " (ztgate compares principals and user ids literally, never as patterns)"
+        return Verdict(commit, IDENTITY, detail, fingerprint)
     return Verdict(commit, OK, "", fingerprint)
 
 
