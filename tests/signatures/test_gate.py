@@ -127,7 +127,7 @@ def test_a_push_cannot_widen_its_own_trust_root(
     repo: Repo, adopted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mallory = ssh_key(tmp_path, "mallory")
-    repo.write(".ztgate.yaml", "signatures:\n  trust_root: HEAD\n")
+    repo.write(".ztgate.yaml", f"signatures:\n  trust_root: {repo.head()}\n")
     ssh_commit(repo, mallory, "exempt myself", email="mallory@example.test")
     code, out = run(capsys)
     assert code == 1 and '"exempt myself"' in out

@@ -14,7 +14,7 @@ from pathlib import Path
 from ztgate import cli, gitio
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
-from ztgate.policy import SignaturesPolicy, load_policy
+from ztgate.policy import FULL_SHA, SignaturesPolicy, load_policy
 from ztgate.report import emit
 from ztgate.revisions import (
     all_unpushed_revisions,
@@ -295,6 +295,11 @@ def _judge_and_report(
     root: Path, shas: list[str], targets: Mapping[str, Sequence[str]], args: argparse.Namespace
 ) -> int:
     if args.trust_root:
+        if not FULL_SHA.fullmatch(args.trust_root):
+            raise UserError(
+                f"--trust-root needs a full commit sha, not `{args.trust_root[:80]}`",
+                fix=f"name the adoption commit itself: `git rev-parse {args.trust_root[:40]}`",
+            )
         exempt = set(gitio.rev_list(root, [commit_in_clone(root, args.trust_root)]))
         shas = [sha for sha in shas if sha not in exempt]
     verdicts = judge(root, shas, targets) if shas else []
