@@ -444,3 +444,31 @@ def test_too_old_ssh_is_exit_2(
     )
     code, out = run(capsys)
     assert code == 2 and "too old" in out
+
+
+@pytest.mark.parametrize(
+    ("program", "output"),
+    [
+        ("gpg", "gpg (GnuPG) two point four"),
+        ("gpg", ""),
+        ("ssh", "OpenSSH_nine, OpenSSL 3.0"),
+        ("ssh", "Dropbear v2022.83"),
+    ],
+)
+def test_unrecognised_tool_version_is_exit_2(
+    repo: Repo,
+    tmp_path: Path,
+    program: str,
+    output: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    script = fake / program
+    script.write_text(f"#!/bin/sh\necho '{output}' >&2\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    repo.commit("one")
+    code, out = run(capsys)
+    assert code == 2 and "version" in out, out
