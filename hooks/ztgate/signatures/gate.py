@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--range",
         metavar="BASE..HEAD",
-        help="judge a range (CI): every commit by the policy at BASE",
+        help="judge a range (CI): every commit by the policy at BASE's tip and at its parent",
     )
     parser.add_argument("--remote", help="the remote pushed to (default: pre-commit's variables)")
     parser.add_argument(
@@ -249,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--trust-root",
         metavar="COMMIT",
-        help="exempt this commit and its history (bootstrap: the commit that "
+        help="exempt this commit (full sha) and its history (bootstrap: the commit that "
         "adopts the policy); a trust root in the policy works from then on",
     )
     cli.add_report_arguments(parser)
