@@ -16,6 +16,9 @@ from ztgate.errors import UserError
 
 POLICY_FILE = ".ztgate.yaml"
 
+# A commit named by its full object id (SHA-1 or SHA-256), never a ref that moves.
+FULL_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
 
 @dataclass(frozen=True)
 class FieldSpec:
@@ -25,6 +28,10 @@ class FieldSpec:
     help: str
     item_kind: type | None = None  # for lists: the type of each item; for mappings: of values
     choices: tuple[str, ...] = ()  # allowed values of a mapping's items
+    bounds: tuple[float, float] | None = None  # inclusive range of a number
+    pattern: re.Pattern[str] | None = None  # what a non-empty string must fully match
+    key_pattern: re.Pattern[str] | None = None  # what a mapping's keys must fully match
+    pattern_help: str = ""  # what the pattern means, for the error
 
 
 @dataclass(frozen=True)
@@ -88,12 +95,16 @@ class Policy:
 SECTIONS: dict[str, dict[str, FieldSpec]] = {
     "secrets": {
         "baseline": FieldSpec((str,), "path of the detect-secrets baseline"),
-        "max_file_size": FieldSpec((int,), "bytes scanned at once; bigger files go in pieces"),
+        "max_file_size": FieldSpec(
+            (int,), "bytes scanned at once; bigger files go in pieces", bounds=(1, 2**32)
+        ),
         "exclude": FieldSpec((list,), "glob patterns of paths not to scan", item_kind=str),
         "disable": FieldSpec((list,), "detector ids or secret types to switch off", item_kind=str),
         "secret_files": FieldSpec((bool,), "flag .env, private key and keystore files"),
-        "base64_limit": FieldSpec((float, int), "entropy limit of base64 strings (0-8)"),
-        "hex_limit": FieldSpec((float, int), "entropy limit of hex strings (0-8)"),
+        "base64_limit": FieldSpec(
+            (float, int), "entropy limit of base64 strings (0-8)", bounds=(0, 8)
+        ),
+        "hex_limit": FieldSpec((float, int), "entropy limit of hex strings (0-8)", bounds=(0, 8)),
         "severity": FieldSpec(
             (dict,),
             "detector id or secret type -> error | warning | off",
@@ -108,7 +119,9 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
             "path glob -> component whose changes need a threat-model reason",
             item_kind=str,
         ),
-        "min_reason_length": FieldSpec((int,), "characters a no-impact reason needs there"),
+        "min_reason_length": FieldSpec(
+            (int,), "characters a no-impact reason needs there", bounds=(0, 10_000)
+        ),
         "exempt_authors": FieldSpec((list,), "PR authors the gate skips (bots)", item_kind=str),
         "skip_label": FieldSpec((str,), "label that skips the gate (a reason is still recorded)"),
         "required_sections": FieldSpec(
@@ -122,9 +135,18 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         "identity": FieldSpec(
             (str,), "whose e-mail the signer must match: committer, author, either or none"
         ),
-        "trust_root": FieldSpec((str,), "commit sha; it and its history are exempt"),
+        "trust_root": FieldSpec(
+            (str,),
+            "full commit sha; it and its history are exempt",
+            pattern=FULL_SHA,
+            pattern_help="a full commit sha (40 or 64 lowercase hex digits), never a ref",
+        ),
         "goodlist": FieldSpec(
-            (dict,), "full commit sha -> audited reason it passes unsigned", item_kind=str
+            (dict,),
+            "full commit sha -> audited reason it passes unsigned",
+            item_kind=str,
+            key_pattern=FULL_SHA,
+            pattern_help="a full commit sha (40 or 64 lowercase hex digits)",
         ),
         "forge_committers": FieldSpec(
             (list,), "committer e-mails of the forge's merge and squash commits", item_kind=str
@@ -141,7 +163,9 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         "class_map": FieldSpec(
             (dict,), "another tool's class name -> one of data_classes", item_kind=str
         ),
-        "max_review_age_days": FieldSpec((int,), "days before last_reviewed is stale"),
+        "max_review_age_days": FieldSpec(
+            (int,), "days before last_reviewed is stale", bounds=(0, 36_500)
+        ),
         "enforce": FieldSpec(
             (bool,), "false while the model is a draft: findings warn, with their count"
         ),
@@ -176,8 +200,22 @@ def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
             where=where,
             fix=spec.help,
         )
+    if spec.bounds is not None and not spec.bounds[0] <= value <= spec.bounds[1]:
+        low, high = spec.bounds
+        raise UserError(f"`{key}` must be between {low:g} and {high:g}", where=where, fix=spec.help)
+    if spec.pattern is not None and value and not spec.pattern.fullmatch(value):
+        raise UserError(
+            f"`{key}` must be {spec.pattern_help}, not `{value[:80]}`", where=where, fix=spec.help
+        )
     if isinstance(value, Mapping):
         for item_key, item in value.items():
+            if spec.key_pattern is not None and not spec.key_pattern.fullmatch(str(item_key)):
+                item_where = f"{where.rsplit(':', 1)[0]}:{_line_of(value, item_key)}"
+                raise UserError(
+                    f"`{key}` entry `{str(item_key)[:80]}` must be {spec.pattern_help}",
+                    where=item_where,
+                    fix=spec.help,
+                )
             if not isinstance(item, str) or spec.choices and item not in spec.choices:
                 raise UserError(
                     f"`{key}.{item_key}` must be one of {', '.join(spec.choices)}",
@@ -244,14 +282,9 @@ def parse_policy(text: str, path: str) -> Policy:
             + ", ".join(sorted(unknown | mapped)),
             where=path,
         )
-    for name in ("base64_limit", "hex_limit"):
-        if not 0 <= getattr(secrets, name) <= 8:
-            raise UserError(f"`secrets.{name}` must be between 0 and 8", where=path)
-    if secrets.max_file_size <= 0:
-        raise UserError("`secrets.max_file_size` must be positive", where=path)
     signatures = SignaturesPolicy(**sections.get("signatures", {}))
     for sha, reason in signatures.goodlist:
-        if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha) or not reason.strip():
+        if not FULL_SHA.fullmatch(sha) or not reason.strip():
             raise UserError(
                 f"goodlist entry `{sha}` needs a full commit sha and a reason", where=path
             )

@@ -14,6 +14,20 @@ from tests.conftest import Repo
 from tests.signatures.test_gate import allow, ssh_commit, ssh_key
 
 
+@pytest.fixture(autouse=True)
+def no_private_keys_left(tmp_path: Path) -> Iterator[None]:
+    """Private SSH keys the test made are deleted after it, pass or fail: pytest keeps the last
+    runs' temporary directories, and a private key must not outlive its test."""
+    yield
+    home = Path(os.environ.get("HOME", tmp_path))  # the test's own, from tests/conftest.py
+    for folder in {tmp_path, home} if home.is_relative_to(tmp_path.parent) else {tmp_path}:
+        for path in folder.rglob("*"):
+            if path.is_file() and not path.is_symlink() and path.suffix != ".pub":
+                with path.open("rb") as stream:
+                    if stream.read(36).startswith(b"-----BEGIN OPENSSH PRIVATE KEY-----"):
+                        path.unlink()
+
+
 @pytest.fixture
 def gpg_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """The environment of an empty GnuPG home, removed with its agent after the test.

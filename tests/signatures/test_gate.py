@@ -106,11 +106,28 @@ def test_signer_is_not_the_committer(
     assert run(capsys, "--range", f"{adopted}..HEAD")[0] == 1
 
 
+@pytest.mark.parametrize("principal", ["*", "*@example.test", "b?b@example.test", "*,!x@y"])
+def test_wildcard_principal_signs_as_nobody_else(
+    repo: Repo,
+    adopted: str,
+    alice: Path,
+    tmp_path: Path,
+    principal: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mallory = ssh_key(tmp_path, "mallory")
+    allow(repo, principal, mallory)
+    ssh_commit(repo, alice, "allow mallory with a pattern")
+    ssh_commit(repo, mallory, "signed as bob", email="bob@example.test")
+    code, out = run(capsys)
+    assert code == 1 and "ZT304" in out and '"signed as bob"' in out and "literally" in out, out
+
+
 def test_a_push_cannot_widen_its_own_trust_root(
     repo: Repo, adopted: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mallory = ssh_key(tmp_path, "mallory")
-    repo.write(".ztgate.yaml", "signatures:\n  trust_root: HEAD\n")
+    repo.write(".ztgate.yaml", f"signatures:\n  trust_root: {repo.head()}\n")
     ssh_commit(repo, mallory, "exempt myself", email="mallory@example.test")
     code, out = run(capsys)
     assert code == 1 and '"exempt myself"' in out
@@ -427,3 +444,31 @@ def test_too_old_ssh_is_exit_2(
     )
     code, out = run(capsys)
     assert code == 2 and "too old" in out
+
+
+@pytest.mark.parametrize(
+    ("program", "output"),
+    [
+        ("gpg", "gpg (GnuPG) two point four"),
+        ("gpg", ""),
+        ("ssh", "OpenSSH_nine, OpenSSL 3.0"),
+        ("ssh", "Dropbear v2022.83"),
+    ],
+)
+def test_unrecognised_tool_version_is_exit_2(
+    repo: Repo,
+    tmp_path: Path,
+    program: str,
+    output: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    script = fake / program
+    script.write_text(f"#!/bin/sh\necho '{output}' >&2\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    repo.commit("one")
+    code, out = run(capsys)
+    assert code == 2 and "version" in out, out

@@ -167,3 +167,17 @@ def test_web_edit_vouched_for_an_openpgp_signer(
     forge_commit(repo, key, "web edit by mallory", author="mallory@example.test")
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1 and '"web edit by mallory"' in out and '"web edit by alice"' not in out
+
+
+@pytest.mark.parametrize(
+    "user_id", ["Mallory <*>", "Mallory <*@example.test>", "Mallory <?lice@example.test>"]
+)
+def test_user_id_is_an_identity_not_a_pattern(
+    repo: Repo, gpg_env: dict[str, str], user_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gpg(gpg_env, "--quick-gen-key", user_id, "ed25519", "sign", "never")
+    repo.write(".ztgate/openpgp/mallory.asc", gpg(gpg_env, "--armor", "--export", "Mallory"))
+    base = repo.commit("adopt mallory's key")
+    gpg_commit(repo, gpg_env, "signed as alice", signing_key="Mallory")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and "ZT304" in out and '"signed as alice"' in out, out

@@ -100,3 +100,20 @@ def test_a_key_added_in_the_change_does_not_sign_the_change(
     ssh_commit(repo, bob, "bob works", email="bob@example.test")
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1 and '"bob works"' in out and '"allow bob"' not in out
+
+
+def test_the_targets_goodlist_covers_a_commit_its_parent_never_named(
+    repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("lost.txt", "x")
+    lost = repo.commit("signed with a lost key")
+    repo.git("checkout", "-q", "main")
+    assert run(capsys, "--range", "main...side")[0] == 1
+    repo.write(
+        ".ztgate.yaml",
+        f"signatures:\n  trust_root: {adopted}\n  goodlist:\n    {lost}: audited in #42\n",
+    )
+    ssh_commit(repo, alice, "goodlist the lost commit")
+    code, out = run(capsys, "--range", "main...side")
+    assert code == 0, out

@@ -21,7 +21,7 @@ class CommitInfo:
     committer_name: str
     committer_email: str
     subject: str
-    signature: str | None  # the gpgsig / gpgsig-sha256 header, None when unsigned
+    signature: str | None  # the repository's own signature header, None when unsigned
     committer_time: int = 0  # seconds since the epoch
     raw: bytes = b""  # the whole commit object, for in-process verification
 
@@ -52,7 +52,9 @@ def parse_commit(sha: str, raw: bytes) -> CommitInfo:
         last = key
     author = _PERSON.match(fields.get("author", [""])[0])
     committer = _PERSON.match(fields.get("committer", [""])[0])
-    signatures = fields.get("gpgsig") or fields.get("gpgsig-sha256")
+    # git reads only its own hash's header (`gpgsig` in SHA-1 repositories, `gpgsig-sha256` in
+    # SHA-256 ones); the other is no signature, so the commit counts as unsigned without it.
+    signatures = fields.get("gpgsig-sha256" if len(sha) == 64 else "gpgsig")
     signature = signatures[0] if signatures else None
     return CommitInfo(
         sha=sha,

@@ -14,7 +14,7 @@ from pathlib import Path
 from ztgate import cli, gitio
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
-from ztgate.policy import SignaturesPolicy, load_policy
+from ztgate.policy import FULL_SHA, SignaturesPolicy, load_policy
 from ztgate.report import emit
 from ztgate.revisions import (
     all_unpushed_revisions,
@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--range",
         metavar="BASE..HEAD",
-        help="judge a range (CI): every commit by the policy at BASE",
+        help="judge a range (CI): every commit by the policy at BASE's tip and at its parent",
     )
     parser.add_argument("--remote", help="the remote pushed to (default: pre-commit's variables)")
     parser.add_argument(
@@ -249,7 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--trust-root",
         metavar="COMMIT",
-        help="exempt this commit and its history (bootstrap: the commit that "
+        help="exempt this commit (full sha) and its history (bootstrap: the commit that "
         "adopts the policy); a trust root in the policy works from then on",
     )
     cli.add_report_arguments(parser)
@@ -295,6 +295,11 @@ def _judge_and_report(
     root: Path, shas: list[str], targets: Mapping[str, Sequence[str]], args: argparse.Namespace
 ) -> int:
     if args.trust_root:
+        if not FULL_SHA.fullmatch(args.trust_root):
+            raise UserError(
+                f"--trust-root needs a full commit sha, not `{args.trust_root[:80]}`",
+                fix=f"name the adoption commit itself: `git rev-parse {args.trust_root[:40]}`",
+            )
         exempt = set(gitio.rev_list(root, [commit_in_clone(root, args.trust_root)]))
         shas = [sha for sha in shas if sha not in exempt]
     verdicts = judge(root, shas, targets) if shas else []

@@ -62,16 +62,16 @@ _VERSION = re.compile(r"(?:OpenSSH_|gpg \(GnuPG\) )(\d+)\.(\d+)")
 
 
 def _version(tool: str) -> tuple[int, int] | None:
+    """The tool's major and minor version; None when its output is not recognised."""
     command = ["ssh", "-V"] if tool == "ssh-keygen" else ["gpg", "--version"]
-    if shutil.which(command[0]) is None:
-        return None
     process = gitio.run_tool(command, what=f"`{' '.join(command)}`")
     found = _VERSION.search((process.stdout + process.stderr).decode("utf-8", "replace"))
     return (int(found.group(1)), int(found.group(2))) if found else None
 
 
 def require_tools() -> None:
-    """ssh-keygen and gpg verify the signatures: missing or too old is exit 2, never a pass."""
+    """ssh-keygen and gpg verify the signatures: missing, too old or of a version that cannot
+    be told is exit 2, never a pass."""
     for tool, minimum in MINIMUM.items():
         product = "OpenSSH" if tool == "ssh-keygen" else "GnuPG"
         fix = f"install {tool} ({product} {minimum[0]}.{minimum[1]} or newer)"
@@ -80,7 +80,14 @@ def require_tools() -> None:
                 f"`{tool}` is not installed; it is needed to verify signatures", fix=fix
             )
         version = _version(tool)
-        if version is not None and version < minimum:
+        if version is None:
+            asked = "ssh -V" if tool == "ssh-keygen" else "gpg --version"
+            raise UserError(
+                f"cannot tell the version of {product} (`{asked}` printed no version ztgate "
+                "recognises)",
+                fix=fix,
+            )
+        if version < minimum:
             raise UserError(f"`{tool}` {version[0]}.{version[1]} is too old", fix=fix)
 
 
@@ -305,19 +312,21 @@ def _judge_ssh_here(
 def _identity_verdict(
     commit: CommitInfo, principals: set[str], identity: str, fingerprint: str
 ) -> Verdict:
-    from fnmatch import fnmatchcase
-
+    """The signer's identities (SSH principals, OpenPGP user-id e-mails) compared literally,
+    e-mail case-insensitively: a `*` or `?` in them is a character, never a wildcard, so one key
+    cannot sign as everyone its pattern would match."""
     wanted = {
         "committer": {commit.committer_email.lower()},
         "author": {commit.author_email.lower()},
         "either": {commit.committer_email.lower(), commit.author_email.lower()},
         "none": set(),
     }[identity]
-    if wanted and not any(
-        fnmatchcase(email, pattern) for email in wanted for pattern in principals
-    ):
+    if wanted and not wanted & {p.lower() for p in principals}:
         signer = ", ".join(sorted(principals)) or "no identity"
-        return Verdict(commit, IDENTITY, f"signed by {signer}, not the {identity}", fingerprint)
+        detail = f"signed by {signer}, not the {identity}"
+        if any(char in signer for char in "*?!"):
+            detail += " (ztgate compares principals and user ids literally, never as patterns)"
+        return Verdict(commit, IDENTITY, detail, fingerprint)
     return Verdict(commit, OK, "", fingerprint)
 
 
