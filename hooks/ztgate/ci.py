@@ -74,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     root = gitio.find_root()
-    spec = args.range or ci_range(dict(os.environ))
+    spec = args.range or ci_range(dict(os.environ), root)
     results: list[tuple[str, int]] = []
     source = _trusted(root, spec)
     print(f"ztgate ci: gates and policy from {source.label}", flush=True)

@@ -164,12 +164,12 @@ def pre_push_revisions(root: Path, stdin_lines: list[str], remote: str | None) -
     return commits
 
 
-def ci_range(environ: dict[str, str]) -> str | None:
+def ci_range(environ: dict[str, str], root: Path | None = None) -> str | None:
     """BASE..HEAD of the change a CI job checks, from the CI's own environment.
 
     GitHub: the pull request's base and head shas from the event payload (never GITHUB_SHA,
     which for a pull request is a synthetic merge commit nobody signed), or a push's before and
-    after. GitLab: the merge request's diff base and source-branch head.
+    after. GitLab: the merge request's target branch tip and source-branch head.
     """
     from ztgate.events import github_event
 
@@ -190,9 +190,24 @@ def ci_range(environ: dict[str, str]) -> str | None:
             where=event_path,
             fix="run on pull_request or push events, or pass --range",
         )
-    base = environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA")
-    if base:
-        head = environ.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or environ.get("CI_COMMIT_SHA")
-        if head:
-            return f"{base}..{head}"
+    head = environ.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or environ.get("CI_COMMIT_SHA")
+    target = gitlab_target(environ, root)
+    if target and head:
+        # The target's tip on the left (its policy judges); `...` scans from the merge base.
+        return f"{target}...{head}"
     return None
+
+
+def gitlab_target(environ: dict[str, str], root: Path | None = None) -> str | None:
+    """The merge request's target branch tip: GitLab's own sha when it gives one (merged-results
+    pipelines), else the fetched `origin/<target branch>`, else the diff base (the merge base,
+    the best a pipeline without either can name)."""
+    sha = environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_SHA")
+    if sha:
+        return sha
+    name = environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+    if name and root is not None:
+        found = gitio.resolve_commit(root, f"refs/remotes/origin/{name}")
+        if found:
+            return found
+    return environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA") or None

@@ -202,12 +202,9 @@ def for_ci(root: Path, environ: dict[str, str]) -> Trusted | None:
         if before and not gitio.ZERO_SHA.match(before):
             return Trusted.at(root, commit_or_error(root, before, "push's previous tip"))
         return None
-    target = environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_SHA") or ""
-    name = environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME") or ""
-    if not target and name:
-        resolved = gitio.resolve_commit(root, f"refs/remotes/origin/{name}")
-        target = resolved or ""
-    target = target or environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA") or ""
+    from ztgate.revisions import gitlab_target
+
+    target = gitlab_target(environ, root)
     if target:
         return Trusted.at(root, commit_or_error(root, target, "merge request's target"))
     return None

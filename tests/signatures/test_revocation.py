@@ -55,6 +55,28 @@ def test_github_pull_request_judges_by_the_base_tip(
     assert code == 1 and '"bob works"' in out and "ZT303" in out, out
 
 
+@pytest.mark.parametrize("how", ["target sha", "target branch"])
+def test_gitlab_merge_request_judges_by_the_target_tip(
+    revoked: tuple[str, str, str],
+    repo: Repo,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    """GitLab's diff base is the merge base: the target's tip comes from its own sha, or the
+    fetched target branch."""
+    main, pr, before = revoked
+    monkeypatch.setenv("CI_MERGE_REQUEST_DIFF_BASE_SHA", before)
+    monkeypatch.setenv("CI_COMMIT_SHA", pr)
+    if how == "target sha":
+        monkeypatch.setenv("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", main)
+    else:
+        repo.git("update-ref", "refs/remotes/origin/main", main)
+        monkeypatch.setenv("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")
+    code, out = run(capsys, "--ci")
+    assert code == 1 and '"bob works"' in out and "ZT303" in out, out
+
+
 def test_still_allowed_passes_both_policies(
     revoked: tuple[str, str, str], alice: Path, repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -261,7 +261,7 @@ def _main(args: argparse.Namespace) -> int:
     v.require_tools()
     root = gitio.find_root()
     load_policy(root, args.policy)  # a malformed policy is an error here too
-    spec = args.range or (ci_range(dict(os.environ)) if args.ci else None)
+    spec = args.range or (ci_range(dict(os.environ), root) if args.ci else None)
     if args.ci and not spec:
         raise UserError("--ci found no range in this environment", fix="pass --range BASE..HEAD")
     target: str | None = None
