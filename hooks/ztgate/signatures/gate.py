@@ -63,15 +63,18 @@ RULES = {
         "to the commit that adds it",
     ),
 }
-FIX = (
-    "re-sign the commits: `git rebase --exec 'git commit --amend --no-edit -S' <base>`, then "
-    "`git push --force-with-lease`"
+RESIGN_ALL = (
+    "to re-sign them all at once: `git rebase --exec 'git commit --amend --no-edit -S' <base>`, "
+    "then `git push --force-with-lease`"
 )
 SETUP = (
     "to sign with SSH: `git config gpg.format ssh`, `git config user.signingkey "
     "~/.ssh/id_ed25519.pub`, `git config commit.gpgsign true`; allow the key with a line "
     '`<your e-mail> namespaces="git" <public key>` in .ztgate/allowed_signers'
 )
+
+# Failing commits listed one per line in text; JSON and SARIF hold every one.
+TEXT_LIMIT = 50
 
 
 def _finding(verdict: v.Verdict) -> Finding:
@@ -85,11 +88,13 @@ def _finding(verdict: v.Verdict) -> Finding:
         f"{reason}{key}{by}"
     )
     digest = hashlib.sha256(f"{commit.sha}\0{rule.id}".encode()).hexdigest()[:32]
+    # A commit has no file and no line: the text shows its sha, JSON `path: null`, SARIF the
+    # signer policy (Report.anchor).
     return Finding(
         rule=rule,
-        path=ALLOWED_SIGNERS,
-        line=1,
-        column=1,
+        path=None,
+        line=0,
+        column=0,
         message=message,
         fingerprint=digest,
         severity=Severity.ERROR,
@@ -299,16 +304,21 @@ def _judge_and_report(
         shas = [sha for sha in shas if sha not in exempt]
     verdicts = judge(root, shas, targets) if shas else []
     failing = [x for x in verdicts if x.outcome != v.OK]
-    notes: tuple[str, ...] = ()
-    if failing:
-        notes = (f"fix: {FIX}", SETUP)
+    notes: list[str] = []
+    if len(failing) > 1:
+        notes.append(RESIGN_ALL)
+    if any(x.outcome == v.UNSIGNED for x in failing):
+        notes.append(SETUP)
     report = Report(
         gate="signatures",
         rules=tuple(RULES.values()),
         findings=sorted_findings(_finding(x) for x in failing),
         scanned=len(shas),
         scanned_noun="commit(s)",
-        notes=notes,
+        notes=tuple(notes),
+        anchor=ALLOWED_SIGNERS,
+        text_limit=TEXT_LIMIT,
+        limit_noun="failing commit(s)",
     )
     emit(report, args.format, args.output)
     return report.exit_code
