@@ -13,6 +13,7 @@ from ztgate import cli, gitio, trusted
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import Policy
+from ztgate.progress import Progress
 from ztgate.report import emit, render_gitlab, write_report
 from ztgate.revisions import commits_in, push_endpoints, push_revisions, range_revisions
 from ztgate.secrets.baseline import (
@@ -205,7 +206,10 @@ def baseline_from(source: Trusted, policy: Policy, explicit: str | None) -> Base
 
 def scan_commits(root: Path, commits: list[str], policy: Policy) -> ScanResult:
     """The lines ``commits`` add, scanned with the policy trusted before them."""
-    result = scan_history(root, commits, policy.secrets) if commits else ScanResult()
+    result = ScanResult()
+    if commits:
+        with Progress("ztgate secrets", len(commits), "commit(s)") as progress:
+            result = scan_history(root, commits, policy.secrets, progress)
     result.commits.update(commits)
     return result
 
@@ -230,7 +234,8 @@ def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResul
         )
     baseline_path = policy.secrets.baseline
     paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
-    return scan_files(paths, policy.secrets, root), "file(s)"
+    with Progress("ztgate secrets", len(paths), "file(s)") as progress:
+        return scan_files(paths, policy.secrets, root, progress), "file(s)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from ztgate import cli, gitio
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import SignaturesPolicy, load_policy
+from ztgate.progress import Progress
 from ztgate.report import emit
 from ztgate.revisions import (
     all_unpushed_revisions,
@@ -296,13 +297,34 @@ def _remote_tip(root: Path, sha: str) -> str | None:
     return gitio.resolve_commit(root, sha)
 
 
+# On a terminal, commits are judged in batches of this many so the progress line moves.
+PROGRESS_BATCH = 250
+
+
+def _judge_counted(
+    root: Path, shas: list[str], targets: Mapping[str, Sequence[str]]
+) -> list[v.Verdict]:
+    """``judge`` over every commit, with a progress line on a terminal. Each commit's verdict
+    depends on it and its policies alone, so judging in batches changes nothing but the
+    count; piped or in CI it is one batch, as before."""
+    with Progress("ztgate signatures", len(shas), "commit(s)") as progress:
+        if not progress.enabled or len(shas) <= PROGRESS_BATCH:
+            return judge(root, shas, targets) if shas else []
+        verdicts: list[v.Verdict] = []
+        for start in range(0, len(shas), PROGRESS_BATCH):
+            batch = shas[start : start + PROGRESS_BATCH]
+            verdicts.extend(judge(root, batch, targets))
+            progress.advance(len(batch))
+        return verdicts
+
+
 def _judge_and_report(
     root: Path, shas: list[str], targets: Mapping[str, Sequence[str]], args: argparse.Namespace
 ) -> int:
     if args.trust_root:
         exempt = set(gitio.rev_list(root, [commit_in_clone(root, args.trust_root)]))
         shas = [sha for sha in shas if sha not in exempt]
-    verdicts = judge(root, shas, targets) if shas else []
+    verdicts = _judge_counted(root, shas, targets)
     failing = [x for x in verdicts if x.outcome != v.OK]
     notes: list[str] = []
     if len(failing) > 1:
