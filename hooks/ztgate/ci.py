@@ -58,16 +58,17 @@ def _trusted(root: Path, spec: str | None) -> Trusted:
     return Trusted.work_tree(root)
 
 
-def _write_gitlab_report(target: Path, parts: list[Path]) -> None:
+def _write_gitlab_report(target: Path, parts: list[Path], failed: bool) -> None:
     """One GitLab report from the secrets runs' parts; an empty one when none ran, so the
-    job's `artifacts: reports: secret_detection` always finds its file."""
+    job's `artifacts: reports: secret_detection` always finds its file. A secrets run that
+    could not finish makes the scan's status `failure`: its empty list proves nothing."""
     from ztgate.finding import Report
     from ztgate.report import merge_gitlab, render_gitlab, write_report
 
     written = [part for part in parts if part.exists()]
     documents = [part.read_text(encoding="utf-8") for part in written]
-    empty = render_gitlab(Report("secrets", (), ()))
-    write_report(str(target), merge_gitlab(documents) if documents else empty)
+    documents = documents or [render_gitlab(Report("secrets", (), ()))]
+    write_report(str(target), merge_gitlab(documents, failed))
     for part in written:
         part.unlink()
 
@@ -128,7 +129,9 @@ def _run(args: argparse.Namespace) -> int:
         gate_main: Callable[[Sequence[str]], int] = importlib.import_module(module_name).main
         results.append((hook_id, gate_main(gate_args)))
     if args.gitlab_report:
-        _write_gitlab_report(Path(args.gitlab_report), gitlab_parts)
+        secrets_hooks = {h for h in CI_FORMS if BY_ID[h].command == "secrets"}
+        failed = any(code == cli.EXIT_ERROR for h, code in results if h in secrets_hooks)
+        _write_gitlab_report(Path(args.gitlab_report), gitlab_parts, failed)
     verdicts = {0: "passed", 1: "FAILED", 2: "ERROR"}
     width = max((len(h) for h, _ in results), default=4)
     print(f"\n{'gate':<{width}}  result")

@@ -330,9 +330,9 @@ def render_gitlab(report: Report) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def merge_gitlab(documents: list[str]) -> str:
+def merge_gitlab(documents: list[str], failed: bool = False) -> str:
     """Several runs' GitLab reports as one (`ztgate ci` scans files and commits): every
-    vulnerability once, the earliest start and the latest end."""
+    vulnerability once, the earliest start and the latest end; `failure` if a run failed."""
     import json
 
     parsed = [json.loads(text) for text in documents]
@@ -344,6 +344,8 @@ def merge_gitlab(documents: list[str]) -> str:
     merged["vulnerabilities"] = list(seen.values())
     merged["scan"]["start_time"] = min(d["scan"]["start_time"] for d in parsed)
     merged["scan"]["end_time"] = max(d["scan"]["end_time"] for d in parsed)
+    if failed:
+        merged["scan"]["status"] = "failure"
     return json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -55,6 +55,8 @@ UNSCANNED = Rule(
     "File could not be scanned",
     "make it readable (permissions, missing git objects: fetch them) and run again; to accept "
     "it, set `ZT104: warning` in the policy's `secrets.severity`",
+    # Not a credential found, one that could not be looked for: ranked below a leak.
+    security_severity="5.0",
 )
 RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING, UNSCANNED)
 
