@@ -51,6 +51,8 @@ def leaks(secret: str, printed: str, shown: int = 4) -> list[str]:
 
 
 FORMATS = ("text", "json", "sarif")
+# GitLab's secret-detection report: written by the secrets gate (`--gitlab-report FILE`).
+SECRETS_FORMATS = (*FORMATS, "gitlab")
 
 
 def run_gate(
@@ -63,7 +65,10 @@ def run_gate(
     """Stdout, stderr and the --output file, all of them."""
     report = tmp_path / f"report.{output_format}"
     report.unlink(missing_ok=True)
-    code = main([*argv, "--format", output_format, "--output", str(report)])
+    if output_format == "gitlab":
+        code = main([*argv, "--gitlab-report", str(report)])
+    else:
+        code = main([*argv, "--format", output_format, "--output", str(report)])
     captured = capsys.readouterr()
     written = report.read_text(encoding="utf-8") if report.exists() else ""
     if output_format != "text" and written:
@@ -76,7 +81,7 @@ def assert_masked(printed: str, laced: dict[str, tuple[str, str]]) -> None:
         assert not leaks(secret, printed), (vendor, printed)
 
 
-@pytest.mark.parametrize("output_format", FORMATS)
+@pytest.mark.parametrize("output_format", SECRETS_FORMATS)
 def test_secrets_gate(
     repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
 ) -> None:
@@ -89,6 +94,7 @@ def test_secrets_gate(
     )
     code, printed = run_gate(gate.main, ["config.env"], output_format, tmp_path, capsys)
     assert code == 1, printed
+    assert output_format != "gitlab" or '"vulnerabilities"' in printed, printed
     assert_masked(printed, laced)
 
 

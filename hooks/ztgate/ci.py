@@ -58,6 +58,21 @@ def _trusted(root: Path, spec: str | None) -> Trusted:
     return Trusted.work_tree(root)
 
 
+def _write_gitlab_report(target: Path, parts: list[Path], failed: bool) -> None:
+    """One GitLab report from the secrets runs' parts; an empty one when none ran, so the
+    job's `artifacts: reports: secret_detection` always finds its file. A secrets run that
+    could not finish makes the scan's status `failure`: its empty list proves nothing."""
+    from ztgate.finding import Report
+    from ztgate.report import merge_gitlab, render_gitlab, write_report
+
+    written = [part for part in parts if part.exists()]
+    documents = [part.read_text(encoding="utf-8") for part in written]
+    documents = documents or [render_gitlab(Report("secrets", (), ()))]
+    write_report(str(target), merge_gitlab(documents, failed))
+    for part in written:
+        part.unlink()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="ztgate ci",
@@ -67,6 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--range", metavar="BASE..HEAD", help="default: from the CI environment")
     parser.add_argument("--sarif-dir", metavar="DIR", help="also write each gate's SARIF there")
+    parser.add_argument(
+        "--gitlab-report",
+        metavar="FILE",
+        help="also write the secrets gates' findings as GitLab's secret-detection report "
+        "(gl-secret-detection-report.json)",
+    )
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     return cli.guarded(lambda: _run(args), args.debug)
@@ -76,6 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     root = gitio.find_root()
     spec = args.range or ci_range(dict(os.environ), root)
     results: list[tuple[str, int]] = []
+    gitlab_parts: list[Path] = []
     source = _trusted(root, spec)
     print(f"ztgate ci: gates and policy from {source.label}", flush=True)
     for hook_id, hook_args in enabled_hooks(source):
@@ -97,9 +119,19 @@ def _run(args: argparse.Namespace) -> int:
                 str(Path(args.sarif_dir) / f"{hook_id}.sarif"),
             ]
         command = BY_ID[hook_id].command
+        if args.gitlab_report and command == "secrets":
+            # Files and commits are scanned by two runs; their reports become one file.
+            part = Path(f"{args.gitlab_report}.{hook_id}.part")
+            part.unlink(missing_ok=True)
+            gitlab_parts.append(part)
+            gate_args += ["--gitlab-report", str(part)]
         print(f"\n== {hook_id}: ztgate {command} {' '.join(gate_args)}", flush=True)
         gate_main: Callable[[Sequence[str]], int] = importlib.import_module(module_name).main
         results.append((hook_id, gate_main(gate_args)))
+    if args.gitlab_report:
+        secrets_hooks = {h for h in CI_FORMS if BY_ID[h].command == "secrets"}
+        failed = any(code == cli.EXIT_ERROR for h, code in results if h in secrets_hooks)
+        _write_gitlab_report(Path(args.gitlab_report), gitlab_parts, failed)
     verdicts = {0: "passed", 1: "FAILED", 2: "ERROR"}
     width = max((len(h) for h, _ in results), default=4)
     print(f"\n{'gate':<{width}}  result")

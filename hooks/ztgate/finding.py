@@ -13,19 +13,46 @@ class Severity(str, enum.Enum):
     OFF = "off"
 
 
+# What a rule family weighs for code scanning when the rule does not say: its
+# `security-severity` (a CVSS-like score, as a string), its `precision` and its tags.
+# A leaked credential is critical; a commit no allowed key signed lets anyone write the code;
+# a gap in the threat model or the PR description is a process finding.
+FAMILY_DEFAULTS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "ZT1": ("9.0", "high", ("security", "secrets")),
+    "ZT2": ("5.0", "very-high", ("security", "threat-model")),
+    "ZT3": ("7.0", "very-high", ("security", "supply-chain", "signatures")),
+    "ZT4": ("3.0", "very-high", ("security", "pull-request")),
+}
+_OTHER = ("5.0", "medium", ("security",))
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A rule has a stable id, a title, a one-line fix and a default severity."""
+    """A rule has a stable id, a title, a one-line fix and a default severity, and what code
+    scanning ranks it by (its family's values unless given)."""
 
     id: str
     title: str
     fix: str
     severity: Severity = Severity.ERROR
+    security_severity: str = ""
+    precision: str = ""
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        score, precision, tags = FAMILY_DEFAULTS.get(self.id[:3], _OTHER)
+        # Frozen: fill the blanks once, here, so every rule carries all three.
+        if not self.security_severity:
+            object.__setattr__(self, "security_severity", score)
+        if not self.precision:
+            object.__setattr__(self, "precision", precision)
+        if not self.tags:
+            object.__setattr__(self, "tags", tags)
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem at one place.
+    """One problem at one place: a file's line, or a commit (``path`` None).
 
     ``fingerprint`` identifies the finding independently of its line, so SARIF consumers and
     baselines can follow it when code moves. ``properties`` carries gate-specific facts that the
@@ -33,7 +60,7 @@ class Finding:
     """
 
     rule: Rule
-    path: str
+    path: str | None
     line: int
     column: int
     message: str
@@ -44,6 +71,8 @@ class Finding:
 
     @property
     def location(self) -> str:
+        if self.path is None:
+            return (self.commit or "")[:12] or "-"
         where = f"{self.path}:{self.line}:{self.column}"
         return f"{self.commit[:12]}:{where}" if self.commit else where
 
@@ -60,6 +89,15 @@ class Report:
     notes: tuple[str, ...] = ()
     # Gate-specific results for machines (the threat model's coverage), in JSON and SARIF.
     extra: Mapping[str, object] = field(default_factory=dict)
+    # The code-scanning category (`ztgate/<category>/`); the gate's name when empty.
+    category: str = ""
+    # The file a SARIF result of a finding without a file (a commit) is shown on.
+    anchor: str = ".ztgate.yaml"
+    # At most this many findings listed in text, then how many more (`noun`); all by default.
+    text_limit: int | None = None
+    limit_noun: str = "finding(s)"
+    # When the run started (seconds since the epoch), for formats that record it.
+    started: float | None = None
 
     @property
     def blocking(self) -> tuple[Finding, ...]:
@@ -69,8 +107,14 @@ class Report:
     def exit_code(self) -> int:
         return 1 if self.blocking else 0
 
+    @property
+    def automation_id(self) -> str:
+        """One code-scanning category per gate: GitHub refuses two runs with the same one."""
+        name = self.category or self.gate.replace(" --", "-").replace(" ", "-")
+        return f"ztgate/{name}/"
+
 
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(
-        sorted(findings, key=lambda f: (f.commit or "", f.path, f.line, f.column, f.rule.id))
+        sorted(findings, key=lambda f: (f.commit or "", f.path or "", f.line, f.column, f.rule.id))
     )

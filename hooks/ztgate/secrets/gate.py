@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from ztgate import cli, gitio, trusted
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import Policy
-from ztgate.report import emit
+from ztgate.progress import Progress
+from ztgate.report import emit, render_gitlab, write_report
 from ztgate.revisions import commits_in, push_endpoints, push_revisions, range_revisions
 from ztgate.secrets.baseline import (
     Baseline,
@@ -54,6 +56,8 @@ UNSCANNED = Rule(
     "File could not be scanned",
     "make it readable (permissions, missing git objects: fetch them) and run again; to accept "
     "it, set `ZT104: warning` in the policy's `secrets.severity`",
+    # Not a credential found, one that could not be looked for: ranked below a leak.
+    security_severity="5.0",
 )
 RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING, UNSCANNED)
 
@@ -158,16 +162,14 @@ def unscanned_findings(unreadable: list[Unscanned], policy: Policy) -> list[Find
     return findings
 
 
-def _notes(result: ScanResult, baselined: int, reported: list[Hit]) -> tuple[str, ...]:
+def _notes(result: ScanResult, baselined: int) -> tuple[str, ...]:
+    """What the summary adds; each rule's fix is the reporter's, printed once per rule."""
     notes = []
     for reason, paths in sorted(result.skipped.items()):
         shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
         notes.append(f"skipped {len(paths)} file(s), {reason}: {shown}")
     if baselined:
         notes.append(f"{baselined} known secret(s) in the baseline not reported")
-    rules = {_rule_of(h) for h in reported} | ({UNSCANNED} if result.unreadable else set())
-    for rule in sorted(rules, key=lambda r: r.id):
-        notes.append(f"fix ({rule.id}): {rule.fix}")
     return tuple(notes)
 
 
@@ -207,7 +209,10 @@ def baseline_from(source: Trusted, policy: Policy, explicit: str | None) -> Base
 
 def scan_commits(root: Path, commits: list[str], policy: Policy) -> ScanResult:
     """The lines ``commits`` add, scanned with the policy trusted before them."""
-    result = scan_history(root, commits, policy.secrets) if commits else ScanResult()
+    result = ScanResult()
+    if commits:
+        with Progress("ztgate secrets", len(commits), "commit(s)") as progress:
+            result = scan_history(root, commits, policy.secrets, progress)
     result.commits.update(commits)
     return result
 
@@ -232,7 +237,8 @@ def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResul
         )
     baseline_path = policy.secrets.baseline
     paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
-    return scan_files(paths, policy.secrets, root), "file(s)"
+    with Progress("ztgate secrets", len(paths), "file(s)") as progress:
+        return scan_files(paths, policy.secrets, root, progress), "file(s)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,12 +269,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="read the policy and baseline at this commit (default: the range's base, what "
         "the remote has, in CI the target branch's tip; else the work tree)",
     )
+    parser.add_argument(
+        "--gitlab-report",
+        metavar="FILE",
+        help="also write GitLab's secret-detection report (gl-secret-detection-report.json)",
+    )
     cli.add_report_arguments(parser)
     args = parser.parse_args(argv)
     return cli.guarded(lambda: _main(args), args.debug)
 
 
 def _main(args: argparse.Namespace) -> int:
+    started = time.time()
     root = gitio.find_root()
     source = trusted_side(args, root)
     policy = source.policy(args.policy)
@@ -317,9 +329,13 @@ def _main(args: argparse.Namespace) -> int:
         notes=_notes(
             result,
             sum(1 for h in result.hits if (h.path, h.hashed_secret, h.secret_type) in known),
-            reported,
         ),
+        # Files and commits are two analyses for code scanning: each keeps its own alerts.
+        category="secrets-history" if args.range or args.push else "secrets",
+        started=started,
     )
+    if args.gitlab_report:
+        write_report(args.gitlab_report, render_gitlab(report))
     emit(report, args.format, args.output)
     return report.exit_code
 

@@ -7,12 +7,18 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ztgate.policy import SecretsPolicy
 from ztgate.secrets import ds_bridge, files
 from ztgate.secrets.baseline import hash_secret
 from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.engine import Candidate, ScanOptions, scan_text
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from ztgate.progress import Progress
 
 PATTERN, SECRET_FILE = "pattern", "secret-file"
 
@@ -113,11 +119,13 @@ def _secret_file_hit(path: str, kind: str, commit: str | None) -> Hit:
 PARALLEL_MIN_BYTES = 1 << 20
 
 
-def scan_files(paths: Sequence[str], policy: SecretsPolicy, root: Path) -> ScanResult:
+def scan_files(
+    paths: Sequence[str], policy: SecretsPolicy, root: Path, progress: Progress | None = None
+) -> ScanResult:
     """Scan working-tree files (paths relative to ``root``), on every core for big sets."""
     workers = _worker_count(paths, root)
     if workers < 2:
-        return _scan_files_here(paths, policy, root)
+        return _scan_files_here(paths, policy, root, progress)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -127,7 +135,10 @@ def scan_files(paths: Sequence[str], policy: SecretsPolicy, root: Path) -> ScanR
     shares = [list(paths[i::workers]) for i in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        parts = list(pool.map(_scan_files_here, shares, [policy] * workers, [root] * workers))
+        if progress is not None and progress.enabled:
+            parts = _scan_counted(pool, shares, policy, root, progress)
+        else:
+            parts = list(pool.map(_scan_files_here, shares, [policy] * workers, [root] * workers))
     merged = ScanResult()
     for part in parts:
         merged.hits.extend(part.hits)
@@ -136,6 +147,29 @@ def scan_files(paths: Sequence[str], policy: SecretsPolicy, root: Path) -> ScanR
             merged.skipped.setdefault(reason, []).extend(skipped)
         merged.unreadable.extend(part.unreadable)
     return merged
+
+
+def _scan_counted(
+    pool: Executor,
+    shares: list[list[str]],
+    policy: SecretsPolicy,
+    root: Path,
+    progress: Progress,
+) -> list[ScanResult]:
+    """``pool.map`` over the shares, each cut in consecutive pieces so the count moves as
+    pieces finish; a share's pieces merged in order are the share's result, so the report is
+    the same as without progress."""
+    from concurrent.futures import wait
+
+    size = max(1, max(len(share) for share in shares) // 16)
+    pieces = [share[i : i + size] for share in shares for i in range(0, len(share), size)]
+    pending = {pool.submit(_scan_files_here, piece, policy, root): len(piece) for piece in pieces}
+    futures = list(pending)
+    while pending:
+        done, _ = wait(pending, return_when="FIRST_COMPLETED")
+        for future in done:
+            progress.advance(pending.pop(future))
+    return [future.result() for future in futures]
 
 
 def _worker_count(paths: Sequence[str], root: Path) -> int:
@@ -158,10 +192,14 @@ def _worker_count(paths: Sequence[str], root: Path) -> int:
     return 1
 
 
-def _scan_files_here(paths: Iterable[str], policy: SecretsPolicy, root: Path) -> ScanResult:
+def _scan_files_here(
+    paths: Iterable[str], policy: SecretsPolicy, root: Path, progress: Progress | None = None
+) -> ScanResult:
     result = ScanResult()
     options = options_from(policy)
     for path in paths:
+        if progress is not None:
+            progress.advance()
         if excluded(path, policy.exclude):
             result.skip(path, "excluded by policy")
             continue
@@ -225,7 +263,9 @@ def _scan_content(
     return list(hits.values())
 
 
-def scan_history(root: Path, commits: Sequence[str], policy: SecretsPolicy) -> ScanResult:
+def scan_history(
+    root: Path, commits: Sequence[str], policy: SecretsPolicy, progress: Progress | None = None
+) -> ScanResult:
     """Scan the lines each of ``commits`` adds; a key added then deleted still counts.
 
     What cannot be read line by line (binary or wide-encoded content, an addition larger than
@@ -235,6 +275,8 @@ def scan_history(root: Path, commits: Sequence[str], policy: SecretsPolicy) -> S
     result = ScanResult()
     options = options_from(policy)
     for added in history.added_lines(root, commits, policy.max_file_size):
+        if progress is not None and added.commit not in result.commits:
+            progress.advance()
         result.commits.add(added.commit)
         if excluded(added.path, policy.exclude):
             continue

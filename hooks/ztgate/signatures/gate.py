@@ -15,6 +15,7 @@ from ztgate import cli, gitio
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import FULL_SHA, SignaturesPolicy, load_policy
+from ztgate.progress import Progress
 from ztgate.report import emit
 from ztgate.revisions import (
     all_unpushed_revisions,
@@ -63,15 +64,18 @@ RULES = {
         "to the commit that adds it",
     ),
 }
-FIX = (
-    "re-sign the commits: `git rebase --exec 'git commit --amend --no-edit -S' <base>`, then "
-    "`git push --force-with-lease`"
+RESIGN_ALL = (
+    "to re-sign them all at once: `git rebase --exec 'git commit --amend --no-edit -S' <base>`, "
+    "then `git push --force-with-lease`"
 )
 SETUP = (
     "to sign with SSH: `git config gpg.format ssh`, `git config user.signingkey "
     "~/.ssh/id_ed25519.pub`, `git config commit.gpgsign true`; allow the key with a line "
     '`<your e-mail> namespaces="git" <public key>` in .ztgate/allowed_signers'
 )
+
+# Failing commits listed one per line in text; JSON and SARIF hold every one.
+TEXT_LIMIT = 50
 
 
 def _finding(verdict: v.Verdict) -> Finding:
@@ -85,11 +89,13 @@ def _finding(verdict: v.Verdict) -> Finding:
         f"{reason}{key}{by}"
     )
     digest = hashlib.sha256(f"{commit.sha}\0{rule.id}".encode()).hexdigest()[:32]
+    # A commit has no file and no line: the text shows its sha, JSON `path: null`, SARIF the
+    # signer policy (Report.anchor).
     return Finding(
         rule=rule,
-        path=ALLOWED_SIGNERS,
-        line=1,
-        column=1,
+        path=None,
+        line=0,
+        column=0,
         message=message,
         fingerprint=digest,
         severity=Severity.ERROR,
@@ -291,6 +297,27 @@ def _remote_tip(root: Path, sha: str) -> str | None:
     return gitio.resolve_commit(root, sha)
 
 
+# On a terminal, commits are judged in batches of this many so the progress line moves.
+PROGRESS_BATCH = 250
+
+
+def _judge_counted(
+    root: Path, shas: list[str], targets: Mapping[str, Sequence[str]]
+) -> list[v.Verdict]:
+    """``judge`` over every commit, with a progress line on a terminal. Each commit's verdict
+    depends on it and its policies alone, so judging in batches changes nothing but the
+    count; piped or in CI it is one batch, as before."""
+    with Progress("ztgate signatures", len(shas), "commit(s)") as progress:
+        if not progress.enabled or len(shas) <= PROGRESS_BATCH:
+            return judge(root, shas, targets) if shas else []
+        verdicts: list[v.Verdict] = []
+        for start in range(0, len(shas), PROGRESS_BATCH):
+            batch = shas[start : start + PROGRESS_BATCH]
+            verdicts.extend(judge(root, batch, targets))
+            progress.advance(len(batch))
+        return verdicts
+
+
 def _judge_and_report(
     root: Path, shas: list[str], targets: Mapping[str, Sequence[str]], args: argparse.Namespace
 ) -> int:
@@ -302,18 +329,23 @@ def _judge_and_report(
             )
         exempt = set(gitio.rev_list(root, [commit_in_clone(root, args.trust_root)]))
         shas = [sha for sha in shas if sha not in exempt]
-    verdicts = judge(root, shas, targets) if shas else []
+    verdicts = _judge_counted(root, shas, targets)
     failing = [x for x in verdicts if x.outcome != v.OK]
-    notes: tuple[str, ...] = ()
-    if failing:
-        notes = (f"fix: {FIX}", SETUP)
+    notes: list[str] = []
+    if len(failing) > 1:
+        notes.append(RESIGN_ALL)
+    if any(x.outcome == v.UNSIGNED for x in failing):
+        notes.append(SETUP)
     report = Report(
         gate="signatures",
         rules=tuple(RULES.values()),
         findings=sorted_findings(_finding(x) for x in failing),
         scanned=len(shas),
         scanned_noun="commit(s)",
-        notes=notes,
+        notes=tuple(notes),
+        anchor=ALLOWED_SIGNERS,
+        text_limit=TEXT_LIMIT,
+        limit_noun="failing commit(s)",
     )
     emit(report, args.format, args.output)
     return report.exit_code
