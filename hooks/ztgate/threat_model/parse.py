@@ -174,10 +174,12 @@ _METADATA_KEYS = {
     "last review": "last_reviewed",
     "review date": "last_reviewed",
 }
-# No two blank runs may meet (`\s*[-*]?\s*`, `(.+?)\s*$`): on a long run of blanks each split
-# of it between them was tried, quadratic. The value ends at its last non-blank.
+# No two blank runs may meet (`\s*[-*]?\s*`, `(.+?)\s*$`, a key starting in the indent): on a
+# long run of blanks each split of it between them was tried, quadratic. The key starts on a
+# letter (every key above has three or more: blanks before it changed no key) and the value
+# ends at its last non-blank.
 _METADATA_LINE = re.compile(
-    r"^\s*(?:[-*]\s*)?\**([A-Za-z_ ]{3,20}?)\**\s*:\s*(?:\*+\s*)?(.*\S|.+?)\s*$"
+    r"^\s*(?:[-*]\s*)?(?:\*+ *)?([A-Za-z_][A-Za-z_ ]{2,19}?)\**\s*:\s*(?:\*+\s*)?(.*\S|.+?)\s*$"
 )
 _PLACEHOLDER = re.compile(r"\bTODO\b|\bTBD\b|\bFIXME\b|\bXXX\b|\blorem ipsum\b", re.IGNORECASE)
 _HTML_TAGS = frozenset(
