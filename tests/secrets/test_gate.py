@@ -132,6 +132,9 @@ def test_bad_input_is_handled(repo: Repo, capsys: pytest.CaptureFixture[str]) ->
     repo.write("latin1.py", leak().encode("utf-8") + b"caf\xe9\n")
     repo.write("we ird\nname é.py", leak())
     os.symlink("latin1.py", repo.path / "link.py")
+    repo.write("gone.py", "x = 1\n")
+    repo.commit("tracked, then deleted in the work tree", "gone.py")
+    (repo.path / "gone.py").unlink()
     code, out, _ = run(capsys, "binary.bin", "latin1.py", "we ird\nname é.py", "link.py", "gone.py")
     assert code == 1
     assert "latin1.py:1" in out

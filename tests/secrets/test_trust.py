@@ -168,6 +168,11 @@ def test_usage_errors_are_errors(repo: Repo, capsys: pytest.CaptureFixture[str])
     repo.commit("root")
     code, out = run(capsys)
     assert code == 2 and "no files to scan" in out and "--all-files" in out
+    code, out = run(capsys, "nosuch.py", "README.md")
+    assert code == 2 and "no such file: nosuch.py" in out
+    (repo.path / "README.md").unlink()  # tracked, deleted in the work tree: nothing to scan
+    code, out = run(capsys, "README.md")
+    assert code == 0, out
     code, out = run(capsys, "--baseline", "nosuch.baseline", "README.md")
     assert code == 2 and "nosuch.baseline" in out and "not found" in out
 

@@ -187,6 +187,9 @@ def test_unreadable_file_is_a_finding(
 ) -> None:
     repo.write("locked.py", leak())
     os.mkfifo(repo.path / "pipe")
+    repo.write("gone.py", "x = 1\n")
+    repo.commit("tracked, then deleted in the work tree", "gone.py")
+    (repo.path / "gone.py").unlink()
 
     def denied(path: str) -> object:
         raise PermissionError(13, "Permission denied", path)

@@ -235,6 +235,21 @@ def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResul
             fix="pass file names, or `--all-files` for every tracked file, or `--push`/"
             "`--range BASE..HEAD` for commits",
         )
+    else:
+        # A tracked file deleted in the work tree has nothing to scan; a name git does not
+        # know is a mistake (a typo scans nothing and would pass).
+        missing = [name for name in filenames if not os.path.lexists(root / name)]
+        if missing:
+            tracked = set(gitio.tracked_files(root))
+            missing = [name for name in missing if os.path.normpath(name) not in tracked]
+        if missing:
+            shown = ", ".join(missing[:3]) + (
+                f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            )
+            raise UserError(
+                f"no such file: {shown}",
+                fix="name files that exist (paths from the repository's top)",
+            )
     baseline_path = policy.secrets.baseline
     paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
     with Progress("ztgate secrets", len(paths), "file(s)") as progress:
