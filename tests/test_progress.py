@@ -102,6 +102,26 @@ def test_secrets_all_files_on_a_terminal(
     assert "\r" not in capsys.readouterr().out  # the report itself is untouched
 
 
+def test_secrets_over_a_range_counts_commits(
+    repo: Repo,
+    terminal: tuple[TextIO, int],
+    at_once: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ztgate.secrets import gate
+
+    stream, reader = terminal
+    base = repo.commit("base")
+    for n in range(3):
+        repo.write(f"f{n}.py", "x = 1\n")
+        repo.commit(f"add f{n}")
+    monkeypatch.setattr(sys, "stderr", stream)
+    assert gate.main(["--range", f"{base}..HEAD"]) == 0
+    assert "ztgate secrets: 3/3 commit(s)" in shown(reader)
+    capsys.readouterr()
+
+
 def test_secrets_piped_prints_no_progress(
     repo: Repo, at_once: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
