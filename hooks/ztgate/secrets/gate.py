@@ -39,7 +39,7 @@ CREDENTIAL = Rule(
     "ZT101",
     "Credential in file",
     "remove it and rotate it; for a false positive add `# pragma: allowlist secret` or run "
-    "`ztgate secrets --update-baseline`",
+    "`ztgate secrets --update-baseline` and stage the baseline (`git add .secrets.baseline`)",
 )
 SECRET_FILE_RULE = Rule(
     "ZT102",
