@@ -55,3 +55,30 @@ def test_a_malformed_limit_is_a_usage_error(
     monkeypatch.setenv(name, "soon")
     assert gate.main(["--all-files"]) == 2
     assert f"{name} must be a number of seconds" in capsys.readouterr().err
+
+
+def test_a_stalled_history_read_is_cut_off_and_blocks(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The streaming `git log -p` has no per-process limit (its output is read as it comes):
+    the run's limit stops it, and the gate does not then wait on the stalled git forever."""
+    import shutil
+    import time
+
+    repo.write("a.txt", "one\n")
+    base = repo.commit("one")
+    repo.write("a.txt", "two\n")
+    head = repo.commit("two")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    real = shutil.which("git")
+    (bin_dir / "git").write_text(
+        f'#!/bin/sh\nfor a in "$@"; do [ "$a" = log ] && exec sleep 60; done\nexec "{real}" "$@"\n'
+    )
+    (bin_dir / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("ZTGATE_RUN_TIMEOUT", "1")
+    start = time.monotonic()
+    assert gate.main(["--range", f"{base}..{head}"]) == 2
+    assert time.monotonic() - start < 30
+    assert "timed out after 1 s while reading git log" in capsys.readouterr().err

@@ -80,6 +80,16 @@ def current_step() -> str:
     return _STEP[-1] if _STEP else ""
 
 
+def begin_step(what: str) -> None:
+    """Name what a long-running read does (`git log -p` streaming), for a timeout's message."""
+    _STEP.append(what)
+
+
+def end_step() -> None:
+    if _STEP:
+        _STEP.pop()
+
+
 def timeout_seconds() -> float:
     """The per-subprocess limit: ZTGATE_TIMEOUT when set to a positive number, else default."""
     raw = os.environ.get("ZTGATE_TIMEOUT", "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -216,15 +215,15 @@ def _init(args: argparse.Namespace) -> int:
     elif args.ci == "gitlab":
         _write_new(root / "ztgate.gitlab-ci.yml", ci_job("ci/gitlab-ci.yml", requirement), done)
         done.append("           add `include: ztgate.gitlab-ci.yml` to .gitlab-ci.yml")
-    baseline = subprocess.run(
+    baseline = gitio.run_tool(
         [sys.executable, "-m", "ztgate", "secrets", "--update-baseline"],
+        what="ztgate secrets --update-baseline",
         cwd=root,
-        capture_output=True,
-        text=True,
     )
     if baseline.returncode != 0:
-        raise UserError(f"could not write the baseline: {baseline.stderr.strip()}")
-    done.append(f"baseline   {baseline.stdout.strip()}")
+        error = baseline.stderr.decode("utf-8", "replace").strip()
+        raise UserError(f"could not write the baseline: {error}")
+    done.append(f"baseline   {baseline.stdout.decode('utf-8', 'replace').strip()}")
     if not args.no_install:
         _install_pre_commit_hook(root)
         done.append(f"installed  the pre-commit hook (pre-commit) and {_install_pre_push(root)}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from ztgate.errors import UserError
-from ztgate.gitio import STABLE_CONFIG, git_environment, unquote_c_path
+from ztgate.gitio import STABLE_CONFIG, begin_step, end_step, git_environment, unquote_c_path
 from ztgate.secrets.files import Unreadable
 
 _COMMIT_MARK = b"\x00ztgate-commit "
@@ -72,6 +72,7 @@ class _StreamingGit:
     @classmethod
     def start(cls, repo_root: Path, args: Sequence[str], stdin: int | None = None) -> _StreamingGit:
         errors = tempfile.TemporaryFile()
+        begin_step(f"reading git {args[0]}")
         process = subprocess.Popen(
             ["git", *STABLE_CONFIG, *args],
             cwd=repo_root,
@@ -86,7 +87,15 @@ class _StreamingGit:
         """Wait for git; None when it succeeded, else the last line it complained."""
         if self.process.stdout is not None:
             self.process.stdout.close()
-        code = self.process.wait()
+        try:
+            # Read to the end, git is exiting; cut short (the run's time limit, an error), a
+            # git still working would make this wait forever.
+            code = self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        finally:
+            end_step()
         self.errors.seek(0)
         text = self.errors.read().decode("utf-8", "replace").strip()
         self.errors.close()
