@@ -172,6 +172,15 @@ def test_a_root_adoption_to_a_remote_with_history_is_blocked(
     adopt(repo, alice, alice)
     code, out = push(repo, "origin", "evil")
     assert code == 1 and "ZT310" in out and "a root commit" in out and BUILD_ON in out
+    assert "fix: add .ztgate/allowed_signers with your key" in out and "rebase" not in out
+
+
+def test_a_brand_new_repository_whose_first_commit_adopts(
+    repo: Repo, origin: Path, alice: Path
+) -> None:
+    adopt(repo, alice, alice)
+    code, out = push(repo, "-u", "origin", "main")
+    assert code == 0, out
 
 
 def test_only_the_adoption_commits_parent_may_be_on_the_remote(

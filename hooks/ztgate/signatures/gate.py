@@ -73,7 +73,10 @@ FIX = (
 
 def resign_fix(receiver: Receiver | None, failing: Sequence[v.Verdict]) -> str:
     """FIX with its `<base>` filled in: what the remote has for the ref, the range's base, else
-    the oldest failing commit's parent (`--root` when that commit is a root)."""
+    the oldest failing commit's parent (`--root` when that commit is a root). When no policy is
+    the only problem, re-signing cannot help: ZT310's own fix instead."""
+    if failing and all(x.outcome == v.NO_POLICY for x in failing):
+        return RULES[v.NO_POLICY].fix
     base = receiver.base if receiver is not None else None
     if base is None and failing:
         oldest = failing[-1].commit  # rev-list order: newest first
