@@ -295,3 +295,16 @@ def test_the_adoption_cannot_loosen_the_rules_it_is_judged_by(
     ssh_commit(repo, alice, "adopt as bob", email="bob@example.test")
     code, out = run(capsys, "--range", f"{target}..pr")
     assert code == 1 and "ZT304" in out
+
+
+def test_ci_a_second_adoption_on_old_history_is_judged_by_the_target_too(
+    repo: Repo, target: str, alice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    adopt(repo, alice, alice)
+    main = ssh_commit(repo, alice, "signed work")
+    repo.git("checkout", "-q", "-b", "pr", target)  # before the policy existed
+    mallory = ssh_key(tmp_path, "mallory")
+    allow(repo, "mallory@example.test", mallory)
+    ssh_commit(repo, mallory, "adopt my own key", email="mallory@example.test")
+    code, out = run(capsys, "--range", f"{main}...pr")
+    assert code == 1 and "ZT303" in out and '"adopt my own key"' in out
