@@ -358,8 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--trust-root",
         metavar="COMMIT",
-        help="exempt this commit (full sha) and its history (bootstrap: the commit that "
-        "adopts the policy); a trust root in the policy works from then on",
+        help="exempt this commit (full sha) and its history; the first day needs no flag (the "
+        "adoption commit is judged by its own policy: see README, Signing, first day)",
     )
     cli.add_report_arguments(parser)
     args = parser.parse_args(arguments)
