@@ -3,6 +3,7 @@ that cannot claim to come before the adoption."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -308,3 +309,32 @@ def test_ci_a_second_adoption_on_old_history_is_judged_by_the_target_too(
     ssh_commit(repo, mallory, "adopt my own key", email="mallory@example.test")
     code, out = run(capsys, "--range", f"{main}...pr")
     assert code == 1 and "ZT303" in out and '"adopt my own key"' in out
+
+
+@pytest.mark.parametrize("remote_has_history", [False, True])
+def test_the_signatures_own_pre_push_entry_adopts_too(
+    repo: Repo,
+    origin: Path,
+    alice: Path,
+    remote_has_history: bool,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ztgate.signatures import gate
+
+    remote_sha = "0" * 40
+    unsigned(repo, "one", "two")
+    if remote_has_history:
+        assert push(repo, "--no-verify", "origin", "main")[0] == 0
+        remote_sha = repo.head()
+    adopt(repo, alice, alice)
+    line = f"refs/heads/main {repo.head()} refs/heads/main {remote_sha}\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(line))
+    code = gate.pre_push_main(["origin", str(origin)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    unsigned(repo, "three")
+    monkeypatch.setattr("sys.stdin", io.StringIO(line.replace(line.split()[1], repo.head())))
+    code = gate.pre_push_main(["origin", str(origin)])
+    out = capsys.readouterr().out
+    assert code == 1 and '"three"' in out, out
