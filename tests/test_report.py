@@ -87,7 +87,8 @@ def _pr(repo: Repo, tmp_path: Path) -> list[str]:
 
 
 def _signatures(repo: Repo, tmp_path: Path) -> list[str]:
-    base = repo.commit("base")
+    repo.write(".ztgate/allowed_signers", "alice@example.test ssh-ed25519 AAAA\n")
+    base = repo.commit("base")  # a policy, so the unsigned commit is ZT301 (not ZT310)
     repo.commit("unsigned")
     return ["--range", f"{base}..HEAD"]
 
@@ -157,6 +158,7 @@ def test_the_signatures_gate_names_the_commit(
 ) -> None:
     from ztgate.signatures import gate
 
+    repo.write(".ztgate/allowed_signers", "alice@example.test ssh-ed25519 AAAA\n")
     base = repo.commit("base")
     head = repo.commit("unsigned")
     assert gate.main(["--range", f"{base}..HEAD"]) == 1

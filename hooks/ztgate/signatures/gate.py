@@ -26,7 +26,9 @@ from ztgate.revisions import (
     push_revisions,
     range_revisions,
 )
+from ztgate.signatures import adoption as ad
 from ztgate.signatures import verify as v
+from ztgate.signatures.adoption import Receiver
 from ztgate.signatures.commits import CommitInfo, read_commits
 from ztgate.signatures.policy import ALLOWED_SIGNERS, SignerPolicy, policies_at
 
@@ -60,14 +62,29 @@ RULES = {
     v.NO_POLICY: Rule(
         "ZT310",
         "No signer policy before this commit",
-        "add .ztgate/allowed_signers, and set signatures.trust_root in .ztgate.yaml "
-        "to the commit that adds it",
+        "add .ztgate/allowed_signers with your key in a commit you sign, on top of history "
+        "the remote has (see README: Signing, first day)",
     ),
 }
 RESIGN_ALL = (
     "to re-sign them all at once: `git rebase --exec 'git commit --amend --no-edit -S' <base>`, "
     "then `git push --force-with-lease`"
 )
+
+
+def resign_fix(receiver: Receiver | None, failing: Sequence[v.Verdict]) -> str:
+    """RESIGN_ALL, `<base>` filled in: what the remote has for the ref, the range's base, else
+    the oldest failing commit's parent (`--root` when that commit is a root). When no policy is
+    the only problem, re-signing cannot help: ZT310's own fix instead."""
+    if failing and all(x.outcome == v.NO_POLICY for x in failing):
+        return RULES[v.NO_POLICY].fix
+    base = receiver.base if receiver is not None else None
+    if base is None and failing:
+        oldest = failing[-1].commit  # rev-list order: newest first
+        base = oldest.parents[0] if oldest.parents else "--root"
+    return RESIGN_ALL.replace("<base>", base or "<base>")
+
+
 SETUP = (
     "to sign with SSH: `git config gpg.format ssh`, `git config user.signingkey "
     "~/.ssh/id_ed25519.pub`, `git config commit.gpgsign true`; allow the key with a line "
@@ -110,24 +127,57 @@ def _finding(verdict: v.Verdict) -> Finding:
 
 
 def judge(
-    root: Path, shas: Sequence[str], targets: Mapping[str, Sequence[str]] | None = None
+    root: Path,
+    shas: Sequence[str],
+    targets: Mapping[str, Sequence[str]] | None = None,
+    receiver: Receiver | None = None,
 ) -> list[v.Verdict]:
     """Verdicts for ``shas``, each commit judged by every policy in force over it.
 
     Those are the policy at its first parent (none for a root commit) and the policy at each of
-    its ``targets`` (the target branch's tip in CI, what the remote has before a push): it
-    passes only if all of them allow it, so a key removed on the target no longer signs a
-    change branched from before the removal. An exemption (trust root, goodlist) in a target's
-    policy covers the commit outright: it is the newest trusted word, and an audited exemption
-    always postdates the commit it names.
+    its ``targets`` that has one (the target branch's tip in CI, what the remote has before a
+    push): it passes only if all of them allow it, so a key removed on the target no longer
+    signs a change branched from before the removal. An exemption (trust root, goodlist) in a
+    target's policy covers the commit outright: it is the newest trusted word, and an audited
+    exemption always postdates the commit it names.
+
+    The first day (``receiver``: what the remote or the target already has): the adoption
+    commit, whose tree has a policy while its first parent's has none, is judged by its own
+    policy when that parent is already on the receiving side; pushed to a remote with no refs
+    at all, the one adoption commit on the first-parent line is judged by its own policy and
+    the history before it is exempt (nothing there to protect yet).
     """
     commits = read_commits(root, shas)
     targets = targets or {}
-    sources_of = {
-        c.sha: tuple(dict.fromkeys((*targets.get(c.sha, ()), c.parents[0] if c.parents else None)))
-        for c in commits
+    parent_of = {c.sha: c.parents[0] if c.parents else None for c in commits}
+    known = policies_at(
+        root,
+        sorted(
+            {*(p for p in parent_of.values() if p), *(t for ts in targets.values() for t in ts)}
+        ),
+    )
+    adopting, own = _adoptions(root, commits, parent_of, known)
+    judged_by_itself = {
+        sha
+        for sha in adopting
+        if receiver is not None and (p := parent_of[sha]) is not None and receiver.has(root, p)
     }
-    known = policies_at(root, sorted({s for ss in sources_of.values() for s in ss if s}))
+    before_adoption: dict[str, str] = {}
+    pending = {sha for sha, p in parent_of.items() if p is None or not known[p].exists}
+    if receiver is not None and pending - judged_by_itself and receiver.is_empty():
+        by_sha = {c.sha: c for c in commits}
+        for adoption in filter(None, ad.first_parent_adoptions(by_sha, adopting).values()):
+            judged_by_itself.add(adoption)
+            before_adoption.update(dict.fromkeys(ad.ancestors(by_sha, adoption), adoption))
+    known.update({_ITSELF + sha: policy for sha, policy in own.items()})
+
+    def sources(commit: CommitInfo) -> tuple[str | None, ...]:
+        judging = [t for t in targets.get(commit.sha, ()) if known[t].exists]
+        itself = commit.sha in judged_by_itself
+        first = _ITSELF + commit.sha if itself else parent_of[commit.sha]
+        return tuple(dict.fromkeys((*judging, first)))
+
+    sources_of = {c.sha: sources(c) for c in commits}
     trust = _TrustRoots(root)
 
     def policy_at(source: str | None) -> SignerPolicy:
@@ -138,6 +188,8 @@ def judge(
 
     groups: dict[str, tuple[SignerPolicy, dict[str, CommitInfo]]] = {}
     for commit in commits:
+        if commit.sha in before_adoption:
+            continue
         for source in sources_of[commit.sha]:
             policy = policy_at(source)
             groups.setdefault(key_of(policy), (policy, {}))[1][commit.sha] = commit
@@ -155,15 +207,70 @@ def judge(
             ),
             None,
         )
+        if exemption is None and commit.sha in before_adoption:
+            exemption = (
+                f"history before the adoption commit {before_adoption[commit.sha][:12]}, "
+                "pushed to an empty remote"
+            )
         if exemption is not None:
             verdicts.append(v.Verdict(commit, v.OK, exemption))
             continue
         judged = [
-            replace(results[key_of(policy_at(source)), commit.sha], policy=source or "")
+            replace(
+                results[key_of(policy_at(source)), commit.sha],
+                policy=(source or "").removeprefix(_ITSELF),
+            )
             for source in sources_of[commit.sha]
         ]
-        verdicts.append(next((x for x in judged if x.outcome != v.OK), judged[-1]))
+        verdict = next((x for x in judged if x.outcome != v.OK), judged[-1])
+        if verdict.outcome == v.NO_POLICY:
+            verdict = replace(
+                verdict, detail=_no_policy_reason(commit, commit.sha in adopting, receiver)
+            )
+        verdicts.append(verdict)
     return verdicts
+
+
+_ITSELF = "itself:"  # a source meaning "the commit's own tree": an adoption judged by itself
+
+
+def _adoptions(
+    root: Path,
+    commits: Sequence[CommitInfo],
+    parent_of: Mapping[str, str | None],
+    known: Mapping[str, SignerPolicy],
+) -> tuple[set[str], dict[str, SignerPolicy]]:
+    """The commits that adopt a signer policy (their tree has one, their first parent's has
+    none or they have no parent), and the policy each of them brings to judge itself: its keys,
+    without its own exemptions (trust root, goodlist) and never with `identity: none`."""
+    without = [c.sha for c in commits if (p := parent_of[c.sha]) is None or not known[p].exists]
+    own: dict[str, SignerPolicy] = {}
+    for sha, policy in policies_at(root, without).items():
+        if policy.exists:
+            identity = policy.options.identity
+            options = replace(
+                policy.options,
+                trust_root="",
+                goodlist=(),
+                identity="committer" if identity == "none" else identity,
+            )
+            own[sha] = replace(policy, options=options)
+    return set(own), own
+
+
+def _no_policy_reason(commit: CommitInfo, adopts: bool, receiver: Receiver | None) -> str:
+    where = receiver.where if receiver is not None else "the remote"
+    if adopts and commit.parents:
+        return (
+            f"it adds the signer policy, but its parent {commit.parents[0][:12]} is not in "
+            f"what {where} already has: {ad.BUILD_ON}"
+        )
+    if not commit.parents:
+        return f"a root commit has no signer policy before it: {ad.BUILD_ON}"
+    return (
+        f"no signer policy at its parent {commit.parents[0][:12]}, and this commit is not the "
+        f"history before an adoption pushed to an empty remote: {ad.BUILD_ON}"
+    )
 
 
 class _TrustRoots:
@@ -198,6 +305,8 @@ def _judge_by(
             members.append(commit)
         else:
             verdicts.append(v.Verdict(commit, v.OK, reason))
+    if not policy.exists:  # signed or not, nothing can allow it: the policy is missing
+        return verdicts + [v.Verdict(commit, v.NO_POLICY) for commit in members]
     # A forge signs what its users do in the web UI as itself, so its key vouches only for an
     # author the same policy allows to sign: not for any account on the forge.
     forge = {e.lower() for e in policy.options.forge_committers}
@@ -255,8 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--trust-root",
         metavar="COMMIT",
-        help="exempt this commit (full sha) and its history (bootstrap: the commit that "
-        "adopts the policy); a trust root in the policy works from then on",
+        help="exempt this commit (full sha) and its history; the first day needs no flag (the "
+        "adoption commit is judged by its own policy: see README, Signing, first day)",
     )
     cli.add_report_arguments(parser)
     args = parser.parse_args(arguments)
@@ -272,17 +381,21 @@ def _main(args: argparse.Namespace) -> int:
         raise UserError("--ci found no range in this environment", fix="pass --range BASE..HEAD")
     target: str | None = None
     revisions: list[str] | None
+    remote = args.remote or os.environ.get("PRE_COMMIT_REMOTE_NAME") or None
     if spec:
         revisions = range_revisions(root, spec)
         target = _range_target(root, spec)
+        receiver = ad.range_receiver(target, revisions[1].removeprefix("^"))
     elif args.scope == "all-unpushed":
-        revisions = all_unpushed_revisions(args.remote or os.environ.get("PRE_COMMIT_REMOTE_NAME"))
+        revisions = all_unpushed_revisions(remote)
+        receiver = ad.push_receiver(root, remote, ())
     else:
         revisions = push_revisions(root, args.remote)
         target = _remote_tip(root, os.environ.get("PRE_COMMIT_FROM_REF") or "")
+        receiver = ad.push_receiver(root, remote, (target,) if target else ())
     shas = commits_in(root, revisions) if revisions else []
     targets = {sha: (target,) for sha in shas} if target else {}
-    return _judge_and_report(root, shas, targets, args)
+    return _judge_and_report(root, shas, targets, args, receiver)
 
 
 def _range_target(root: Path, spec: str) -> str:
@@ -302,24 +415,31 @@ PROGRESS_BATCH = 250
 
 
 def _judge_counted(
-    root: Path, shas: list[str], targets: Mapping[str, Sequence[str]]
+    root: Path,
+    shas: list[str],
+    targets: Mapping[str, Sequence[str]],
+    receiver: Receiver | None = None,
 ) -> list[v.Verdict]:
     """``judge`` over every commit, with a progress line on a terminal. Each commit's verdict
     depends on it and its policies alone, so judging in batches changes nothing but the
     count; piped or in CI it is one batch, as before."""
     with Progress("ztgate signatures", len(shas), "commit(s)") as progress:
         if not progress.enabled or len(shas) <= PROGRESS_BATCH:
-            return judge(root, shas, targets) if shas else []
+            return judge(root, shas, targets, receiver) if shas else []
         verdicts: list[v.Verdict] = []
         for start in range(0, len(shas), PROGRESS_BATCH):
             batch = shas[start : start + PROGRESS_BATCH]
-            verdicts.extend(judge(root, batch, targets))
+            verdicts.extend(judge(root, batch, targets, receiver))
             progress.advance(len(batch))
         return verdicts
 
 
 def _judge_and_report(
-    root: Path, shas: list[str], targets: Mapping[str, Sequence[str]], args: argparse.Namespace
+    root: Path,
+    shas: list[str],
+    targets: Mapping[str, Sequence[str]],
+    args: argparse.Namespace,
+    receiver: Receiver | None = None,
 ) -> int:
     if args.trust_root:
         if not FULL_SHA.fullmatch(args.trust_root):
@@ -329,11 +449,11 @@ def _judge_and_report(
             )
         exempt = set(gitio.rev_list(root, [commit_in_clone(root, args.trust_root)]))
         shas = [sha for sha in shas if sha not in exempt]
-    verdicts = _judge_counted(root, shas, targets)
+    verdicts = _judge_counted(root, shas, targets, receiver)
     failing = [x for x in verdicts if x.outcome != v.OK]
     notes: list[str] = []
-    if len(failing) > 1:
-        notes.append(RESIGN_ALL)
+    if failing and not all(x.outcome == v.NO_POLICY for x in failing):
+        notes.append(resign_fix(receiver, failing))
     if any(x.outcome == v.UNSIGNED for x in failing):
         notes.append(SETUP)
     report = Report(
@@ -369,6 +489,7 @@ def pre_push_main(argv: Sequence[str] | None = None) -> int:
         load_policy(root, args.policy)
         shas: list[str] = []
         targets: dict[str, list[str]] = {}
+        remote_tips: list[str] = []
         for line in sys.stdin.read().splitlines():
             fields = line.split()
             remote_tip = _remote_tip(root, fields[3]) if len(fields) == 4 else None
@@ -378,7 +499,10 @@ def pre_push_main(argv: Sequence[str] | None = None) -> int:
                     targets[sha] = []
                 if remote_tip is not None:
                     targets[sha].append(remote_tip)
-        return _judge_and_report(root, shas, targets, args)
+            if remote_tip is not None:
+                remote_tips.append(remote_tip)
+        receiver = ad.push_receiver(root, args.remote, tuple(dict.fromkeys(remote_tips)))
+        return _judge_and_report(root, shas, targets, args, receiver)
 
     return cli.guarded(run, args.debug)
 

@@ -31,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "the line that allows the key in .ztgate/allowed_signers.",
     )
     parser.add_argument("--key", help="public key to sign with (default: ~/.ssh/id_ed25519.pub...)")
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help=f"append the line to {ALLOWED_SIGNERS} in the work tree (at a terminal: asks)",
+    )
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
     return cli.guarded(lambda: _setup(args), args.debug)
@@ -62,11 +67,44 @@ def _setup(args: argparse.Namespace) -> int:
     print(f"Configured this repository to sign commits and tags with {key}.")
     print(
         f"\nAdd this line to {ALLOWED_SIGNERS}, in a commit signed by a key that is already "
-        "allowed (ask a maintainer):\n"
+        "allowed (ask a maintainer; on the first day, your own):\n"
     )
     print(f"  {line}\n")
+    if args.write or _confirmed(f"Add this line to {ALLOWED_SIGNERS}? [y/N] "):
+        root = Path(repo.working_tree_dir or ".")
+        added = add_allowed_line(root / ALLOWED_SIGNERS, line)
+        print(f"{'Added the line to' if added else 'The line is already in'} {ALLOWED_SIGNERS}.")
+        print(
+            f'Next: `git add {ALLOWED_SIGNERS} && git commit -S -m "Adopt signed commits"`, '
+            "then `git push`."
+        )
+        return cli.EXIT_CLEAN
     print("Then check your next commit with `git log --show-signature -1`.")
     return cli.EXIT_CLEAN
+
+
+def _confirmed(question: str) -> bool:
+    """Ask only a person at a terminal; anything but y/yes (or no terminal) is no."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return False
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def add_allowed_line(path: Path, line: str) -> bool:
+    """Append ``line`` to the allowed-signers file (creating it and its folder) unless an
+    identical line is already there; whether it was added."""
+    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if line in (entry.strip() for entry in existing.splitlines()):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    separator = "" if not existing or existing.endswith("\n") else "\n"
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(f"{separator}{line}\n")
+    return True
 
 
 if __name__ == "__main__":

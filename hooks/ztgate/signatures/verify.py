@@ -215,9 +215,8 @@ def verify(repo_root: Path, commits: Sequence[CommitInfo], policy: SignerPolicy)
         return verdicts
     if not policy.exists:
         bootstrap = (
-            "no signer policy before this commit: push the adoption commit once with "
-            "`ztgate signatures --trust-root <it>`, and set signatures.trust_root in "
-            ".ztgate.yaml for the checks after it"
+            "no signer policy before this commit: the policy's first commit must build on "
+            "history the remote already has"
         )
         return verdicts + [Verdict(c, NO_POLICY, bootstrap) for c in signed]
     signers = sshsig.parse_allowed_signers(policy.allowed_signers)
