@@ -19,7 +19,7 @@ SHA = "ab" * 20
         ("a.py:generic-api-key:3\n", {Fingerprint("a.py", 3)}),
         (f"{SHA}:src/a.py:aws-access-token:12\n", {Fingerprint("src/a.py", 12, SHA)}),
         (f"{SHA.upper()}:src\\a.py:rule:1", {Fingerprint("src/a.py", 1, SHA)}),
-        ("# a comment\n\n   \n  a.py:r:1  \n", {Fingerprint("a.py", 1)}),
+        ("# a comment\n\n   \n  ./a.py:r:1  \n", {Fingerprint("a.py", 1)}),
         ("a.py:r:one\na.py:1\na:b:c:d:1\n:r:1\n", set()),  # malformed: ignored, ignore nothing
     ],
     ids=["dir-scan", "git-scan", "normalized", "comments-blanks", "malformed"],

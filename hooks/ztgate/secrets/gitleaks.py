@@ -10,6 +10,7 @@ gitleaks' global fingerprints do; a four-part one only commits (`--range`, `--pu
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 
 IGNORE_FILE = ".gitleaksignore"
@@ -36,14 +37,20 @@ def parse_ignore(text: str) -> frozenset[Fingerprint]:
         if len(parts) not in (3, 4) or not parts[-1].isdigit():
             continue
         commit = parts[0].lower() if len(parts) == 4 else None
-        path = parts[-3].replace("\\", "/")
+        path = _normalized(parts[-3])
         if path and (commit is None or commit):
             entries.add(Fingerprint(path, int(parts[-1]), commit))
     return frozenset(entries)
 
 
+def _normalized(path: str) -> str:
+    """`./src\\a.py` -> `src/a.py`: gitleaks writes slashes, git lists relative paths."""
+    return posixpath.normpath(path.replace("\\", "/")) if path else path
+
+
 def ignores(entries: frozenset[Fingerprint], path: str, line: int, commit: str | None) -> bool:
     """Whether an entry covers a credential found at ``path``:``line`` (in ``commit``)."""
+    path = _normalized(path)
     if Fingerprint(path, line) in entries:
         return True
     return commit is not None and Fingerprint(path, line, commit.lower()) in entries
