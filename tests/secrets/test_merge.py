@@ -69,8 +69,8 @@ def candidate(
         ),
         # A vendor's format beats a key name's, even when the key name's match is longer.
         (
-            [candidate("generic", "xoxb-1-2x", 3, 0), candidate("slack", "xoxb-1-2", 3, 2)],
-            ["slack"],
+            [candidate("generic", "vnd-1-2-x", 3, 0), candidate("vendor", "vnd-1-2", 3, 2)],
+            ["vendor"],
         ),
         # Spans that only intersect.
         ([candidate("a", "abcdef", 1, 1), candidate("b", "defghij", 4, 1)], ["b"]),
