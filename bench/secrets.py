@@ -106,6 +106,7 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
     from ztgate.secrets import ds_bridge
     from ztgate.secrets.baseline import hash_secret
     from ztgate.secrets.engine import ds_reject_reason
+    from ztgate.secrets.gate import most_specific
     from ztgate.secrets.scan import scan_files
 
     theirs = json.loads(
@@ -118,9 +119,13 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
         ).stdout
     )["results"]
     files = sorted(theirs)
+    # What ztgate reports, one finding per secret: a detect-secrets finding merged into one of
+    # ours (the same secret, found by a more specific detector) counts as reported, under the
+    # identity the baseline also accepts it by.
     ours = {
-        (h.path, h.hashed_secret, h.secret_type)
-        for h in scan_files(files, SecretsPolicy(secret_files=False), tree).hits
+        identity
+        for h in most_specific(scan_files(files, SecretsPolicy(secret_files=False), tree).hits)
+        for identity in h.identities
     }
     explained, missing, total = [], [], 0
     for path, findings in theirs.items():
@@ -140,7 +145,7 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
                 ds_bridge.wants_unquoted_values(path),
             ):
                 if hash_secret(ds.secret) == finding["hashed_secret"]:
-                    reason = ds_reject_reason(ds, lines)
+                    reason = ds_reject_reason(ds, lines, path)
             where = f"{path}:{number} {finding['type']}"
             (explained if reason else missing).append(f"{where}: {reason}" if reason else where)
     return total, explained, missing

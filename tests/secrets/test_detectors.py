@@ -15,7 +15,8 @@ OURS_ONLY = ScanOptions(detectors=ALL_DETECTORS, use_detect_secrets=False)
 
 
 def detector_ids(text: str, filename: str = "config.txt") -> set[str]:
-    return {c.detector_id for c in scan_text(text, filename, OURS_ONLY)}
+    # Merged matches count: a detector that found the secret found it, whichever one reports.
+    return {m.detector_id for c in scan_text(text, filename, OURS_ONLY) for m in (c, *c.merged)}
 
 
 # Detectors whose evidence is a fixed marker rather than a random body: their look-alike is a

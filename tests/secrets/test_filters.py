@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from ztgate.secrets import gate
 from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.engine import ScanOptions, scan_text
 
+from tests.conftest import Repo
 from tests.fakes import fill
 
 WITH_DETECT_SECRETS = ScanOptions(detectors=ALL_DETECTORS)
@@ -72,3 +74,56 @@ def test_detect_secrets_plugins_still_report() -> None:
     assert "Secret Keyword" in reported(fill('db_pass = "{a12}"\n'))
     # its high-entropy plugin on a quoted random string with no key name at all
     assert "Base64 High Entropy String" in reported(fill('VALUES = ["{b40}"]\n'))
+
+
+def _policy_text(trust_root: str, audited: str) -> str:
+    return (
+        "signatures:\n"
+        f"  trust_root: {trust_root}\n"
+        "  goodlist:\n"
+        f'    {audited}: "signed with a key lost in 2026, audited in #42"\n'
+    )
+
+
+@pytest.mark.parametrize("length", [40, 64])
+@pytest.mark.parametrize(
+    ("filename", "template"),
+    [
+        (".ztgate.yaml", "{policy}"),
+        ("deploy.yml", "release:\n  commit: {sha}\n  rev: '{sha}'\n  base_sha: \"{sha}\"\n"),
+        ("pins.json", '{{"revision": "{sha}", "goodlist": {{"{sha}": "audited"}}}}'),
+        ("pins.json", '{{\n  "goodlist": {{\n    "{sha}": "audited"\n  }}\n}}'),
+        ("pins.yaml", "goodlist:\n  - {sha}\n"),
+    ],
+    ids=["ztgate-policy", "yaml-keys", "json-one-line", "json-pretty", "yaml-list"],
+)
+def test_commit_ids_in_structured_files_are_not_secrets(
+    filename: str, template: str, length: int
+) -> None:
+    sha = fill(f"{{h{length}}}")
+    policy = _policy_text(fill(f"{{h{length}}}"), fill(f"{{h{length}}}"))
+    assert reported(template.format(sha=sha, policy=policy), filename) == []
+
+
+@pytest.mark.parametrize(
+    ("filename", "text"),
+    [
+        # Under another key, a long hex value is still a credential.
+        ("deploy.yml", "api_secret: {sha}\n"),
+        ("pins.json", '{{"goodlist": [], "api_token": "{sha}"}}'),
+        # Not YAML or JSON: the filter does not apply.
+        ("deploy.py", 'trust_root = "{sha}"\n'),
+        # Not a full commit id.
+        ("deploy.yml", "trust_root: {sha}ab\n"),
+    ],
+    ids=["secret-key", "json-secret-key", "python", "not-40-or-64"],
+)
+def test_hex_elsewhere_is_still_reported(filename: str, text: str) -> None:
+    assert reported(text.format(sha=fill("{h40}")), filename) != []
+
+
+def test_ztgate_passes_its_own_policy(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write(".ztgate.yaml", _policy_text(fill("{h40}"), fill("{h40}")))
+    code = gate.main([".ztgate.yaml"])
+    out = capsys.readouterr().out
+    assert code == 0, out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ztgate.secrets import ds_bridge, filters, keywords
@@ -24,6 +24,23 @@ class Candidate:
     line: int  # 1-based
     column: int  # 1-based
     source: str  # "ztgate" or "detect-secrets"
+    specificity: int = 2  # CONTEXT_ONLY < NEUTRAL_FORMAT < VENDOR: which one a merge keeps
+    # The other detectors' matches of the same secret, merged into this one
+    # (``merge_overlapping``): reported once, still known under each of their identities.
+    merged: tuple[Candidate, ...] = ()
+
+    @property
+    def end(self) -> int:
+        return self.column + len(self.secret)
+
+
+@dataclass(frozen=True)
+class TextScan:
+    """What one text holds: the candidates reported, and those an inline comment allows
+    (detect-secrets' `pragma: allowlist secret`, gitleaks' `gitleaks:allow`)."""
+
+    candidates: list[Candidate]
+    allowed: list[Candidate]
 
 
 @dataclass(frozen=True)
@@ -99,10 +116,29 @@ def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> s
 DS_CONTEXT_PLUGINS = frozenset(
     {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"}
 )
+# Identifications that only say "this looks secret"; a vendor-specific one says which secret.
+CONTEXT_ONLY_DETECTORS = DS_CONTEXT_PLUGINS | {"generic-api-key", "generic-password"}
+# detect-secrets' format plugins that name no vendor (ours: the "generic" category).
+_DS_NEUTRAL_FORMATS = frozenset({"BasicAuthDetector", "JwtTokenDetector"})
+CONTEXT_ONLY, NEUTRAL_FORMAT, VENDOR = 0, 1, 2
+
+
+def specificity(detector_id: str, category: str | None = None) -> int:
+    """How much a detector says about what it found: a vendor's format over a vendor-neutral
+    format (a JWT, a password in a URL) over a key name or entropy alone."""
+    if detector_id in CONTEXT_ONLY_DETECTORS:
+        return CONTEXT_ONLY
+    if detector_id in _DS_NEUTRAL_FORMATS or category == "generic":
+        return NEUTRAL_FORMAT
+    return VENDOR
+
+
 _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 
-def ds_reject_reason(ds: ds_bridge.DsSecret, lines: Sequence[str]) -> str | None:
+def ds_reject_reason(
+    ds: ds_bridge.DsSecret, lines: Sequence[str], filename: str = ""
+) -> str | None:
     """Why our filters drop a detect-secrets finding (``lines``: the file's lines), or None."""
     line = lines[ds.line - 1] if 0 < ds.line <= len(lines) else ""
     token = filters.surrounding_token(line, ds.column, ds.secret)
@@ -112,7 +148,11 @@ def ds_reject_reason(ds: ds_bridge.DsSecret, lines: Sequence[str]) -> str | None
     if reason:
         return reason
     if ds.plugin in DS_CONTEXT_PLUGINS:
-        return filters.by_context_reason(ds.secret, line, ds.column, generic=True)
+        return filters.by_context_reason(ds.secret, line, ds.column, generic=True) or (
+            filters.commit_id_in_policy(ds.secret, lines, ds.line, ds.column)
+            if filters.is_structured_policy_file(filename)
+            else None
+        )
     if ds.plugin == "PrivateKeyDetector":
         # A header with no key material after it is documentation, not a key.
         body = "\n".join(lines[ds.line - 1 : ds.line + 200]).split("-----END", 1)[0]
@@ -151,12 +191,19 @@ def lower_same_length(text: str) -> str:
 
 
 def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]:
-    """Every secret in ``text``, ours first, then detect-secrets', each (line, secret, type)
-    once. ``filename`` decides detect-secrets' file-type rules and the pragma comment syntax."""
+    """Every secret in ``text`` that no inline comment allows (see ``scan_text_allowing``)."""
+    return scan_text_allowing(text, filename, options).candidates
+
+
+def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextScan:
+    """Every secret in ``text``, ours first, then detect-secrets', each secret on a line once
+    (``merge_overlapping``), split into those reported and those an inline comment allows.
+    ``filename`` decides detect-secrets' file-type rules and the pragma comment syntax."""
     lowered = lower_same_length(text)
     found_keywords = keywords.occurrences(lowered, options.keywords)
     where = _Lines(text)
     found: dict[tuple[int, str, str], Candidate] = {}
+    policy_file = filters.is_structured_policy_file(filename)
 
     gated = options.detectors_by_keyword
     wanted = sorted({p for keyword in found_keywords for p in gated.get(keyword, ())})
@@ -170,10 +217,17 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
             column = where.column_of(offset)
             if _reject_reason(detector, secret, where.line(number), column):
                 continue
+            rank = specificity(detector.id, detector.category)
+            if (
+                policy_file
+                and rank == CONTEXT_ONLY
+                and filters.commit_id_in_policy(secret, where.lines, number, column)
+            ):
+                continue
             key = (number, secret, detector.secret_type)
             if key not in found:
                 found[key] = Candidate(
-                    detector.id, detector.secret_type, secret, number, column, "ztgate"
+                    detector.id, detector.secret_type, secret, number, column, "ztgate", rank
                 )
 
     if options.use_detect_secrets:
@@ -199,18 +253,91 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
             ):
                 if ds.plugin in options.disabled or ds.secret_type in options.disabled:
                     continue
-                if ds_reject_reason(ds, where.lines):
+                if ds_reject_reason(ds, where.lines, filename):
                     continue
                 key = (ds.line, ds.secret, ds.secret_type)
                 if key not in found:
                     found[key] = Candidate(
-                        ds.plugin, ds.secret_type, ds.secret, ds.line, ds.column, "detect-secrets"
+                        ds.plugin,
+                        ds.secret_type,
+                        ds.secret,
+                        ds.line,
+                        ds.column,
+                        "detect-secrets",
+                        specificity(ds.plugin),
                     )
 
+    merged = merge_overlapping(list(found.values()))
     # Once per line, not per candidate: a long line may hold thousands of them.
     allowlisted: dict[int, bool] = {}
-    for number in {c.line for c in found.values()}:
-        allowlisted[number] = ds_bridge.is_allowlisted(
-            filename, where.line(number).rstrip(), where.line(number - 1)
+    for number in {c.line for c in merged}:
+        line = where.line(number)
+        allowlisted[number] = ALLOW_COMMENT in line or ds_bridge.is_allowlisted(
+            filename, line.rstrip(), where.line(number - 1)
         )
-    return [c for c in found.values() if not allowlisted[c.line]]
+    return TextScan(
+        [c for c in merged if not allowlisted[c.line]],
+        [c for c in merged if allowlisted[c.line]],
+    )
+
+
+# gitleaks' inline allow comment: anywhere on the line, in any comment syntax (or none).
+ALLOW_COMMENT = "gitleaks:allow"
+
+# Above this many candidates on one line, only overlapping spans merge: the containment test
+# compares every pair, and a long line can hold thousands of candidates.
+_CONTAINMENT_LIMIT = 64
+
+
+def _preference(candidate: Candidate) -> tuple[int, int, int]:
+    return (candidate.specificity, len(candidate.secret), candidate.source == "ztgate")
+
+
+def merge_overlapping(candidates: list[Candidate]) -> list[Candidate]:
+    """One secret, one candidate: on each line, candidates whose spans intersect or whose
+    secret contains the other's are one secret found by several detectors (a vendor's, a
+    keyword's, detect-secrets' prefix-only match), kept as the most specific of them (a
+    vendor's format, then a vendor-neutral format, then a key name or entropy; on ties the
+    longer match, then ours), which records the others in ``merged``."""
+    by_line: dict[int, list[Candidate]] = {}
+    for candidate in candidates:
+        by_line.setdefault(candidate.line, []).append(candidate)
+    kept: list[Candidate] = []
+    for line_candidates in by_line.values():
+        if len(line_candidates) == 1:
+            kept.extend(line_candidates)
+            continue
+        for group in _groups(line_candidates):
+            best = max(group, key=_preference)
+            others = tuple(m for c in group if c is not best for m in (c, *c.merged))
+            kept.append(replace(best, merged=best.merged + others))
+    return kept
+
+
+def _groups(candidates: list[Candidate]) -> list[list[Candidate]]:
+    """The candidates of one line, grouped: spans that intersect (a sweep by start column),
+    then groups whose secrets contain one another."""
+    groups: list[list[Candidate]] = []
+    reach = 0
+    for candidate in sorted(candidates, key=lambda c: (c.column, -len(c.secret))):
+        if groups and candidate.column < reach:
+            groups[-1].append(candidate)
+            reach = max(reach, candidate.end)
+        else:
+            groups.append([candidate])
+            reach = candidate.end
+    if len(groups) < 2 or len(candidates) > _CONTAINMENT_LIMIT:
+        return groups
+    joined: list[list[Candidate]] = []
+    for group in groups:
+        for into in joined:
+            if any(_contains(a.secret, b.secret) for a in group for b in into):
+                into.extend(group)
+                break
+        else:
+            joined.append(group)
+    return joined
+
+
+def _contains(one: str, other: str) -> bool:
+    return one in other or other in one

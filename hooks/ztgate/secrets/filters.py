@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 from ztgate.lazyre import LazyPattern
@@ -346,3 +347,70 @@ def common_reason(secret: str, line: str) -> str | None:
         or environment_lookup(secret)
         or digest_in_context(secret, line)
     )
+
+
+# ztgate's own policy names commits by full sha (`signatures.trust_root`, the keys of
+# `signatures.goodlist`): high-entropy hex that entropy and keyword detectors would flag.
+_FULL_COMMIT_ID = LazyPattern(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$", re.IGNORECASE)
+_COMMIT_KEY_PARTS = frozenset({"commit", "sha", "sha1", "sha256", "rev", "revision"})
+_STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json")
+_MAPPING_KEY_AFTER = LazyPattern(r"['\"]?[ \t]*:")
+_PARENT_KEY = LazyPattern(r"^[ \t]*(?:-[ \t]+)?['\"]?([\w.\-]+)['\"]?[ \t]*:")
+_JSON_PARENT_BEFORE = LazyPattern(r"['\"]([\w.\-]+)['\"][ \t]*:[ \t]*[{\[][^{}\[\]]*$")
+
+
+def is_structured_policy_file(filename: str) -> bool:
+    """A YAML or JSON file (`.ztgate.yaml` among them): where ``commit_id_in_policy`` applies."""
+    return filename.lower().endswith(_STRUCTURED_SUFFIXES)
+
+
+def _commit_key(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    squashed = last.lower().replace("_", "").replace("-", "")
+    return squashed in {"trustroot", "goodlist"} or bool(
+        _COMMIT_KEY_PARTS.intersection(name_parts(last))
+    )
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _parent_key(lines: Sequence[str], number: int, column: int) -> str | None:
+    """The key a mapping key or list item at (``number``, ``column``) sits under: JSON's
+    `"goodlist": {` earlier on the same line, else YAML's (or pretty-printed JSON's) nearest
+    line above with less indentation."""
+    line = lines[number - 1]
+    same_line = _JSON_PARENT_BEFORE.search(line, 0, max(column - 1, 0))
+    if same_line:
+        return same_line.group(1)
+    depth = _indent(line)
+    for above in reversed(lines[max(0, number - 200) : number - 1]):
+        stripped = above.strip()
+        if not stripped or stripped.startswith("#") or _indent(above) >= depth:
+            continue
+        parent = _PARENT_KEY.match(above)
+        return parent.group(1) if parent else None
+    return None
+
+
+def commit_id_in_policy(secret: str, lines: Sequence[str], number: int, column: int) -> str | None:
+    """A full commit id (40 or 64 hex) in YAML or JSON, the value of a key about commits
+    (`trust_root`, `*commit*`, `*sha*`, `rev`, `revision`) or a key or item of a `goodlist`,
+    is ztgate's own policy (or a lock file's pin), not a credential. For key-name and entropy
+    matches only: a vendor's format says otherwise."""
+    if not _FULL_COMMIT_ID.match(secret) or not 0 < number <= len(lines):
+        return None
+    line = lines[number - 1]
+    name = key_name_before(line, column)
+    if name is not None:
+        return "commit id" if _commit_key(name) else None
+    after = column - 1 + len(secret)
+    is_key = bool(_MAPPING_KEY_AFTER.match(line, after))
+    is_item = line[: column - 1].strip(" \t'\"") in {"-", "[", ","} or line[: column - 1].rstrip(
+        " \t'\""
+    ).endswith(("[", ","))
+    if not (is_key or is_item):
+        return None
+    parent = _parent_key(lines, number, column)
+    return "commit id" if parent is not None and _commit_key(parent) else None

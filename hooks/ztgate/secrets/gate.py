@@ -16,6 +16,7 @@ from ztgate.policy import Policy
 from ztgate.progress import Progress
 from ztgate.report import emit, render_gitlab, write_report
 from ztgate.revisions import commits_in, push_endpoints, push_revisions, range_revisions
+from ztgate.secrets import gitleaks
 from ztgate.secrets.baseline import (
     Baseline,
     BaselineEntry,
@@ -24,7 +25,7 @@ from ztgate.secrets.baseline import (
     updated_document,
     write_baseline,
 )
-from ztgate.secrets.engine import DS_CONTEXT_PLUGINS
+from ztgate.secrets.engine import CONTEXT_ONLY_DETECTORS
 from ztgate.secrets.scan import (
     SECRET_FILE,
     Hit,
@@ -99,13 +100,13 @@ def _finding(hit: Hit) -> Finding:
     )
 
 
-# Identifications that only say "this looks secret"; a vendor-specific one says which secret.
-_GENERIC_DETECTORS = DS_CONTEXT_PLUGINS | {"generic-api-key", "generic-password"}
-
-
 def most_specific(hits: list[Hit]) -> list[Hit]:
     """One secret at one place, found by several detectors, is reported once: under its
-    vendor-specific kinds when it has any, else under every generic kind."""
+    vendor-specific kinds when it has any, else under every generic kind. The engine already
+    merged overlapping matches on a line (``engine.merge_overlapping``); this joins what is
+    left, the same secret seen by two pieces of a large file. A dropped hit's identities go
+    to the kept one's ``merged``, so the baseline still accepts it under them."""
+    from dataclasses import replace
     from itertools import groupby
 
     def place(hit: Hit) -> tuple[str, str, int, str]:
@@ -114,9 +115,34 @@ def most_specific(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     for _, group in groupby(sorted(hits, key=place), key=place):
         same = list(group)
-        specific = [h for h in same if h.detector_id not in _GENERIC_DETECTORS]
-        kept.extend(specific or same)
+        specific = [h for h in same if h.detector_id not in CONTEXT_ONLY_DETECTORS] or same
+        dropped = tuple(
+            pair
+            for h in same
+            if h not in specific
+            for pair in ((h.hashed_secret, h.secret_type), *h.merged)
+        )
+        kept.extend(replace(h, merged=h.merged + dropped) if dropped else h for h in specific)
     return kept
+
+
+def without_ignored(
+    hits: list[Hit], entries: frozenset[gitleaks.Fingerprint]
+) -> tuple[list[Hit], int]:
+    """The credential hits no `.gitleaksignore` entry covers, and how many it covers."""
+    kept = [
+        h
+        for h in hits
+        if h.kind == SECRET_FILE or not gitleaks.ignores(entries, h.path, h.line, h.commit)
+    ]
+    return kept, len(hits) - len(kept)
+
+
+def gitleaks_ignore_from(source: Trusted) -> frozenset[gitleaks.Fingerprint]:
+    """The `.gitleaksignore` in force at ``source``: a policy file, read at the trusted side
+    like the baseline, so a change cannot ignore its own findings."""
+    text = source.read_text(gitleaks.IGNORE_FILE)
+    return gitleaks.parse_ignore(text) if text is not None else frozenset()
 
 
 def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
@@ -170,6 +196,17 @@ def _notes(result: ScanResult, baselined: int) -> tuple[str, ...]:
         notes.append(f"skipped {len(paths)} file(s), {reason}: {shown}")
     if baselined:
         notes.append(f"{baselined} known secret(s) in the baseline not reported")
+    return tuple(notes)
+
+
+def _allowed_notes(result: ScanResult, ignored: int, source: Trusted) -> tuple[str, ...]:
+    """What inline comments and `.gitleaksignore` let through: counted, never silent."""
+    notes = []
+    if result.allowed_inline:
+        notes.append(f"{result.allowed_inline} finding(s) allowed by inline comments")
+    if ignored:
+        where = source.where(gitleaks.IGNORE_FILE)
+        notes.append(f"{ignored} finding(s) ignored by {where}")
     return tuple(notes)
 
 
@@ -309,8 +346,11 @@ def _main(args: argparse.Namespace) -> int:
     result, noun = run(args, policy, root)
 
     if args.update_baseline:
+        # Also the identities merged into a hit: detect-secrets' own hook still reports them.
         current = [
-            BaselineEntry(h.path, h.hashed_secret, h.secret_type, h.line) for h in result.hits
+            BaselineEntry(path, hashed, kind, h.line)
+            for h in result.hits
+            for path, hashed, kind in h.identities
         ]
         kept = still_found_by_detect_secrets(root, baseline) if baseline else set()
         document = updated_document(baseline, current, kept)
@@ -328,11 +368,12 @@ def _main(args: argparse.Namespace) -> int:
         return cli.EXIT_CLEAN
 
     known = baseline.identities if baseline else frozenset()
-    reported = [
-        h
-        for h in with_severity(most_specific(result.hits), policy)
-        if (h.path, h.hashed_secret, h.secret_type) not in known
-    ]
+    found = most_specific(result.hits)
+    in_baseline = [h for h in found if known.intersection(h.identities)]
+    found, ignored = without_ignored(
+        [h for h in found if not known.intersection(h.identities)], gitleaks_ignore_from(source)
+    )
+    reported = with_severity(found, policy)
     report = Report(
         gate="secrets",
         rules=RULES,
@@ -341,10 +382,7 @@ def _main(args: argparse.Namespace) -> int:
         ),
         scanned=result.scanned,
         scanned_noun=noun,
-        notes=_notes(
-            result,
-            sum(1 for h in result.hits if (h.path, h.hashed_secret, h.secret_type) in known),
-        ),
+        notes=_notes(result, len(in_baseline)) + _allowed_notes(result, ignored, source),
         # Files and commits are two analyses for code scanning: each keeps its own alerts.
         category="secrets-history" if args.range or args.push else "secrets",
         started=started,

@@ -13,7 +13,7 @@ from ztgate.policy import SecretsPolicy
 from ztgate.secrets import ds_bridge, files
 from ztgate.secrets.baseline import hash_secret
 from ztgate.secrets.catalog import ALL_DETECTORS
-from ztgate.secrets.engine import Candidate, ScanOptions, scan_text
+from ztgate.secrets.engine import Candidate, ScanOptions, scan_text_allowing
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -37,6 +37,19 @@ class Hit:
     kind: str = PATTERN
     commit: str | None = None
     severity: str = "error"
+    # (hashed secret, type) of the same secret as other detectors found it, merged into this
+    # hit: the baseline accepts the hit under any of them, and `--update-baseline` writes them.
+    merged: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """The baseline's identity: path, hashed secret, type."""
+        return (self.path, self.hashed_secret, self.secret_type)
+
+    @property
+    def identities(self) -> tuple[tuple[str, str, str], ...]:
+        """Its own identity, then those of the matches merged into it."""
+        return (self.identity, *((self.path, h, t) for h, t in self.merged))
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,9 @@ class ScanResult:
     skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> paths
     commits: set[str] = field(default_factory=set)
     unreadable: list[Unscanned] = field(default_factory=list)
+    # Secrets on lines an inline comment allows (`pragma: allowlist secret`, `gitleaks:allow`):
+    # not reported, but counted, so that nothing is silent.
+    allowed_inline: int = 0
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -97,6 +113,13 @@ def _hit(
         hashed_secret=hash_secret(candidate.secret),
         masked=mask(candidate.secret),
         commit=commit,
+        merged=tuple(
+            dict.fromkeys(
+                (hash_secret(m.secret), m.secret_type)
+                for m in candidate.merged
+                if (m.secret, m.secret_type) != (candidate.secret, candidate.secret_type)
+            )
+        ),
     )
 
 
@@ -146,6 +169,7 @@ def scan_files(
         for reason, skipped in part.skipped.items():
             merged.skipped.setdefault(reason, []).extend(skipped)
         merged.unreadable.extend(part.unreadable)
+        merged.allowed_inline += part.allowed_inline
     return merged
 
 
@@ -208,21 +232,24 @@ def _scan_files_here(
             if opened.skipped != "deleted":
                 result.skip(path, opened.skipped)
             if opened.target is not None:  # a symlink's content is its target's path
-                result.hits.extend(
-                    _scan_content(path, [os.fsencode(opened.target)], policy, options)
-                )
+                found, allowed = _scan_content(path, [os.fsencode(opened.target)], policy, options)
+                result.hits.extend(found)
+                result.allowed_inline += allowed
             continue
         head: list[bytes] = []
         if opened.unreadable:
             result.unreadable.append(Unscanned(path, opened.unreadable))
         elif opened.blocks is not None:
             try:
-                found = _scan_content(path, _keep_head(opened.blocks, head), policy, options)
+                found, allowed = _scan_content(
+                    path, _keep_head(opened.blocks, head), policy, options
+                )
             except files.Unreadable as error:
                 result.unreadable.append(Unscanned(path, str(error)))
             else:
                 result.scanned += 1
                 result.hits.extend(found)
+                result.allowed_inline += allowed
         if policy.secret_files:
             kind = files.secret_file_kind(path, head[0] if head else None)
             if kind:
@@ -247,20 +274,28 @@ def _scan_content(
     policy: SecretsPolicy,
     options: ScanOptions,
     commit: str | None = None,
-) -> list[Hit]:
+) -> tuple[list[Hit], int]:
     """Every hit in raw content, read in overlapping pieces of at most ``max_file_size``
-    characters; a secret in an overlap is reported once."""
+    characters, a secret in an overlap reported once; and how many secrets inline comments
+    allow."""
     # One secret on one line once: the same bytes seen as text and as strings differ only in
     # column (characters against bytes).
     hits: dict[tuple[int, str, str], Hit] = {}
+    allowed: set[tuple[int, str, str]] = set()
     for piece in files.pieces(blocks, policy.max_file_size):
-        for candidate in scan_text(piece.text, path, options):
+        scanned = scan_text_allowing(piece.text, path, options)
+        reported = [(c, False) for c in scanned.candidates]
+        for candidate, is_allowed in reported + [(c, True) for c in scanned.allowed]:
             if piece.at_a_cut(candidate.line, candidate.column, len(candidate.secret)):
                 continue
             line, column = piece.place(candidate.line, candidate.column)
             hit = _hit(path, candidate, commit, line, column)
-            hits.setdefault((line, hit.detector_id, hit.hashed_secret), hit)
-    return list(hits.values())
+            key = (line, hit.detector_id, hit.hashed_secret)
+            if is_allowed:
+                allowed.add(key)
+            else:
+                hits.setdefault(key, hit)
+    return list(hits.values()), len(allowed - hits.keys())
 
 
 def scan_history(
@@ -286,18 +321,21 @@ def scan_history(
         elif added.blob is not None:
             try:
                 blocks = _keep_head(history.blob_blocks(root, added.blob), head)
-                found = _scan_content(added.path, blocks, policy, options, added.commit)
+                found, allowed = _scan_content(added.path, blocks, policy, options, added.commit)
             except files.Unreadable as error:
                 result.unreadable.append(Unscanned(added.path, str(error), added.commit))
             else:
                 result.scanned += 1
                 result.hits.extend(found)
+                result.allowed_inline += allowed
         elif added.lines:
             numbers = sorted(added.lines)
             text = "\n".join(added.lines[n] for n in numbers)
             head.append(text.encode("utf-8", "replace")[:_HEAD_BYTES])
             result.scanned += 1
-            for candidate in scan_text(text, added.path, options):
+            scanned = scan_text_allowing(text, added.path, options)
+            result.allowed_inline += len(scanned.allowed)
+            for candidate in scanned.candidates:
                 result.hits.append(
                     _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
                 )
