@@ -303,3 +303,22 @@ def test_a_token_cut_by_a_gate_is_still_masked(
     )
     assert code == 1 and "ZT310" in printed, printed  # unsigned, and no policy yet
     assert_masked(printed, laced)
+
+
+@pytest.mark.parametrize("output_format", SECRETS_FORMATS)
+def test_a_token_in_a_path_is_masked(
+    repo: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    """A directory named after a pasted token: the finding's location is masked too."""
+    from ztgate.secrets import gate
+
+    github = "ghp_" + fakes.random_body("a", 36)
+    repo.write("README.md", "hello\n")
+    base = repo.commit("base")
+    repo.write(f"{github}/settings.py", f'AWS_ACCESS_KEY_ID = "{fakes.aws_key_id()}"\n')
+    repo.commit("leak under a token-named directory")
+    code, printed = run_gate(
+        gate.main, ["--range", f"{base}..HEAD"], output_format, tmp_path, capsys
+    )
+    assert code == 1, printed
+    assert not leaks(github, printed), printed

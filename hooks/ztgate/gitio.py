@@ -35,6 +35,9 @@ STABLE_CONFIG = (
     "diff.mnemonicPrefix=false",
     "-c",
     "diff.relative=false",
+    # A developer's log.showRoot=false would hide what root and orphan commits add.
+    "-c",
+    "log.showRoot=true",
 )
 
 

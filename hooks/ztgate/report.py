@@ -29,6 +29,7 @@ def masked(report: Report) -> Report:
                 finding,
                 # The properties may hold whole what the message quotes cut short.
                 message=mask_secrets(finding.message, tuple(finding.properties.values())),
+                path=mask_secrets(finding.path) if finding.path else finding.path,
                 properties={k: mask_secrets(v) for k, v in finding.properties.items()},
             )
             for finding in report.findings

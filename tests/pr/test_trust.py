@@ -80,3 +80,15 @@ def test_a_pull_request_cannot_drop_required_sections_from_the_policy(
     pull_request_event(project, tmp_path, monkeypatch, FILLED, base)
     code, out = run(capsys)
     assert code == 1 and "ZT401" in out and "rollback plan" in out.lower(), out
+
+
+def test_a_decoy_security_section_does_not_stand_in_for_the_real_one(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    decoy = "## Security notes\nThreat model: #1\n\n" + FILLED.replace(
+        "Trust boundaries: TB1", "Trust boundaries: TB-nowhere"
+    )
+    body = tmp_path / "body.md"
+    body.write_text(decoy)
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 1 and "ZT404" in out and "TB-nowhere" in out, out

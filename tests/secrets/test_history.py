@@ -141,3 +141,13 @@ def test_bad_range_is_a_usage_error(repo: Repo, capsys: pytest.CaptureFixture[st
     assert code == 2 and "BASE..HEAD" in out
     code, out = run(capsys, "--range=--output=x..HEAD")
     assert code == 2 and "not a commit" in out
+
+
+def test_a_developers_log_config_cannot_hide_a_root_commit(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.git("config", "--global", "log.showRoot", "false")
+    repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.commit("a root commit with a key")
+    code, out = run(capsys, "--push")
+    assert code == 1 and "settings.py:1:22: ZT103" in out, out

@@ -472,3 +472,32 @@ def test_unrecognised_tool_version_is_exit_2(
     repo.commit("one")
     code, out = run(capsys)
     assert code == 2 and "version" in out, out
+
+
+def test_a_committer_line_with_two_addresses_names_the_first_as_git_does(repo: Repo) -> None:
+    """`committer Alice <alice@…> <mallory@…> …` is Alice to git: ztgate must not read Mallory
+    (whose allowed key would then sign as her)."""
+    from ztgate.signatures.commits import read_commits
+
+    repo.write("a.txt", "a")
+    repo.commit("base")
+    tree = repo.git("rev-parse", "HEAD^{tree}").strip()
+    raw = (
+        f"tree {tree}\n"
+        "author Alice <alice@example.test> <mallory@example.test> 1700000000 +0000\n"
+        "committer Alice <alice@example.test> <mallory@example.test> 1700000000 +0000\n"
+        "\nspoofed\n"
+    )
+    import subprocess as sp
+
+    sha = sp.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        cwd=repo.path,
+        input=raw,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    gits = repo.git("log", "-1", "--format=%ce %ae", sha).split()
+    (commit,) = read_commits(repo.path, [sha])
+    assert [commit.committer_email, commit.author_email] == gits == ["alice@example.test"] * 2

@@ -251,7 +251,12 @@ def check(
         if not any(done for _, done in boxes):
             line = boxes[0][0] if boxes else 1
             problems.append(Problem("ZT403", line, f"`{text}` is not ticked"))
-    security = next((s for k, s in document.sections.items() if "security" in k), None)
+    # The template's own security section, by its exact key: a decoy heading earlier in the
+    # body ("Security notes") must not stand in for it.
+    wanted_key = next((k for k in template.sections if "security" in k), "security")
+    security = document.sections.get(wanted_key) or next(
+        (s for k, s in document.sections.items() if "security" in k), None
+    )
     if security is not None:
         problems.extend(
             _security(

@@ -10,7 +10,9 @@ from pathlib import Path
 from ztgate import gitio
 from ztgate.errors import UserError
 
-_PERSON = re.compile(r"^(?P<name>.*?) <(?P<email>[^>]*)> (?P<time>\d+) [+-]\d{4}$")
+# As git splits an identity: the e-mail is between the FIRST `<` and the `>` after it, the
+# date after the last `>` (a line with two addresses names the first, as git shows it).
+_PERSON = re.compile(r"^(?P<name>[^<]*?) ?<(?P<email>[^>]*)>.*? (?P<time>\d+) [+-]\d{4}$")
 
 
 @dataclass(frozen=True)
