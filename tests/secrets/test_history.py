@@ -151,3 +151,46 @@ def test_a_developers_log_config_cannot_hide_a_root_commit(
     repo.commit("a root commit with a key")
     code, out = run(capsys, "--push")
     assert code == 1 and "settings.py:1:22: ZT103" in out, out
+
+
+def test_an_octopus_merge_cannot_hide_what_it_adds(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git has no remerge diff for a merge of three or more parents (it says "Skipping" and
+    shows nothing): such a merge is read against its first parent."""
+    repo.write("README.md", "hello\n")
+    base = repo.commit("base")
+    for name in ("b1", "b2"):
+        repo.git("checkout", "-q", "-b", name, base)
+        repo.write(f"{name}.txt", name)
+        repo.commit(name)
+    repo.git("checkout", "-q", "-b", "feat", base)
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "b1", "b2")
+    repo.write("evil.py", f'aws_access_key_id = "{aws_key_id()}"\n')
+    repo.git("add", "evil.py")
+    repo.git("commit", "-q", "--no-verify", "-m", "merge b1 b2")
+    repo.git("rm", "-q", "evil.py")
+    repo.commit("cleanup")
+    code, out = run(capsys, "--range", f"{base}..feat")
+    assert code == 1 and "evil.py:1:" in out and "ZT103" in out, out
+
+
+def test_a_private_key_body_pasted_between_an_existing_header_and_footer(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """With -U0 only the body lines are added; the detector needs the BEGIN line: the file is
+    read whole. The key is then reverted, and the history scan still sees it."""
+    key = tmp_path / "deploy"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-f", str(key)],
+        check=True,
+    )
+    pem = key.read_text().splitlines()
+    header, body, footer = pem[0], pem[1:-1], pem[-1]
+    repo.write("deploy-key.txt", f"{header}\n# paste the key here\n{footer}\n")
+    base = repo.commit("a place for the deploy key")
+    repo.write("deploy-key.txt", "\n".join([header, *body, footer]) + "\n")
+    repo.commit("the key")
+    repo.git("revert", "--no-edit", "HEAD")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1 and "deploy-key.txt" in out and "ZT103" in out, out

@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import IO
 
 from ztgate.errors import UserError
-from ztgate.gitio import STABLE_CONFIG, begin_step, end_step, git_environment, unquote_c_path
+from ztgate.gitio import (
+    STABLE_CONFIG,
+    begin_step,
+    end_step,
+    git_environment,
+    run_git,
+    unquote_c_path,
+)
 from ztgate.secrets.files import Unreadable
 
 _COMMIT_MARK = b"\x00ztgate-commit "
@@ -21,6 +28,12 @@ _INDEX = re.compile(rb"^index [0-9a-f]+(?:,[0-9a-f]+)*\.\.([0-9a-f]+)")
 # Content whose lines a text diff cannot show faithfully: read the blob itself.
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 _READ_BLOCK = 64 * 1024
+# git's stderr when it leaves a commit's diff out (e.g. "Skipping remerge-diff for octopus ...").
+_SKIPPED = ("skipping", "warning: skipping")
+# A line of a PEM body (base64, 64 to a line): added without its BEGIN line (a key's body
+# pasted between a header and footer already there), the whole file is read, so the
+# private-key detector sees the key whole.
+_PEM_BODY = re.compile(rb"^[A-Za-z0-9+/]{60,76}={0,2}\r?$")
 
 # Whatever .gitattributes a pushed commit brings (`-diff`, `binary`, `diff=driver`) and
 # whatever diff drivers the configuration holds, git must show every added line: `--text`
@@ -44,6 +57,7 @@ class AddedFile:
     unreadable: str | None = None
     new_blob: str | None = None  # the `index` header's new side
     size: int = 0  # bytes of added lines held
+    pem_header: bool = False  # an added line opens a PEM block
 
     def read_blob_instead(self) -> None:
         self.lines.clear()
@@ -99,8 +113,11 @@ class _StreamingGit:
         self.errors.seek(0)
         text = self.errors.read().decode("utf-8", "replace").strip()
         self.errors.close()
-        if code == 0:
+        skipped = [line for line in text.splitlines() if line.lower().startswith(_SKIPPED)]
+        if code == 0 and not skipped:
             return None
+        if skipped:  # git showed no diff for something asked: a silent hole, so it blocks
+            return skipped[0]
         return text.splitlines()[-1] if text else f"exit {code}"
 
 
@@ -119,8 +136,36 @@ def blob_blocks(repo_root: Path, blob: str) -> Iterator[bytes]:
         raise Unreadable(f"git object {blob[:12]} unreadable ({failure})")
 
 
+def octopus_merges(repo_root: Path, commits: Sequence[str]) -> set[str]:
+    """The merges of three or more parents among ``commits`` (git has no remerge diff for
+    them)."""
+    if not commits:
+        return set()
+    listing = run_git(
+        repo_root,
+        ["log", "--no-walk=unsorted", "--stdin", "--format=%H %P"],
+        stdin="".join(f"{sha}\n" for sha in commits).encode(),
+    ).stdout.decode("utf-8", "replace")
+    return {fields[0] for fields in map(str.split, listing.splitlines()) if len(fields) > 3}
+
+
 def added_lines(
     repo_root: Path, commits: Sequence[str], max_bytes: int = 5 << 20
+) -> Iterator[AddedFile]:
+    """What each of ``commits`` adds (see ``_added_lines``); an octopus merge, which git
+    cannot remerge, is read against its first parent: everything it brings counts."""
+    octopus = octopus_merges(repo_root, commits)
+    ordinary = [sha for sha in commits if sha not in octopus]
+    if ordinary:
+        yield from _added_lines(repo_root, ordinary, max_bytes, "remerge")
+    if octopus:
+        yield from _added_lines(
+            repo_root, [sha for sha in commits if sha in octopus], max_bytes, "first-parent"
+        )
+
+
+def _added_lines(
+    repo_root: Path, commits: Sequence[str], max_bytes: int, merges: str
 ) -> Iterator[AddedFile]:
     """Yield, commit by commit and file by file, what each of ``commits`` (full shas) adds.
 
@@ -136,7 +181,7 @@ def added_lines(
         "--no-color",
         *DIFF_OPTIONS,
         "--no-renames",
-        "--diff-merges=remerge",
+        f"--diff-merges={merges}",
         "--format=format:%x00ztgate-commit %H",
         "--no-walk=unsorted",
         "--stdin",
@@ -195,11 +240,14 @@ def added_lines(
                 if current.blob is None and not current.unreadable:
                     content = raw[1:]
                     current.size += len(content) + 1
+                    if content.startswith(b"-----BEGIN"):
+                        current.pem_header = True
                     if (
                         partial
                         or b"\0" in content
                         or current.size > max_bytes
                         or (line_number == 1 and content.startswith(_WIDE_BOMS))
+                        or (not current.pem_header and _PEM_BODY.match(content))
                     ):
                         current.read_blob_instead()
                     else:
