@@ -67,8 +67,10 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     for name, value in _ISOLATED_GIT.items():
         monkeypatch.setenv(name, value)
     for name in list(os.environ):
-        if name.startswith(("PRE_COMMIT_", "GITHUB_", "CI_MERGE_REQUEST")):
+        if name.startswith(("PRE_COMMIT_", "GITHUB_", "CI_MERGE_REQUEST", "GITLAB_")):
             monkeypatch.delenv(name)
+    # A test is a laptop unless it says otherwise (CI itself runs the suite with CI=true).
+    monkeypatch.delenv("CI", raising=False)
     (home / ".gitconfig").write_text(
         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n"
         "[core]\n\thooksPath = /dev/null\n"

@@ -182,3 +182,67 @@ def test_github_workflow_template_passes_zizmor_and_actionlint(tmp_path: Path) -
         pytest.skip("actionlint is not installed (zizmor ran)")
     result = subprocess.run([actionlint, str(workflow)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_push_to_a_feature_branch_is_judged_by_the_default_branch(
+    repo: Repo,
+    pull_request: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """On a push event, a feature branch's previous tip is whatever the pusher pushed before:
+    the gates come from the default branch's tip instead."""
+    base, _ = pull_request
+    repo.git("update-ref", "refs/remotes/origin/main", base)
+    repo.write(".pre-commit-config.yaml", "repos: []\n")
+    first = repo.commit("push 1: switch the gates off")
+    repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    second = repo.commit("push 2: the key")
+    event = tmp_path / "push.json"
+    event.write_text(
+        json.dumps(
+            {
+                "ref": "refs/heads/feature",
+                "before": first,
+                "after": second,
+                "repository": {"default_branch": "main"},
+            }
+        )
+    )
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    assert ci.main([]) == 1
+    out = capsys.readouterr().out
+    assert f"gates and policy from commit {base[:12]}" in out
+    assert "ztgate-secrets-push    FAILED" in out
+
+
+def test_in_ci_without_a_target_nothing_is_judged_by_the_change_itself(
+    repo: Repo,
+    pull_request: tuple[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ztgate.secrets import gate as secrets_gate
+
+    repo.write(".ztgate.yaml", 'secrets:\n  exclude: ["*"]\n')
+    repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.commit("loosen and leak")
+    monkeypatch.setenv("CI", "true")  # a branch pipeline, Jenkins...: no event names a target
+    assert ci.main([]) == 2
+    assert secrets_gate.main(["--all-files"]) == 2
+    err = capsys.readouterr().err
+    assert "names no target branch to trust" in err and "--base" in err
+    base, _ = pull_request
+    assert secrets_gate.main(["--all-files", "--base", base]) == 1
+
+
+def test_a_trusted_config_without_ztgate_hooks_is_an_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".pre-commit-config.yaml", "repos: []\n")
+    base = repo.commit("no gates")
+    repo.write("a.txt", "a")
+    head = repo.commit("change")
+    assert ci.main(["--range", f"{base}..{head}"]) == 2
+    assert "enables no ztgate hook" in capsys.readouterr().err

@@ -133,6 +133,7 @@ def test_pr_gate(
     assert code == 1 and printed.count("ZT404") >= (1 if output_format != "text" else 5), printed
     assert_masked(printed, laced)
     # The skip label's reason, quoted from the description (SARIF has no place for notes).
+    base = repo.commit("template and model")
     event = tmp_path / "event.json"
     for vendor, (pasted, secret) in laced.items():
         event.write_text(
@@ -142,6 +143,8 @@ def test_pr_gate(
                         "body": f"ztgate-skip: {pasted}\n",
                         "user": {"login": "dev"},
                         "labels": [{"name": "ztgate-skip"}],
+                        "base": {"sha": base},
+                        "head": {"sha": base},
                     }
                 }
             )

@@ -48,13 +48,32 @@ def enabled_hooks(source: Trusted) -> list[tuple[str, list[str]]]:
     return hooks
 
 
+SKIPPED = -1  # a gate that has nothing to judge here (the PR gate on a push event)
+
+
+def _is_change_request(environ: dict[str, str]) -> bool:
+    """A pull request (GitHub event) or merge request (GitLab), or no CI at all (a local run:
+    the PR gate then says itself what it lacks)."""
+    event_path = environ.get("GITHUB_EVENT_PATH")
+    if event_path:
+        from ztgate.events import github_event
+
+        return isinstance(github_event(event_path).get("pull_request"), dict)
+    if environ.get("GITLAB_CI"):
+        return bool(environ.get("CI_MERGE_REQUEST_IID"))
+    return True
+
+
 def _trusted(root: Path, spec: str | None) -> Trusted:
-    if trusted.in_ci():
-        found = trusted.for_ci(root, dict(os.environ))
-        if found is not None:
-            return found
+    """The target's tip from the CI's environment, else the --range's base; in CI with
+    neither, an error: the work tree is the change itself."""
+    found = trusted.for_ci(root, dict(os.environ)) if trusted.in_ci() else None
+    if found is not None:
+        return found
     if spec:
         return trusted.for_range(root, spec)
+    if trusted.in_ci():
+        raise trusted.no_trusted_side()
     return Trusted.work_tree(root)
 
 
@@ -100,8 +119,19 @@ def _run(args: argparse.Namespace) -> int:
     gitlab_parts: list[Path] = []
     source = _trusted(root, spec)
     print(f"ztgate ci: gates and policy from {source.label}", flush=True)
-    for hook_id, hook_args in enabled_hooks(source):
+    hooks = enabled_hooks(source)
+    if not hooks:
+        raise UserError(
+            f".pre-commit-config.yaml at {source.label} enables no ztgate hook, so nothing "
+            "would be checked",
+            fix="add ztgate's hooks (`ztgate init`), or remove this CI job",
+        )
+    for hook_id, hook_args in hooks:
         module_name, form = CI_FORMS[hook_id]
+        if hook_id == "ztgate-pr" and not _is_change_request(dict(os.environ)):
+            print(f"\n== {hook_id}: not a pull or merge request event: no description to check")
+            results.append((hook_id, SKIPPED))
+            continue
         if hook_id in NEEDS_RANGE and not spec:
             print(
                 f"ztgate ci: {hook_id}: no change range in this environment; pass --range",
@@ -132,12 +162,12 @@ def _run(args: argparse.Namespace) -> int:
         secrets_hooks = {h for h in CI_FORMS if BY_ID[h].command == "secrets"}
         failed = any(code == cli.EXIT_ERROR for h, code in results if h in secrets_hooks)
         _write_gitlab_report(Path(args.gitlab_report), gitlab_parts, failed)
-    verdicts = {0: "passed", 1: "FAILED", 2: "ERROR"}
+    verdicts = {0: "passed", 1: "FAILED", 2: "ERROR", SKIPPED: "skipped (no pull request)"}
     width = max((len(h) for h, _ in results), default=4)
     print(f"\n{'gate':<{width}}  result")
     for hook_id, code in results:
         print(f"{hook_id:<{width}}  {verdicts.get(code, 'ERROR')}")
-    codes = {code for _, code in results}
+    codes = {code for _, code in results if code != SKIPPED}
     return (
         cli.EXIT_ERROR
         if cli.EXIT_ERROR in codes

@@ -210,4 +210,13 @@ def gitlab_target(environ: dict[str, str], root: Path | None = None) -> str | No
         found = gitio.resolve_commit(root, f"refs/remotes/origin/{name}")
         if found:
             return found
-    return environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA") or None
+    if environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"):
+        # The diff base is the merge base: a policy or key changed on the target since the
+        # branch point would not hold. Never judge by it.
+        raise UserError(
+            "the merge request's target branch is not fetched (GitLab gives only the merge "
+            "base), so what it trusts cannot be read",
+            fix='fetch it first: `git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"` '
+            "(the shipped GitLab job does)",
+        )
+    return None

@@ -187,7 +187,8 @@ def _remote_has(root: Path, sha: str, known: str) -> bool:
 
 
 def for_ci(root: Path, environ: dict[str, str]) -> Trusted | None:
-    """The target branch's tip of the change CI checks, from the CI's own environment."""
+    """The target branch's tip of the change CI checks, from the CI's own environment; None
+    when the environment names no change (the caller decides: --base, or an error)."""
     event_path = environ.get("GITHUB_EVENT_PATH")
     if event_path:
         from ztgate.events import github_event
@@ -198,16 +199,37 @@ def for_ci(root: Path, environ: dict[str, str]) -> Trusted | None:
             base = str((pull.get("base") or {}).get("sha") or "")
             if base:
                 return Trusted.at(root, commit_or_error(root, base, "pull request's base"))
-        before = str(event.get("before") or "")
-        if before and not gitio.ZERO_SHA.match(before):
-            return Trusted.at(root, commit_or_error(root, before, "push's previous tip"))
-        return None
+            return None
+        return _github_push(root, event, event_path)
     from ztgate.revisions import gitlab_target
 
     target = gitlab_target(environ, root)
     if target:
         return Trusted.at(root, commit_or_error(root, target, "merge request's target"))
     return None
+
+
+def _github_push(root: Path, event: dict[str, object], event_path: str) -> Trusted | None:
+    """A push to the default branch is judged by its previous tip (the protected branch's
+    own history); a push to any other branch by the default branch's tip: its own previous
+    tip is whatever the pusher pushed before."""
+    repository = event.get("repository")
+    default = str(repository.get("default_branch") or "") if isinstance(repository, dict) else ""
+    before = str(event.get("before") or "")
+    if not default or not event.get("ref"):
+        return None
+    if event.get("ref") == f"refs/heads/{default}" and before and not gitio.ZERO_SHA.match(before):
+        return Trusted.at(root, commit_or_error(root, before, "push's previous tip"))
+    tip = gitio.resolve_commit(root, f"refs/remotes/origin/{default}")
+    if tip is None:
+        raise UserError(
+            f"the default branch `{default[:80]}` is not fetched, so this push's trusted side "
+            "cannot be read",
+            where=event_path,
+            fix=f"fetch it first (`git fetch origin {default[:80]}`; actions/checkout with "
+            "`fetch-depth: 0`)",
+        )
+    return Trusted.at(root, tip)
 
 
 def for_gate(root: Path, base: str | None) -> Trusted:
@@ -217,11 +239,28 @@ def for_gate(root: Path, base: str | None) -> Trusted:
         return Trusted.at(root, commit_or_error(root, base, "--base"))
     if in_ci():
         found = for_ci(root, dict(os.environ))
-        if found is not None:
-            return found
+        if found is None:
+            raise no_trusted_side()
+        return found
     return Trusted.work_tree(root)
+
+
+def no_trusted_side() -> UserError:
+    """In CI the work tree is the change itself: without a known target it cannot judge."""
+    return UserError(
+        "in CI, but the environment names no target branch to trust (not a pull request or "
+        "merge request event, or one without its base), and the work tree is the change itself",
+        fix="run `ztgate ci` on pull_request / merge_request events, or pass --base with a "
+        "commit of the protected branch (e.g. --base origin/main)",
+    )
+
+
+# Variables CI services set; any one means "the work tree is the change under review".
+_CI_MARKERS = ("GITHUB_EVENT_PATH", "CI_MERGE_REQUEST_IID", "GITHUB_ACTIONS", "GITLAB_CI")
 
 
 def in_ci(environ: dict[str, str] | None = None) -> bool:
     env = os.environ if environ is None else environ
-    return bool(env.get("GITHUB_EVENT_PATH") or env.get("CI_MERGE_REQUEST_IID"))
+    if any(env.get(name) for name in _CI_MARKERS):
+        return True
+    return env.get("CI", "").strip().lower() in ("true", "1", "yes")

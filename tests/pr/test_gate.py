@@ -38,14 +38,23 @@ def project(repo: Repo) -> Repo:
     return repo
 
 
+def _head_here() -> str:
+    """The current repository's HEAD: a real pull request always names its base."""
+    import subprocess
+
+    found = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True)
+    return found.stdout.strip()
+
+
 def github_event(tmp_path: Path, body: str | None, **extra: object) -> Path:
+    head = _head_here()
     event = {
         "pull_request": {
             "body": body,
             "user": {"login": "dev", "type": "User"},
             "labels": [],
-            "base": {"sha": ""},
-            "head": {"sha": ""},
+            "base": {"sha": head},
+            "head": {"sha": head},
             **extra,
         }
     }
@@ -388,7 +397,9 @@ def test_a_ticked_box_must_be_the_template_item(
     assert code == 1 and "ZT403" in out, out
 
 
-@pytest.mark.parametrize("shas", [{}, {"base": {"sha": "0" * 40}, "head": {"sha": "1" * 40}}])
+@pytest.mark.parametrize(
+    "shas", [{"base": {}, "head": {}}, {"base": {"sha": "0" * 40}, "head": {"sha": "1" * 40}}]
+)
 def test_missing_diff_with_components_fails_closed(
     project: Repo,
     tmp_path: Path,
@@ -400,7 +411,9 @@ def test_missing_diff_with_components_fails_closed(
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(github_event(tmp_path, FILLED, **shas)))
     code, out = run(capsys)
     assert code == 2, out
-    assert "fetch-depth: 0" in out and len(out.strip().splitlines()) == 1
+    # No base: nothing to trust; a base not in the clone: nothing to read it from.
+    assert "fetch" in out or "names no target branch" in out, out
+    assert len(out.strip().splitlines()) == 1
 
 
 def _growth(function: object, small: str, large: str) -> float:

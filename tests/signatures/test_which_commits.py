@@ -151,6 +151,9 @@ def test_gitlab_merge_request_variables(
     head = unsigned(repo, "mr work")
     monkeypatch.setenv("CI_MERGE_REQUEST_DIFF_BASE_SHA", root)
     monkeypatch.setenv("CI_COMMIT_SHA", head)
+    code, out = run(capsys, "--ci")  # only the merge base: never what judges
+    assert code == 2 and "target branch is not fetched" in out, out
+    monkeypatch.setenv("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", root)
     code, out = run(capsys, "--ci")
     assert code == 1 and '"mr work"' in out
 
