@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ztgate import cli, gitio, trusted
@@ -13,9 +14,16 @@ from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import Policy, ThreatModelPolicy
 from ztgate.report import emit
-from ztgate.threat_model import diagram, gaps
+from ztgate.threat_model import components, diagram, gaps
 from ztgate.threat_model.parse import parse
-from ztgate.threat_model.rules import RULES, Problem, Settings, coverage_summary, run_checks
+from ztgate.threat_model.rules import (
+    RULES,
+    Problem,
+    Settings,
+    coverage_summary,
+    evidence_paths,
+    run_checks,
+)
 
 GAP_RULES = {
     rule_id: Rule(
@@ -35,7 +43,22 @@ def settings_from(policy: ThreatModelPolicy) -> Settings:
         sensitive_classes=tuple(c.lower() for c in policy.sensitive_classes),
         class_map=tuple((k.lower(), v.lower()) for k, v in policy.class_map),
         max_review_age_days=policy.max_review_age_days,
+        inside_boundary=tuple((k.lower(), v) for k, v in policy.inside_boundary),
     )
+
+
+def existing(root: Path, document: str, paths: set[str]) -> frozenset[str]:
+    """The evidence paths that exist in the work tree (the revision being judged), from the
+    repository root or the document's folder, and never outside the repository."""
+    top = root.resolve()
+    found = set()
+    for path in paths:
+        for base in (top, (top / document).parent):
+            candidate = (base / path.lstrip("/")).resolve() if path else base
+            if candidate.is_relative_to(top) and candidate.exists():
+                found.add(path)
+                break
+    return frozenset(found)
 
 
 def read_document(path: Path) -> tuple[str | None, str | None]:
@@ -68,7 +91,7 @@ def _finding(
     path: str, problem: Problem, rules: dict[str, Rule], levels: dict[str, str]
 ) -> Finding | None:
     rule = rules[problem.rule]
-    level = levels.get(problem.rule, rule.severity.value)
+    level = levels.get(problem.rule) or problem.severity or rule.severity.value
     if level == "off":
         return None
     digest = hashlib.sha256(f"{path}\0{problem.rule}\0{problem.message}".encode()).hexdigest()
@@ -89,6 +112,7 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
     rules = {**RULES, **GAP_RULES}
     findings: list[Finding] = []
     coverage: dict[str, dict[str, int]] = {}
+    inferences: list[str] = []
     paths = documents(root, policy.threat_model, files)
     if not paths:
         wanted = ", ".join(policy.threat_model.files)
@@ -107,13 +131,20 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             problems, coverage[path] = gaps.find_gaps(text, path)
         else:
             model = parse(text, path)
-            problems = run_checks(model, settings)
-            coverage[path] = coverage_summary(model, settings)
+            judged = replace(settings, existing_paths=existing(root, path, evidence_paths(model)))
+            problems = run_checks(model, judged)
+            coverage[path] = coverage_summary(model, judged)
+            inferred = components.inferred_note(model)
+            if inferred:
+                inferences.append(inferred)
         for problem in problems:
             finding = _finding(path, problem, rules, levels)
             if finding:
                 findings.append(finding)
-    notes = tuple(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items())
+    notes = (
+        *(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items()),
+        *inferences,
+    )
     if not policy.threat_model.enforce:
         findings, notes = _as_draft(findings, notes)
     return Report(
@@ -132,8 +163,6 @@ def _as_draft(
 ) -> tuple[list[Finding], tuple[str, ...]]:
     """A draft model (threat_model.enforce: false) reports what is left to fill as warnings:
     visible on every run, blocking nothing until the team switches enforcement on."""
-    from dataclasses import replace
-
     left = sum(1 for f in findings if f.severity == Severity.ERROR)
     draft_note = (
         f"DRAFT: {left} finding(s) left to fill before this model can be enforced; they do "
