@@ -266,3 +266,13 @@ def test_inferred_components_are_a_note(repo: Repo, capsys: pytest.CaptureFixtur
     assert "external: Card processor, Mobile app" in out and "store: Payments DB" in out
     repo.write("THREAT_MODEL.md", fresh(EXAMPLE))
     assert "inferred" not in run(capsys)[1]
+
+
+def test_diagram_reddens_network_trust_and_derived_crossings(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = fresh(EXAMPLE).replace("mTLS with workload identity", "Kubernetes NetworkPolicy")
+    text = text.replace("| Card numbers | TB1, TB2 | gRPC |", "| Card numbers | | gRPC |")
+    repo.write("THREAT_MODEL.md", text)
+    code, out = run(capsys, "diagram", "THREAT_MODEL.md")
+    assert code == 0 and "linkStyle 1 stroke:#d32f2f" in out, out  # F2, crossing undeclared

@@ -80,11 +80,11 @@ def places(model: ThreatModel) -> Places:
             found.kinds[key] = kind
             if kind == "external":
                 found.placed.add(key)  # outside every boundary, by statement
-        where = row.get("boundary").strip().lower()
-        boundary_id = found.boundary_names.get(where, where)
-        if boundary_id in found.inside:
-            found.inside[boundary_id].add(key)
-            found.placed.add(key)
+        for where in names_in(row.get("boundary").lower()):  # nested boundaries: several
+            boundary_id = found.boundary_names.get(where, where)
+            if boundary_id in found.inside:
+                found.inside[boundary_id].add(key)
+                found.placed.add(key)
     for boundary in model.rows(BOUNDARIES):
         identifier = boundary.get("id").lower()
         for column in ("inside", "outside"):

@@ -668,15 +668,6 @@ def _classes(row: Row, model: ThreatModel, settings: Settings) -> set[str]:
     }
 
 
-def sensitive(row: Row, model: ThreatModel, settings: Settings) -> bool:
-    return bool(_classes(row, model, settings) & set(settings.sensitive_classes))
-
-
-def unprotected(text: str) -> bool:
-    """The cell states no protection (`none`, `n/a`, `?`, `none (in-cluster)`, empty)."""
-    return vocabulary.says_nothing(text)
-
-
 _LEVELS = {"off": 0, "warning": 1, "error": 2}
 
 
@@ -824,19 +815,17 @@ def boundaries_are_facts(model: ThreatModel, settings: Settings) -> Iterator[Pro
                     f"component kind `{row.get('kind')}` is not one of "
                     + ", ".join(components.KINDS),
                 )
-            where = row.get("boundary").strip()
-            if (
-                where
-                and not _NONE.match(where)
-                and not is_placeholder(where)
-                and where.lower() not in defined_boundaries
-                and where.lower() not in places.boundary_names
-            ):
-                yield Problem(
-                    "ZT206",
-                    row.line,
-                    f"component {row.get('id')} is in undefined boundary `{where}`",
-                )
+            for where in components.names_in(row.get("boundary")):
+                if (
+                    not _NONE.match(where)
+                    and where.lower() not in defined_boundaries
+                    and where.lower() not in places.boundary_names
+                ):
+                    yield Problem(
+                        "ZT206",
+                        row.line,
+                        f"component {row.get('id')} is in undefined boundary `{where}`",
+                    )
 
 
 def _listed(boundaries: set[str]) -> str:

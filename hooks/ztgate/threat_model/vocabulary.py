@@ -227,8 +227,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         r"pinned",
         r"verif(?:y|ied|ies|ication)",
         r"tamper[- ]evident",
-        r"re-?runs? the (?:same )?(?:gates?|checks?)",
-        r"checks? every",
     ),
     AUDIT: (
         r"audit\w*",
@@ -262,8 +260,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         r"seccomp",
         r"non-root",
         r"read-only",
-        r"policy before",
-        r"trusted side",
     ),
     DATA_PROTECTION: (
         r"mask\w*",
@@ -308,7 +304,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         r"end-of-options",
         r"schema",
         r"allow ?list of inputs?",
-        r"never from",
     ),
 }
 ANSWERS: dict[str, tuple[str, ...]] = {
