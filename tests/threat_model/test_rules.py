@@ -419,3 +419,40 @@ FIXED = (
         "deploy/ledger-mtls.yaml |",
     )
 )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "| F3 | Payments worker | Card processor |",
+            "| F3 | Payments worker | Card procesor |",
+            "flow F3 names `Card procesor`, which no boundary or Components row defines; "
+            "did you mean `Card processor`?",
+        ),
+        (
+            "| TB1 | Internet edge | API gateway |",
+            "| TB1 | Internet edge | API gateway, Paymnts DB |",
+            "boundary TB1 names `Paymnts DB`, which the Components table does not define; "
+            "did you mean `Payments DB`?",
+        ),
+    ],
+)
+def test_a_misspelt_component_gets_a_suggestion(old: str, new: str, message: str) -> None:
+    model = parse(EXAMPLE.replace(old, new), "THREAT_MODEL.md")
+    assert message in [p.message for p in run_checks(model, Settings(today=TODAY))]
+
+
+def test_a_misspelt_component_without_a_components_table() -> None:
+    start = EXAMPLE.index("## Components")
+    without = EXAMPLE[:start] + EXAMPLE[EXAMPLE.index("## Data flows") :]
+    assert problems(without) == []
+    typo = without.replace(
+        "| F4 | Payments worker | Payments DB |", "| F4 | Payments worker | Payment DB |"
+    )
+    messages = [p.message for p in run_checks(parse(typo, "t.md"), Settings(today=TODAY))]
+    assert any("did you mean `Payments DB`" in m for m in messages), messages
+    elsewhere = without.replace(
+        "| F4 | Payments worker | Payments DB |", "| F4 | Payments worker | Audit store |"
+    )
+    assert ("ZT228", line_of(elsewhere, "| F4 |")) in problems(elsewhere)

@@ -721,10 +721,7 @@ def zero_trust(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
                 for name, reading in (("authentication", auth), ("encryption in transit", enc))
                 if reading.meaning == vocabulary.NONE
             ]
-            crosses = (
-                row.get("crosses")
-                or ", ".join(sorted(derived_crossings(row, places) or ())).upper()
-            )
+            crosses = _listed(declared_crossings(row) | (derived_crossings(row, places) or set()))
             if missing:
                 yield Problem(
                     "ZT215",
@@ -751,8 +748,10 @@ def zero_trust(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
             yield Problem(
                 "ZT226",
                 row.line,
-                f"flow {flow} carries {', '.join(sorted(classes))} data inside a boundary "
-                "without " + " and ".join(gaps),
+                f"flow {flow} carries {', '.join(sorted(classes))} data "
+                + ("across a boundary" if crossing else "inside a boundary")
+                + " without "
+                + " and ".join(gaps),
                 severity=level,
             )
 
@@ -761,7 +760,7 @@ def zero_trust(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
 def boundaries_are_facts(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
     """Which boundaries a flow crosses follows from where its endpoints live."""
     places = components.places(model)
-    known = sorted(places.written)
+    known = sorted(places.written.values())
     defined_boundaries = _defined(model, BOUNDARIES)
     reported: set[str] = set()
     for row in model.rows(FLOWS):
@@ -775,7 +774,7 @@ def boundaries_are_facts(model: ThreatModel, settings: Settings) -> Iterator[Pro
                 yield Problem("ZT206", row.line, _unknown_component(row, name, known))
             elif key not in places.placed:
                 reported.add(name.lower())
-                hint = _did_you_mean(name, sorted(places.placed))
+                hint = _did_you_mean(name, sorted(places.written[k] for k in places.placed))
                 if hint:  # a misspelling of a placed component, not a new one
                     yield Problem("ZT206", row.line, _unknown_component(row, name, known))
                     continue
@@ -833,11 +832,12 @@ def _listed(boundaries: set[str]) -> str:
 
 
 def _did_you_mean(name: str, known: list[str]) -> str:
+    """`; did you mean `Card processor`?` for a near miss (difflib), else nothing."""
     import difflib
 
-    others = [k for k in known if k != name.lower()]
-    close = difflib.get_close_matches(name.lower(), others, n=1, cutoff=0.75)
-    return f"; did you mean `{close[0]}`?" if close else ""
+    written = {k.lower(): k for k in known if k.lower() != name.lower()}
+    close = difflib.get_close_matches(name.lower(), list(written), n=1, cutoff=0.75)
+    return f"; did you mean `{written[close[0]]}`?" if close else ""
 
 
 def _unknown_component(row: Row, name: str, known: list[str]) -> str:
