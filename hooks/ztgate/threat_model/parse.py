@@ -51,8 +51,10 @@ _EXACT_HEADINGS = {
     "accepted risks": ACCEPTED,
     "risk acceptance": ACCEPTED,
     "risks accepted": ACCEPTED,
+    # Exact names only: "Component 3: the worker" heads a part of the model, not this table.
     "components": COMPONENTS,
     "system components": COMPONENTS,
+    "component inventory": COMPONENTS,
 }
 _HEADING_PHRASES = (
     ("data classification", CLASSIFICATION),
@@ -64,7 +66,6 @@ _HEADING_PHRASES = (
     ("mitigation", MITIGATIONS),
     ("control", MITIGATIONS),
     ("threat", THREATS),
-    ("component", COMPONENTS),
     ("scope", SCOPE),
 )
 # Column header (normalized) -> canonical name, per table kind.
