@@ -240,18 +240,25 @@ def test_evidence_paths_are_looked_up_in_the_work_tree(
     text = fresh(EXAMPLE).replace(f"| {url}docs/auth.md |", "| docs/auth.md#dpop |")
     text = text.replace(f"| {url}deploy/mesh.yaml |", "| ../mesh.yaml |")  # beside the document
     text = text.replace(f"| {url}deploy/secrets.yaml |", "| ../../../etc/passwd |")
+    text = text.replace(f"| {url}gateway/limits.yaml |", "| docs/auth.md#rate-limits |")
     repo.write("docs/threat-models/payments.md", text)
     repo.write("docs/auth.md", "# Auth\n\n## DPoP\n")
     repo.write("docs/mesh.yaml", "mtls: strict\n")
     code, out = run(capsys, "--format", "json")
     found = [(f["rule"], f["message"]) for f in json.loads(out)["findings"]]
-    # the document's own folder and the root both resolve; nothing outside the repository does
+    # the document's own folder and the root both resolve; nothing outside the repository
+    # does, and an anchor must be a heading of the file
     assert found == [
         (
             "ZT229",
             "implemented control M3: evidence `../../../etc/passwd` does not exist in the "
             "repository",
-        )
+        ),
+        (
+            "ZT229",
+            "implemented control M4: evidence `docs/auth.md#rate-limits` does not exist in "
+            "the repository (file or heading)",
+        ),
     ], out
     assert code == 1
 

@@ -297,9 +297,11 @@ def test_a_stated_family_wins_over_the_text() -> None:
 
 EVIDENCE = [
     ("docs/auth.md", {"docs/auth.md"}, False),
-    ("docs/auth.md#dpop", {"docs/auth.md"}, False),
+    ("docs/auth.md#dpop", {"docs/auth.md#dpop"}, False),
+    ("docs/auth.md#dpop", {"docs/auth.md"}, True),  # the file, but not the heading
     ("`deploy/mesh.yaml`, `tests/test_mesh.py`", {"deploy/mesh.yaml", "tests/test_mesh.py"}, False),
     ("deploy/mesh.yaml:12", {"deploy/mesh.yaml"}, False),
+    ("deploy/mesh.yaml#L3-L9", {"deploy/mesh.yaml#L3-L9"}, False),
     ("[the config](deploy/mesh.yaml)", {"deploy/mesh.yaml"}, False),
     ("PAY-17", set(), False),
     ("#412", set(), False),

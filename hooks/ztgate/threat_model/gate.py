@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -49,16 +50,50 @@ def settings_from(policy: ThreatModelPolicy) -> Settings:
 
 def existing(root: Path, document: str, paths: set[str]) -> frozenset[str]:
     """The evidence paths that exist in the work tree (the revision being judged), from the
-    repository root or the document's folder, and never outside the repository."""
+    repository root or the document's folder, and never outside the repository. A markdown
+    file's `#anchor` must be one of its headings; `#L12` / `#L12-L30` lines it has."""
     top = root.resolve()
     found = set()
     for path in paths:
+        name, _, anchor = path.partition("#")
         for base in (top, (top / document).parent):
-            candidate = (base / path.lstrip("/")).resolve() if path else base
-            if candidate.is_relative_to(top) and candidate.exists():
+            candidate = (base / name.lstrip("/")).resolve()
+            if (
+                candidate.is_relative_to(top)
+                and candidate.exists()
+                and (not anchor or _has_anchor(candidate, anchor))
+            ):
                 found.add(path)
                 break
     return frozenset(found)
+
+
+_LINES = re.compile(r"L(\d+)(?:-L(\d+))?")
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+_HTML_ID = re.compile(r"""<a\s[^>]*?(?:name|id)=["']([^"']+)["']""", re.I)
+
+
+def _has_anchor(path: Path, anchor: str) -> bool:
+    """GitHub's anchors: a markdown heading's slug (or an `<a id>`), or a line range."""
+    if not path.is_file():
+        return False
+    text, _ = read_document(path)
+    if text is None:
+        return False
+    lines = _LINES.fullmatch(anchor)
+    if lines:
+        last = int(lines.group(2) or lines.group(1))
+        return 1 <= int(lines.group(1)) <= last <= text.count("\n") + 1
+    if path.suffix.lower() not in (".md", ".markdown"):
+        return True  # no way to tell what anchors another format has
+    slugs: set[str] = set(_HTML_ID.findall(text))
+    for heading in _HEADING.findall(text):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        numbered, count = slug, 1
+        while numbered in slugs:
+            numbered, count = f"{slug}-{count}", count + 1
+        slugs.add(numbered)
+    return anchor.lower() in slugs or anchor in slugs
 
 
 def read_document(path: Path) -> tuple[str | None, str | None]:

@@ -510,7 +510,7 @@ _ANCHOR = re.compile(r"(?:#.*|:\d+(?:-\d+)?)$")  # file#anchor, file:12, file:12
 
 
 def evidence_items(row: Row) -> tuple[list[str], list[str]]:
-    """A control's evidence: (URLs and tickets, repository paths without their anchors)."""
+    """A control's evidence: (URLs and tickets, repository paths, `#anchor` kept)."""
     references: list[str] = []
     paths: list[str] = []
     for word in [*row.links("evidence"), *re.split(r"[\s,;]+", row.get("evidence"))]:
@@ -520,7 +520,8 @@ def evidence_items(row: Row) -> tuple[list[str], list[str]]:
             continue
         path = _ANCHOR.sub("", word).removeprefix("./")
         if _PATH_CHARS.match(path) and ("/" in path or _EXTENSION.search(path)):
-            paths.append(path)
+            anchor = word.partition("#")[2]
+            paths.append(f"{path}#{anchor}" if anchor else path)
     return references, paths
 
 
@@ -552,7 +553,7 @@ def evidence(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
                     "ZT229",
                     row.line,
                     f"implemented control {row.get('id')}: evidence `{path}` does not exist "
-                    "in the repository",
+                    "in the repository" + (" (file or heading)" if "#" in path else ""),
                 )
 
 
