@@ -269,7 +269,8 @@ def test_inferred_components_are_a_note(repo: Repo, capsys: pytest.CaptureFixtur
     repo.write("THREAT_MODEL.md", fresh(without))
     code, out = run(capsys)
     assert code == 0, out
-    assert "no Components table; inferred" in out
+    assert "no Components table; inferred kinds" in out
+    assert "TB2: Payments DB, Payments worker" in out
     assert "external: Card processor, Mobile app" in out and "store: Payments DB" in out
     repo.write("THREAT_MODEL.md", fresh(EXAMPLE))
     assert "inferred" not in run(capsys)[1]

@@ -103,11 +103,11 @@ def places(model: ThreatModel) -> Places:
                 name = row.get(column)
                 if name and not is_placeholder(name) and found.key(name) is None:
                     add(name)
-        _infer_kinds(model, found)
+        _infer_kinds(found)
     return found
 
 
-def _infer_kinds(model: ThreatModel, found: Places) -> None:
+def _infer_kinds(found: Places) -> None:
     inside_any = set().union(*found.inside.values()) if found.inside else set()
     for key, name in found.written.items():
         if key not in inside_any and key in found.placed:
@@ -129,8 +129,13 @@ def inferred_note(model: ThreatModel) -> str | None:
     for key, kind in sorted(found.kinds.items()):
         by_kind.setdefault(kind, []).append(found.written[key])
     listed = "; ".join(f"{kind}: {', '.join(names)}" for kind, names in sorted(by_kind.items()))
+    members = "; ".join(
+        f"{boundary.upper()}: {', '.join(sorted(found.written[k] for k in keys))}"
+        for boundary, keys in sorted(found.inside.items())
+        if keys
+    )
     return (
-        f"{model.path}: no Components table; inferred from the boundaries and flows "
-        f"({listed}); a component is inside the boundaries whose Inside column names it. "
+        f"{model.path}: no Components table; inferred kinds ({listed}) and membership "
+        f"({members or 'no boundary holds a component'}) from the boundaries and flows. "
         "State them in a `Components` table (id, name, kind, boundary) to correct this"
     )
