@@ -40,6 +40,8 @@ AUTHENTICATION = [
     ("-", NONE),
     ("", NONE),
     ("anonymous", NONE),
+    ("no credentials", NONE),
+    ("without a token, relies on NetworkPolicy", NONE),
     ("the usual", UNKNOWN),
     ("handled by the platform", UNKNOWN),
     ("nonesuch", UNKNOWN),
@@ -59,6 +61,8 @@ ENCRYPTION = [
     ("?", NONE),
     ("plaintext", NONE),
     ("unencrypted", NONE),
+    ("not encrypted", NONE),
+    ("no TLS yet (PAY-12)", NONE),
     ("the mesh does it", UNKNOWN),
 ]
 

@@ -19,7 +19,9 @@ UNKNOWN = "unknown"  # words this vocabulary does not know: the gate asks, never
 _NOTHING = re.compile(
     r"(?:-+|—|\?+|(?:none|nothing|n/?a|no|false|nil|null|not applicable|unauthenticated|"
     r"anonymous|unencrypted|not encrypted|plain|plaintext|clear ?text|plain http|http only|"
-    r"no auth(?:entication)?|no encryption|no tls)\b(?!-))(?:\s*[(,;:]|\s+[-—]\s|$)",
+    r"no auth(?:entication)?|no encryption|no tls)\b(?!-))(?:\s*[(,;:]|\s+[-—]\s|$)"
+    # a negation opens the cell: "no credentials", "without TLS", "not yet (PAY-12)"
+    r"|(?:no|without|not|never)\s",
     re.I,
 )
 
