@@ -58,6 +58,11 @@ class ThreatModelPolicy:
     class_map: tuple[tuple[str, str], ...] = ()  # other tools' class names -> ours
     max_review_age_days: int = 180
     severity: tuple[tuple[str, str], ...] = ()  # rule id -> error | warning | off
+    # class -> severity of a flow carrying it unprotected inside a boundary (assume breach)
+    inside_boundary: tuple[tuple[str, str], ...] = (
+        ("confidential", "warning"),
+        ("restricted", "error"),
+    )
     # false: a draft being filled in; findings are reported as warnings and do not block
     enforce: bool = True
 
@@ -165,6 +170,12 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         ),
         "max_review_age_days": FieldSpec(
             (int,), "days before last_reviewed is stale", bounds=(0, 36_500)
+        ),
+        "inside_boundary": FieldSpec(
+            (dict,),
+            "data class -> error | warning | off for a flow unprotected inside a boundary",
+            item_kind=str,
+            choices=("error", "warning", "off"),
         ),
         "enforce": FieldSpec(
             (bool,), "false while the model is a draft: findings warn, with their count"
@@ -276,6 +287,7 @@ def parse_policy(text: str, path: str) -> Policy:
     threat_model = ThreatModelPolicy(**sections.get("threat_model", {}))
     unknown = set(threat_model.sensitive_classes) - set(threat_model.data_classes)
     mapped = {target for _, target in threat_model.class_map} - set(threat_model.data_classes)
+    mapped |= {name for name, _ in threat_model.inside_boundary} - set(threat_model.data_classes)
     if unknown or mapped:
         raise UserError(
             "`threat_model` names classes not in `data_classes`: "

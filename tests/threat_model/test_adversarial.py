@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from ztgate.threat_model import gaps, parse
+from ztgate.threat_model import gaps, parse, rules, vocabulary
 
 from tests.worst_case import growth_ratio
 
@@ -27,7 +27,27 @@ CASES: list[tuple[str, re.Pattern[str], Callable[[int], str], int]] = [
     ),
     ("threat label, blanks after the word", gaps._THREAT_LABEL, lambda n: "threat" + " " * n, 1000),
     ("none, blanks then a word", gaps._NONE, lambda n: " " * n + "x", 1000),
+    ("nothing, a word then blanks", vocabulary._NOTHING, lambda n: "none" + " " * n + "x", 1000),
+    ("nothing, dashes then a word", vocabulary._NOTHING, lambda n: "-" * n + "x", 1000),
+    ("path characters, no end", rules._PATH_CHARS, lambda n: "a/" * n + " ", 1000),
 ]
+WORDS: list[tuple[str, Callable[[str], object], Callable[[int], str], int]] = [
+    ("credentials in a long cell", vocabulary.authentication, lambda n: "token " * n, 300),
+    ("network words, no credential", vocabulary.authentication, lambda n: "same " * n, 300),
+    ("encryption in a long cell", vocabulary.encryption, lambda n: "tls 1." * n, 300),
+    ("families of a long control", vocabulary.families_of, lambda n: "rate-" * n, 300),
+]
+
+
+@pytest.mark.parametrize(
+    ("read", "cell_of", "size"),
+    [pytest.param(read, cell_of, size, id=what) for what, read, cell_of, size in WORDS],
+)
+def test_vocabulary_reads_in_linear_time(
+    read: Callable[[str], object], cell_of: Callable[[int], str], size: int
+) -> None:
+    ratio = growth_ratio(read, cell_of, size)
+    assert ratio < LINEAR, f"4x the input took {ratio:.1f}x the time"
 
 
 @pytest.mark.parametrize(

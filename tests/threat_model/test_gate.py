@@ -188,3 +188,99 @@ def test_a_draft_model_reports_what_is_left_without_blocking(
     assert tm_gate.main(["--format", "json"]) == 0
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert len(findings) >= errors and {f["severity"] for f in findings} == {"warning"}
+
+
+INSIDE = (
+    "| Payment status | none | PostgreSQL | IAM database auth | TLS |",
+    "| {data} | none | PostgreSQL | same namespace | none (in-cluster) |",
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "policy", "expected"),
+    [
+        ("Card numbers", "", "error"),  # restricted: unprotected anywhere is an error
+        ("Customer e-mail", "", "warning"),  # confidential inside a boundary: a warning
+        ("Customer e-mail", "  inside_boundary: {confidential: error}\n", "error"),
+        ("Card numbers", "  inside_boundary: {restricted: warning}\n", "warning"),
+        ("Card numbers", "  inside_boundary: {restricted: 'off'}\n", None),
+        ("Payment status", "  inside_boundary: {internal: warning}\n", "warning"),
+        ("Payment status", "", None),
+    ],
+)
+def test_inside_a_boundary_severity_per_class(
+    repo: Repo, capsys: pytest.CaptureFixture[str], data: str, policy: str, expected: str | None
+) -> None:
+    old, new = INSIDE
+    repo.write("THREAT_MODEL.md", fresh(EXAMPLE).replace(old, new.format(data=data)))
+    if policy:
+        repo.write(".ztgate.yaml", "threat_model:\n" + policy)
+    code, out = run(capsys, "--format", "json")
+    found = [f for f in json.loads(out)["findings"] if f["rule"] == "ZT226"]
+    assert [f["severity"] for f in found] == ([expected] if expected else []), out
+    assert code == (1 if expected == "error" else 0), out
+
+
+def test_inside_boundary_names_a_class_the_policy_lacks(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("THREAT_MODEL.md", fresh(EXAMPLE))
+    repo.write(".ztgate.yaml", "threat_model:\n  inside_boundary: {secret: error}\n")
+    code, out = run(capsys)
+    assert code == 2 and "secret" in out
+    repo.write(".ztgate.yaml", "threat_model:\n  inside_boundary: {restricted: fatal}\n")
+    code, out = run(capsys)
+    assert code == 2 and "inside_boundary" in out
+
+
+def test_evidence_paths_are_looked_up_in_the_work_tree(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "https://git.example.com/payments/blob/main/"
+    text = fresh(EXAMPLE).replace(f"| {url}docs/auth.md |", "| docs/auth.md#dpop |")
+    text = text.replace(f"| {url}deploy/mesh.yaml |", "| ../mesh.yaml |")  # beside the document
+    text = text.replace(f"| {url}deploy/secrets.yaml |", "| ../../../etc/passwd |")
+    text = text.replace(f"| {url}gateway/limits.yaml |", "| docs/auth.md#rate-limits |")
+    repo.write("docs/threat-models/payments.md", text)
+    repo.write("docs/auth.md", "# Auth\n\n## DPoP\n")
+    repo.write("docs/mesh.yaml", "mtls: strict\n")
+    code, out = run(capsys, "--format", "json")
+    found = [(f["rule"], f["message"]) for f in json.loads(out)["findings"]]
+    # the document's own folder and the root both resolve; nothing outside the repository
+    # does, and an anchor must be a heading of the file
+    assert found == [
+        (
+            "ZT229",
+            "implemented control M3: evidence `../../../etc/passwd` does not exist in the "
+            "repository",
+        ),
+        (
+            "ZT229",
+            "implemented control M4: evidence `docs/auth.md#rate-limits` does not exist in "
+            "the repository (file or heading)",
+        ),
+    ], out
+    assert code == 1
+
+
+def test_inferred_components_are_a_note(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    start = EXAMPLE.index("## Components")
+    without = EXAMPLE[:start] + EXAMPLE[EXAMPLE.index("## Data flows") :]
+    repo.write("THREAT_MODEL.md", fresh(without))
+    code, out = run(capsys)
+    assert code == 0, out
+    assert "no Components table; inferred kinds" in out
+    assert "TB2: Payments DB, Payments worker" in out
+    assert "external: Card processor, Mobile app" in out and "store: Payments DB" in out
+    repo.write("THREAT_MODEL.md", fresh(EXAMPLE))
+    assert "inferred" not in run(capsys)[1]
+
+
+def test_diagram_reddens_network_trust_and_derived_crossings(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = fresh(EXAMPLE).replace("mTLS with workload identity", "Kubernetes NetworkPolicy")
+    text = text.replace("| Card numbers | TB1, TB2 | gRPC |", "| Card numbers | | gRPC |")
+    repo.write("THREAT_MODEL.md", text)
+    code, out = run(capsys, "diagram", "THREAT_MODEL.md")
+    assert code == 0 and "linkStyle 1 stroke:#d32f2f" in out, out  # F2, crossing undeclared

@@ -42,7 +42,7 @@ MUTATIONS = [
     ("ZT204", "| Payment status | internal |", "| Payment status | <class> |"),
     ("ZT205", "| M5 | Random", "| M4 | Random"),
     ("ZT206", "| Spoofing | F1 | M1 |", "| Spoofing | F1 | M9 |"),
-    ("ZT206", "| Card numbers | TB2 | gRPC |", "| Card numbers | TB9 | gRPC |"),
+    ("ZT206", "| Card numbers | TB1, TB2 | gRPC |", "| Card numbers | TB1, TB9 | gRPC |"),
     ("ZT206", "| Spoofing | F1 |", "| Spoofing | F99 |"),
     ("ZT206", "| T5 | Ids are", "| T7 | Ids are"),
     ("ZT207", "| Payment status | internal |", "| Payment status | secret-ish |"),
@@ -68,7 +68,11 @@ MUTATIONS = [
     ("ZT217", "| Information disclosure | F3 |", "| Information disclosure | TB2 |"),
     ("ZT218", "| Denial of service | EP1 |", "| Denial of service | F1 |"),
     ("ZT219", "| M1 | mitigated |", "| M1 | done |"),
-    ("ZT219", "| implemented | docs/auth.md |", "| shipped | docs/auth.md |"),
+    (
+        "ZT219",
+        "| implemented | https://git.example.com/payments/blob/main/docs/auth.md |",
+        "| shipped | https://git.example.com/payments/blob/main/docs/auth.md |",
+    ),
     ("ZT220", "| Authentication |", "| Auth method |"),
     (
         "ZT220",
@@ -78,9 +82,64 @@ MUTATIONS = [
     ("ZT222", "| M1 | mitigated |", "| M1 | open |"),
     (
         "ZT223",
-        "| M1 | Tokens bound to the device key (DPoP) | implemented | docs/auth.md |",
+        "| M1 | Tokens bound to the device key (DPoP) | implemented | https://git.example.com/payments/blob/main/docs/auth.md |",
         "| M1 | Tokens bound to the device key (DPoP) | planned | https://tracker.example.com/A-1 |",
     ),
+    ("ZT224", "mTLS with workload identity", "the sidecar handles it"),
+    ("ZT224", "| TLS 1.2+ |", "| handled by the platform |"),
+    ("ZT225", "| TB1 | HTTPS | OAuth2", "| TB1 | HTTP | OAuth2"),
+    ("ZT215", "| TLS 1.2+ |", "| none (in-cluster) |"),
+    ("ZT215", "| TLS 1.2+ |", "| ? |"),
+    ("ZT215", "OAuth2 access token bound to the device", "n/a"),
+    ("ZT216", "mTLS with workload identity", "Kubernetes NetworkPolicy"),
+    ("ZT216", "mTLS with workload identity", "trusted pod CIDR"),
+    ("ZT216", "mTLS with workload identity", "same namespace"),
+    ("ZT216", "mTLS with workload identity", "security group sg-0a1b"),
+    (
+        "ZT226",
+        "| Payment status | none | PostgreSQL | IAM database auth | TLS |",
+        "| Card numbers | none | PostgreSQL | IAM database auth | none (in-cluster) |",
+    ),
+    (
+        "ZT226",
+        "| Payment status | none | PostgreSQL | IAM database auth | TLS |",
+        "| Customer e-mail | none | PostgreSQL | localhost | TLS |",
+    ),
+    (
+        "ZT227",
+        "| Card numbers, Customer e-mail | TB1 |",
+        "| Card numbers, Customer e-mail | none |",
+    ),
+    ("ZT227", "| Payment status | none |", "| Payment status | TB2 |"),
+    ("ZT227", "| Card numbers | TB1, TB2 | gRPC |", "| Card numbers | TB2 | gRPC |"),
+    (
+        "ZT206",
+        "| F3 | Payments worker | Card processor |",
+        "| F3 | Payments worker | Card procesor |",
+    ),
+    (
+        "ZT206",
+        "| TB1 | Internet edge | API gateway |",
+        "| TB1 | Internet edge | API gateway, Paymnts DB |",
+    ),
+    ("ZT206", "| C4 | Payments DB | store | TB2 |", "| C4 | Payments DB | store | TB7 |"),
+    ("ZT220", "| C2 | API gateway | process |", "| C2 | API gateway | microservice |"),
+    (
+        "ZT229",
+        "| implemented | https://git.example.com/payments/blob/main/deploy/mesh.yaml |",
+        "| implemented | yes |",
+    ),
+    (
+        "ZT229",
+        "| implemented | https://git.example.com/payments/blob/main/deploy/secrets.yaml |",
+        "| implemented | done, see wiki |",
+    ),
+    (
+        "ZT230",
+        "| Information disclosure | F3 | M3 | mitigated |",
+        "| Information disclosure | F3 | M4 | mitigated |",
+    ),
+    ("ZT230", "| Spoofing | F1 | M1 | mitigated |", "| Spoofing | F1 | M4 | mitigated |"),
 ]
 
 
@@ -110,7 +169,10 @@ def test_link_may_be_written_on_the_mitigation_side() -> None:
         "| Control | Status | Evidence |\n| --- | --- | --- | --- |",
         "| Control | Status | Evidence | Mitigates |\n| --- | --- | --- | --- | --- |",
     )
-    text = text.replace("| implemented | docs/auth.md |", "| implemented | docs/auth.md | T1 |")
+    text = text.replace(
+        "| implemented | https://git.example.com/payments/blob/main/docs/auth.md |",
+        "| implemented | https://git.example.com/payments/blob/main/docs/auth.md | T1 |",
+    )
     assert "ZT210" not in {r for r, _ in problems(text)}
 
 
@@ -188,7 +250,7 @@ def test_bad_markdown_gives_findings_not_tracebacks(text: str) -> None:
 
 def test_ten_thousand_rows() -> None:
     rows = "".join(
-        f"| T{i} | threat {i} | Tampering | F1 | M1 | mitigated |\n" for i in range(10_000)
+        f"| T{i} | threat {i} | Spoofing | F1 | M1 | mitigated |\n" for i in range(10_000)
     )
     text = EXAMPLE.replace("| T5 | Enumerating", rows + "| T5 | Enumerating")
     found = problems(text)
@@ -197,10 +259,202 @@ def test_ten_thousand_rows() -> None:
 
 def test_a_planned_control_does_not_count_as_mitigated() -> None:
     text = EXAMPLE.replace(
-        "| M1 | Tokens bound to the device key (DPoP) | implemented | docs/auth.md |",
+        "| M1 | Tokens bound to the device key (DPoP) | implemented | https://git.example.com/payments/blob/main/docs/auth.md |",
         "| M1 | Tokens bound to the device key (DPoP) | planned | https://tracker.example.com/A-1 |",
     )
     before = coverage_summary(parse(EXAMPLE, "t.md"), Settings(today=TODAY))
     after = coverage_summary(parse(text, "t.md"), Settings(today=TODAY))
     assert after["mitigated"] == before["mitigated"] - 1
     assert after["open"] == before["open"] + 1
+
+
+def with_family(text: str, families: dict[str, str]) -> str:
+    """The example with a Family column on its mitigations table."""
+    text = text.replace(
+        "| ID | Control | Status | Evidence |\n| --- | --- | --- | --- |",
+        "| ID | Control | Status | Evidence | Family |\n| --- | --- | --- | --- | --- |",
+    )
+    lines = [
+        line + f" {families.get(line.split('|')[1].strip(), '')} |"
+        if line.startswith("| M") and "https://" in line
+        else line
+        for line in text.split("\n")
+    ]
+    return "\n".join(lines)
+
+
+def test_a_stated_family_wins_over_the_text() -> None:
+    misread = EXAMPLE.replace("| Spoofing | F1 | M1 |", "| Spoofing | F1 | M4 |")
+    assert "ZT230" in {r for r, _ in problems(misread)}
+    # M4 stated as authentication (say the limiter checks the client's certificate)
+    assert "ZT230" not in {
+        r for r, _ in problems(with_family(misread, {"M4": "authentication, rate limiting"}))
+    }
+    assert problems(with_family(EXAMPLE, {"M1": "authentication", "M2": "encryption"})) == []
+    unknown = with_family(EXAMPLE, {"M2": "magic"})
+    assert ("ZT220", line_of(unknown, "| M2 | mTLS")) in problems(unknown)
+
+
+EVIDENCE = [
+    ("docs/auth.md", {"docs/auth.md"}, False),
+    ("docs/auth.md#dpop", {"docs/auth.md#dpop"}, False),
+    ("docs/auth.md#dpop", {"docs/auth.md"}, True),  # the file, but not the heading
+    ("`deploy/mesh.yaml`, `tests/test_mesh.py`", {"deploy/mesh.yaml", "tests/test_mesh.py"}, False),
+    ("deploy/mesh.yaml:12", {"deploy/mesh.yaml"}, False),
+    ("deploy/mesh.yaml#L3-L9", {"deploy/mesh.yaml#L3-L9"}, False),
+    ("[the config](deploy/mesh.yaml)", {"deploy/mesh.yaml"}, False),
+    ("PAY-17", set(), False),
+    ("#412", set(), False),
+    ("docs/auth.md", set(), True),  # a path that does not exist
+    ("docs/auth.md, deploy/gone.yaml", {"docs/auth.md"}, True),  # every path must exist
+    ("yes", set(), True),
+    ("done", {"done"}, True),
+    ("in production", set(), True),
+]
+
+
+@pytest.mark.parametrize(("evidence", "existing", "fires"), EVIDENCE)
+def test_evidence_of_an_implemented_control(evidence: str, existing: set[str], fires: bool) -> None:
+    old = "| implemented | https://git.example.com/payments/blob/main/docs/auth.md |"
+    text = EXAMPLE.replace(old, f"| implemented | {evidence} |")
+    found = problems(text, existing_paths=frozenset(existing))
+    assert (("ZT229", line_of(text, "| M1 | Tokens")) in found) == fires, found
+
+
+def test_the_reviewers_planted_mistakes_are_caught() -> None:
+    """Each mistake a reviewer planted in a realistic model, then the model a reviewer would
+    accept: every new rule fires on the first and is quiet on the second."""
+    found = problems(PLANTED)
+    rules = {(rule, PLANTED.split("\n")[line - 1].split("|")[1].strip()) for rule, line in found}
+    assert rules == {
+        ("ZT227", "F2"),  # two namespaces, declared as crossing nothing
+        ("ZT215", "F2"),  # restricted data over plain HTTP, "none (in-cluster)"
+        ("ZT216", "F2"),  # NetworkPolicy as authentication
+        ("ZT228", "F3"),  # the fraud scorer is in no boundary
+        ("ZT227", "F3"),  # ... so F3 leaves TB1
+        ("ZT216", "F3"),  # trusted pod CIDR as authentication
+        ("ZT224", "F4"),  # nothing known authenticates the caller
+        ("ZT225", "F4"),  # plain HTTP "with" TLS
+        ("ZT230", "T1"),  # key theft "mitigated" by a rate limit
+        ("ZT229", "M1"),  # "yes" as evidence
+    }, found
+    assert problems(FIXED, existing_paths=frozenset({"deploy/ledger-mtls.yaml"})) == []
+
+
+PLANTED = """---
+system: Orders
+owner: orders-team@example.com
+last_reviewed: 2026-11-01
+---
+
+# Threat model: Orders
+
+## Scope
+
+The orders API and the ledger, on one Kubernetes cluster.
+
+## Data classification
+
+| Data | Class |
+| --- | --- |
+| Card tokens | restricted |
+| Order history | confidential |
+
+## Trust boundaries
+
+| ID | Boundary | Inside | Outside |
+| --- | --- | --- | --- |
+| TB1 | orders namespace | Orders API | Internet clients |
+| TB2 | ledger namespace | Ledger | Orders API |
+
+## Data flows
+
+| ID | From | To | Data | Crosses boundary | Protocol | Authentication | Encryption |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| F1 | Internet clients | Orders API | Order history | TB1 | HTTPS | OIDC access token | TLS 1.3 |
+| F2 | Orders API | Ledger | Card tokens | none | plain HTTP | Kubernetes NetworkPolicy | none (in-cluster) |
+| F3 | Orders API | Fraud scorer | Order history | none | gRPC | trusted pod CIDR | mTLS |
+| F4 | Internet clients | Orders API | Order history | TB1 | HTTP | the usual | TLS 1.3 |
+
+## Attack surface
+
+| ID | Entry point | Exposed to | Data |
+| --- | --- | --- | --- |
+| EP1 | POST /orders | Internet | Order history |
+
+## Threats
+
+| ID | Threat | STRIDE | Target | Mitigations | Status |
+| --- | --- | --- | --- | --- | --- |
+| T1 | Card tokens stolen off the wire to the ledger | Information disclosure | F2 | M1 | mitigated |
+| T2 | Order flood | Denial of service | EP1, F1, F3, F4 | M1 | mitigated |
+
+## Mitigations
+
+| ID | Control | Status | Evidence |
+| --- | --- | --- | --- |
+| M1 | Rate limit per client at the ingress | implemented | yes |
+"""
+FIXED = (
+    PLANTED.replace(
+        "| TB2 | ledger namespace | Ledger | Orders API |",
+        "| TB2 | ledger namespace | Ledger | Orders API |\n"
+        "| TB3 | fraud namespace | Fraud scorer | Orders API |",
+    )
+    .replace(
+        "| Card tokens | none | plain HTTP | Kubernetes NetworkPolicy | none (in-cluster) |",
+        "| Card tokens | TB1, TB2 | HTTPS | mTLS (SPIFFE SVID) | mTLS |",
+    )
+    .replace(
+        "| Order history | none | gRPC | trusted pod CIDR | mTLS |",
+        "| Order history | TB1, TB3 | gRPC | mTLS (SPIFFE SVID) | mTLS |",
+    )
+    .replace("| HTTP | the usual |", "| HTTPS | OIDC access token |")
+    .replace(
+        "| Information disclosure | F2 | M1 | mitigated |",
+        "| Information disclosure | F2 | M2 | mitigated |",
+    )
+    .replace(
+        "| implemented | yes |",
+        "| implemented | https://git.example.com/orders/blob/main/ingress/limits.yaml |\n"
+        "| M2 | mTLS between the orders and ledger namespaces | implemented | "
+        "deploy/ledger-mtls.yaml |",
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "| F3 | Payments worker | Card processor |",
+            "| F3 | Payments worker | Card procesor |",
+            "flow F3 names `Card procesor`, which no boundary or Components row defines; "
+            "did you mean `Card processor`?",
+        ),
+        (
+            "| TB1 | Internet edge | API gateway |",
+            "| TB1 | Internet edge | API gateway, Paymnts DB |",
+            "boundary TB1 names `Paymnts DB`, which the Components table does not define; "
+            "did you mean `Payments DB`?",
+        ),
+    ],
+)
+def test_a_misspelt_component_gets_a_suggestion(old: str, new: str, message: str) -> None:
+    model = parse(EXAMPLE.replace(old, new), "THREAT_MODEL.md")
+    assert message in [p.message for p in run_checks(model, Settings(today=TODAY))]
+
+
+def test_a_misspelt_component_without_a_components_table() -> None:
+    start = EXAMPLE.index("## Components")
+    without = EXAMPLE[:start] + EXAMPLE[EXAMPLE.index("## Data flows") :]
+    assert problems(without) == []
+    typo = without.replace(
+        "| F4 | Payments worker | Payments DB |", "| F4 | Payments worker | Payment DB |"
+    )
+    messages = [p.message for p in run_checks(parse(typo, "t.md"), Settings(today=TODAY))]
+    assert any("did you mean `Payments DB`" in m for m in messages), messages
+    elsewhere = without.replace(
+        "| F4 | Payments worker | Payments DB |", "| F4 | Payments worker | Audit store |"
+    )
+    assert ("ZT228", line_of(elsewhere, "| F4 |")) in problems(elsewhere)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ztgate.threat_model import vocabulary
+from ztgate.threat_model.components import places as where_components_live
 from ztgate.threat_model.model import BOUNDARIES, FLOWS, ThreatModel
-from ztgate.threat_model.rules import ids_in, unprotected
+from ztgate.threat_model.rules import declared_crossings, derived_crossings
 
 START = "<!-- ztgate:diagram:start -->"
 END = "<!-- ztgate:diagram:end -->"
@@ -20,7 +22,8 @@ def _label(text: str) -> str:
 
 
 def mermaid(model: ThreatModel) -> str:
-    """The flowchart; edges that cross a boundary without authentication or encryption are red."""
+    """The flowchart; edges that cross a boundary (declared or by where their ends live)
+    without authentication or encryption, or authenticated by network location, are red."""
     flows = model.rows(FLOWS)
     components: list[str] = []
     for row in flows:
@@ -42,6 +45,7 @@ def mermaid(model: ThreatModel) -> str:
         if component not in placed:
             lines.append(f'  {_node_id(component)}["{_label(component)}"]')
     red = []
+    places = where_components_live(model)
     for index, row in enumerate(flows):
         label = f"{row.get('id')}: {row.get('data')}"
         if row.get("protocol"):
@@ -49,10 +53,12 @@ def mermaid(model: ThreatModel) -> str:
         lines.append(
             f'  {_node_id(row.get("from"))} -->|"{_label(label)}"| {_node_id(row.get("to"))}'
         )
-        crosses = any(b and not unprotected(b) for b in ids_in(row.get("crosses")))
-        if crosses and (
-            unprotected(row.get("authentication")) or unprotected(row.get("encryption"))
-        ):
+        crosses = declared_crossings(row) or derived_crossings(row, places)
+        weak = vocabulary.authentication(row.get("authentication")).meaning in (
+            vocabulary.NONE,
+            vocabulary.NETWORK,
+        ) or (vocabulary.encryption(row.get("encryption")).meaning == vocabulary.NONE)
+        if crosses and weak:
             red.append(index)
     for index in red:
         lines.append(f"  linkStyle {index} stroke:#d32f2f,stroke-width:3px")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ztgate import cli, gitio, trusted
@@ -13,9 +15,16 @@ from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import Policy, ThreatModelPolicy
 from ztgate.report import emit
-from ztgate.threat_model import diagram, gaps
+from ztgate.threat_model import components, diagram, gaps
 from ztgate.threat_model.parse import parse
-from ztgate.threat_model.rules import RULES, Problem, Settings, coverage_summary, run_checks
+from ztgate.threat_model.rules import (
+    RULES,
+    Problem,
+    Settings,
+    coverage_summary,
+    evidence_paths,
+    run_checks,
+)
 
 GAP_RULES = {
     rule_id: Rule(
@@ -35,7 +44,56 @@ def settings_from(policy: ThreatModelPolicy) -> Settings:
         sensitive_classes=tuple(c.lower() for c in policy.sensitive_classes),
         class_map=tuple((k.lower(), v.lower()) for k, v in policy.class_map),
         max_review_age_days=policy.max_review_age_days,
+        inside_boundary=tuple((k.lower(), v) for k, v in policy.inside_boundary),
     )
+
+
+def existing(root: Path, document: str, paths: set[str]) -> frozenset[str]:
+    """The evidence paths that exist in the work tree (the revision being judged), from the
+    repository root or the document's folder, and never outside the repository. A markdown
+    file's `#anchor` must be one of its headings; `#L12` / `#L12-L30` lines it has."""
+    top = root.resolve()
+    found = set()
+    for path in paths:
+        name, _, anchor = path.partition("#")
+        for base in (top, (top / document).parent):
+            candidate = (base / name.lstrip("/")).resolve()
+            if (
+                candidate.is_relative_to(top)
+                and candidate.exists()
+                and (not anchor or _has_anchor(candidate, anchor))
+            ):
+                found.add(path)
+                break
+    return frozenset(found)
+
+
+_LINES = re.compile(r"L(\d+)(?:-L(\d+))?")
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+_HTML_ID = re.compile(r"""<a\s[^>]*?(?:name|id)=["']([^"']+)["']""", re.I)
+
+
+def _has_anchor(path: Path, anchor: str) -> bool:
+    """GitHub's anchors: a markdown heading's slug (or an `<a id>`), or a line range."""
+    if not path.is_file():
+        return False
+    text, _ = read_document(path)
+    if text is None:
+        return False
+    lines = _LINES.fullmatch(anchor)
+    if lines:
+        last = int(lines.group(2) or lines.group(1))
+        return 1 <= int(lines.group(1)) <= last <= text.count("\n") + 1
+    if path.suffix.lower() not in (".md", ".markdown"):
+        return True  # no way to tell what anchors another format has
+    slugs: set[str] = set(_HTML_ID.findall(text))
+    for heading in _HEADING.findall(text):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        numbered, count = slug, 1
+        while numbered in slugs:
+            numbered, count = f"{slug}-{count}", count + 1
+        slugs.add(numbered)
+    return anchor.lower() in slugs or anchor in slugs
 
 
 def read_document(path: Path) -> tuple[str | None, str | None]:
@@ -68,7 +126,7 @@ def _finding(
     path: str, problem: Problem, rules: dict[str, Rule], levels: dict[str, str]
 ) -> Finding | None:
     rule = rules[problem.rule]
-    level = levels.get(problem.rule, rule.severity.value)
+    level = levels.get(problem.rule) or problem.severity or rule.severity.value
     if level == "off":
         return None
     digest = hashlib.sha256(f"{path}\0{problem.rule}\0{problem.message}".encode()).hexdigest()
@@ -89,6 +147,7 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
     rules = {**RULES, **GAP_RULES}
     findings: list[Finding] = []
     coverage: dict[str, dict[str, int]] = {}
+    inferences: list[str] = []
     paths = documents(root, policy.threat_model, files)
     if not paths:
         wanted = ", ".join(policy.threat_model.files)
@@ -107,13 +166,20 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             problems, coverage[path] = gaps.find_gaps(text, path)
         else:
             model = parse(text, path)
-            problems = run_checks(model, settings)
-            coverage[path] = coverage_summary(model, settings)
+            judged = replace(settings, existing_paths=existing(root, path, evidence_paths(model)))
+            problems = run_checks(model, judged)
+            coverage[path] = coverage_summary(model, judged)
+            inferred = components.inferred_note(model)
+            if inferred:
+                inferences.append(inferred)
         for problem in problems:
             finding = _finding(path, problem, rules, levels)
             if finding:
                 findings.append(finding)
-    notes = tuple(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items())
+    notes = (
+        *(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items()),
+        *inferences,
+    )
     if not policy.threat_model.enforce:
         findings, notes = _as_draft(findings, notes)
     return Report(
@@ -132,8 +198,6 @@ def _as_draft(
 ) -> tuple[list[Finding], tuple[str, ...]]:
     """A draft model (threat_model.enforce: false) reports what is left to fill as warnings:
     visible on every run, blocking nothing until the team switches enforcement on."""
-    from dataclasses import replace
-
     left = sum(1 for f in findings if f.severity == Severity.ERROR)
     draft_note = (
         f"DRAFT: {left} finding(s) left to fill before this model can be enforced; they do "

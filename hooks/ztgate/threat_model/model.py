@@ -15,6 +15,7 @@ ENTRY_POINTS = "attack surface"
 THREATS = "threats"
 MITIGATIONS = "mitigations"
 ACCEPTED = "accepted risks"
+COMPONENTS = "components"  # optional: where each component lives, and what kind it is
 SECTION_KINDS = (
     SCOPE,
     CLASSIFICATION,
@@ -24,6 +25,7 @@ SECTION_KINDS = (
     THREATS,
     MITIGATIONS,
     ACCEPTED,
+    COMPONENTS,
 )
 
 

@@ -11,6 +11,7 @@ from ztgate.threat_model.model import (
     ACCEPTED,
     BOUNDARIES,
     CLASSIFICATION,
+    COMPONENTS,
     ENTRY_POINTS,
     FLOWS,
     MITIGATIONS,
@@ -50,6 +51,10 @@ _EXACT_HEADINGS = {
     "accepted risks": ACCEPTED,
     "risk acceptance": ACCEPTED,
     "risks accepted": ACCEPTED,
+    # Exact names only: "Component 3: the worker" heads a part of the model, not this table.
+    "components": COMPONENTS,
+    "system components": COMPONENTS,
+    "component inventory": COMPONENTS,
 }
 _HEADING_PHRASES = (
     ("data classification", CLASSIFICATION),
@@ -137,6 +142,18 @@ _COLUMNS: dict[str, dict[str, str]] = {
         "link": "evidence",
         "mitigates": "mitigates",
         "threats": "mitigates",
+        "family": "family",
+        "control family": "family",
+    },
+    COMPONENTS: {
+        "id": "id",
+        "name": "name",
+        "component": "name",
+        "kind": "kind",
+        "type": "kind",
+        "boundary": "boundary",
+        "trust boundary": "boundary",
+        "inside": "boundary",
     },
     ACCEPTED: {
         "threat": "threat",
@@ -159,6 +176,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     THREATS: ("id", "threat", "stride", "target", "status"),
     MITIGATIONS: ("id", "control", "status", "evidence"),
     ACCEPTED: ("threat", "reason", "owner", "expires"),
+    COMPONENTS: ("id", "name", "kind"),
 }
 _METADATA_KEYS = {
     "system": "system",

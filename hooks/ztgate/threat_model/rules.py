@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ztgate.finding import Rule, Severity
+from ztgate.threat_model import components, vocabulary
 from ztgate.threat_model.model import (
     ACCEPTED,
     BOUNDARIES,
     CLASSIFICATION,
+    COMPONENTS,
     ENTRY_POINTS,
     FLOWS,
     MITIGATIONS,
@@ -105,6 +107,48 @@ RULES: dict[str, Rule] = {
             "implement a linked control (status implemented, with evidence), or set the threat "
             "to open",
         ),
+        Rule(
+            "ZT224",
+            "Authentication or encryption not recognised",
+            "name the mechanism that authenticates the caller (mTLS, OAuth2 token, API key...) "
+            "or encrypts the flow (TLS 1.3, SSH...), or write none",
+            severity=W,
+        ),
+        Rule(
+            "ZT225",
+            "Protocol contradicts encryption",
+            "write the protocol as it runs (HTTPS, not HTTP, when TLS wraps it)",
+            severity=W,
+        ),
+        Rule(
+            "ZT226",
+            "Sensitive data unprotected inside a boundary",
+            "authenticate and encrypt the flow even inside the boundary (assume breach)",
+            severity=W,
+        ),
+        Rule(
+            "ZT227",
+            "Declared boundary crossing contradicts where the components live",
+            "list in Crosses boundary every boundary with exactly one endpoint inside it",
+        ),
+        Rule(
+            "ZT228",
+            "Component in no trust boundary",
+            "name the component in a boundary's Inside or Outside column (or the Components table)",
+        ),
+        Rule(
+            "ZT229",
+            "Implemented control without evidence",
+            "put an existing repository path (file or file#anchor), a URL or a ticket in the "
+            "evidence column",
+        ),
+        Rule(
+            "ZT230",
+            "Controls do not answer the threat's STRIDE category",
+            "link a control of a family that answers the category (spoofing: authentication; "
+            "tampering: integrity; information disclosure: encryption, access control...)",
+            severity=W,
+        ),
     )
 }
 
@@ -116,6 +160,7 @@ class Problem:
     rule: str
     line: int
     message: str
+    severity: str | None = None  # overrides the rule's default (the policy's severity wins)
 
 
 @dataclass(frozen=True)
@@ -125,6 +170,13 @@ class Settings:
     class_map: tuple[tuple[str, str], ...] = ()
     max_review_age_days: int = 180
     today: date = field(default_factory=date.today)
+    # Class -> severity of an unprotected flow inside a boundary (error | warning | off).
+    inside_boundary: tuple[tuple[str, str], ...] = (
+        ("confidential", "warning"),
+        ("restricted", "error"),
+    )
+    # Evidence paths (as written) that exist in the work tree; None: not known, not checked.
+    existing_paths: frozenset[str] | None = None
 
 
 REQUIRED_SECTIONS = (SCOPE, CLASSIFICATION, BOUNDARIES, FLOWS, ENTRY_POINTS, THREATS, MITIGATIONS)
@@ -147,11 +199,6 @@ THREAT_STATUSES = ("mitigated", "accepted", "transferred", "not-applicable", "op
 MITIGATION_STATUSES = ("implemented", "planned")
 _NONE = re.compile(
     r"^(?:-|—|none|n/?a|no|false|plain|plaintext|clear ?text|unauthenticated)$", re.I
-)
-_NETWORK_TRUST = re.compile(
-    r"\b(?:internal network|private network|same network|network|ip ?allow ?list|ip whitelist|"
-    r"source ip|vpn|firewall|security group|vpc|localhost)\b",
-    re.I,
 )
 _TRACKING = re.compile(r"https?://|\b[A-Z][A-Z0-9]+-\d+\b|(?:^|\s)#\d+\b")
 _SPLIT = re.compile(r"[,;/]|\s+and\s+|\s+")
@@ -247,7 +294,10 @@ def tables_well_formed(model: ThreatModel, settings: Settings) -> Iterator[Probl
                     f"`{section.title}` table lacks column(s): " + ", ".join(missing),
                 )
             for row in table.rows:
-                empty = [c for c in required if c in table.columns and not row.get(c)]
+                # An empty Crosses boundary cell means none (checked against the facts).
+                empty = [
+                    c for c in required if c in table.columns and not row.get(c) and c != "crosses"
+                ]
                 if empty:
                     yield Problem("ZT220", row.line, "row leaves empty: " + ", ".join(empty))
 
@@ -323,6 +373,8 @@ def references(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
     components = {row.get(c).lower() for row in model.rows(FLOWS) for c in ("from", "to")}
     for row in model.rows(BOUNDARIES):
         components |= {row.get(c).lower() for c in ("boundary", "inside", "outside")}
+    for row in model.rows(COMPONENTS):
+        components |= {row.get(c).lower() for c in ("id", "name")}
     targets = boundaries | _defined(model, FLOWS) | _defined(model, ENTRY_POINTS) | components
     yield from _undefined(
         model.rows(FLOWS),
@@ -450,6 +502,110 @@ def mitigations_tracked(model: ThreatModel, settings: Settings) -> Iterator[Prob
             )
 
 
+_URL = re.compile(r"^https?://\S+$")
+_TICKET = re.compile(r"^(?:[A-Z][A-Z0-9]+-\d+|#\d+)$")
+_PATH_CHARS = re.compile(r"^[\w.@~+/-]+$")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
+_ANCHOR = re.compile(r"(?:#.*|:\d+(?:-\d+)?)$")  # file#anchor, file:12, file:12-30
+
+
+def evidence_items(row: Row) -> tuple[list[str], list[str]]:
+    """A control's evidence: (URLs and tickets, repository paths, `#anchor` kept)."""
+    references: list[str] = []
+    paths: list[str] = []
+    for word in [*row.links("evidence"), *re.split(r"[\s,;]+", row.get("evidence"))]:
+        word = word.strip("()[]<>'\"")
+        if _URL.match(word) or _TICKET.match(word):
+            references.append(word)
+            continue
+        path = _ANCHOR.sub("", word).removeprefix("./")
+        if _PATH_CHARS.match(path) and ("/" in path or _EXTENSION.search(path)):
+            anchor = word.partition("#")[2]
+            paths.append(f"{path}#{anchor}" if anchor else path)
+    return references, paths
+
+
+def evidence_paths(model: ThreatModel) -> set[str]:
+    """Every path the mitigations give as evidence: the gate looks them up in the work tree."""
+    return {path for row in model.rows(MITIGATIONS) for path in evidence_items(row)[1]}
+
+
+@check
+def evidence(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    """An implemented control shows where it is: a path that exists, a URL or a ticket."""
+    for row in model.rows(MITIGATIONS):
+        if row.get("status").lower() != "implemented" or is_placeholder(row.get("evidence")):
+            continue
+        references, paths = evidence_items(row)
+        if not references and not paths:
+            yield Problem(
+                "ZT229",
+                row.line,
+                f"implemented control {row.get('id')} gives `{row.get('evidence')}` as "
+                "evidence: not a path, URL or ticket",
+            )
+            continue
+        if settings.existing_paths is None:
+            continue
+        for path in paths:
+            if path not in settings.existing_paths:
+                yield Problem(
+                    "ZT229",
+                    row.line,
+                    f"implemented control {row.get('id')}: evidence `{path}` does not exist "
+                    "in the repository" + (" (file or heading)" if "#" in path else ""),
+                )
+
+
+def control_families(row: Row) -> tuple[str, ...]:
+    """The families a control belongs to: its Family cell, else what its text names."""
+    stated = [vocabulary.family_named(part) for part in re.split(r"[,;/]", row.get("family"))]
+    named = tuple(family for family in stated if family)
+    return named or vocabulary.families_of(row.get("control"))
+
+
+@check
+def controls_answer_threats(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    """A mitigated threat's implemented controls must include one of a family that answers its
+    STRIDE category: a rate limit does not answer key theft."""
+    controls = {row.get("id").lower(): row for row in model.rows(MITIGATIONS)}
+    for row in model.rows(MITIGATIONS):
+        for part in re.split(r"[,;/]", row.get("family")):
+            if part.strip() and not is_placeholder(part) and not vocabulary.family_named(part):
+                yield Problem(
+                    "ZT220",
+                    row.line,
+                    f"control family `{part.strip()}` is not one of "
+                    + ", ".join(vocabulary.FAMILIES),
+                )
+    links = mitigations_by_threat(model)
+    implemented = implemented_mitigations(model)
+    for row in model.rows(THREATS):
+        if row.get("status").lower() != "mitigated":
+            continue
+        linked = sorted(links.get(row.get("id").lower(), set()) & implemented & set(controls))
+        if not linked:
+            continue  # ZT210 / ZT223 say so
+        answered = {family for m in linked for family in control_families(controls[m])}
+        categories = [normalize_stride(c) for c in re.split(r"[,/;]", row.get("stride"))]
+        for category in categories:
+            if category is None:
+                continue  # ZT209
+            wanted = vocabulary.ANSWERS[category]
+            if not answered & set(wanted):
+                given = ", ".join(
+                    f"{controls[m].get('id')} ({', '.join(control_families(controls[m])) or '?'})"
+                    for m in linked
+                )
+                yield Problem(
+                    "ZT230",
+                    row.line,
+                    f"threat {row.get('id')} is {category}, but its controls {given} answer "
+                    f"none of: {', '.join(wanted)} (state a control's family in a Family "
+                    "column if ztgate misread it)",
+                )
+
+
 @check
 def accepted_risks(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
     for row in model.rows(ACCEPTED):
@@ -480,56 +636,216 @@ def targeted_ids(model: ThreatModel) -> set[str]:
     return {t.lower() for row in model.rows(THREATS) for t in ids_in(row.get("target"))}
 
 
+def declared_crossings(row: Row) -> set[str]:
+    """The boundary ids (lowercased) a flow's Crosses boundary cell names."""
+    return {b.lower() for b in ids_in(row.get("crosses")) if not _NONE.match(b)}
+
+
+def derived_crossings(row: Row, places: components.Places) -> set[str] | None:
+    """The boundaries a flow crosses by where its endpoints live; None when one is unknown."""
+    source, target = places.key(row.get("from")), places.key(row.get("to"))
+    if source is None or target is None:
+        return None
+    return places.crossed(source, target)
+
+
 def crossing_flows(model: ThreatModel) -> list[Row]:
+    """Flows that cross a boundary, by their declaration or by where their endpoints live."""
+    places = components.places(model)
     return [
         row
         for row in model.rows(FLOWS)
-        if any(not _NONE.match(b) for b in ids_in(row.get("crosses")))
+        if declared_crossings(row) or derived_crossings(row, places)
     ]
 
 
-def sensitive(row: Row, model: ThreatModel, settings: Settings) -> bool:
+def _classes(row: Row, model: ThreatModel, settings: Settings) -> set[str]:
     classes = {
         r.get("data").lower(): _class_of(r.get("class"), settings)
         for r in model.rows(CLASSIFICATION)
     }
-    return any(
-        classes.get(item.lower()) in settings.sensitive_classes
-        for item in _data_items(row.get("data"))
-    )
+    return {
+        classes[item.lower()] for item in _data_items(row.get("data")) if item.lower() in classes
+    }
 
 
-def unprotected(text: str) -> bool:
-    return not text.strip() or bool(_NONE.match(text.strip()))
+_LEVELS = {"off": 0, "warning": 1, "error": 2}
+
+
+def _inside_level(classes: set[str], settings: Settings) -> str:
+    """How much an unprotected flow inside a boundary weighs: the strictest of its classes
+    (a sensitive class the policy does not list weighs a warning)."""
+    levels = dict(settings.inside_boundary)
+    weights = [levels[c] for c in classes if c in levels]
+    weights += ["warning" for c in classes if c in settings.sensitive_classes and c not in levels]
+    return max(weights, key=lambda level: _LEVELS.get(level, 0), default="off")
 
 
 @check
 def zero_trust(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
-    for row in crossing_flows(model):
-        if not sensitive(row, model, settings):
+    """Every flow is judged by what its cells mean (the vocabulary), not by their spelling; a
+    flow carrying a sensitive class must be protected inside boundaries too."""
+    places = components.places(model)
+    for row in model.rows(FLOWS):
+        flow = row.get("id")
+        conflict = vocabulary.contradiction(row.get("protocol"), row.get("encryption"))
+        if conflict:
+            yield Problem("ZT225", row.line, f"flow {flow}: {conflict}")
+        classes = _classes(row, model, settings)
+        crossing = bool(declared_crossings(row) or derived_crossings(row, places))
+        level = _inside_level(classes, settings)
+        if not (crossing and classes & set(settings.sensitive_classes)) and level == "off":
             continue
-        authentication, encryption = row.get("authentication"), row.get("encryption")
-        missing = [
-            name
-            for name, value in (
-                ("authentication", authentication),
-                ("encryption in transit", encryption),
-            )
-            if unprotected(value)
-        ]
-        if missing:
+        authentication = row.get("authentication")
+        encryption = row.get("encryption")
+        if is_placeholder(authentication) or is_placeholder(encryption):
+            continue  # ZT204 says fill it in
+        auth = vocabulary.authentication(authentication)
+        enc = vocabulary.encryption(encryption)
+        if auth.meaning == vocabulary.UNKNOWN:
             yield Problem(
-                "ZT215",
+                "ZT224",
                 row.line,
-                f"flow {row.get('id')} carries sensitive data across "
-                f"{row.get('crosses')} without " + " and ".join(missing),
+                f"flow {flow}: authentication `{authentication}` names no mechanism ztgate "
+                "knows: what authenticates the caller?",
             )
-        elif _NETWORK_TRUST.search(authentication):
+        if enc.meaning == vocabulary.UNKNOWN:
             yield Problem(
-                "ZT216",
+                "ZT224",
                 row.line,
-                f"flow {row.get('id')} authenticates by network location (`{authentication}`)",
+                f"flow {flow}: encryption `{encryption}` names nothing ztgate knows: what "
+                "encrypts the flow in transit?",
             )
+        if crossing and classes & set(settings.sensitive_classes):
+            missing = [
+                name
+                for name, reading in (("authentication", auth), ("encryption in transit", enc))
+                if reading.meaning == vocabulary.NONE
+            ]
+            crosses = _listed(declared_crossings(row) | (derived_crossings(row, places) or set()))
+            if missing:
+                yield Problem(
+                    "ZT215",
+                    row.line,
+                    f"flow {flow} carries sensitive data across {crosses} without "
+                    + " and ".join(missing),
+                )
+            if auth.meaning == vocabulary.NETWORK:
+                yield Problem(
+                    "ZT216",
+                    row.line,
+                    f"flow {flow} authenticates by network location (`{authentication}`: "
+                    f"{', '.join(auth.words)} is where the caller is, not who it is)",
+                )
+            continue
+        gaps = []
+        if auth.meaning == vocabulary.NONE:
+            gaps.append("authentication")
+        elif auth.meaning == vocabulary.NETWORK:
+            gaps.append(f"authentication (`{', '.join(auth.words)}` is a network location)")
+        if enc.meaning == vocabulary.NONE:
+            gaps.append("encryption")
+        if gaps:
+            yield Problem(
+                "ZT226",
+                row.line,
+                f"flow {flow} carries {', '.join(sorted(classes))} data "
+                + ("across a boundary" if crossing else "inside a boundary")
+                + " without "
+                + " and ".join(gaps),
+                severity=level,
+            )
+
+
+@check
+def boundaries_are_facts(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
+    """Which boundaries a flow crosses follows from where its endpoints live."""
+    places = components.places(model)
+    known = sorted(places.written.values())
+    defined_boundaries = _defined(model, BOUNDARIES)
+    reported: set[str] = set()
+    for row in model.rows(FLOWS):
+        for column in ("from", "to"):
+            name = row.get(column)
+            if not name or is_placeholder(name) or name.lower() in reported:
+                continue
+            key = places.key(name)
+            if key is None:
+                reported.add(name.lower())
+                yield Problem("ZT206", row.line, _unknown_component(row, name, known))
+            elif key not in places.placed:
+                reported.add(name.lower())
+                hint = _did_you_mean(name, sorted(places.written[k] for k in places.placed))
+                if hint:  # a misspelling of a placed component, not a new one
+                    yield Problem("ZT206", row.line, _unknown_component(row, name, known))
+                    continue
+                yield Problem(
+                    "ZT228",
+                    row.line,
+                    f"component `{name}` (flow {row.get('id')}) is in no trust boundary",
+                )
+        derived = derived_crossings(row, places)
+        declared = declared_crossings(row)
+        if derived is None or not declared <= defined_boundaries | derived:
+            continue  # an unknown endpoint or boundary is reported as such
+        if derived != declared:
+            yield Problem(
+                "ZT227",
+                row.line,
+                f"flow {row.get('id')} from `{row.get('from')}` to `{row.get('to')}` crosses "
+                f"{_listed(derived)} by where they live, but declares {_listed(declared)}",
+            )
+    if places.stated:
+        for boundary in model.rows(BOUNDARIES):
+            for column in ("inside", "outside"):
+                for name in components.names_in(boundary.get(column)):
+                    if places.key(name) is None:
+                        yield Problem(
+                            "ZT206",
+                            boundary.line,
+                            f"boundary {boundary.get('id')} names `{name}`, which the "
+                            "Components table does not define" + _did_you_mean(name, known),
+                        )
+        for row in model.rows(COMPONENTS):
+            kind = row.get("kind").lower()
+            if kind and kind not in components.KINDS and not is_placeholder(kind):
+                yield Problem(
+                    "ZT220",
+                    row.line,
+                    f"component kind `{row.get('kind')}` is not one of "
+                    + ", ".join(components.KINDS),
+                )
+            for where in components.names_in(row.get("boundary")):
+                if (
+                    not _NONE.match(where)
+                    and where.lower() not in defined_boundaries
+                    and where.lower() not in places.boundary_names
+                ):
+                    yield Problem(
+                        "ZT206",
+                        row.line,
+                        f"component {row.get('id')} is in undefined boundary `{where}`",
+                    )
+
+
+def _listed(boundaries: set[str]) -> str:
+    return ", ".join(sorted(b.upper() for b in boundaries)) or "none"
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    """`; did you mean `Card processor`?` for a near miss (difflib), else nothing."""
+    import difflib
+
+    written = {k.lower(): k for k in known if k.lower() != name.lower()}
+    close = difflib.get_close_matches(name.lower(), list(written), n=1, cutoff=0.75)
+    return f"; did you mean `{written[close[0]]}`?" if close else ""
+
+
+def _unknown_component(row: Row, name: str, known: list[str]) -> str:
+    return (
+        f"flow {row.get('id')} names `{name}`, which no boundary or Components row defines"
+        + _did_you_mean(name, known)
+    )
 
 
 @check
