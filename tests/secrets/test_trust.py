@@ -204,3 +204,19 @@ def test_an_unknown_remote_is_an_error_not_the_whole_history(
     assert code == 2 and "`nosuch` is not a remote of this repository (remotes: origin)" in out
     code, out = run(capsys, "--push", "--remote", "origin")
     assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    "comment", ["  # pragma: allowlist secret", "  # gitleaks:allow"], ids=["pragma", "gitleaks"]
+)
+def test_an_inline_allow_the_change_adds_is_shown_not_silent(
+    repo: Repo, capsys: pytest.CaptureFixture[str], comment: str
+) -> None:
+    repo.write("README.md", "hello\n")
+    base = repo.commit("root")
+    repo.write("b.py", f'aws_key = "{aws_key_id()}"{comment}\n')
+    head = repo.commit("allow my own key")
+    code, out = run(capsys, "--range", f"{base}..{head}")
+    assert code == 0, out  # a warning: the comment is accepted practice, but never silent
+    assert "b.py:1:" in out and "ZT103 warning:" in out
+    assert "allowed by an inline comment the change adds" in out

@@ -79,6 +79,8 @@ def _finding(hit: Hit) -> Finding:
         message = f"{hit.secret_type} {hit.masked} [hashed_secret {hit.hashed_secret}]"
         if hit.commit:
             message += f" added by commit {hit.commit[:12]}"
+        if hit.allowed_inline:
+            message += " (allowed by an inline comment the change adds: review it)"
     import hashlib
 
     identity = f"{hit.path}\0{hit.hashed_secret}\0{hit.secret_type}"
@@ -153,6 +155,8 @@ def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
     for hit in hits:
         default = DEFAULT_SEVERITY.get(hit.detector_id, "error")
         level = policy.secrets.severity_of(hit.detector_id, hit.secret_type, default)
+        if level == "error" and hit.allowed_inline:
+            level = "warning"  # allowed by the change's own comment: visible, not blocking
         if level != "off":
             leveled.append(replace(hit, severity=level))
     return leveled

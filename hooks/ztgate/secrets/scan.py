@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,9 @@ class Hit:
     # (hashed secret, type) of the same secret as other detectors found it, merged into this
     # hit: the baseline accepts the hit under any of them, and `--update-baseline` writes them.
     merged: tuple[tuple[str, str], ...] = ()
+    # Allowed by an inline comment (`pragma: allowlist secret`, `gitleaks:allow`) that the
+    # commit judged brings itself: shown as a warning, never silently dropped.
+    allowed_inline: bool = False
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -339,6 +342,10 @@ def scan_history(
                 result.hits.append(
                     _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
                 )
+            # The change wrote these comments itself: a reviewer sees what they allow.
+            for candidate in scanned.allowed:
+                hit = _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
+                result.hits.append(replace(hit, allowed_inline=True))
         if policy.secret_files:
             kind = files.secret_file_kind(added.path, head[0] if head else None)
             if kind:
