@@ -230,11 +230,13 @@ def _init(args: argparse.Namespace) -> int:
     print("ztgate init:\n" + "\n".join(f"  {line}" for line in done))
     print(
         "\nNext:\n"
-        "  1. Fill THREAT_MODEL.md (`ztgate threat-model` says what is missing).\n"
+        "  1. Sign your commits: `ztgate signatures setup --write` (your SSH key, and its line in\n"
+        "     .ztgate/allowed_signers).\n"
         "  2. Review .secrets.baseline: every entry is a secret already in the repo; rotate them.\n"
-        "  3. Sign your commits: `ztgate signatures setup`, then commit the allowed_signers line\n"
-        "     and push once with `ztgate signatures --trust-root <that commit>`.\n"
-        "  4. Commit the new files."
+        '  3. Commit it all, signed: `git add -A && git commit -m "Adopt ztgate"`, then\n'
+        "     `git push`: the first push needs nothing more.\n"
+        "  4. Fill THREAT_MODEL.md (every run lists what is left), then set\n"
+        "     `threat_model.enforce: true` in .ztgate.yaml."
     )
     return cli.EXIT_CLEAN
 
