@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
+
+try:  # Python 3.11+
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c
+    import sre_parse as _parser
 
 # The characters a secret can border on without being part of it.
 # A dot before or a dotted extension after means a file or host name, not a token.
@@ -23,6 +32,15 @@ _KEY_TAIL = r"[\w.\-]{0,40}?[ \t'\"\]\)]{0,3}(?:[ \t]+(?:string|String|str|const
 _ASSIGN = r"(?:[ \t]*(?:=>|[:.?+!]{0,3}=|::|:|\|\||,)[ \t]*|[ \t]*>\s*|[ \t]+)"
 _OPEN = r"[ \t'\"`=]{0,5}"
 _VALUE_END = r"(?=[\s'\"`;,)\]}<>\\|&]|$)"
+# The same tail and assignment with every blank run possessive (taken whole, never given back
+# one character at a time): a run of blanks after a key name otherwise costs dozens of
+# backtracking steps per blank. Each run is followed by something that cannot start with a
+# blank (a type word, an operator, `>`) or by `_OPEN` and a value that cannot (see `keyed`):
+# characters given back could only be taken again by `_OPEN`, reaching value starts already
+# tried, so the first match found, and its groups, are the same. (Possessive repeats need
+# Python 3.11; 3.10 keeps the slower template.)
+_KEY_TAIL_FAST = r"[\w.\-]{0,40}?[ \t'\"\]\)]{0,3}(?:[ \t]++(?:string|String|str|const|final)\b)?"
+_ASSIGN_FAST = r"(?:[ \t]*+(?:=>|[:.?+!]{0,3}=|::|:|\|\||,)[ \t]*+|[ \t]*+>\s*+|[ \t]++)"
 
 
 @dataclass(frozen=True)
@@ -117,8 +135,55 @@ def keyed(
     ``names`` is a regex alternation of the key names (matched case-insensitively); every
     alternative must start with one of ``keywords``.
     """
-    regex = f"{_NAME_START}(?i:{names}){_KEY_TAIL}{_ASSIGN}{_OPEN}(?P<secret>{value}){_VALUE_END}"
+    fast = sys.version_info >= (3, 11) and not _may_start_with_space(value)
+    tail, assign = (_KEY_TAIL_FAST, _ASSIGN_FAST) if fast else (_KEY_TAIL, _ASSIGN)
+    regex = f"{_NAME_START}(?i:{names}){tail}{assign}{_OPEN}(?P<secret>{value}){_VALUE_END}"
     return Detector(id, secret_type, category, keywords, regex, True, min_entropy, True)
+
+
+def _may_start_with_space(value: str) -> bool:
+    """Whether a match of ``value`` may start with whitespace (True when unsure)."""
+    return _may_start_with(_parser.parse(value))
+
+
+def _may_start_with(tree: Any) -> bool:
+    for op, arg in tree:
+        if op is _c.LITERAL:
+            return chr(arg).isspace()
+        if op is _c.IN:
+            return _class_may_be_space(arg)
+        if op is _c.SUBPATTERN or op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+            sub = arg[-1]
+            if _may_start_with(sub):
+                return True
+            if (op is _c.SUBPATTERN and sub.getwidth()[0]) or (op is not _c.SUBPATTERN and arg[0]):
+                return False
+            continue  # may match nothing: what follows may start the match
+        if op is _c.BRANCH:
+            if any(_may_start_with(alt) for alt in arg[1]):
+                return True
+            if all(alt.getwidth()[0] for alt in arg[1]):
+                return False
+            continue
+        return True  # anything else (a lookaround, `.`, a category): unsure
+    return True  # may match nothing
+
+
+def _class_may_be_space(items: Any) -> bool:
+    for op, arg in items:
+        if op is _c.LITERAL:
+            if chr(arg).isspace():
+                return True
+        elif op is _c.RANGE:
+            low, high = arg
+            if high - low > 0x3000 or any(chr(c).isspace() for c in range(low, high + 1)):
+                return True
+        elif op is _c.CATEGORY:
+            if arg not in (_c.CATEGORY_DIGIT, _c.CATEGORY_WORD, _c.CATEGORY_NOT_SPACE):
+                return True
+        else:  # a negated class
+            return True
+    return False
 
 
 def _starts_with_literal(body: str, keyword: str) -> bool:
