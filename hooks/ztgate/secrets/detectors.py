@@ -38,8 +38,13 @@ _VALUE_END = r"(?=[\s'\"`;,)\]}<>\\|&]|$)"
 # blank (a type word, an operator, `>`) or by `_OPEN` and a value that cannot (see `keyed`):
 # characters given back could only be taken again by `_OPEN`, reaching value starts already
 # tried, so the first match found, and its groups, are the same. (Possessive repeats need
-# Python 3.11; 3.10 keeps the slower template.)
-_KEY_TAIL_FAST = r"[\w.\-]{0,40}?[ \t'\"\]\)]{0,3}(?:[ \t]++(?:string|String|str|const|final)\b)?"
+# Python 3.11; 3.10 keeps the slower template.) What follows the rest of the key name starts
+# with a quote, bracket, blank or operator, never a word character or `-`: the two lookaheads
+# only reject early (the first where 41 name characters follow the keyword: `fb_fb_fb_...`).
+_KEY_TAIL_FAST = (
+    r"(?![\w\-]{41})[\w.\-]{0,40}?(?![\w\-])"
+    r"[ \t'\"\]\)]{0,3}(?:[ \t]++(?:string|String|str|const|final)\b)?"
+)
 _ASSIGN_FAST = r"(?:[ \t]*+(?:=>|[:.?+!]{0,3}=|::|:|\|\||,)[ \t]*+|[ \t]*+>\s*+|[ \t]++)"
 
 
