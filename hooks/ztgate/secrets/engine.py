@@ -167,14 +167,15 @@ def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]
                 continue
             offset = match.start("secret")
             number = where.number_of(offset)
+            key = (number, secret, detector.secret_type)
+            if key in found:  # found already: its filters need not run again
+                continue
             column = where.column_of(offset)
             if _reject_reason(detector, secret, where.line(number), column):
                 continue
-            key = (number, secret, detector.secret_type)
-            if key not in found:
-                found[key] = Candidate(
-                    detector.id, detector.secret_type, secret, number, column, "ztgate"
-                )
+            found[key] = Candidate(
+                detector.id, detector.secret_type, secret, number, column, "ztgate"
+            )
 
     if options.use_detect_secrets:
         unquoted = ds_bridge.wants_unquoted_values(filename)
