@@ -6,6 +6,7 @@ import math
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -68,11 +69,19 @@ class Detector:
     # get the look-alike filters that a vendor's exact format does not need.
     by_context: bool = False
     flags: int = re.MULTILINE
+    # (head, n, tail) when ``regex`` is head + ``line_gap(n)`` + tail: matched in parts (see
+    # ``gapped_matches``), the same matches without rescanning the gap at each occurrence.
+    gap: tuple[str, int, str] | None = None
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         """Compiled on first use: most detectors never run in a given commit."""
         return re.compile(self.regex, self.flags)
+
+    @cached_property
+    def parts(self) -> tuple[re.Pattern[str], int, re.Pattern[str]]:
+        head, most, tail = self.gap or ("", 0, "")
+        return re.compile(head, self.flags), most, re.compile(tail, self.flags)
 
 
 def shannon_entropy(data: str) -> float:
@@ -95,6 +104,7 @@ def token(
     flags: int = 0,
     by_context: bool | None = None,
     anchored: bool | None = None,
+    gap: tuple[str, int] | None = None,
 ) -> Detector:
     """A token recognisable by its own shape (usually a vendor prefix), wherever it stands.
 
@@ -112,6 +122,12 @@ def token(
         anchored = (
             all(_starts_with_literal(body, k) for k in keywords) and not flags & re.IGNORECASE
         )
+    split = None
+    if gap is not None:  # body = head + line_gap(n) + tail, `gap` = (head, n)
+        head, most = gap
+        if not body.startswith(head + line_gap(most)):
+            raise ValueError(f"{id}: the body does not start with its head and gap")
+        split = (left + head, most, body[len(head + line_gap(most)) :] + right)
     return Detector(
         id,
         secret_type,
@@ -122,7 +138,71 @@ def token(
         min_entropy,
         by_context,
         flags | re.MULTILINE,
+        split,
     )
+
+
+def line_gap(most: int) -> str:
+    """Up to ``most`` characters of a line (a `\\`-newline continues it), as few as can be."""
+    return rf"(?:[^\n]|\\\r?\n){{0,{most}}}?"
+
+
+_BLANK = re.compile(r"[ \t]")
+
+
+def gapped_matches(detector: Detector, text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """The matches of a ``gap`` detector starting at ``starts`` (ascending; each where its head
+    may match), not overlapping, as ``detector.pattern.match`` at each would find them.
+
+    The pattern is head, a lazy gap, then a tail that starts with a blank: it tries the tail at
+    each position of the gap in turn and keeps the first that matches. A tail's outcome at a
+    position does not depend on the occurrence, so positions where it failed for one
+    occurrence are not tried again for the next (`curl curl curl ...` costs one pass, not 400
+    characters per `curl`). A line ending in a `\\`-newline (where the gap may go on to the
+    next line) is left to the whole pattern.
+    """
+    head, most, tail = detector.parts
+    matches: list[re.Match[str]] = []
+    end = 0
+    failed_from = failed_to = -1  # the tail fails at every position in [failed_from, failed_to)
+    for start in starts:
+        if start < end:
+            continue
+        opened = head.match(text, start)
+        if not opened:
+            continue
+        gap_start = opened.end()
+        line_end = text.find("\n", gap_start)
+        if line_end < 0:
+            line_end = len(text)
+        elif "\\" in text[max(gap_start, line_end - 2) : line_end]:
+            whole = detector.pattern.match(text, start)
+            if whole:
+                matches.append(whole)
+                end = whole.end()
+            continue
+        last = min(gap_start + most, line_end)  # the gap's last position
+        position = gap_start
+        if failed_from <= gap_start <= failed_to:
+            position = max(gap_start, failed_to)
+        found = None
+        while position <= last:
+            blank = _BLANK.search(text, position, last + 1)
+            if not blank:
+                break
+            found = tail.match(text, blank.start())
+            if found:
+                break
+            position = blank.start() + 1
+        if found:
+            matches.append(found)
+            end = found.end()
+        else:
+            if failed_from <= gap_start <= failed_to:
+                failed_to = max(failed_to, last + 1)
+            else:
+                failed_from, failed_to = gap_start, last + 1
+    return matches
 
 
 def keyed(

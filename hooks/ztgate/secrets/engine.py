@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ztgate.secrets import ds_bridge, filters, keywords
-from ztgate.secrets.detectors import Detector, shannon_entropy
+from ztgate.secrets.detectors import Detector, gapped_matches, shannon_entropy
 
 _NEWLINE = re.compile("\n")
 
@@ -125,6 +125,14 @@ def ds_reject_reason(ds: ds_bridge.DsSecret, lines: Sequence[str]) -> str | None
 
 
 def _matches(detector: Detector, text: str, found: dict[str, list[int]]) -> list[re.Match[str]]:
+    if detector.gap is not None:
+        head = detector.parts[0]
+        starts = (
+            sorted({s for keyword in detector.keywords for s in found.get(keyword, ())})
+            if detector.anchored
+            else [m.start() for m in head.finditer(text)]
+        )
+        return gapped_matches(detector, text, starts)
     if not detector.anchored:
         return list(detector.pattern.finditer(text))
     # Like finditer, matches do not overlap: a keyword inside a match already found (the

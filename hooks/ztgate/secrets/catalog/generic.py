@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ztgate.secrets.catalog._shapes import P
-from ztgate.secrets.detectors import Detector, token
+from ztgate.secrets.detectors import Detector, line_gap, token
 
 GEN = "generic"
 
@@ -81,23 +81,25 @@ DETECTORS = (
         "curl-user-password",
         "Password in curl Command",
         GEN,
-        r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:['\"]?"
+        r"curl\b" + line_gap(400) + r"[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:['\"]?"
         r"(?P<secret>[^\s'\"]{3,})",
         ("curl",),
         left=r"(?<![\w\-])",
         right="",
+        gap=(r"curl\b", 400),
     ),
     token(
         "curl-auth-header",
         "Credential in curl Header",
         GEN,
-        r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-H|--header)[ \t=]+['\"]"
+        r"curl\b" + line_gap(400) + r"[ \t](?:-H|--header)[ \t=]+['\"]"
         r"(?:X-)?[\w\-]*(?:token|key|secret|auth)[\w\-]*[ \t]*:[ \t]*"
         r"(?:(?:Basic|Bearer|Token|Api-Token|ApiKey|Digest)[ \t]+)?(?P<secret>[^'\"\s]{6,})",
         ("curl",),
         flags=re.IGNORECASE,
         left=r"(?<![\w\-])",
         right="",
+        gap=(r"curl\b", 400),
         anchored=True,
     ),
     token(
