@@ -72,6 +72,9 @@ class Detector:
     # (head, n, tail) when ``regex`` is head + ``line_gap(n)`` + tail: matched in parts (see
     # ``gapped_matches``), the same matches without rescanning the gap at each occurrence.
     gap: tuple[str, int, str] | None = None
+    # Characters one of which every match holds (`;` ending a connection string): no match
+    # starts after the last of them in a text.
+    needs: str = ""
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -105,6 +108,7 @@ def token(
     by_context: bool | None = None,
     anchored: bool | None = None,
     gap: tuple[str, int] | None = None,
+    needs: str = "",
 ) -> Detector:
     """A token recognisable by its own shape (usually a vendor prefix), wherever it stands.
 
@@ -139,6 +143,7 @@ def token(
         by_context,
         flags | re.MULTILINE,
         split,
+        needs,
     )
 
 

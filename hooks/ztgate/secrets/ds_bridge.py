@@ -213,9 +213,16 @@ def candidate_lines(
         marked: set[int] = set()
         shape = _SHAPES.get(name)
         if shape is not None:
+            covered = -1  # offsets before this lie on lines marked already (or before them)
             for match in shape.finditer(lowered if prefilter.on_lowered else text):
+                last = max(match.end() - 1, match.start())
+                if last < covered:
+                    continue
                 first = line_of(match.start())
-                marked.update(range(first, line_of(max(match.end() - 1, match.start())) + 1))
+                marked.update(range(first, line_of(last) + 1))
+                covered = text.find("\n", last)
+                if covered < 0:
+                    covered = len(text)
         else:
             for keyword in prefilter.keywords:
                 marked.update(_lines_holding(text, found.get(keyword, []), line_of))

@@ -140,7 +140,10 @@ def _matches(detector: Detector, text: str, found: dict[str, list[int]]) -> list
     # rest of the line at every occurrence.
     matches = []
     end = 0
+    last = max((text.rfind(c) for c in detector.needs), default=len(text))
     for start in sorted({s for keyword in detector.keywords for s in found.get(keyword, ())}):
+        if start > last:
+            break
         if start < end:
             continue
         match = detector.pattern.match(text, start)

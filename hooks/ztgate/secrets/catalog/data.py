@@ -41,6 +41,7 @@ DETECTORS = (
         ("password", "pwd"),
         left=r"(?<![A-Za-z0-9_])",
         anchored=True,
+        needs=";",
     ),
     token(
         "clickhouse-cloud-key", "ClickHouse Cloud API Secret", DB, r"4b1d" + alnum(38), ("4b1d",)

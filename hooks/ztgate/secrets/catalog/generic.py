@@ -52,6 +52,7 @@ GENERIC_PASSWORD = Detector(
     ),
     min_entropy=2.5,
     by_context=True,
+    needs="'\"",
 )
 
 # A Kubernetes Secret manifest: `kind: Secret` and the first value of its data block (plain,
