@@ -6,7 +6,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ztgate.secrets import ds_bridge, filters, keywords
 from ztgate.secrets.detectors import Detector, gapped_matches, shannon_entropy
@@ -83,10 +83,15 @@ class _Lines:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
+# The same (value, line) is often judged twice: a token that we and detect-secrets both report,
+# or the token around detect-secrets' finding; on a long line each costs a pass over it.
+_common_reason = lru_cache(maxsize=8)(filters.common_reason)
+
+
 def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> str | None:
     if detector.min_entropy and shannon_entropy(secret) < detector.min_entropy:
         return "low entropy"
-    reason = filters.common_reason(secret, line)
+    reason = _common_reason(secret, line)
     if reason or not detector.by_context:
         return reason
     reason = filters.by_context_reason(secret, line, column, generic=detector.category == "generic")
@@ -106,8 +111,8 @@ def ds_reject_reason(ds: ds_bridge.DsSecret, lines: Sequence[str]) -> str | None
     """Why our filters drop a detect-secrets finding (``lines``: the file's lines), or None."""
     line = lines[ds.line - 1] if 0 < ds.line <= len(lines) else ""
     token = filters.surrounding_token(line, ds.column, ds.secret)
-    reason = filters.common_reason(ds.secret, line) or (
-        filters.common_reason(token, line) if token != ds.secret else None
+    reason = _common_reason(ds.secret, line) or (
+        _common_reason(token, line) if token != ds.secret else None
     )
     if reason:
         return reason
