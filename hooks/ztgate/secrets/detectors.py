@@ -69,9 +69,10 @@ class Detector:
     # get the look-alike filters that a vendor's exact format does not need.
     by_context: bool = False
     flags: int = re.MULTILINE
-    # (head, n, tail) when ``regex`` is head + ``line_gap(n)`` + tail: matched in parts (see
-    # ``gapped_matches``), the same matches without rescanning the gap at each occurrence.
-    gap: tuple[str, int, str] | None = None
+    # (head, n, tail, lead) when ``regex`` is head + ``line_gap(n)`` + tail and the tail starts
+    # with ``lead`` (no group, no lookaround): matched in parts (see ``gapped_matches``), the
+    # same matches without rescanning the gap at each occurrence.
+    gap: tuple[str, int, str, str] | None = None
     # Characters one of which every match holds (`;` ending a connection string): no match
     # starts after the last of them in a text.
     needs: str = ""
@@ -82,9 +83,18 @@ class Detector:
         return re.compile(self.regex, self.flags)
 
     @cached_property
-    def parts(self) -> tuple[re.Pattern[str], int, re.Pattern[str]]:
-        head, most, tail = self.gap or ("", 0, "")
-        return re.compile(head, self.flags), most, re.compile(tail, self.flags)
+    def parts(self) -> tuple[re.Pattern[str], int, re.Pattern[str], re.Pattern[str], int]:
+        """Compiled head, gap length, tail, lead and the lead's longest match."""
+        head, most, tail, lead = self.gap or ("", 0, "", "")
+        lead_pattern = re.compile(lead, self.flags)
+        longest = int(_parser.parse(lead, self.flags).getwidth()[1])
+        return (
+            re.compile(head, self.flags),
+            most,
+            re.compile(tail, self.flags),
+            lead_pattern,
+            longest,
+        )
 
 
 def shannon_entropy(data: str) -> float:
@@ -107,7 +117,7 @@ def token(
     flags: int = 0,
     by_context: bool | None = None,
     anchored: bool | None = None,
-    gap: tuple[str, int] | None = None,
+    gap: tuple[str, int, str] | None = None,
     needs: str = "",
 ) -> Detector:
     """A token recognisable by its own shape (usually a vendor prefix), wherever it stands.
@@ -127,11 +137,13 @@ def token(
             all(_starts_with_literal(body, k) for k in keywords) and not flags & re.IGNORECASE
         )
     split = None
-    if gap is not None:  # body = head + line_gap(n) + tail, `gap` = (head, n)
-        head, most = gap
-        if not body.startswith(head + line_gap(most)):
-            raise ValueError(f"{id}: the body does not start with its head and gap")
-        split = (left + head, most, body[len(head + line_gap(most)) :] + right)
+    if (
+        gap is not None
+    ):  # body = head + line_gap(n) + tail, tail = lead + ..., `gap` = (head, n, lead)
+        head, most, lead = gap
+        if not body.startswith(head + line_gap(most) + lead):
+            raise ValueError(f"{id}: the body does not start with its head, gap and lead")
+        split = (left + head, most, body[len(head + line_gap(most)) :] + right, lead)
     return Detector(
         id,
         secret_type,
@@ -152,24 +164,22 @@ def line_gap(most: int) -> str:
     return rf"(?:[^\n]|\\\r?\n){{0,{most}}}?"
 
 
-_BLANK = re.compile(r"[ \t]")
-
-
 def gapped_matches(detector: Detector, text: str, starts: Iterable[int]) -> list[re.Match[str]]:
     """The matches of a ``gap`` detector starting at ``starts`` (ascending; each where its head
     may match), not overlapping, as ``detector.pattern.match`` at each would find them.
 
-    The pattern is head, a lazy gap, then a tail that starts with a blank: it tries the tail at
-    each position of the gap in turn and keeps the first that matches. A tail's outcome at a
+    The pattern is head, a lazy gap, then a tail: it tries the tail at each position of the gap
+    where the tail's lead matches, in turn, and keeps the first that matches. A tail's outcome at a
     position does not depend on the occurrence, so positions where it failed for one
     occurrence are not tried again for the next (`curl curl curl ...` costs one pass, not 400
     characters per `curl`). A line ending in a `\\`-newline (where the gap may go on to the
     next line) is left to the whole pattern.
     """
-    head, most, tail = detector.parts
+    head, most, tail, lead, longest = detector.parts
     matches: list[re.Match[str]] = []
     end = 0
     failed_from = failed_to = -1  # the tail fails at every position in [failed_from, failed_to)
+    line_end = -1
     for start in starts:
         if start < end:
             continue
@@ -177,10 +187,11 @@ def gapped_matches(detector: Detector, text: str, starts: Iterable[int]) -> list
         if not opened:
             continue
         gap_start = opened.end()
-        line_end = text.find("\n", gap_start)
-        if line_end < 0:
-            line_end = len(text)
-        elif "\\" in text[max(gap_start, line_end - 2) : line_end]:
+        if gap_start > line_end:  # on a later line (starts ascend): once per line, not per start
+            line_end = text.find("\n", gap_start)
+            if line_end < 0:
+                line_end = len(text)
+        if line_end < len(text) and "\\" in text[max(gap_start, line_end - 2) : line_end]:
             whole = detector.pattern.match(text, start)
             if whole:
                 matches.append(whole)
@@ -192,13 +203,14 @@ def gapped_matches(detector: Detector, text: str, starts: Iterable[int]) -> list
             position = max(gap_start, failed_to)
         found = None
         while position <= last:
-            blank = _BLANK.search(text, position, last + 1)
-            if not blank:
+            # Where the tail's lead matches (it starts by `last`, so it ends by `last + longest`).
+            candidate = lead.search(text, position, last + longest)
+            if not candidate or candidate.start() > last:
                 break
-            found = tail.match(text, blank.start())
+            found = tail.match(text, candidate.start())
             if found:
                 break
-            position = blank.start() + 1
+            position = candidate.start() + 1
         if found:
             matches.append(found)
             end = found.end()

@@ -87,7 +87,7 @@ DETECTORS = (
         ("curl",),
         left=r"(?<![\w\-])",
         right="",
-        gap=(r"curl\b", 400),
+        gap=(r"curl\b", 400, r"[ \t](?:-u|--user)"),
     ),
     token(
         "curl-auth-header",
@@ -100,7 +100,7 @@ DETECTORS = (
         flags=re.IGNORECASE,
         left=r"(?<![\w\-])",
         right="",
-        gap=(r"curl\b", 400),
+        gap=(r"curl\b", 400, r"[ \t](?:-H|--header)"),
         anchored=True,
     ),
     token(
