@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
+
+try:  # Python 3.11+
+    from re import _constants as _c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c
+    import sre_parse as _parser
 
 # The characters a secret can border on without being part of it.
 # A dot before or a dotted extension after means a file or host name, not a token.
@@ -23,6 +33,20 @@ _KEY_TAIL = r"[\w.\-]{0,40}?[ \t'\"\]\)]{0,3}(?:[ \t]+(?:string|String|str|const
 _ASSIGN = r"(?:[ \t]*(?:=>|[:.?+!]{0,3}=|::|:|\|\||,)[ \t]*|[ \t]*>\s*|[ \t]+)"
 _OPEN = r"[ \t'\"`=]{0,5}"
 _VALUE_END = r"(?=[\s'\"`;,)\]}<>\\|&]|$)"
+# The same tail and assignment with every blank run possessive (taken whole, never given back
+# one character at a time): a run of blanks after a key name otherwise costs dozens of
+# backtracking steps per blank. Each run is followed by something that cannot start with a
+# blank (a type word, an operator, `>`) or by `_OPEN` and a value that cannot (see `keyed`):
+# characters given back could only be taken again by `_OPEN`, reaching value starts already
+# tried, so the first match found, and its groups, are the same. (Possessive repeats need
+# Python 3.11; 3.10 keeps the slower template.) What follows the rest of the key name starts
+# with a quote, bracket, blank or operator, never a word character or `-`: the two lookaheads
+# only reject early (the first where 41 name characters follow the keyword: `fb_fb_fb_...`).
+_KEY_TAIL_FAST = (
+    r"(?![\w\-]{41})[\w.\-]{0,40}?(?![\w\-])"
+    r"[ \t'\"\]\)]{0,3}(?:[ \t]++(?:string|String|str|const|final)\b)?"
+)
+_ASSIGN_FAST = r"(?:[ \t]*+(?:=>|[:.?+!]{0,3}=|::|:|\|\||,)[ \t]*+|[ \t]*+>\s*+|[ \t]++)"
 
 
 @dataclass(frozen=True)
@@ -45,11 +69,32 @@ class Detector:
     # get the look-alike filters that a vendor's exact format does not need.
     by_context: bool = False
     flags: int = re.MULTILINE
+    # (head, n, tail, lead) when ``regex`` is head + ``line_gap(n)`` + tail and the tail starts
+    # with ``lead`` (no group, no lookaround): matched in parts (see ``gapped_matches``), the
+    # same matches without rescanning the gap at each occurrence.
+    gap: tuple[str, int, str, str] | None = None
+    # Characters one of which every match holds (`;` ending a connection string): no match
+    # starts after the last of them in a text.
+    needs: str = ""
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
         """Compiled on first use: most detectors never run in a given commit."""
         return re.compile(self.regex, self.flags)
+
+    @cached_property
+    def parts(self) -> tuple[re.Pattern[str], int, re.Pattern[str], re.Pattern[str], int]:
+        """Compiled head, gap length, tail, lead and the lead's longest match."""
+        head, most, tail, lead = self.gap or ("", 0, "", "")
+        lead_pattern = re.compile(lead, self.flags)
+        longest = int(_parser.parse(lead, self.flags).getwidth()[1])
+        return (
+            re.compile(head, self.flags),
+            most,
+            re.compile(tail, self.flags),
+            lead_pattern,
+            longest,
+        )
 
 
 def shannon_entropy(data: str) -> float:
@@ -72,6 +117,8 @@ def token(
     flags: int = 0,
     by_context: bool | None = None,
     anchored: bool | None = None,
+    gap: tuple[str, int, str] | None = None,
+    needs: str = "",
 ) -> Detector:
     """A token recognisable by its own shape (usually a vendor prefix), wherever it stands.
 
@@ -89,6 +136,14 @@ def token(
         anchored = (
             all(_starts_with_literal(body, k) for k in keywords) and not flags & re.IGNORECASE
         )
+    split = None
+    if (
+        gap is not None
+    ):  # body = head + line_gap(n) + tail, tail = lead + ..., `gap` = (head, n, lead)
+        head, most, lead = gap
+        if not body.startswith(head + line_gap(most) + lead):
+            raise ValueError(f"{id}: the body does not start with its head, gap and lead")
+        split = (left + head, most, body[len(head + line_gap(most)) :] + right, lead)
     return Detector(
         id,
         secret_type,
@@ -99,7 +154,72 @@ def token(
         min_entropy,
         by_context,
         flags | re.MULTILINE,
+        split,
+        needs,
     )
+
+
+def line_gap(most: int) -> str:
+    """Up to ``most`` characters of a line (a `\\`-newline continues it), as few as can be."""
+    return rf"(?:[^\n]|\\\r?\n){{0,{most}}}?"
+
+
+def gapped_matches(detector: Detector, text: str, starts: Iterable[int]) -> list[re.Match[str]]:
+    """The matches of a ``gap`` detector starting at ``starts`` (ascending; each where its head
+    may match), not overlapping, as ``detector.pattern.match`` at each would find them.
+
+    The pattern is head, a lazy gap, then a tail: it tries the tail at each position of the gap
+    where the tail's lead matches, in turn, and keeps the first that matches. A tail's outcome at a
+    position does not depend on the occurrence, so positions where it failed for one
+    occurrence are not tried again for the next (`curl curl curl ...` costs one pass, not 400
+    characters per `curl`). A line ending in a `\\`-newline (where the gap may go on to the
+    next line) is left to the whole pattern.
+    """
+    head, most, tail, lead, longest = detector.parts
+    matches: list[re.Match[str]] = []
+    end = 0
+    failed_from = failed_to = -1  # the tail fails at every position in [failed_from, failed_to)
+    line_end = -1
+    for start in starts:
+        if start < end:
+            continue
+        opened = head.match(text, start)
+        if not opened:
+            continue
+        gap_start = opened.end()
+        if gap_start > line_end:  # on a later line (starts ascend): once per line, not per start
+            line_end = text.find("\n", gap_start)
+            if line_end < 0:
+                line_end = len(text)
+        if line_end < len(text) and "\\" in text[max(gap_start, line_end - 2) : line_end]:
+            whole = detector.pattern.match(text, start)
+            if whole:
+                matches.append(whole)
+                end = whole.end()
+            continue
+        last = min(gap_start + most, line_end)  # the gap's last position
+        position = gap_start
+        if failed_from <= gap_start <= failed_to:
+            position = max(gap_start, failed_to)
+        found = None
+        while position <= last:
+            # Where the tail's lead matches (it starts by `last`, so it ends by `last + longest`).
+            candidate = lead.search(text, position, last + longest)
+            if not candidate or candidate.start() > last:
+                break
+            found = tail.match(text, candidate.start())
+            if found:
+                break
+            position = candidate.start() + 1
+        if found:
+            matches.append(found)
+            end = found.end()
+        else:
+            if failed_from <= gap_start <= failed_to:
+                failed_to = max(failed_to, last + 1)
+            else:
+                failed_from, failed_to = gap_start, last + 1
+    return matches
 
 
 def keyed(
@@ -117,8 +237,55 @@ def keyed(
     ``names`` is a regex alternation of the key names (matched case-insensitively); every
     alternative must start with one of ``keywords``.
     """
-    regex = f"{_NAME_START}(?i:{names}){_KEY_TAIL}{_ASSIGN}{_OPEN}(?P<secret>{value}){_VALUE_END}"
+    fast = sys.version_info >= (3, 11) and not _may_start_with_space(value)
+    tail, assign = (_KEY_TAIL_FAST, _ASSIGN_FAST) if fast else (_KEY_TAIL, _ASSIGN)
+    regex = f"{_NAME_START}(?i:{names}){tail}{assign}{_OPEN}(?P<secret>{value}){_VALUE_END}"
     return Detector(id, secret_type, category, keywords, regex, True, min_entropy, True)
+
+
+def _may_start_with_space(value: str) -> bool:
+    """Whether a match of ``value`` may start with whitespace (True when unsure)."""
+    return _may_start_with(_parser.parse(value))
+
+
+def _may_start_with(tree: Any) -> bool:
+    for op, arg in tree:
+        if op is _c.LITERAL:
+            return chr(arg).isspace()
+        if op is _c.IN:
+            return _class_may_be_space(arg)
+        if op is _c.SUBPATTERN or op is _c.MAX_REPEAT or op is _c.MIN_REPEAT:
+            sub = arg[-1]
+            if _may_start_with(sub):
+                return True
+            if (op is _c.SUBPATTERN and sub.getwidth()[0]) or (op is not _c.SUBPATTERN and arg[0]):
+                return False
+            continue  # may match nothing: what follows may start the match
+        if op is _c.BRANCH:
+            if any(_may_start_with(alt) for alt in arg[1]):
+                return True
+            if all(alt.getwidth()[0] for alt in arg[1]):
+                return False
+            continue
+        return True  # anything else (a lookaround, `.`, a category): unsure
+    return True  # may match nothing
+
+
+def _class_may_be_space(items: Any) -> bool:
+    for op, arg in items:
+        if op is _c.LITERAL:
+            if chr(arg).isspace():
+                return True
+        elif op is _c.RANGE:
+            low, high = arg
+            if high - low > 0x3000 or any(chr(c).isspace() for c in range(low, high + 1)):
+                return True
+        elif op is _c.CATEGORY:
+            if arg not in (_c.CATEGORY_DIGIT, _c.CATEGORY_WORD, _c.CATEGORY_NOT_SPACE):
+                return True
+        else:  # a negated class
+            return True
+    return False
 
 
 def _starts_with_literal(body: str, keyword: str) -> bool:

@@ -10,6 +10,7 @@ reports. `bench/secrets.py` checks that superset on a real tree.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -145,6 +146,7 @@ _KEYWORD_BARE = LazyPattern(
     _KW_WORD + r"[\]'\"]{0,2}\s*(?::=|:|={1,3}|!==?)"
     r"|['\"`][^'\"`]*['\"`]\s*[!=]{2,3}\s*\w*" + _KW
 )
+_QUOTE_CHAR = LazyPattern(r"['\"`]")
 # A run of 24+ token characters: every plugin marked long_tokens_only needs one on the line.
 _LONG_TOKEN = LazyPattern(r"(?<![\w\-])[\w\-]{24,}")
 ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
@@ -211,19 +213,32 @@ def candidate_lines(
         marked: set[int] = set()
         shape = _SHAPES.get(name)
         if shape is not None:
+            covered = -1  # offsets before this lie on lines marked already (or before them)
             for match in shape.finditer(lowered if prefilter.on_lowered else text):
+                last = max(match.end() - 1, match.start())
+                if last < covered:
+                    continue
                 first = line_of(match.start())
-                marked.update(range(first, line_of(max(match.end() - 1, match.start())) + 1))
+                marked.update(range(first, line_of(last) + 1))
+                covered = text.find("\n", last)
+                if covered < 0:
+                    covered = len(text)
         else:
             for keyword in prefilter.keywords:
-                marked.update(line_of(start) for start in found.get(keyword, ()))
+                marked.update(_lines_holding(text, found.get(keyword, []), line_of))
         if name == "KeywordDetector" and marked:
             if line_texts is None:
                 line_texts = text.split("\n")
             rule = (
                 _KEYWORD_BARE if _extension(filename) in _BARE_VALUE_EXTENSIONS else _KEYWORD_QUOTED
             )
-            marked = {n for n in marked if rule.search(line_texts[n - 1].lower())}
+            # Every alternative of the quoted rule needs a quote: a line without one cannot match.
+            marked = {
+                n
+                for n in marked
+                if (rule is _KEYWORD_BARE or _QUOTE_CHAR.search(line_texts[n - 1]))
+                and rule.search(line_texts[n - 1].lower())
+            }
         if prefilter.long_tokens_only and marked:
             if line_texts is None:
                 line_texts = text.split("\n")
@@ -236,6 +251,21 @@ def candidate_lines(
     for value, offset in entropy_values:
         if _above_limit(value, b64_limit, hex_limit) and not _dropped_anyway(value):
             lines.setdefault(line_of(offset), set()).update(ENTROPY_PLUGINS)
+    return lines
+
+
+def _lines_holding(text: str, starts: list[int], line_of: Callable[[int], int]) -> set[int]:
+    """The lines (1-based) of ``starts`` (ascending offsets): one look-up per line, however many
+    of them a line holds."""
+    lines: set[int] = set()
+    index = 0
+    while index < len(starts):
+        start = starts[index]
+        lines.add(line_of(start))
+        end = text.find("\n", start)
+        if end < 0:
+            break
+        index = bisect.bisect_right(starts, end, index + 1)
     return lines
 
 

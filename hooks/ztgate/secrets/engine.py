@@ -6,10 +6,10 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from ztgate.secrets import ds_bridge, filters, keywords
-from ztgate.secrets.detectors import Detector, shannon_entropy
+from ztgate.secrets.detectors import Detector, gapped_matches, shannon_entropy
 
 _NEWLINE = re.compile("\n")
 
@@ -100,10 +100,15 @@ class _Lines:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
+# The same (value, line) is often judged twice: a token that we and detect-secrets both report,
+# or the token around detect-secrets' finding; on a long line each costs a pass over it.
+_common_reason = lru_cache(maxsize=8)(filters.common_reason)
+
+
 def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> str | None:
     if detector.min_entropy and shannon_entropy(secret) < detector.min_entropy:
         return "low entropy"
-    reason = filters.common_reason(secret, line)
+    reason = _common_reason(secret, line)
     if reason or not detector.by_context:
         return reason
     reason = filters.by_context_reason(secret, line, column, generic=detector.category == "generic")
@@ -142,8 +147,8 @@ def ds_reject_reason(
     """Why our filters drop a detect-secrets finding (``lines``: the file's lines), or None."""
     line = lines[ds.line - 1] if 0 < ds.line <= len(lines) else ""
     token = filters.surrounding_token(line, ds.column, ds.secret)
-    reason = filters.common_reason(ds.secret, line) or (
-        filters.common_reason(token, line) if token != ds.secret else None
+    reason = _common_reason(ds.secret, line) or (
+        _common_reason(token, line) if token != ds.secret else None
     )
     if reason:
         return reason
@@ -165,6 +170,14 @@ def ds_reject_reason(
 
 
 def _matches(detector: Detector, text: str, found: dict[str, list[int]]) -> list[re.Match[str]]:
+    if detector.gap is not None:
+        head = detector.parts[0]
+        starts = (
+            sorted({s for keyword in detector.keywords for s in found.get(keyword, ())})
+            if detector.anchored
+            else [m.start() for m in head.finditer(text)]
+        )
+        return gapped_matches(detector, text, starts)
     if not detector.anchored:
         return list(detector.pattern.finditer(text))
     # Like finditer, matches do not overlap: a keyword inside a match already found (the
@@ -172,7 +185,10 @@ def _matches(detector: Detector, text: str, found: dict[str, list[int]]) -> list
     # rest of the line at every occurrence.
     matches = []
     end = 0
+    last = max((text.rfind(c) for c in detector.needs), default=len(text))
     for start in sorted({s for keyword in detector.keywords for s in found.get(keyword, ())}):
+        if start > last:
+            break
         if start < end:
             continue
         match = detector.pattern.match(text, start)
@@ -214,6 +230,9 @@ def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextSc
                 continue
             offset = match.start("secret")
             number = where.number_of(offset)
+            key = (number, secret, detector.secret_type)
+            if key in found:  # found already: its filters need not run again
+                continue
             column = where.column_of(offset)
             if _reject_reason(detector, secret, where.line(number), column):
                 continue

@@ -6,6 +6,7 @@ and also yields each keyword's positions for detectors anchored on them.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -23,7 +24,7 @@ def automaton(keywords: frozenset[str]) -> ahocorasick.Automaton:
 
 def occurrences(lowered: str, keywords: Iterable[str]) -> dict[str, list[int]]:
     """Start offsets of each keyword found in ``lowered`` (already lowercased)."""
-    found: dict[str, list[int]] = {}
+    found: defaultdict[str, list[int]] = defaultdict(list)
     for end, keyword in automaton(frozenset(keywords)).iter(lowered):
-        found.setdefault(keyword, []).append(end - len(keyword) + 1)
-    return found
+        found[keyword].append(end - len(keyword) + 1)
+    return dict(found)

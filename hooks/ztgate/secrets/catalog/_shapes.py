@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
+# Makes a repeat possessive (taken whole, never given back) where that cannot change a match:
+# Python 3.11+ only; 3.10 keeps the plain, slower repeat.
+P = "+" if sys.version_info >= (3, 11) else ""
+
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 

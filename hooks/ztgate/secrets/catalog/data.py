@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ztgate.secrets.catalog._shapes import UUID, alnum, hex_
+from ztgate.secrets.catalog._shapes import UUID, P, alnum, hex_
 from ztgate.secrets.detectors import keyed, token
 
 DB = "database"
@@ -35,10 +35,13 @@ DETECTORS = (
         DB,
         # At most 128 characters (SQL Server's limit): unbounded, every `pwd=` of `pwd=pwd=...`
         # scanned the rest of the line for its `;`.
-        r"(?i:password|pwd)\s*=\s*(?P<secret>[^;'\"\s{}]{4,128})\s*;",
+        # Possessive on 3.11+: the value's class holds neither blanks nor `;`, so giving back
+        # a character of it never lets `\s*;` match (the same matches, one pass each).
+        rf"(?i:password|pwd)\s*{P}=\s*{P}(?P<secret>[^;'\"\s{{}}]{{4,128}}{P})\s*;",
         ("password", "pwd"),
         left=r"(?<![A-Za-z0-9_])",
         anchored=True,
+        needs=";",
     ),
     token(
         "clickhouse-cloud-key", "ClickHouse Cloud API Secret", DB, r"4b1d" + alnum(38), ("4b1d",)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ztgate.secrets.detectors import Detector, token
+from ztgate.secrets.catalog._shapes import P
+from ztgate.secrets.detectors import Detector, line_gap, token
 
 GEN = "generic"
 
@@ -12,9 +13,13 @@ GEN = "generic"
 # Matched where one of the keywords starts, so `api_key` is found at its `key`.
 _CREDENTIAL_NOUN = r"(?:key|secret|token|passw(?:or)?d|passphrase|pwd|credentials?)"
 _NAME_END = r"(?:s|\d{1,2})?(?![A-Za-z0-9])"
+# Possessive (`P`): none of these runs can be given back to what
+# follows it, which starts with a type word, an operator, `>`, a quote or a value with no
+# blank, or ends the value (`_VALUE_END` and the closing quote are outside the value's class),
+# so the matches are the same, without a backtracking step per character of a long run.
 _ASSIGN = (
-    r"[ \t'\"\]\)]{0,3}(?:[ \t]+(?:string|String|str|const|final)\b)?"
-    r"(?:[ \t]*(?:=>|[:.?+!]{0,3}=|::|:|\|\|)[ \t]*|[ \t]*>\s*)"
+    rf"[ \t'\"\]\)]{{0,3}}(?:[ \t]+{P}(?:string|String|str|const|final)\b)?"
+    rf"(?:[ \t]*{P}(?:=>|[:.?+!]{{0,3}}=|::|:|\|\|)[ \t]*{P}|[ \t]*{P}>\s*{P})"
 )
 _VALUE_END = r"(?=[\s'\"`;,)\]}<>\\]|$)"
 
@@ -26,7 +31,7 @@ GENERIC_API_KEY = Detector(
     anchored=True,
     regex=(
         rf"(?i:{_CREDENTIAL_NOUN}){_NAME_END}{_ASSIGN}[ \t'\"`]{{0,3}}"
-        rf"(?P<secret>[A-Za-z0-9_.=+/~\-]{{16,150}}){_VALUE_END}"
+        rf"(?P<secret>[A-Za-z0-9_.=+/~\-]{{16,150}}{P}){_VALUE_END}"
     ),
     min_entropy=3.5,
     by_context=True,
@@ -43,10 +48,11 @@ GENERIC_PASSWORD = Detector(
     regex=(
         r"(?i:passw(?:or)?d|passphrase|pwd)(?:s|\d)?(?![A-Za-z0-9])"
         + _ASSIGN  # ends in blanks already: another `[ \t]*` here was quadratic in them
-        + r"(?P<quote>['\"])(?P<secret>[^'\"\s]{6,128})(?P=quote)"
+        + rf"(?P<quote>['\"])(?P<secret>[^'\"\s]{{6,128}}{P})(?P=quote)"
     ),
     min_entropy=2.5,
     by_context=True,
+    needs="'\"",
 )
 
 # A Kubernetes Secret manifest: `kind: Secret` and the first value of its data block (plain,
@@ -76,23 +82,25 @@ DETECTORS = (
         "curl-user-password",
         "Password in curl Command",
         GEN,
-        r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:['\"]?"
+        r"curl\b" + line_gap(400) + r"[ \t](?:-u|--user)[ \t=]+['\"]?[^\s:'\"]*:['\"]?"
         r"(?P<secret>[^\s'\"]{3,})",
         ("curl",),
         left=r"(?<![\w\-])",
         right="",
+        gap=(r"curl\b", 400, r"[ \t](?:-u|--user)"),
     ),
     token(
         "curl-auth-header",
         "Credential in curl Header",
         GEN,
-        r"curl\b(?:[^\n]|\\\r?\n){0,400}?[ \t](?:-H|--header)[ \t=]+['\"]"
+        r"curl\b" + line_gap(400) + r"[ \t](?:-H|--header)[ \t=]+['\"]"
         r"(?:X-)?[\w\-]*(?:token|key|secret|auth)[\w\-]*[ \t]*:[ \t]*"
         r"(?:(?:Basic|Bearer|Token|Api-Token|ApiKey|Digest)[ \t]+)?(?P<secret>[^'\"\s]{6,})",
         ("curl",),
         flags=re.IGNORECASE,
         left=r"(?<![\w\-])",
         right="",
+        gap=(r"curl\b", 400, r"[ \t](?:-H|--header)"),
         anchored=True,
     ),
     token(

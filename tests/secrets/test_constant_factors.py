@@ -1,0 +1,115 @@
+"""The shortcuts that keep worst-case lines fast find exactly what the plain patterns find.
+
+Random lines built from each detector's own pieces (key names, blanks, operators, quotes,
+values, line continuations) are matched both ways at every keyword occurrence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import re
+import sys
+
+import pytest
+from ztgate.secrets import detectors, engine, keywords
+from ztgate.secrets.catalog import ALL_DETECTORS
+
+_PIECES = [
+    " ", "\t", "   ", "\n", "\r\n", "\\\n", '"', "'", "`", "=", ":", ".", "?", "+", "!", "|",
+    ",", ">", ")", "]", "_", "-", " string", " const ", ":=", "=>", "::", ";", "\u00a0",
+    "-u", "--user", "-H", "--header", "x-api-key", "Bearer ", "user:pa55word", "a" * 45,
+    "curl -u admin:hunter2x ", "curl -H 'X-Api-Key: abcdef123456' ", " --user=bob:pa55word",
+]  # fmt: skip
+
+
+def _line(rng: random.Random, detector: detectors.Detector) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 16)):
+        roll = rng.random()
+        if roll < 0.3:
+            keyword = rng.choice(detector.keywords)
+            parts.append(rng.choice([keyword, keyword.upper(), keyword.title()]))
+        elif roll < 0.65:
+            parts.append(rng.choice(_PIECES) * rng.choice([1, 1, 2, 5]))
+        else:
+            alphabet = rng.choice(["0123456789abcdef", "abcXYZ0123456789", "aB3+/=_-."])
+            parts.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 70))))
+    return "".join(parts)
+
+
+def _plain(detector: detectors.Detector, pattern: re.Pattern[str], text: str) -> list[object]:
+    found = keywords.occurrences(engine.lower_same_length(text), frozenset(detector.keywords))
+    results: list[object] = []
+    end = 0
+    for start in sorted({s for k in detector.keywords for s in found.get(k, ())}):
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match:
+            results.append((match.span("secret"), match.end()))
+            end = match.end()
+    return results
+
+
+def _engine(detector: detectors.Detector, text: str) -> list[object]:
+    found = keywords.occurrences(engine.lower_same_length(text), frozenset(detector.keywords))
+    return [(m.span("secret"), m.end()) for m in engine._matches(detector, text, found)]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="possessive repeats need Python 3.11")
+def test_keyed_fast_template_matches_the_plain_one() -> None:
+    rng = random.Random(1)
+    keyed = [d for d in ALL_DETECTORS if detectors._ASSIGN_FAST in d.regex]
+    assert len(keyed) > 100
+    for detector in keyed:
+        plain = re.compile(
+            detector.regex.replace(detectors._KEY_TAIL_FAST, detectors._KEY_TAIL).replace(
+                detectors._ASSIGN_FAST, detectors._ASSIGN
+            ),
+            detector.flags,
+        )
+        for _ in range(40):
+            text = _line(rng, detector)
+            assert _engine(detector, text) == _plain(detector, plain, text), (detector.id, text)
+
+
+def test_gapped_and_needs_shortcuts_match_the_whole_pattern() -> None:
+    rng = random.Random(2)
+    chosen = [d for d in ALL_DETECTORS if d.gap or d.needs]
+    assert {d.id for d in chosen} >= {"curl-user-password", "curl-auth-header"}
+    for detector in chosen:
+        plain = dataclasses.replace(detector, gap=None, needs="")
+        for _ in range(1500):
+            text = _line(rng, detector)
+            assert _engine(detector, text) == _plain(plain, plain.pattern, text), (
+                detector.id,
+                text,
+            )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl x\ncurl -u admin:hunter2x",
+        "curl curl curl -u a:bcdefg curl -u b:cdefgh",
+        "curl -H \"X\" \\\n  -H 'X-Api-Key: abcdef123456'",
+        "curl -u a \\\r\n :secret1",
+        "curl " + "a" * 390 + " -u x:yyyyyy",
+        "curl " + "a" * 500 + " -u x:yyyyyy",
+        ("curl " + "a " * 150) * 3 + "-u x:yyyyyy",
+        "curl\t-u\t" + "\t" * 40 + "curl -u x:yyyyyy",
+    ],
+)
+def test_gapped_shortcut_on_lines_that_stress_it(text: str) -> None:
+    for detector in (d for d in ALL_DETECTORS if d.gap):
+        plain = dataclasses.replace(detector, gap=None)
+        assert _engine(detector, text) == _plain(plain, plain.pattern, text), detector.id
+
+
+def test_a_value_that_may_start_with_a_blank_keeps_the_plain_template() -> None:
+    assert detectors._may_start_with_space(r"\s?x")
+    assert detectors._may_start_with_space(r"(?:a|)b")
+    assert not detectors._may_start_with_space(r"(?:sk_)?[a-f0-9]{32}")
+    slow = detectors.keyed("x", "X", "c", "foo", r"[ a-z]{8}", ("foo",))
+    assert detectors._ASSIGN in slow.regex
