@@ -25,6 +25,7 @@ from ztgate.threat_model.rules import (
     evidence_paths,
     run_checks,
 )
+from ztgate.trusted import Trusted
 
 GAP_RULES = {
     rule_id: Rule(
@@ -113,13 +114,7 @@ def read_document(path: Path) -> tuple[str | None, str | None]:
 def documents(root: Path, policy: ThreatModelPolicy, explicit: Sequence[str]) -> list[str]:
     if explicit:
         return list(explicit)
-    found: list[str] = []
-    for pattern in policy.files:
-        for match in sorted(root.glob(pattern)):
-            relative = match.relative_to(root).as_posix()
-            if match.is_file() and relative not in found:
-                found.append(relative)
-    return found
+    return Trusted.work_tree(root).files_matching(policy.files)
 
 
 def _finding(
