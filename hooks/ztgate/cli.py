@@ -18,7 +18,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "secrets": ("ztgate.secrets.gate", "block credentials in files, commits and pushes"),
     "threat-model": (
         "ztgate.threat_model.gate",
-        "check the threat model (markdown); `threat-model diagram FILE` draws it",
+        "check the threat model (markdown); diagram, suggest, diff, export, convert",
     ),
     "signatures": (
         "ztgate.signatures.gate",

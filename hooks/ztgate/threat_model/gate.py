@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -252,15 +253,33 @@ def diagram_main(argv: Sequence[str]) -> int:
     return cli.guarded(run, args.debug)
 
 
+# `ztgate threat-model NAME ...`: each subcommand is a module with its own `main(argv)`.
+SUBCOMMANDS: dict[str, str] = {
+    "diagram": "ztgate.threat_model.gate",  # diagram_main, below
+    "suggest": "ztgate.threat_model.suggest",
+    "diff": "ztgate.threat_model.diff",
+    "export": "ztgate.threat_model.export",
+    "convert": "ztgate.threat_model.convert",
+}
+
+
+def subcommand(name: str) -> Callable[[Sequence[str]], int]:
+    if name == "diagram":
+        return diagram_main
+    main_of: Callable[[Sequence[str]], int] = importlib.import_module(SUBCOMMANDS[name]).main
+    return main_of
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] == ["diagram"]:
-        return diagram_main(arguments[1:])
+    if arguments[:1] and arguments[0] in SUBCOMMANDS:
+        return subcommand(arguments[0])(arguments[1:])
     parser = argparse.ArgumentParser(
         prog="ztgate threat-model",
         description="Check that the threat model states boundaries, data classes, flows, attack "
         "surface, threats and controls, and that zero-trust rules hold. "
-        "`ztgate threat-model diagram FILE [--write]` draws it.",
+        "Subcommands: diagram FILE [--write], suggest FILE, diff BASE..HEAD, export FILE, "
+        "convert THREAGILE.yaml.",
     )
     parser.add_argument("files", nargs="*", help="documents (default: the policy's files)")
     parser.add_argument(
