@@ -76,6 +76,13 @@ class Detector:
     # Characters one of which every match holds (`;` ending a connection string): no match
     # starts after the last of them in a text.
     needs: str = ""
+    # What the detector was written from, and what the test suite runs: `examples` must be
+    # found, `negatives` (near misses: wrong length, charset, prefix, placeholders) must not.
+    # Templates as tests/fakes.fill expands them (`{a36}` = 36 random base62 characters).
+    docs: str = ""
+    examples: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+    severity: str = "error"  # the default; the policy may change it per detector
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -95,6 +102,27 @@ class Detector:
             lead_pattern,
             longest,
         )
+
+
+@dataclass(frozen=True)
+class About:
+    """What a catalog entry says of its detector beyond the pattern (see ``Detector``)."""
+
+    docs: str = ""
+    examples: tuple[str, ...] = ()
+    negatives: tuple[str, ...] = ()
+    severity: str = "error"
+
+
+def _about(about: About | None) -> dict[str, Any]:
+    if about is None:
+        return {}
+    return {
+        "docs": about.docs,
+        "examples": about.examples,
+        "negatives": about.negatives,
+        "severity": about.severity,
+    }
 
 
 def shannon_entropy(data: str) -> float:
@@ -119,6 +147,7 @@ def token(
     anchored: bool | None = None,
     gap: tuple[str, int, str] | None = None,
     needs: str = "",
+    about: About | None = None,
 ) -> Detector:
     """A token recognisable by its own shape (usually a vendor prefix), wherever it stands.
 
@@ -156,6 +185,7 @@ def token(
         flags | re.MULTILINE,
         split,
         needs,
+        **_about(about),
     )
 
 
@@ -231,6 +261,7 @@ def keyed(
     keywords: tuple[str, ...],
     *,
     min_entropy: float = 0.0,
+    about: About | None = None,
 ) -> Detector:
     """A value that is only a secret because of the key it is assigned to (``snyk_token = ...``).
 
@@ -240,7 +271,9 @@ def keyed(
     fast = sys.version_info >= (3, 11) and not _may_start_with_space(value)
     tail, assign = (_KEY_TAIL_FAST, _ASSIGN_FAST) if fast else (_KEY_TAIL, _ASSIGN)
     regex = f"{_NAME_START}(?i:{names}){tail}{assign}{_OPEN}(?P<secret>{value}){_VALUE_END}"
-    return Detector(id, secret_type, category, keywords, regex, True, min_entropy, True)
+    return Detector(
+        id, secret_type, category, keywords, regex, True, min_entropy, True, **_about(about)
+    )
 
 
 def _may_start_with_space(value: str) -> bool:
