@@ -8,7 +8,7 @@ import hashlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ztgate import cli, gitio
@@ -147,8 +147,38 @@ def judge(
     at all, the one adoption commit on the first-parent line is judged by its own policy and
     the history before it is exempt (nothing there to protect yet).
     """
-    commits = read_commits(root, shas)
     targets = targets or {}
+    plan = _plan(root, read_commits(root, shas), targets, receiver)
+    trust = _TrustRoots(root)
+    results = _verdicts_by_policy(root, plan, trust)
+    return [_verdict(commit, plan, targets, trust, results, receiver) for commit in plan.commits]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which policies judge each commit: the sources (commit shas, or ``_ITSELF`` + sha for an
+    adoption judged by its own tree, or None for no policy) and the policies read at them."""
+
+    commits: Sequence[CommitInfo]
+    known: Mapping[str, SignerPolicy]  # source -> the policy there
+    adopting: set[str]  # commits whose tree adopts a policy their first parent lacks
+    before_adoption: Mapping[str, str]  # history pushed to an empty remote -> its adoption
+    sources_of: Mapping[str, tuple[str | None, ...]]
+
+    def policy_at(self, source: str | None) -> SignerPolicy:
+        return self.known[source] if source is not None else SignerPolicy(None)
+
+
+def _policy_key(policy: SignerPolicy) -> str:
+    return f"{policy.digest}:{policy.exists}"
+
+
+def _plan(
+    root: Path,
+    commits: Sequence[CommitInfo],
+    targets: Mapping[str, Sequence[str]],
+    receiver: Receiver | None,
+) -> _Plan:
     parent_of = {c.sha: c.parents[0] if c.parents else None for c in commits}
     known = policies_at(
         root,
@@ -157,78 +187,102 @@ def judge(
         ),
     )
     adopting, own = _adoptions(root, commits, parent_of, known)
-    judged_by_itself = {
+    itself, before_adoption = _judged_by_themselves(
+        root, commits, parent_of, known, adopting, receiver
+    )
+    known.update({_ITSELF + sha: policy for sha, policy in own.items()})
+
+    def sources(commit: CommitInfo) -> tuple[str | None, ...]:
+        judging = [t for t in targets.get(commit.sha, ()) if known[t].exists]
+        first = _ITSELF + commit.sha if commit.sha in itself else parent_of[commit.sha]
+        return tuple(dict.fromkeys((*judging, first)))
+
+    sources_of = {c.sha: sources(c) for c in commits}
+    return _Plan(commits, known, adopting, before_adoption, sources_of)
+
+
+def _judged_by_themselves(
+    root: Path,
+    commits: Sequence[CommitInfo],
+    parent_of: Mapping[str, str | None],
+    known: Mapping[str, SignerPolicy],
+    adopting: set[str],
+    receiver: Receiver | None,
+) -> tuple[set[str], dict[str, str]]:
+    """The adoption commits judged by their own policy (their parent is already on the
+    receiving side; or, pushed to a remote with no refs, the one adoption on the first-parent
+    line), and the history before such an adoption (exempt: nothing there to protect yet)."""
+    itself = {
         sha
         for sha in adopting
         if receiver is not None and (p := parent_of[sha]) is not None and receiver.has(root, p)
     }
     before_adoption: dict[str, str] = {}
     pending = {sha for sha, p in parent_of.items() if p is None or not known[p].exists}
-    if receiver is not None and pending - judged_by_itself and receiver.is_empty():
+    if receiver is not None and pending - itself and receiver.is_empty():
         by_sha = {c.sha: c for c in commits}
         for adoption in filter(None, ad.first_parent_adoptions(by_sha, adopting).values()):
-            judged_by_itself.add(adoption)
+            itself.add(adoption)
             before_adoption.update(dict.fromkeys(ad.ancestors(by_sha, adoption), adoption))
-    known.update({_ITSELF + sha: policy for sha, policy in own.items()})
+    return itself, before_adoption
 
-    def sources(commit: CommitInfo) -> tuple[str | None, ...]:
-        judging = [t for t in targets.get(commit.sha, ()) if known[t].exists]
-        itself = commit.sha in judged_by_itself
-        first = _ITSELF + commit.sha if itself else parent_of[commit.sha]
-        return tuple(dict.fromkeys((*judging, first)))
 
-    sources_of = {c.sha: sources(c) for c in commits}
-    trust = _TrustRoots(root)
-
-    def policy_at(source: str | None) -> SignerPolicy:
-        return known[source] if source is not None else SignerPolicy(None)
-
-    def key_of(policy: SignerPolicy) -> str:
-        return f"{policy.digest}:{policy.exists}"
-
+def _verdicts_by_policy(
+    root: Path, plan: _Plan, trust: _TrustRoots
+) -> dict[tuple[str, str], v.Verdict]:
+    """Each distinct policy judges, in one batch, every commit it is a source for."""
     groups: dict[str, tuple[SignerPolicy, dict[str, CommitInfo]]] = {}
-    for commit in commits:
-        if commit.sha in before_adoption:
+    for commit in plan.commits:
+        if commit.sha in plan.before_adoption:
             continue
-        for source in sources_of[commit.sha]:
-            policy = policy_at(source)
-            groups.setdefault(key_of(policy), (policy, {}))[1][commit.sha] = commit
+        for source in plan.sources_of[commit.sha]:
+            policy = plan.policy_at(source)
+            groups.setdefault(_policy_key(policy), (policy, {}))[1][commit.sha] = commit
     results: dict[tuple[str, str], v.Verdict] = {}
     for key, (policy, members) in groups.items():
         for verdict in _judge_by(root, policy, list(members.values()), trust):
             results[key, verdict.commit.sha] = verdict
-    verdicts: list[v.Verdict] = []
-    for commit in commits:
-        exemption = next(
-            (
-                reason
-                for target in targets.get(commit.sha, ())
-                if (reason := trust.exemption(known[target].options, commit.sha))
-            ),
-            None,
+    return results
+
+
+def _exemption(
+    commit: CommitInfo, plan: _Plan, targets: Mapping[str, Sequence[str]], trust: _TrustRoots
+) -> str | None:
+    for target in targets.get(commit.sha, ()):
+        if reason := trust.exemption(plan.known[target].options, commit.sha):
+            return reason
+    if commit.sha in plan.before_adoption:
+        return (
+            f"history before the adoption commit {plan.before_adoption[commit.sha][:12]}, "
+            "pushed to an empty remote"
         )
-        if exemption is None and commit.sha in before_adoption:
-            exemption = (
-                f"history before the adoption commit {before_adoption[commit.sha][:12]}, "
-                "pushed to an empty remote"
-            )
-        if exemption is not None:
-            verdicts.append(v.Verdict(commit, v.OK, exemption))
-            continue
-        judged = [
-            replace(
-                results[key_of(policy_at(source)), commit.sha],
-                policy=(source or "").removeprefix(_ITSELF),
-            )
-            for source in sources_of[commit.sha]
-        ]
-        verdict = next((x for x in judged if x.outcome != v.OK), judged[-1])
-        if verdict.outcome == v.NO_POLICY:
-            verdict = replace(
-                verdict, detail=_no_policy_reason(commit, commit.sha in adopting, receiver)
-            )
-        verdicts.append(verdict)
-    return verdicts
+    return None
+
+
+def _verdict(
+    commit: CommitInfo,
+    plan: _Plan,
+    targets: Mapping[str, Sequence[str]],
+    trust: _TrustRoots,
+    results: Mapping[tuple[str, str], v.Verdict],
+    receiver: Receiver | None,
+) -> v.Verdict:
+    """The commit's verdict: exempt, else the first source's objection, else the last pass."""
+    exemption = _exemption(commit, plan, targets, trust)
+    if exemption is not None:
+        return v.Verdict(commit, v.OK, exemption)
+    judged = [
+        replace(
+            results[_policy_key(plan.policy_at(source)), commit.sha],
+            policy=(source or "").removeprefix(_ITSELF),
+        )
+        for source in plan.sources_of[commit.sha]
+    ]
+    verdict = next((x for x in judged if x.outcome != v.OK), judged[-1])
+    if verdict.outcome == v.NO_POLICY:
+        reason = _no_policy_reason(commit, commit.sha in plan.adopting, receiver)
+        verdict = replace(verdict, detail=reason)
+    return verdict
 
 
 _ITSELF = "itself:"  # a source meaning "the commit's own tree": an adoption judged by itself
