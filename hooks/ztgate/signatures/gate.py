@@ -30,7 +30,7 @@ from ztgate.signatures import adoption as ad
 from ztgate.signatures import verify as v
 from ztgate.signatures.adoption import Receiver
 from ztgate.signatures.commits import CommitInfo, read_commits
-from ztgate.signatures.policy import ALLOWED_SIGNERS, SignerPolicy, policies_at
+from ztgate.signatures.policy import ALLOWED_SIGNERS, OPENPGP_DIR, SignerPolicy, policies_at
 
 RULES = {
     v.UNSIGNED: Rule("ZT301", "Unsigned commit", "sign it: `git commit --amend --no-edit -S`"),
@@ -52,7 +52,7 @@ RULES = {
     v.MISSING_KEY: Rule(
         "ZT308",
         "Signing key not in the policy",
-        "add the public key to .ztgate/openpgp/ in a commit signed by an allowed key",
+        f"add the public key to {OPENPGP_DIR}/ in a commit signed by an allowed key",
     ),
     v.UNSUPPORTED: Rule(
         "ZT309",

@@ -9,9 +9,15 @@ from pathlib import Path
 from ztgate import gitio
 from ztgate.policy import POLICY_FILE, SignaturesPolicy, parse_policy
 
-ALLOWED_SIGNERS = ".ztgate/allowed_signers"
-OPENPGP_DIR = ".ztgate/openpgp"
-FORGE_DIR = ".ztgate/forge"  # the forge's own keys: allowed_signers and/or *.asc
+POLICY_DIR = ".ztgate"
+ALLOWED_SIGNERS = f"{POLICY_DIR}/allowed_signers"
+OPENPGP_DIR = f"{POLICY_DIR}/openpgp"
+FORGE_DIR = f"{POLICY_DIR}/forge"  # the forge's own keys: allowed_signers and/or *.asc
+
+
+def _within_policy_dir(path: str) -> str:
+    """`.ztgate/openpgp` -> `openpgp/`: the name's start as `_load` lists the folder."""
+    return path.removeprefix(POLICY_DIR + "/") + "/"
 
 
 @dataclass(frozen=True)
@@ -64,26 +70,28 @@ def _load(root: Path, source: str, folder: str | None, options_blob: str | None)
     if options_blob:
         text = _git(root, ["cat-file", "blob", options_blob]).decode("utf-8", "replace")
         options = parse_policy(text, f"{source[:12]}:{POLICY_FILE}").signatures
-    openpgp = tuple(
-        files[n] for n in sorted(files) if n.startswith("openpgp/") and n.endswith(".asc")
+    openpgp, forge_dir = _within_policy_dir(OPENPGP_DIR), _within_policy_dir(FORGE_DIR)
+    openpgp_keys = tuple(
+        files[n] for n in sorted(files) if n.startswith(openpgp) and n.endswith(".asc")
     )
     forge_keys = tuple(
-        files[n] for n in sorted(files) if n.startswith("forge/") and n.endswith(".asc")
+        files[n] for n in sorted(files) if n.startswith(forge_dir) and n.endswith(".asc")
     )
     forge = SignerPolicy(
         source,
-        files.get("forge/allowed_signers", ""),
+        files.get(forge_dir + "allowed_signers", ""),
         forge_keys,
         replace(options, identity="committer"),
     )
-    return SignerPolicy(source, files.get("allowed_signers", ""), openpgp, options, forge)
+    signers = files.get(ALLOWED_SIGNERS.removeprefix(POLICY_DIR + "/"), "")
+    return SignerPolicy(source, signers, openpgp_keys, options, forge)
 
 
 def policies_at(root: Path, sources: list[str]) -> dict[str, SignerPolicy]:
     """The policy at each source commit, loading each distinct one once (git, not GitPython:
     GitPython cannot read SHA-256 repositories)."""
     names = [
-        name for source in sources for name in (f"{source}:.ztgate", f"{source}:{POLICY_FILE}")
+        name for source in sources for name in (f"{source}:{POLICY_DIR}", f"{source}:{POLICY_FILE}")
     ]
     ids = _object_ids(root, names) if sources else []
     loaded: dict[tuple[str | None, str | None], SignerPolicy] = {}

@@ -17,13 +17,14 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ztgate import gitio
 from ztgate.errors import UserError
 from ztgate.signatures import sshsig
 from ztgate.signatures.commits import CommitInfo
-from ztgate.signatures.policy import SignerPolicy
+from ztgate.signatures.policy import OPENPGP_DIR, SignerPolicy
 
 # Verdicts: each failing one is a rule of its own.
 OK = "ok"
@@ -240,8 +241,6 @@ def verify(repo_root: Path, commits: Sequence[CommitInfo], policy: SignerPolicy)
 def authors_allowed(policy: SignerPolicy, commits: Sequence[CommitInfo]) -> set[str]:
     """Shas of ``commits`` whose author e-mail is, literally, an identity ``policy`` lets sign
     git commits at the commit's time: an SSH principal or an OpenPGP user id's e-mail."""
-    from datetime import datetime, timezone
-
     signers = [
         s
         for s in sshsig.parse_allowed_signers(policy.allowed_signers)
@@ -254,12 +253,9 @@ def authors_allowed(policy: SignerPolicy, commits: Sequence[CommitInfo]) -> set[
     allowed = set()
     for commit in commits:
         email = commit.author_email.lower()
-        when = datetime.fromtimestamp(commit.committer_time, timezone.utc)
+        when = _commit_time(commit)
         if email in openpgp or any(
-            email in {p.lower() for p in s.principals}
-            and (s.valid_after is None or when >= s.valid_after)
-            and (s.valid_before is None or when <= s.valid_before)
-            for s in signers
+            email in {p.lower() for p in s.principals} and _in_force(s, when) for s in signers
         ):
             allowed.add(commit.sha)
     return allowed
@@ -269,8 +265,6 @@ def _judge_ssh_here(
     commit: CommitInfo, signers: list[sshsig.AllowedSigner], identity: str
 ) -> Verdict | None:
     """The verdict git would give, without starting ssh-keygen; None when git must decide."""
-    from datetime import datetime, timezone
-
     try:
         signature = sshsig.parse_signature(commit.signature or "")
     except ValueError:
@@ -284,19 +278,13 @@ def _judge_ssh_here(
     fingerprint = signature.fingerprint
     if not valid or signature.namespace != b"git":
         return Verdict(commit, BAD, "the signature does not match the commit", fingerprint)
-    if entries and all(e.namespaces is not None and "git" not in e.namespaces for e in entries):
+    if entries and not any(_allows_git(e) for e in entries):
         # git (ssh-keygen -Y verify -n git) calls this a bad signature; say why.
         return Verdict(
             commit, BAD, "the key is allowed only outside the git namespace", fingerprint
         )
-    when = datetime.fromtimestamp(commit.committer_time, timezone.utc)
-    usable = [
-        entry
-        for entry in entries
-        if (entry.namespaces is None or "git" in entry.namespaces)
-        and (entry.valid_after is None or when >= entry.valid_after)
-        and (entry.valid_before is None or when <= entry.valid_before)
-    ]
+    when = _commit_time(commit)
+    usable = [e for e in entries if _allows_git(e) and _in_force(e, when)]
     if not usable:
         reason = (
             "key not in .ztgate/allowed_signers"
@@ -306,6 +294,21 @@ def _judge_ssh_here(
         return Verdict(commit, UNKNOWN_KEY, reason, fingerprint)
     principals = {p.lower() for entry in usable for p in entry.principals}
     return _identity_verdict(commit, principals, identity, fingerprint)
+
+
+def _allows_git(entry: sshsig.AllowedSigner) -> bool:
+    return entry.namespaces is None or "git" in entry.namespaces
+
+
+def _in_force(entry: sshsig.AllowedSigner, when: datetime) -> bool:
+    """Whether the entry's valid-after/valid-before window holds ``when``."""
+    return (entry.valid_after is None or when >= entry.valid_after) and (
+        entry.valid_before is None or when <= entry.valid_before
+    )
+
+
+def _commit_time(commit: CommitInfo) -> datetime:
+    return datetime.fromtimestamp(commit.committer_time, timezone.utc)
 
 
 def _identity_verdict(
@@ -349,6 +352,6 @@ def _judge(
         if outcome:
             return Verdict(commit, outcome, "", fingerprint)
         if letter not in ("G", "U") or check.primary not in openpgp:
-            return Verdict(commit, UNKNOWN_KEY, "key not in .ztgate/openpgp/", fingerprint)
+            return Verdict(commit, UNKNOWN_KEY, f"key not in {OPENPGP_DIR}/", fingerprint)
         principals = openpgp[check.primary]
     return _identity_verdict(commit, principals, identity, fingerprint)
