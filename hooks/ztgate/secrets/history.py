@@ -164,16 +164,7 @@ def added_lines(
         )
 
 
-def _added_lines(
-    repo_root: Path, commits: Sequence[str], max_bytes: int, merges: str
-) -> Iterator[AddedFile]:
-    """Yield, commit by commit and file by file, what each of ``commits`` (full shas) adds.
-
-    Merges are shown as remerge diffs: only what the merge itself introduces (a secret slipped
-    into a conflict resolution) and not what its parents already brought. A file whose added
-    lines hold a NUL, start with a UTF-16/32 BOM or pass ``max_bytes`` is yielded with its
-    blob to read instead, so memory stays bounded by ``max_bytes``.
-    """
+def _start_log(repo_root: Path, commits: Sequence[str], merges: str) -> _StreamingGit:
     command = [
         "log",
         "-p",
@@ -188,73 +179,114 @@ def _added_lines(
     ]
     # The commits go in on stdin: exactly these (--no-walk), however many, none read as an option.
     git = _StreamingGit.start(repo_root, command, stdin=subprocess.PIPE)
-    process = git.process
-    if process.stdin is None or process.stdout is None:  # pragma: no cover - PIPE was asked for
+    if git.process.stdin is None:  # pragma: no cover - PIPE was asked for
         raise RuntimeError("git log started without pipes")
-    process.stdin.write("".join(f"{sha}\n" for sha in commits).encode())
-    process.stdin.close()
+    git.process.stdin.write("".join(f"{sha}\n" for sha in commits).encode())
+    git.process.stdin.close()
+    return git
+
+
+@dataclass
+class _Patch:
+    """Where `git log -p` output stands: the commit and file being read, the next line's number."""
+
+    max_bytes: int
     current: AddedFile | None = None
-    commit = ""
+    commit: str = ""
     new_blob: str | None = None
-    line_number = 0
-    in_header = False  # between `diff ...` and the first `@@`: `+++ ` is a path there
+    line_number: int = 0
+    in_header: bool = False  # between `diff ...` and the first `@@`: `+++ ` is a path there
+
+    def overflowed(self) -> None:
+        current = self.current
+        if current is not None and current.blob is None and not current.unreadable:
+            current.read_blob_instead()
+
+    def added(self, content: bytes, partial: bool) -> None:
+        """An added line (without its `+`); ``partial`` when it was too long to read whole."""
+        current = self.current
+        if current is None:
+            return
+        if current.blob is None and not current.unreadable:
+            current.size += len(content) + 1
+            if content.startswith(b"-----BEGIN"):
+                current.pem_header = True
+            if (
+                partial
+                or b"\0" in content
+                or current.size > self.max_bytes
+                or (self.line_number == 1 and content.startswith(_WIDE_BOMS))
+                or (not current.pem_header and _PEM_BODY.match(content))
+            ):
+                current.read_blob_instead()
+            else:
+                current.lines[self.line_number] = content.decode("utf-8", "replace")
+        self.line_number += 1
+
+    def structure(self, raw: bytes) -> AddedFile | None:
+        """Any other line: a commit mark, a file's header, a hunk. Returns a file now complete."""
+        done = None
+        if raw.startswith(_COMMIT_MARK):
+            done, self.current, self.in_header = self.current, None, False
+            self.commit = raw[len(_COMMIT_MARK) :].decode()
+        elif raw.startswith(b"diff "):
+            done, self.current, self.in_header, self.new_blob = self.current, None, True, None
+        elif raw.startswith(b"@@"):
+            self.in_header = False
+            hunk = _HUNK.match(raw)
+            self.line_number = int(hunk.group(1)) if hunk else 0
+        elif self.in_header:
+            done = self._header(raw)
+        return done
+
+    def _header(self, raw: bytes) -> AddedFile | None:
+        if raw.startswith(b"index "):
+            index = _INDEX.match(raw)
+            self.new_blob = index.group(1).decode() if index else None
+        elif raw.startswith(b"+++ "):
+            path = _strip_side(raw[4:].decode("utf-8", "replace"))
+            self.current = AddedFile(self.commit, path, new_blob=self.new_blob) if path else None
+        elif raw.startswith(b"Binary files "):
+            binary = _BINARY.match(raw.decode("utf-8", "replace"))
+            path = _strip_side(binary.group(2)) if binary else None
+            if path is not None:
+                hidden = AddedFile(self.commit, path, new_blob=self.new_blob)
+                hidden.read_blob_instead()
+                return hidden
+        return None
+
+
+def _added_lines(
+    repo_root: Path, commits: Sequence[str], max_bytes: int, merges: str
+) -> Iterator[AddedFile]:
+    """Yield, commit by commit and file by file, what each of ``commits`` (full shas) adds.
+
+    Merges are shown as remerge diffs: only what the merge itself introduces (a secret slipped
+    into a conflict resolution) and not what its parents already brought. A file whose added
+    lines hold a NUL, start with a UTF-16/32 BOM or pass ``max_bytes`` is yielded with its
+    blob to read instead, so memory stays bounded by ``max_bytes``.
+    """
+    git = _start_log(repo_root, commits, merges)
+    stdout = git.process.stdout
+    if stdout is None:  # pragma: no cover - PIPE was asked for
+        raise RuntimeError("git log started without pipes")
+    patch = _Patch(max_bytes)
     partial = False  # the last read ended inside a line too long to hold
     # Headers (long paths) must come whole whatever the policy's size.
     longest = max(max_bytes, 1 << 16) + 2
     try:
-        while raw := process.stdout.readline(longest):
+        while raw := stdout.readline(longest):
             continued, partial = partial, not raw.endswith(b"\n")
             if continued:  # the rest of a line too long to hold: the blob is read instead
-                if current is not None and current.blob is None and not current.unreadable:
-                    current.read_blob_instead()
+                patch.overflowed()
                 continue
             raw = raw[:-1] if raw.endswith(b"\n") else raw
-            if raw.startswith(_COMMIT_MARK):
-                if current is not None:
-                    yield current
-                current, in_header = None, False
-                commit = raw[len(_COMMIT_MARK) :].decode()
-            elif raw.startswith(b"diff "):
-                if current is not None:
-                    yield current
-                current, in_header, new_blob = None, True, None
-            elif raw.startswith(b"@@"):
-                in_header = False
-                hunk = _HUNK.match(raw)
-                line_number = int(hunk.group(1)) if hunk else 0
-            elif in_header:
-                if raw.startswith(b"index "):
-                    index = _INDEX.match(raw)
-                    new_blob = index.group(1).decode() if index else None
-                elif raw.startswith(b"+++ "):
-                    path = _strip_side(raw[4:].decode("utf-8", "replace"))
-                    current = AddedFile(commit, path, new_blob=new_blob) if path else None
-                elif raw.startswith(b"Binary files "):
-                    binary = _BINARY.match(raw.decode("utf-8", "replace"))
-                    path = _strip_side(binary.group(2)) if binary else None
-                    if path is not None:
-                        hidden = AddedFile(commit, path, new_blob=new_blob)
-                        hidden.read_blob_instead()
-                        yield hidden
-            elif raw.startswith(b"+") and current is not None:
-                if current.blob is None and not current.unreadable:
-                    content = raw[1:]
-                    current.size += len(content) + 1
-                    if content.startswith(b"-----BEGIN"):
-                        current.pem_header = True
-                    if (
-                        partial
-                        or b"\0" in content
-                        or current.size > max_bytes
-                        or (line_number == 1 and content.startswith(_WIDE_BOMS))
-                        or (not current.pem_header and _PEM_BODY.match(content))
-                    ):
-                        current.read_blob_instead()
-                    else:
-                        current.lines[line_number] = content.decode("utf-8", "replace")
-                line_number += 1
-        if current is not None:
-            yield current
+            if raw[:1] == b"+" and not patch.in_header:  # most lines: kept inline, for speed
+                patch.added(raw[1:], partial)
+            elif (done := patch.structure(raw)) is not None:
+                yield done
+        if patch.current is not None:
+            yield patch.current
     finally:
         failure = git.finish()
     if failure is not None:
