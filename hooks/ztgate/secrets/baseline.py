@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ztgate.errors import UserError
+from ztgate.secrets import offline
 
 Identity = tuple[str, str, str]  # (path, hashed_secret, type)
 
@@ -108,6 +109,7 @@ def parse_baseline(text: str, display: str) -> Baseline:
 
 
 def _fresh_document() -> dict[str, Any]:
+    offline.import_detect_secrets()
     from detect_secrets.__version__ import VERSION
     from detect_secrets.settings import default_settings
 
@@ -123,25 +125,52 @@ def _fresh_document() -> dict[str, Any]:
 
 def detect_secrets_types() -> frozenset[str]:
     """The secret types detect-secrets has plugins for (what its audit can re-detect)."""
+    offline.import_detect_secrets()
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
     return frozenset(get_mapping_from_secret_type_to_class())
+
+
+def built_in_settings(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The baseline's plugin and filter settings, less any custom plugin or filter (a `path`
+    to a file): detect-secrets would import and run that file, and a baseline is data, never
+    code ztgate runs."""
+    names = {cls.__name__ for cls in _plugin_classes()}
+    plugins = [
+        p
+        for p in document.get("plugins_used", ())
+        if isinstance(p, dict) and p.get("name") in names and "path" not in p
+    ]
+    filters = [
+        f
+        for f in document.get("filters_used", ())
+        if isinstance(f, dict)
+        and isinstance(f.get("path"), str)
+        and f["path"].startswith("detect_secrets.filters.")
+    ]
+    kept = {"plugins_used": plugins, "filters_used": filters}
+    return {key: value for key, value in kept.items() if key in document}
+
+
+def _plugin_classes() -> list[Any]:
+    offline.import_detect_secrets()
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    return list(get_mapping_from_secret_type_to_class().values())
 
 
 def still_found_by_detect_secrets(root: Path, existing: Baseline) -> set[Identity]:
     """The baseline's detect-secrets entries that detect-secrets itself still finds, with the
     baseline's own plugin settings: a secret that ztgate files under another type, or filters
     out, stays covered for a team that runs detect-secrets' own hook."""
+    offline.import_detect_secrets()
     from detect_secrets.core.scan import scan_file
     from detect_secrets.settings import transient_settings
 
     known = detect_secrets_types()
     wanted = {e.identity for e in existing.entries if e.secret_type in known}
     found: set[Identity] = set()
-    settings = {
-        k: existing.document[k] for k in ("plugins_used", "filters_used") if k in existing.document
-    }
-    with transient_settings(settings):
+    with transient_settings(built_in_settings(existing.document)):
         for path in sorted({identity[0] for identity in wanted}):
             if not (root / path).is_file():
                 continue
