@@ -7,12 +7,12 @@ import os
 import secrets
 import shutil
 import string
-import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from ztgate import gitio
 from ztgate.secrets import gate
 
 _GIT_IDENTITY = (
@@ -34,7 +34,7 @@ def fake_aws_key_id() -> str:
 
 
 def _git(*args: str) -> None:
-    subprocess.run(["git", *_GIT_IDENTITY, *args], check=True, capture_output=True)
+    gitio.run_git(Path.cwd(), [*_GIT_IDENTITY, *args])
 
 
 def _step(title: str) -> None:
