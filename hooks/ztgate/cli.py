@@ -50,11 +50,16 @@ def usage() -> str:
     )
 
 
-def add_report_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options every gate shares: output format and file, policy file, debug tracebacks."""
+def add_report_arguments(parser: argparse.ArgumentParser, policy_file: bool = True) -> None:
+    """Options every gate shares: output format and file, policy file, debug tracebacks.
+
+    A gate that reads its policy only from history (signatures: the policy committed at each
+    commit's parent) offers no `--policy`: a file named on the command line could only let
+    the change choose its own judge."""
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE")
-    parser.add_argument("--policy", metavar="FILE", help="policy file (default: .ztgate.yaml)")
+    if policy_file:
+        parser.add_argument("--policy", metavar="FILE", help="policy file (default: .ztgate.yaml)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
 

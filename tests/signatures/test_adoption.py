@@ -320,7 +320,7 @@ def test_the_signatures_own_pre_push_entry_adopts_too(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from ztgate.signatures import gate
+    from ztgate import prepush
 
     remote_sha = "0" * 40
     unsigned(repo, "one", "two")
@@ -330,11 +330,11 @@ def test_the_signatures_own_pre_push_entry_adopts_too(
     adopt(repo, alice, alice)
     line = f"refs/heads/main {repo.head()} refs/heads/main {remote_sha}\n"
     monkeypatch.setattr("sys.stdin", io.StringIO(line))
-    code = gate.pre_push_main(["origin", str(origin)])
+    code = prepush.main(["origin", str(origin)])
     out = capsys.readouterr().out
     assert code == 0, out
     unsigned(repo, "three")
     monkeypatch.setattr("sys.stdin", io.StringIO(line.replace(line.split()[1], repo.head())))
-    code = gate.pre_push_main(["origin", str(origin)])
+    code = prepush.main(["origin", str(origin)])
     out = capsys.readouterr().out
     assert code == 1 and '"three"' in out, out

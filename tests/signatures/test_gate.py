@@ -501,3 +501,19 @@ def test_a_committer_line_with_two_addresses_names_the_first_as_git_does(repo: R
     gits = repo.git("log", "-1", "--format=%ce %ae", sha).split()
     (commit,) = read_commits(repo.path, [sha])
     assert [commit.committer_email, commit.author_email] == gits == ["alice@example.test"] * 2
+
+
+@pytest.mark.parametrize("entry", ["signatures", "pre-push"])
+def test_a_policy_file_cannot_be_named_on_the_command_line(
+    repo: Repo, entry: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The signer policy is the one committed at each commit's parent: a `--policy` the push
+    or the pipeline could point at a file of its own choosing is not an option at all."""
+    from ztgate import prepush
+
+    (repo.path / "mine.yaml").write_text("signatures:\n  identity: none\n")
+    main = gate.main if entry == "signatures" else prepush.main
+    with pytest.raises(SystemExit) as exit_:
+        main(["--policy", "mine.yaml"])
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --policy" in capsys.readouterr().err

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ztgate.signatures import gate
+from ztgate import prepush
 
 from tests.conftest import Repo
 from tests.signatures.test_gate import allow, run, ssh_commit, ssh_key
@@ -107,7 +107,7 @@ def test_git_pre_push_judges_by_what_the_remote_has(
 ) -> None:
     main, pr, _ = revoked
     monkeypatch.setattr("sys.stdin", io.StringIO(f"refs/heads/pr {pr} refs/heads/main {main}\n"))
-    code = gate.pre_push_main([])
+    code = prepush.main([])
     out = capsys.readouterr().out
     assert code == 1 and '"bob works"' in out and "ZT303" in out, out
 

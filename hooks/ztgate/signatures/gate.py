@@ -22,7 +22,6 @@ from ztgate.revisions import (
     ci_range,
     commit_in_clone,
     commits_in,
-    pre_push_revisions,
     push_revisions,
     range_revisions,
 )
@@ -421,7 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="exempt this commit (full sha) and its history; the first day needs no flag (the "
         "adoption commit is judged by its own policy: see README, Signing, first day)",
     )
-    cli.add_report_arguments(parser)
+    cli.add_report_arguments(parser, policy_file=False)
     args = parser.parse_args(arguments)
     return cli.guarded(lambda: _main(args), args.debug)
 
@@ -429,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(args: argparse.Namespace) -> int:
     v.require_tools()
     root = gitio.find_root()
-    load_policy(root, args.policy)  # a malformed policy is an error here too
+    load_policy(root, None)  # a malformed policy is an error here too
     spec = args.range or (ci_range(dict(os.environ), root) if args.ci else None)
     if args.ci and not spec:
         raise UserError("--ci found no range in this environment", fix="pass --range BASE..HEAD")
@@ -523,42 +522,6 @@ def _judge_and_report(
     )
     emit(report, args.format, args.output)
     return report.exit_code
-
-
-def pre_push_main(argv: Sequence[str] | None = None) -> int:
-    """`ztgate pre-push [REMOTE [URL]]`: git's own pre-push hook protocol on standard input.
-
-    Usable as a plain `.git/hooks/pre-push`: `exec ztgate pre-push "$@"`.
-    """
-    parser = argparse.ArgumentParser(prog="ztgate pre-push", description=pre_push_main.__doc__)
-    parser.add_argument("remote", nargs="?")
-    parser.add_argument("url", nargs="?")
-    parser.add_argument("--trust-root", metavar="COMMIT")
-    cli.add_report_arguments(parser)
-    args = parser.parse_args(argv)
-
-    def run() -> int:
-        v.require_tools()
-        root = gitio.find_root()
-        load_policy(root, args.policy)
-        shas: list[str] = []
-        targets: dict[str, list[str]] = {}
-        remote_tips: list[str] = []
-        for line in sys.stdin.read().splitlines():
-            fields = line.split()
-            remote_tip = _remote_tip(root, fields[3]) if len(fields) == 4 else None
-            for sha in pre_push_revisions(root, [line], args.remote):
-                if sha not in targets:
-                    shas.append(sha)
-                    targets[sha] = []
-                if remote_tip is not None:
-                    targets[sha].append(remote_tip)
-            if remote_tip is not None:
-                remote_tips.append(remote_tip)
-        receiver = ad.push_receiver(root, args.remote, tuple(dict.fromkeys(remote_tips)))
-        return _judge_and_report(root, shas, targets, args, receiver)
-
-    return cli.guarded(run, args.debug)
 
 
 if __name__ == "__main__":
