@@ -29,6 +29,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "ztgate.prepush",
         "git's pre-push hook (stdin): every pushed ref through the secrets and signature gates",
     ),
+    "policy": ("ztgate.policy_cli", "check .ztgate.yaml; --schema prints its JSON Schema"),
     "init": ("ztgate.init", "make this repository gated: hooks, policy, templates, baseline"),
     "ci": ("ztgate.ci", "in CI: every gate the repo's pre-commit config enables, one summary"),
     "demo": ("ztgate.demo", "build a throwaway repo with a leaked key and show the gate catch it"),

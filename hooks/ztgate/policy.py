@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from ztgate.errors import UserError
 
@@ -32,18 +32,33 @@ class FieldSpec:
     pattern: re.Pattern[str] | None = None  # what a non-empty string must fully match
     key_pattern: re.Pattern[str] | None = None  # what a mapping's keys must fully match
     pattern_help: str = ""  # what the pattern means, for the error
+    values: tuple[str, ...] = ()  # the values a string may take
+
+
+def key(default: Any, help: str, **checks: Any) -> Any:
+    """A policy key, declared once: its default, what it means, and the checks of
+    ``FieldSpec`` beyond its type (which comes from the annotation)."""
+    return field(default=default, metadata={"help": help, **checks})
+
+
+_LEVELS = ("error", "warning", "off")
+_SHA_HELP = "a full commit sha (40 or 64 lowercase hex digits)"
 
 
 @dataclass(frozen=True)
 class SecretsPolicy:
-    baseline: str = ".secrets.baseline"
-    max_file_size: int = 5 * 1024 * 1024
-    exclude: tuple[str, ...] = ()
-    disable: tuple[str, ...] = ()
-    secret_files: bool = True
-    base64_limit: float = 4.5
-    hex_limit: float = 3.0
-    severity: tuple[tuple[str, str], ...] = ()  # (detector id or secret type, level)
+    baseline: str = key(".secrets.baseline", "path of the detect-secrets baseline")
+    max_file_size: int = key(
+        5 * 1024 * 1024, "bytes scanned at once; bigger files go in pieces", bounds=(1, 2**32)
+    )
+    exclude: tuple[str, ...] = key((), "glob patterns of paths not to scan")
+    disable: tuple[str, ...] = key((), "detector ids or secret types to switch off")
+    secret_files: bool = key(True, "flag .env, private key and keystore files")
+    base64_limit: float = key(4.5, "entropy limit of base64 strings (0-8)", bounds=(0, 8))
+    hex_limit: float = key(3.0, "entropy limit of hex strings (0-8)", bounds=(0, 8))
+    severity: tuple[tuple[str, str], ...] = key(
+        (), "detector id or secret type -> error | warning | off", choices=_LEVELS
+    )
 
     def severity_of(self, detector_id: str, secret_type: str, default: str) -> str:
         levels = dict(self.severity)
@@ -52,40 +67,77 @@ class SecretsPolicy:
 
 @dataclass(frozen=True)
 class ThreatModelPolicy:
-    files: tuple[str, ...] = ("THREAT_MODEL.md", "docs/threat-models/*.md")
-    data_classes: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
-    sensitive_classes: tuple[str, ...] = ("confidential", "restricted")
-    class_map: tuple[tuple[str, str], ...] = ()  # other tools' class names -> ours
-    max_review_age_days: int = 180
-    severity: tuple[tuple[str, str], ...] = ()  # rule id -> error | warning | off
-    # class -> severity of a flow carrying it unprotected inside a boundary (assume breach)
-    inside_boundary: tuple[tuple[str, str], ...] = (
-        ("confidential", "warning"),
-        ("restricted", "error"),
+    files: tuple[str, ...] = key(
+        ("THREAT_MODEL.md", "docs/threat-models/*.md"), "threat-model files (globs)"
     )
-    # false: a draft being filled in; findings are reported as warnings and do not block
-    enforce: bool = True
+    data_classes: tuple[str, ...] = key(
+        ("public", "internal", "confidential", "restricted"),
+        "the data classes a document may use",
+    )
+    sensitive_classes: tuple[str, ...] = key(
+        ("confidential", "restricted"),
+        "classes that must be authenticated and encrypted across boundaries",
+    )
+    class_map: tuple[tuple[str, str], ...] = key(
+        (), "another tool's class name -> one of data_classes"
+    )
+    max_review_age_days: int = key(180, "days before last_reviewed is stale", bounds=(0, 36_500))
+    severity: tuple[tuple[str, str], ...] = key(
+        (), "rule id -> error | warning | off", choices=_LEVELS
+    )
+    # Assume breach: the severity of a flow carrying a class unprotected inside a boundary.
+    inside_boundary: tuple[tuple[str, str], ...] = key(
+        (("confidential", "warning"), ("restricted", "error")),
+        "data class -> error | warning | off for a flow unprotected inside a boundary",
+        choices=_LEVELS,
+    )
+    enforce: bool = key(True, "false while the model is a draft: findings warn, with their count")
 
 
 @dataclass(frozen=True)
 class SignaturesPolicy:
-    identity: str = "committer"  # committer | author | either | none
-    trust_root: str = ""  # commits reachable from it (history before adoption) are exempt
-    goodlist: tuple[tuple[str, str], ...] = ()  # (full commit sha, audited reason)
-    # Committer e-mails of a forge's own commits (its merges and squashes): only these may be
-    # signed by the keys in .ztgate/forge/.
-    forge_committers: tuple[str, ...] = ("noreply@github.com",)
+    identity: str = key(
+        "committer",
+        "whose e-mail the signer must match: committer, author, either or none",
+        values=("committer", "author", "either", "none"),
+    )
+    trust_root: str = key(
+        "",
+        "full commit sha; it and its history are exempt",
+        pattern=FULL_SHA,
+        pattern_help="a full commit sha (40 or 64 lowercase hex digits), never a ref",
+    )
+    goodlist: tuple[tuple[str, str], ...] = key(
+        (),
+        "full commit sha -> audited reason it passes unsigned",
+        key_pattern=FULL_SHA,
+        pattern_help=_SHA_HELP,
+    )
+    # Only these committers' commits (a forge's merges and squashes) may be signed by the keys
+    # in .ztgate/forge/.
+    forge_committers: tuple[str, ...] = key(
+        ("noreply@github.com",), "committer e-mails of the forge's merge and squash commits"
+    )
 
 
 @dataclass(frozen=True)
 class PrPolicy:
-    template: str = ".github/PULL_REQUEST_TEMPLATE.md"
-    components: tuple[tuple[str, str], ...] = ()  # path glob -> component name
-    min_reason_length: int = 40
-    exempt_authors: tuple[str, ...] = ()
-    skip_label: str = "ztgate-skip"
-    required_sections: tuple[str, ...] = ()  # besides the template's `ztgate: required` marks
-    required_checkboxes: tuple[str, ...] = ()
+    template: str = key(
+        ".github/PULL_REQUEST_TEMPLATE.md",
+        "the PR template (default .github/PULL_REQUEST_TEMPLATE.md)",
+    )
+    components: tuple[tuple[str, str], ...] = key(
+        (), "path glob -> component whose changes need a threat-model reason"
+    )
+    min_reason_length: int = key(
+        40, "characters a no-impact reason needs there", bounds=(0, 10_000)
+    )
+    exempt_authors: tuple[str, ...] = key((), "PR authors the gate skips (bots)")
+    skip_label: str = key("ztgate-skip", "label that skips the gate (a reason is still recorded)")
+    required_sections: tuple[str, ...] = key(
+        (), "headings the description must fill (besides the template's `ztgate: required`)"
+    )
+    required_checkboxes: tuple[str, ...] = key((), "checkbox texts that must be ticked")
 
 
 @dataclass(frozen=True)
@@ -97,96 +149,33 @@ class Policy:
     source: str | None = None  # the file it came from, None for built-in defaults
 
 
+# The YAML form of each annotation: (accepted types, type of each item).
+_FORMS: dict[Any, tuple[tuple[type, ...], type | None]] = {
+    str: ((str,), None),
+    int: ((int,), None),
+    float: ((float, int), None),
+    bool: ((bool,), None),
+    tuple[str, ...]: ((list,), str),
+    tuple[tuple[str, str], ...]: ((dict,), str),
+}
+
+
+def _specs(section: type) -> dict[str, FieldSpec]:
+    hints = get_type_hints(section)
+    specs = {}
+    for item in fields(section):
+        kinds, item_kind = _FORMS[hints[item.name]]
+        specs[item.name] = FieldSpec(kinds, item_kind=item_kind, **item.metadata)
+    return specs
+
+
+_SECTION_TYPES: dict[str, type] = {
+    item.name: item.default_factory  # type: ignore[misc]
+    for item in fields(Policy)
+    if item.name != "source"
+}
 SECTIONS: dict[str, dict[str, FieldSpec]] = {
-    "secrets": {
-        "baseline": FieldSpec((str,), "path of the detect-secrets baseline"),
-        "max_file_size": FieldSpec(
-            (int,), "bytes scanned at once; bigger files go in pieces", bounds=(1, 2**32)
-        ),
-        "exclude": FieldSpec((list,), "glob patterns of paths not to scan", item_kind=str),
-        "disable": FieldSpec((list,), "detector ids or secret types to switch off", item_kind=str),
-        "secret_files": FieldSpec((bool,), "flag .env, private key and keystore files"),
-        "base64_limit": FieldSpec(
-            (float, int), "entropy limit of base64 strings (0-8)", bounds=(0, 8)
-        ),
-        "hex_limit": FieldSpec((float, int), "entropy limit of hex strings (0-8)", bounds=(0, 8)),
-        "severity": FieldSpec(
-            (dict,),
-            "detector id or secret type -> error | warning | off",
-            item_kind=str,
-            choices=("error", "warning", "off"),
-        ),
-    },
-    "pr": {
-        "template": FieldSpec((str,), "the PR template (default .github/PULL_REQUEST_TEMPLATE.md)"),
-        "components": FieldSpec(
-            (dict,),
-            "path glob -> component whose changes need a threat-model reason",
-            item_kind=str,
-        ),
-        "min_reason_length": FieldSpec(
-            (int,), "characters a no-impact reason needs there", bounds=(0, 10_000)
-        ),
-        "exempt_authors": FieldSpec((list,), "PR authors the gate skips (bots)", item_kind=str),
-        "skip_label": FieldSpec((str,), "label that skips the gate (a reason is still recorded)"),
-        "required_sections": FieldSpec(
-            (list,), "headings the description must fill", item_kind=str
-        ),
-        "required_checkboxes": FieldSpec(
-            (list,), "checkbox texts that must be ticked", item_kind=str
-        ),
-    },
-    "signatures": {
-        "identity": FieldSpec(
-            (str,), "whose e-mail the signer must match: committer, author, either or none"
-        ),
-        "trust_root": FieldSpec(
-            (str,),
-            "full commit sha; it and its history are exempt",
-            pattern=FULL_SHA,
-            pattern_help="a full commit sha (40 or 64 lowercase hex digits), never a ref",
-        ),
-        "goodlist": FieldSpec(
-            (dict,),
-            "full commit sha -> audited reason it passes unsigned",
-            item_kind=str,
-            key_pattern=FULL_SHA,
-            pattern_help="a full commit sha (40 or 64 lowercase hex digits)",
-        ),
-        "forge_committers": FieldSpec(
-            (list,), "committer e-mails of the forge's merge and squash commits", item_kind=str
-        ),
-    },
-    "threat_model": {
-        "files": FieldSpec((list,), "threat-model files (globs)", item_kind=str),
-        "data_classes": FieldSpec((list,), "the data classes a document may use", item_kind=str),
-        "sensitive_classes": FieldSpec(
-            (list,),
-            "classes that must be authenticated and encrypted across boundaries",
-            item_kind=str,
-        ),
-        "class_map": FieldSpec(
-            (dict,), "another tool's class name -> one of data_classes", item_kind=str
-        ),
-        "max_review_age_days": FieldSpec(
-            (int,), "days before last_reviewed is stale", bounds=(0, 36_500)
-        ),
-        "inside_boundary": FieldSpec(
-            (dict,),
-            "data class -> error | warning | off for a flow unprotected inside a boundary",
-            item_kind=str,
-            choices=("error", "warning", "off"),
-        ),
-        "enforce": FieldSpec(
-            (bool,), "false while the model is a draft: findings warn, with their count"
-        ),
-        "severity": FieldSpec(
-            (dict,),
-            "rule id -> error | warning | off",
-            item_kind=str,
-            choices=("error", "warning", "off"),
-        ),
-    },
+    name: _specs(section) for name, section in _SECTION_TYPES.items()
 }
 
 
@@ -214,6 +203,12 @@ def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
     if spec.bounds is not None and not spec.bounds[0] <= value <= spec.bounds[1]:
         low, high = spec.bounds
         raise UserError(f"`{key}` must be between {low:g} and {high:g}", where=where, fix=spec.help)
+    if spec.values and value not in spec.values:
+        raise UserError(
+            f"`{key}` must be {', '.join(spec.values[:-1])} or {spec.values[-1]}, "
+            f"not `{str(value)[:80]}`",
+            where=where,
+        )
     if spec.pattern is not None and value and not spec.pattern.fullmatch(value):
         raise UserError(
             f"`{key}` must be {spec.pattern_help}, not `{value[:80]}`", where=where, fix=spec.help
@@ -300,10 +295,6 @@ def parse_policy(text: str, path: str) -> Policy:
             raise UserError(
                 f"goodlist entry `{sha}` needs a full commit sha and a reason", where=path
             )
-    if signatures.identity not in ("committer", "author", "either", "none"):
-        raise UserError(
-            "`signatures.identity` must be committer, author, either or none", where=path
-        )
     pr = PrPolicy(**sections.get("pr", {}))
     return Policy(
         secrets=secrets, threat_model=threat_model, signatures=signatures, pr=pr, source=path
