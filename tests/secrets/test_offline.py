@@ -75,7 +75,7 @@ def test_a_baseline_that_asks_for_verification_still_reports_the_secret() -> Non
     from detect_secrets.plugins.stripe import StripeDetector
     from detect_secrets.settings import transient_settings
 
-    secret = "sk_" + "live_" + fill("{a24}")
+    stripe_key = "sk_" + "live_" + fill("{a24}")
     verifying = {
         "plugins_used": [{"name": "StripeDetector"}],
         "filters_used": [
@@ -86,8 +86,8 @@ def test_a_baseline_that_asks_for_verification_still_reports_the_secret() -> Non
         ],
     }
     with transient_settings(verifying):
-        found = list(StripeDetector().analyze_line(filename="a.py", line=f'k = "{secret}"'))
-    assert [f.secret_value for f in found] == [secret]
+        found = list(StripeDetector().analyze_line(filename="a.py", line=f'k = "{stripe_key}"'))
+    assert [f.secret_value for f in found] == [stripe_key]
 
 
 def test_a_baseline_cannot_make_ztgate_run_code(tmp_path: Path) -> None:
