@@ -185,8 +185,14 @@ def _per_call(work: Callable[[], object], budget: float) -> float:
             return elapsed / calls
 
 
+# 8x the input: linear costs ~8x, quadratic ~64x. The bound leaves room for a shared, noisy
+# machine (timings under load vary by 2-3x) while a quadratic cost still fails clearly.
+FACTOR = 8
+LINEAR = 24.0
+
+
 def growth_ratio(
-    work: Callable[[str], object], line_of: Callable[[int], str], size: int, factor: int = 4
+    work: Callable[[str], object], line_of: Callable[[int], str], size: int, factor: int = FACTOR
 ) -> float:
     """time(factor * size) / time(size), the best of three each: ~factor when ``work`` is
     linear, factor**2 quadratic. A slow first large run (super-linear) ends the measure early,

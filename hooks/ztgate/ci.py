@@ -52,16 +52,12 @@ SKIPPED = -1  # a gate that has nothing to judge here (the PR gate on a push eve
 
 
 def _is_change_request(environ: dict[str, str]) -> bool:
-    """A pull request (GitHub event) or merge request (GitLab), or no CI at all (a local run:
-    the PR gate then says itself what it lacks)."""
-    event_path = environ.get("GITHUB_EVENT_PATH")
-    if event_path:
-        from ztgate.events import github_event
+    """A pull request or merge request, or no known CI at all (a local run: the PR gate then
+    says itself what it lacks)."""
+    from ztgate.providers import provider_for
 
-        return isinstance(github_event(event_path).get("pull_request"), dict)
-    if environ.get("GITLAB_CI"):
-        return bool(environ.get("CI_MERGE_REQUEST_IID"))
-    return True
+    provider = provider_for(environ)
+    return provider is None or provider.is_change_request(environ)
 
 
 def _trusted(root: Path, spec: str | None) -> Trusted:

@@ -13,12 +13,11 @@ from typing import Any
 from ztgate import __version__, cli, gitio
 from ztgate.errors import UserError
 from ztgate.installed import Requirement, this_ztgate
+from ztgate.providers import PROVIDERS
 from ztgate.registry import HOOKS, Hook
 from ztgate.shipped import template_text
 
 HOOK_IDS = tuple(hook.id for hook in HOOKS)
-GITHUB_TEMPLATE = ".github/PULL_REQUEST_TEMPLATE.md"
-GITLAB_TEMPLATE = ".gitlab/merge_request_templates/Default.md"
 # The install line of the shipped CI templates; init writes the running ztgate's requirement.
 SHIPPED_REQUIREMENT = f"ztgate=={__version__}"
 POLICY = """\
@@ -150,7 +149,7 @@ def _install_pre_commit_hook(root: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ztgate init", description=__doc__)
-    parser.add_argument("--ci", choices=("github", "gitlab"), help="also write a CI job")
+    parser.add_argument("--ci", choices=tuple(PROVIDERS), help="also write a CI job")
     parser.add_argument(
         "--repo",
         help="take the hooks from this ztgate hook repository (URL or path) at --rev, instead "
@@ -207,14 +206,12 @@ def _init(args: argparse.Namespace) -> int:
     done.append(f"ztgate     {requirement.shown}")
     _write_new(root / ".ztgate.yaml", POLICY, done)
     _write_new(root / "THREAT_MODEL.md", template_text("THREAT_MODEL.md"), done)
-    template_home = GITLAB_TEMPLATE if args.ci == "gitlab" else GITHUB_TEMPLATE
-    _write_new(root / template_home, template_text("PULL_REQUEST_TEMPLATE.md"), done)
-    if args.ci == "github":
-        workflow = ci_job("ci/github-workflow.yml", requirement)
-        _write_new(root / ".github" / "workflows" / "ztgate.yml", workflow, done)
-    elif args.ci == "gitlab":
-        _write_new(root / "ztgate.gitlab-ci.yml", ci_job("ci/gitlab-ci.yml", requirement), done)
-        done.append("           add `include: ztgate.gitlab-ci.yml` to .gitlab-ci.yml")
+    provider = PROVIDERS[args.ci or "github"]  # without a CI job: GitHub's template home
+    _write_new(root / provider.pr_template, template_text("PULL_REQUEST_TEMPLATE.md"), done)
+    if args.ci:
+        _write_new(root / provider.ci_job_home, ci_job(provider.ci_job, requirement), done)
+        if provider.ci_job_note:
+            done.append(f"           {provider.ci_job_note}")
     baseline = gitio.run_tool(
         [sys.executable, "-m", "ztgate", "secrets", "--update-baseline"],
         what="ztgate secrets --update-baseline",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,59 +165,9 @@ def pre_push_revisions(root: Path, stdin_lines: list[str], remote: str | None) -
     return commits
 
 
-def ci_range(environ: dict[str, str], root: Path | None = None) -> str | None:
-    """BASE..HEAD of the change a CI job checks, from the CI's own environment.
+def ci_range(environ: Mapping[str, str], root: Path | None = None) -> str | None:
+    """BASE..HEAD of the change a CI job checks, as its provider names it (see providers)."""
+    from ztgate.providers import provider_for
 
-    GitHub: the pull request's base and head shas from the event payload (never GITHUB_SHA,
-    which for a pull request is a synthetic merge commit nobody signed), or a push's before and
-    after. GitLab: the merge request's target branch tip and source-branch head.
-    """
-    from ztgate.events import github_event
-
-    event_path = environ.get("GITHUB_EVENT_PATH")
-    if event_path:
-        event = github_event(event_path)
-        pull_request = event.get("pull_request")
-        if isinstance(pull_request, dict):
-            base = (pull_request.get("base") or {}).get("sha")
-            head = (pull_request.get("head") or {}).get("sha")
-            if base and head:
-                return f"{base}...{head}"
-        if event.get("before") and event.get("after"):
-            if not gitio.ZERO_SHA.match(str(event["before"])):
-                return f"{event['before']}..{event['after']}"
-        raise UserError(
-            "the GitHub event has no pull-request or push range to check",
-            where=event_path,
-            fix="run on pull_request or push events, or pass --range",
-        )
-    head = environ.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA") or environ.get("CI_COMMIT_SHA")
-    target = gitlab_target(environ, root)
-    if target and head:
-        # The target's tip on the left (its policy judges); `...` scans from the merge base.
-        return f"{target}...{head}"
-    return None
-
-
-def gitlab_target(environ: dict[str, str], root: Path | None = None) -> str | None:
-    """The merge request's target branch tip: GitLab's own sha when it gives one (merged-results
-    pipelines), else the fetched `origin/<target branch>`, else the diff base (the merge base,
-    the best a pipeline without either can name)."""
-    sha = environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_SHA")
-    if sha:
-        return sha
-    name = environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
-    if name and root is not None:
-        found = gitio.resolve_commit(root, f"refs/remotes/origin/{name}")
-        if found:
-            return found
-    if environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"):
-        # The diff base is the merge base: a policy or key changed on the target since the
-        # branch point would not hold. Never judge by it.
-        raise UserError(
-            "the merge request's target branch is not fetched (GitLab gives only the merge "
-            "base), so what it trusts cannot be read",
-            fix='fetch it first: `git fetch origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"` '
-            "(the shipped GitLab job does)",
-        )
-    return None
+    provider = provider_for(environ)
+    return provider.change_range(environ, root) if provider is not None else None

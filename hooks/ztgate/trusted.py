@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,50 +187,16 @@ def _remote_has(root: Path, sha: str, known: str) -> bool:
     return not gitio.rev_list(root, ["-1", sha, "--not", known])
 
 
-def for_ci(root: Path, environ: dict[str, str]) -> Trusted | None:
-    """The target branch's tip of the change CI checks, from the CI's own environment; None
+def for_ci(root: Path, environ: Mapping[str, str]) -> Trusted | None:
+    """The target branch's tip of the change CI checks, as the CI's provider names it; None
     when the environment names no change (the caller decides: --base, or an error)."""
-    event_path = environ.get("GITHUB_EVENT_PATH")
-    if event_path:
-        from ztgate.events import github_event
+    from ztgate.providers import provider_for
 
-        event = github_event(event_path)
-        pull = event.get("pull_request")
-        if isinstance(pull, dict):
-            base = str((pull.get("base") or {}).get("sha") or "")
-            if base:
-                return Trusted.at(root, commit_or_error(root, base, "pull request's base"))
-            return None
-        return _github_push(root, event, event_path)
-    from ztgate.revisions import gitlab_target
-
-    target = gitlab_target(environ, root)
-    if target:
-        return Trusted.at(root, commit_or_error(root, target, "merge request's target"))
-    return None
-
-
-def _github_push(root: Path, event: dict[str, object], event_path: str) -> Trusted | None:
-    """A push to the default branch is judged by its previous tip (the protected branch's
-    own history); a push to any other branch by the default branch's tip: its own previous
-    tip is whatever the pusher pushed before."""
-    repository = event.get("repository")
-    default = str(repository.get("default_branch") or "") if isinstance(repository, dict) else ""
-    before = str(event.get("before") or "")
-    if not default or not event.get("ref"):
+    provider = provider_for(environ)
+    found = provider.target(environ, root) if provider is not None else None
+    if found is None:
         return None
-    if event.get("ref") == f"refs/heads/{default}" and before and not gitio.ZERO_SHA.match(before):
-        return Trusted.at(root, commit_or_error(root, before, "push's previous tip"))
-    tip = gitio.resolve_commit(root, f"refs/remotes/origin/{default}")
-    if tip is None:
-        raise UserError(
-            f"the default branch `{default[:80]}` is not fetched, so this push's trusted side "
-            "cannot be read",
-            where=event_path,
-            fix=f"fetch it first (`git fetch origin {default[:80]}`; actions/checkout with "
-            "`fetch-depth: 0`)",
-        )
-    return Trusted.at(root, tip)
+    return Trusted.at(root, commit_or_error(root, found.commit, found.what))
 
 
 def for_gate(root: Path, base: str | None) -> Trusted:
@@ -255,12 +222,8 @@ def no_trusted_side() -> UserError:
     )
 
 
-# Variables CI services set; any one means "the work tree is the change under review".
-_CI_MARKERS = ("GITHUB_EVENT_PATH", "CI_MERGE_REQUEST_IID", "GITHUB_ACTIONS", "GITLAB_CI")
+def in_ci(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the work tree is a change under review (see providers.in_ci)."""
+    from ztgate import providers
 
-
-def in_ci(environ: dict[str, str] | None = None) -> bool:
-    env = os.environ if environ is None else environ
-    if any(env.get(name) for name in _CI_MARKERS):
-        return True
-    return env.get("CI", "").strip().lower() in ("true", "1", "yes")
+    return providers.in_ci(os.environ if environ is None else environ)

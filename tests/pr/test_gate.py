@@ -193,6 +193,8 @@ def test_bots_are_exempt(
 def test_gitlab_truncation_and_missing_input(
     project: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # A merge request pipeline: GitLab names the target's tip, which the gate trusts.
+    monkeypatch.setenv("CI_MERGE_REQUEST_TARGET_BRANCH_SHA", project.head())
     monkeypatch.setenv("CI_MERGE_REQUEST_DESCRIPTION", FILLED[:100])
     monkeypatch.setenv("CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED", "true")
     code, out = run(capsys)
@@ -202,6 +204,9 @@ def test_gitlab_truncation_and_missing_input(
     assert run(capsys)[0] == 0
     monkeypatch.delenv("CI_MERGE_REQUEST_DESCRIPTION")
     monkeypatch.delenv("CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED")
+    code, out = run(capsys)
+    assert code == 2 and "not for a merge request" in out
+    monkeypatch.delenv("CI_MERGE_REQUEST_TARGET_BRANCH_SHA")
     code, out = run(capsys)
     assert code == 2 and "no pull request description" in out
 

@@ -1,0 +1,92 @@
+"""The CI providers: each one module that reads its own environment; the gates ask them."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from ztgate import providers
+from ztgate.errors import UserError
+from ztgate.providers import github
+
+from tests.conftest import Repo
+
+
+def _event(tmp_path: Path, payload: object) -> dict[str, str]:
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(payload))
+    return {"GITHUB_EVENT_PATH": str(path)}
+
+
+@pytest.mark.parametrize("name", sorted(providers.PROVIDERS))
+def test_every_provider_ships_its_job(name: str) -> None:
+    provider = providers.PROVIDERS[name]
+    job = resources.files("ztgate").joinpath("templates", *provider.ci_job.split("/"))
+    assert job.is_file(), provider.ci_job
+    assert provider.markers and provider.pr_template
+
+
+def test_which_provider_a_job_runs_on() -> None:
+    assert providers.provider_for({"GITHUB_EVENT_PATH": "/e.json"}) is providers.PROVIDERS["github"]
+    assert providers.provider_for({"GITLAB_CI": "true"}) is providers.PROVIDERS["gitlab"]
+    assert providers.provider_for({"CI": "true"}) is None
+    assert providers.in_ci({"CI": "true"}) and providers.in_ci({"GITHUB_ACTIONS": "true"})
+    assert not providers.in_ci({"HOME": "/root"})
+
+
+def test_the_event_is_read_once_per_run(tmp_path: Path) -> None:
+    base, head = "1" * 40, "2" * 40
+    environ = _event(tmp_path, {"pull_request": {"base": {"sha": base}, "head": {"sha": head}}})
+    github._read.cache_clear()
+    assert github.change_range(environ) == f"{base}...{head}"
+    assert github.pull_request(environ).base_sha == base
+    assert github.is_change_request(environ)
+    assert github._read.cache_info().misses == 1
+
+
+def test_an_event_rewritten_during_the_run_is_read_again(tmp_path: Path) -> None:
+    environ = _event(tmp_path, {"pull_request": {"body": "first"}})
+    assert github.pull_request(environ).body == "first"
+    Path(environ["GITHUB_EVENT_PATH"]).write_text(json.dumps({"pull_request": {"body": "2nd"}}))
+    assert github.pull_request(environ).body == "2nd"
+
+
+@pytest.mark.parametrize("payload", ["[1, 2]", "{not json", ""])
+def test_a_malformed_event_is_an_error_not_an_empty_event(tmp_path: Path, payload: str) -> None:
+    path = tmp_path / "event.json"
+    path.write_text(payload)
+    with pytest.raises(UserError) as error:
+        github.change_range({"GITHUB_EVENT_PATH": str(path)})
+    assert str(path) in str(error.value)
+
+
+def test_a_push_to_a_feature_branch_is_judged_by_the_default_branch(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """Its own previous tip is whatever the pusher pushed before: never trusted."""
+    repo.commit("first")
+    environ = _event(
+        tmp_path,
+        {
+            "ref": "refs/heads/feature",
+            "before": repo.head(),
+            "after": repo.head(),
+            "repository": {"default_branch": "main"},
+        },
+    )
+    with pytest.raises(UserError) as error:
+        github.target(environ, repo.path)
+    assert "not fetched" in str(error.value)
+    repo.git("update-ref", "refs/remotes/origin/main", repo.head())
+    found = github.target(environ, repo.path)
+    assert found is not None and found.what == "default branch's tip"
+
+
+def test_gitlab_never_trusts_the_merge_base(repo: Repo) -> None:
+    repo.commit("first")
+    environ = {"CI_MERGE_REQUEST_DIFF_BASE_SHA": repo.head(), "CI_MERGE_REQUEST_IID": "7"}
+    with pytest.raises(UserError) as error:
+        providers.PROVIDERS["gitlab"].target(environ, repo.path)
+    assert "not fetched" in str(error.value)
