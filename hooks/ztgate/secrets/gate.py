@@ -25,7 +25,8 @@ from ztgate.secrets.baseline import (
     updated_document,
     write_baseline,
 )
-from ztgate.secrets.engine import CONTEXT_ONLY_DETECTORS
+from ztgate.secrets.catalog import ALL_DETECTORS
+from ztgate.secrets.engine import context_only_ids
 from ztgate.secrets.scan import (
     SECRET_FILE,
     Hit,
@@ -62,9 +63,10 @@ UNSCANNED = Rule(
 )
 RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING, UNSCANNED)
 
-# Google documents browser and Firebase API keys as public by design (their protection is the
-# key's restrictions), so they warn unless the policy makes them errors.
-DEFAULT_SEVERITY = {"google-api-key": "warning"}
+# Each detector's default severity is its record's (a Google API key warns: Google documents
+# browser keys as public by design); the policy may change it per detector.
+_DEFAULT_SEVERITY = {d.id: d.severity for d in ALL_DETECTORS}
+_CONTEXT_ONLY = context_only_ids(ALL_DETECTORS)
 
 
 def _rule_of(hit: Hit) -> Rule:
@@ -117,7 +119,7 @@ def most_specific(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     for _, group in groupby(sorted(hits, key=place), key=place):
         same = list(group)
-        specific = [h for h in same if h.detector_id not in CONTEXT_ONLY_DETECTORS] or same
+        specific = [h for h in same if h.detector_id not in _CONTEXT_ONLY] or same
         dropped = tuple(
             pair
             for h in same
@@ -153,7 +155,7 @@ def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
 
     leveled = []
     for hit in hits:
-        default = DEFAULT_SEVERITY.get(hit.detector_id, "error")
+        default = _DEFAULT_SEVERITY.get(hit.detector_id, "error")
         level = policy.secrets.severity_of(hit.detector_id, hit.secret_type, default)
         if level == "error" and hit.allowed_inline:
             level = "warning"  # allowed by the change's own comment: visible, not blocking
