@@ -319,6 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="write the baseline with every secret now in tracked files",
     )
+    mode.add_argument(
+        "--list-detectors",
+        action="store_true",
+        help="list every detector (id, type, category, severity, keywords, docs; with "
+        "--format json also its examples) and exit",
+    )
     parser.add_argument("--remote", help="with --push: the remote pushed to")
     parser.add_argument("--baseline", metavar="FILE", help="baseline file (default from policy)")
     parser.add_argument(
@@ -334,7 +340,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     cli.add_report_arguments(parser)
     args = parser.parse_args(argv)
+    if args.list_detectors:
+        return cli.guarded(lambda: list_detectors(args.format, args.output), args.debug)
     return cli.guarded(lambda: _main(args), args.debug)
+
+
+def list_detectors(output_format: str, output: str | None) -> int:
+    """`--list-detectors`: our detectors' records, then the detect-secrets plugins we run."""
+    from ztgate.secrets import ds_bridge, listing
+
+    render = listing.RENDERERS.get(output_format)
+    if render is None:
+        raise UserError(
+            f"--list-detectors prints text or json, not {output_format}",
+            fix="use `--format text` or `--format json`",
+        )
+    plugins = listing.detect_secrets_plugins(ds_bridge.plugin_names())
+    rendered = render(listing.listing(ALL_DETECTORS, plugins))
+    if output:
+        write_report(output, rendered)
+    else:
+        sys.stdout.write(rendered)
+    return cli.EXIT_CLEAN
 
 
 def _main(args: argparse.Namespace) -> int:
