@@ -137,7 +137,7 @@ DETECTORS = (
         r"lsv2_(?:pt|sk)_" + hex_(32) + "_" + hex_(10),
         ("lsv2_",),
         about=About(
-            docs="https://docs.smith.langchain.com/administration/how_to_guides/organization_management/create_account_api_key",
+            docs="https://docs.smith.langchain.com/",
             examples=("LANGSMITH=lsv2_pt_{h32}_{h10}",),
             negatives=("LANGSMITH=lsv2_pt_{h16}_{h10}",),
         ),
@@ -164,7 +164,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.pinecone.io/guides/projects/manage-api-keys",
             examples=("PINECONE_API_KEY={uuid}",),
-            negatives=("PINECONE_API_KEY={h8}-{h4}-{h4}", "PINECONE_API_KEY=<your-token-here>"),
+            negatives=("PINECONE_API_KEY={h8}-{h4}-{h4}", "PINECONE_API_KEY=<your-api-key>"),
         ),
     ),
     token(
@@ -191,7 +191,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.cohere.com/reference/about",
             examples=('cohere_api_key = "{a40}"',),
-            negatives=('cohere_api_key = "{a20}"', 'cohere_api_key = "<your-token-here>"'),
+            negatives=('cohere_api_key = "{a20}"', 'cohere_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -205,7 +205,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.mistral.ai/getting-started/quickstart/",
             examples=('mistral_api_key = "{a32}"',),
-            negatives=('mistral_api_key = "{a16}"', 'mistral_api_key = "<your-token-here>"'),
+            negatives=('mistral_api_key = "{a16}"', 'mistral_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -220,7 +220,7 @@ DETECTORS = (
             examples=('deepseek_api_key = "sk-{h32}"',),
             negatives=(
                 'deepseek_api_key = "sk-{h16}"',
-                'deepseek_api_key = "sk-<your-token-here>"',
+                'deepseek_api_key = "sk-<your-api-key>"',
             ),
         ),
     ),
@@ -234,7 +234,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.wandb.ai/guides/track/environment-variables/",
             examples=('wandb_api_key = "{h40}"',),
-            negatives=('wandb_api_key = "{h20}"', 'wandb_api_key = "<your-token-here>"'),
+            negatives=('wandb_api_key = "{h20}"', 'wandb_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -249,7 +249,7 @@ DETECTORS = (
             examples=('elevenlabs_api_key = "sk_{h48}"',),
             negatives=(
                 'elevenlabs_api_key = "sk_{h24}"',
-                'elevenlabs_api_key = "sk_<your-token-here>"',
+                'elevenlabs_api_key = "sk_<your-api-key>"',
             ),
         ),
     ),
@@ -263,7 +263,7 @@ DETECTORS = (
         about=About(
             docs="https://www.assemblyai.com/docs/api-reference/overview",
             examples=('assemblyai_api_key = "{h32}"',),
-            negatives=('assemblyai_api_key = "{h16}"', 'assemblyai_api_key = "<your-token-here>"'),
+            negatives=('assemblyai_api_key = "{h16}"', 'assemblyai_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -276,7 +276,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.together.ai/docs/quickstart",
             examples=('together_api_key = "{h64}"',),
-            negatives=('together_api_key = "{h32}"', 'together_api_key = "<your-token-here>"'),
+            negatives=('together_api_key = "{h32}"', 'together_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -289,7 +289,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.clarifai.com/clarifai-basics/authentication/personal-access-tokens",
             examples=('clarifai_pat = "{h32}"',),
-            negatives=('clarifai_pat = "{h16}"', 'clarifai_pat = "<your-token-here>"'),
+            negatives=('clarifai_pat = "{h16}"', 'clarifai_pat = "<your-token>"'),
         ),
     ),
     keyed(
@@ -302,7 +302,7 @@ DETECTORS = (
         about=About(
             docs="https://ai.google.dev/gemini-api/docs/api-key",
             examples=('gemini_key = "AIza{u35}"',),
-            negatives=('gemini_key = "AIza{u17}"', 'gemini_key = "AIza<your-token-here>"'),
+            negatives=('gemini_key = "AIza{u17}"', 'gemini_key = "AIza<your-api-key>"'),
         ),
     ),
     token(
@@ -328,7 +328,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.roboflow.com/api-reference/authentication",
             examples=('roboflow_api_key = "{a20}"',),
-            negatives=('roboflow_api_key = "{a10}"', 'roboflow_api_key = "<your-token-here>"'),
+            negatives=('roboflow_api_key = "{a10}"', 'roboflow_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -341,7 +341,7 @@ DETECTORS = (
         about=About(
             docs="https://platform.stability.ai/docs/getting-started/authentication",
             examples=('stability_key = "sk-{a48}"',),
-            negatives=('stability_key = "sk-{a24}"', 'stability_key = "sk-<your-token-here>"'),
+            negatives=('stability_key = "sk-{a24}"', 'stability_key = "sk-<your-api-key>"'),
         ),
     ),
 )

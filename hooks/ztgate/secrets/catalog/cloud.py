@@ -47,7 +47,7 @@ DETECTORS = (
             examples=('aws_secret_access_key = "{b40}"',),
             negatives=(
                 'aws_secret_access_key = "{b20}"',
-                'aws_secret_access_key = "<your-token-here>"',
+                'aws_secret_access_key = "<your-secret>"',
             ),
         ),
     ),
@@ -61,7 +61,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html",
             examples=('aws_session_token = "{b140}"',),
-            negatives=('aws_session_token = "{b70}"', 'aws_session_token = "<your-token-here>"'),
+            negatives=('aws_session_token = "{b70}"', 'aws_session_token = "<your-token>"'),
         ),
     ),
     token(
@@ -97,7 +97,7 @@ DETECTORS = (
         r"amzn\.mws\." + UUID,
         ("amzn.mws.",),
         about=About(
-            docs="https://docs.developer.amazonservices.com/en_US/dev_guide/DG_Registering.html",
+            docs="https://docs.developer.amazonservices.com/en_US/dev_guide/DG_RequiredRequestParameters.html",
             examples=("mws = amzn.mws.{uuid}",),
             negatives=("mws = amzn.mws.{h8}-{h4}-{h4}",),
         ),
@@ -183,7 +183,7 @@ DETECTORS = (
             examples=("DefaultEndpointsProtocol=https;AccountName=demo;AccountKey={b86}==;",),
             negatives=(
                 "DefaultEndpointsProtocol=https;AccountName=demo;AccountKey={b43}==;",
-                "DefaultEndpointsProtocol=https;AccountName=demo;AccountKey=<your-token-here>==;",
+                "DefaultEndpointsProtocol=https;AccountName=demo;AccountKey=<your-api-key>==;",
             ),
         ),
     ),
@@ -199,7 +199,7 @@ DETECTORS = (
             examples=("Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKey={b43}=",),
             negatives=(
                 "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKey={b21}=",
-                "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKey=<your-token-here>=",
+                "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKey=<your-api-key>=",
             ),
         ),
     ),
@@ -215,7 +215,7 @@ DETECTORS = (
             examples=("https://demo.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig={a44}%3D",),
             negatives=(
                 "https://demo.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig={a22}%3D",
-                "https://demo.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig=<your-token-here>%3D",
+                "https://demo.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig=<your-token>%3D",
             ),
         ),
     ),
@@ -230,7 +230,7 @@ DETECTORS = (
         about=About(
             docs="https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate",
             examples=('azure_devops_token = "{z52}"',),
-            negatives=('azure_devops_token = "{z26}"', 'azure_devops_token = "<your-token-here>"'),
+            negatives=('azure_devops_token = "{z26}"', 'azure_devops_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -243,7 +243,7 @@ DETECTORS = (
         about=About(
             docs="https://learn.microsoft.com/en-us/azure/cosmos-db/secure-access-to-data",
             examples=('cosmos_key = "{b86}=="',),
-            negatives=('cosmos_key = "{b43}=="', 'cosmos_key = "<your-token-here>=="'),
+            negatives=('cosmos_key = "{b43}=="', 'cosmos_key = "<your-api-key>=="'),
         ),
     ),
     token(
@@ -281,7 +281,7 @@ DETECTORS = (
         about=About(
             docs="https://devcenter.heroku.com/articles/authentication",
             examples=("HEROKU_API_KEY={uuid}",),
-            negatives=("HEROKU_API_KEY={h8}-{h4}-{h4}", "HEROKU_API_KEY=<your-token-here>"),
+            negatives=("HEROKU_API_KEY={h8}-{h4}-{h4}", "HEROKU_API_KEY=<your-api-key>"),
         ),
     ),
     token(
@@ -319,7 +319,7 @@ DETECTORS = (
         about=About(
             docs="https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair",
             examples=('alibaba_secret = "{a30}"',),
-            negatives=('alibaba_secret = "{a15}"', 'alibaba_secret = "<your-token-here>"'),
+            negatives=('alibaba_secret = "{a15}"', 'alibaba_secret = "<your-secret>"'),
         ),
     ),
     keyed(
@@ -333,7 +333,7 @@ DETECTORS = (
         about=About(
             docs="https://cloud.ibm.com/docs/account?topic=account-manapikey",
             examples=('ibm_api_key = "{u44}"',),
-            negatives=('ibm_api_key = "{u22}"', 'ibm_api_key = "<your-token-here>"'),
+            negatives=('ibm_api_key = "{u22}"', 'ibm_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -349,7 +349,7 @@ DETECTORS = (
             examples=('cloudflare_api_token = "{u40}"',),
             negatives=(
                 'cloudflare_api_token = "{u20}"',
-                'cloudflare_api_token = "<your-token-here>"',
+                'cloudflare_api_token = "<your-token>"',
             ),
         ),
     ),
@@ -363,7 +363,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.cloudflare.com/fundamentals/api/get-started/keys/",
             examples=('cloudflare_key = "{h37}"',),
-            negatives=('cloudflare_key = "{h18}"', 'cloudflare_key = "<your-token-here>"'),
+            negatives=('cloudflare_key = "{h18}"', 'cloudflare_key = "<your-api-key>"'),
         ),
     ),
     token(
@@ -401,7 +401,7 @@ DETECTORS = (
         about=About(
             docs="https://techdocs.akamai.com/linode-api/reference/get-started",
             examples=('linode_token = "{h64}"',),
-            negatives=('linode_token = "{h32}"', 'linode_token = "<your-token-here>"'),
+            negatives=('linode_token = "{h32}"', 'linode_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -414,7 +414,7 @@ DETECTORS = (
         about=About(
             docs="https://www.vultr.com/api/",
             examples=("VULTR_API_KEY={U36}",),
-            negatives=("VULTR_API_KEY={U18}", "VULTR_API_KEY=<your-token-here>"),
+            negatives=("VULTR_API_KEY={U18}", "VULTR_API_KEY=<your-api-key>"),
         ),
     ),
     token(
@@ -439,7 +439,7 @@ DETECTORS = (
         about=About(
             docs="https://www.scaleway.com/en/docs/iam/concepts/",
             examples=('scw_secret_key = "{uuid}"',),
-            negatives=('scw_secret_key = "{h8}-{h4}-{h4}"', 'scw_secret_key = "<your-token-here>"'),
+            negatives=('scw_secret_key = "{h8}-{h4}-{h4}"', 'scw_secret_key = "<your-secret>"'),
         ),
     ),
     keyed(
@@ -452,7 +452,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.hetzner.cloud/",
             examples=("HCLOUD_TOKEN={a64}",),
-            negatives=("HCLOUD_TOKEN={a32}", "HCLOUD_TOKEN=<your-token-here>"),
+            negatives=("HCLOUD_TOKEN={a32}", "HCLOUD_TOKEN=<your-token>"),
         ),
     ),
     token(
@@ -490,7 +490,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.netlify.com/api/get-started/",
             examples=("NETLIFY_AUTH_TOKEN={a43}",),
-            negatives=("NETLIFY_AUTH_TOKEN={a21}", "NETLIFY_AUTH_TOKEN=<your-token-here>"),
+            negatives=("NETLIFY_AUTH_TOKEN={a21}", "NETLIFY_AUTH_TOKEN=<your-token>"),
         ),
     ),
     keyed(
@@ -504,7 +504,7 @@ DETECTORS = (
         about=About(
             docs="https://vercel.com/docs/rest-api",
             examples=("VERCEL_TOKEN={a24}",),
-            negatives=("VERCEL_TOKEN={a12}", "VERCEL_TOKEN=<your-token-here>"),
+            negatives=("VERCEL_TOKEN={a12}", "VERCEL_TOKEN=<your-token>"),
         ),
     ),
     token(
@@ -602,7 +602,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.fastly.com/en/guides/using-api-tokens",
             examples=("FASTLY_API_TOKEN={a32}",),
-            negatives=("FASTLY_API_TOKEN={a16}", "FASTLY_API_TOKEN=<your-token-here>"),
+            negatives=("FASTLY_API_TOKEN={a16}", "FASTLY_API_TOKEN=<your-token>"),
         ),
     ),
     token(
@@ -637,7 +637,7 @@ DETECTORS = (
         ("sha256~",),
         min_entropy=3.5,
         about=About(
-            docs="https://docs.openshift.com/container-platform/latest/authentication/managing-oauth-access-tokens.html",
+            docs="https://docs.redhat.com/en/documentation/openshift_container_platform/4.12/html/oauth_apis/oauth-apis",
             examples=("oc login --token=sha256~{a43}",),
             negatives=("oc login --token=sha256~{a21}",),
         ),
@@ -652,7 +652,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.railway.com/guides/public-api",
             examples=("RAILWAY_TOKEN={uuid}",),
-            negatives=("RAILWAY_TOKEN={h8}-{h4}-{h4}", "RAILWAY_TOKEN=<your-token-here>"),
+            negatives=("RAILWAY_TOKEN={h8}-{h4}-{h4}", "RAILWAY_TOKEN=<your-token>"),
         ),
     ),
     keyed(
@@ -666,7 +666,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.oracle.com/en-us/iaas/Content/Identity/Tasks/managingcredentials.htm",
             examples=('oci_auth_token = "{a20}"',),
-            negatives=('oci_auth_token = "{a10}"', 'oci_auth_token = "<your-token-here>"'),
+            negatives=('oci_auth_token = "{a10}"', 'oci_auth_token = "<your-token>"'),
         ),
     ),
 )

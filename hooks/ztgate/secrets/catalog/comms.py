@@ -120,7 +120,7 @@ DETECTORS = (
             examples=('discord_client_secret = "{a32}"',),
             negatives=(
                 'discord_client_secret = "{a16}"',
-                'discord_client_secret = "<your-token-here>"',
+                'discord_client_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -161,7 +161,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.mattermost.com/integrate/reference/personal-access-token/",
             examples=('mattermost_token = "{L26}"',),
-            negatives=('mattermost_token = "{L13}"', 'mattermost_token = "<your-token-here>"'),
+            negatives=('mattermost_token = "{L13}"', 'mattermost_token = "<your-token>"'),
         ),
     ),
     token(
@@ -185,9 +185,9 @@ DETECTORS = (
         hex_(32),
         ("twilio",),
         about=About(
-            docs="https://www.twilio.com/docs/iam/api/authtoken",
+            docs="https://www.twilio.com/docs/usage/requests-to-twilio",
             examples=('twilio_auth_token = "{h32}"',),
-            negatives=('twilio_auth_token = "{h16}"', 'twilio_auth_token = "<your-token-here>"'),
+            negatives=('twilio_auth_token = "{h16}"', 'twilio_auth_token = "<your-token>"'),
         ),
     ),
     token(
@@ -210,11 +210,11 @@ DETECTORS = (
         r"key-" + hex_(32) + "|" + hex_(32) + "-" + hex_(8) + "-" + hex_(8),
         ("mailgun",),
         about=About(
-            docs="https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/",
+            docs="https://documentation.mailgun.com/docs/mailgun/api-reference/authentication",
             examples=('mailgun_api_key = "key-{h32}"',),
             negatives=(
                 'mailgun_api_key = "key-{h16}"',
-                'mailgun_api_key = "key-<your-token-here>"',
+                'mailgun_api_key = "key-<your-api-key>"',
             ),
         ),
     ),
@@ -226,7 +226,7 @@ DETECTORS = (
         ("key-",),
         min_entropy=3.2,
         about=About(
-            docs="https://documentation.mailgun.com/docs/mailgun/api-reference/authentication/",
+            docs="https://documentation.mailgun.com/docs/mailgun/api-reference/authentication",
             examples=("MG=key-{h32}",),
             negatives=("MG=key-{h16}",),
         ),
@@ -255,7 +255,7 @@ DETECTORS = (
             examples=("POSTMARK_SERVER_TOKEN={uuid}",),
             negatives=(
                 "POSTMARK_SERVER_TOKEN={h8}-{h4}-{h4}",
-                "POSTMARK_SERVER_TOKEN=<your-token-here>",
+                "POSTMARK_SERVER_TOKEN=<your-token>",
             ),
         ),
     ),
@@ -270,7 +270,7 @@ DETECTORS = (
         about=About(
             docs="https://mailchimp.com/developer/transactional/guides/quick-start/",
             examples=('mandrill_key = "{a22}"',),
-            negatives=('mandrill_key = "{a11}"', 'mandrill_key = "<your-token-here>"'),
+            negatives=('mandrill_key = "{a11}"', 'mandrill_key = "<your-api-key>"'),
         ),
     ),
     token(
@@ -307,7 +307,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.messagebird.com/api/#authentication",
             examples=('messagebird_key = "{a25}"',),
-            negatives=('messagebird_key = "{a12}"', 'messagebird_key = "<your-token-here>"'),
+            negatives=('messagebird_key = "{a12}"', 'messagebird_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -321,7 +321,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.vonage.com/en/getting-started/concepts/authentication",
             examples=('vonage_api_secret = "{a16}"',),
-            negatives=('vonage_api_secret = "{a8}"', 'vonage_api_secret = "<your-token-here>"'),
+            negatives=('vonage_api_secret = "{a8}"', 'vonage_api_secret = "<your-secret>"'),
         ),
     ),
     keyed(
@@ -335,7 +335,7 @@ DETECTORS = (
         about=About(
             docs="https://www.plivo.com/docs/",
             examples=('plivo_auth_token = "{a40}"',),
-            negatives=('plivo_auth_token = "{a20}"', 'plivo_auth_token = "<your-token-here>"'),
+            negatives=('plivo_auth_token = "{a20}"', 'plivo_auth_token = "<your-token>"'),
         ),
     ),
     token(
@@ -345,7 +345,7 @@ DETECTORS = (
         r"KEY[0-9A-F]{32}_" + alnum(22),
         ("key",),
         about=About(
-            docs="https://developers.telnyx.com/docs/overview",
+            docs="https://developers.telnyx.com/",
             examples=("TELNYX=KEY{H32}_{a22}",),
             negatives=("TELNYX=KEY{H16}_{a22}",),
         ),
@@ -361,7 +361,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.zendesk.com/api-reference/introduction/security-and-auth/",
             examples=('zendesk_token = "{a40}"',),
-            negatives=('zendesk_token = "{a20}"', 'zendesk_token = "<your-token-here>"'),
+            negatives=('zendesk_token = "{a20}"', 'zendesk_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -375,7 +375,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.intercom.com/docs/build-an-integration/learn-more/authentication",
             examples=('intercom_token = "{a60}"',),
-            negatives=('intercom_token = "{a30}"', 'intercom_token = "<your-token-here>"'),
+            negatives=('intercom_token = "{a30}"', 'intercom_token = "<your-token>"'),
         ),
     ),
     token(
@@ -401,7 +401,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.x.com/en/docs/authentication/oauth-1-0a/api-key-and-secret",
             examples=('twitter_api_secret = "{a50}"',),
-            negatives=('twitter_api_secret = "{a25}"', 'twitter_api_secret = "<your-token-here>"'),
+            negatives=('twitter_api_secret = "{a25}"', 'twitter_api_secret = "<your-secret>"'),
         ),
     ),
     token(
@@ -440,7 +440,7 @@ DETECTORS = (
             examples=('facebook_app_secret = "{h32}"',),
             negatives=(
                 'facebook_app_secret = "{h16}"',
-                'facebook_app_secret = "<your-token-here>"',
+                'facebook_app_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -457,7 +457,7 @@ DETECTORS = (
             examples=('linkedin_client_secret = "{a16}"',),
             negatives=(
                 'linkedin_client_secret = "{a8}"',
-                'linkedin_client_secret = "<your-token-here>"',
+                'linkedin_client_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -472,7 +472,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.zoom.us/docs/integrations/oauth/",
             examples=('zoom_api_secret = "{a32}"',),
-            negatives=('zoom_api_secret = "{a16}"', 'zoom_api_secret = "<your-token-here>"'),
+            negatives=('zoom_api_secret = "{a16}"', 'zoom_api_secret = "<your-secret>"'),
         ),
     ),
     keyed(
@@ -486,7 +486,7 @@ DETECTORS = (
         about=About(
             docs="https://dev.twitch.tv/docs/authentication/",
             examples=('twitch_token = "{L30}"',),
-            negatives=('twitch_token = "{L15}"', 'twitch_token = "<your-token-here>"'),
+            negatives=('twitch_token = "{L15}"', 'twitch_token = "<your-token>"'),
         ),
     ),
     token(

@@ -22,7 +22,7 @@ DETECTORS = (
         about=About(
             docs="https://www.rfc-editor.org/rfc/rfc3986#section-3.2.1",
             examples=("DATABASE_URL=postgres://app:{a20}@db.internal:5432/app",),
-            negatives=("DATABASE_URL=postgres://app:<your-token-here>@db.internal:5432/app",),
+            negatives=("DATABASE_URL=postgres://app:<your-token>@db.internal:5432/app",),
         ),
     ),
     token(
@@ -36,7 +36,7 @@ DETECTORS = (
         about=About(
             docs="https://dev.mysql.com/doc/connector-j/en/connector-j-reference-jdbc-url-format.html",
             examples=("url=jdbc:mysql://db:3306/app?user=app&password={a20}",),
-            negatives=("url=jdbc:mysql://db:3306/app?user=app&password=<your-token-here>",),
+            negatives=("url=jdbc:mysql://db:3306/app?user=app&password=<your-password>",),
         ),
     ),
     token(
@@ -55,7 +55,7 @@ DETECTORS = (
         about=About(
             docs="https://learn.microsoft.com/en-us/dotnet/framework/data/adonet/connection-string-syntax",
             examples=("Server=db;Database=app;User Id=app;Password={a20};",),
-            negatives=("Server=db;Database=app;User Id=app;Password=<your-token-here>;",),
+            negatives=("Server=db;Database=app;User Id=app;Password=<your-password>;",),
         ),
     ),
     token(
@@ -104,7 +104,7 @@ DETECTORS = (
         about=About(
             docs="https://www.mongodb.com/docs/atlas/configure-api-access/",
             examples=("ATLAS_PRIVATE_KEY={uuid}",),
-            negatives=("ATLAS_PRIVATE_KEY={h8}-{h4}-{h4}", "ATLAS_PRIVATE_KEY=<your-token-here>"),
+            negatives=("ATLAS_PRIVATE_KEY={h8}-{h4}-{h4}", "ATLAS_PRIVATE_KEY=<your-api-key>"),
         ),
     ),
     keyed(
@@ -120,7 +120,7 @@ DETECTORS = (
             examples=('upstash_redis_token = "{a64}"',),
             negatives=(
                 'upstash_redis_token = "{a32}"',
-                'upstash_redis_token = "<your-token-here>"',
+                'upstash_redis_token = "<your-token>"',
             ),
         ),
     ),
@@ -137,7 +137,7 @@ DETECTORS = (
             examples=('confluent_api_secret = "{b64}"',),
             negatives=(
                 'confluent_api_secret = "{b32}"',
-                'confluent_api_secret = "<your-token-here>"',
+                'confluent_api_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -151,7 +151,7 @@ DETECTORS = (
         about=About(
             docs="https://aiven.io/docs/platform/concepts/authentication-tokens",
             examples=('aiven_token = "{b372}"',),
-            negatives=('aiven_token = "{b186}"', 'aiven_token = "<your-token-here>"'),
+            negatives=('aiven_token = "{b186}"', 'aiven_token = "<your-token>"'),
         ),
     ),
     token(
@@ -199,11 +199,11 @@ DETECTORS = (
         r"(?P<secret>[a-f0-9]{8}:[a-f0-9]{8})",
         ("bundle_",),
         about=About(
-            docs="https://github.com/sidekiq/sidekiq/wiki/Sidekiq-Pro-and-Enterprise",
+            docs="https://bundler.io/man/bundle-config.1.html",
             examples=("BUNDLE_ENTERPRISE__CONTRIBSYS__COM={h8}:{h8}",),
             negatives=(
                 "BUNDLE_ENTERPRISE__CONTRIBSYS__COM={h4}:{h8}",
-                "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=<your-token-here>",
+                "BUNDLE_ENTERPRISE__CONTRIBSYS__COM=<your-token>",
             ),
         ),
     ),
@@ -218,7 +218,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.datadoghq.com/account_management/api-app-keys/",
             examples=('datadog_api_key = "{h32}"',),
-            negatives=('datadog_api_key = "{h16}"', 'datadog_api_key = "<your-token-here>"'),
+            negatives=('datadog_api_key = "{h16}"', 'datadog_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -231,7 +231,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.datadoghq.com/account_management/api-app-keys/",
             examples=('datadog_app_key = "{h40}"',),
-            negatives=('datadog_app_key = "{h20}"', 'datadog_app_key = "<your-token-here>"'),
+            negatives=('datadog_app_key = "{h20}"', 'datadog_app_key = "<your-api-key>"'),
         ),
     ),
     token(
@@ -283,7 +283,7 @@ DETECTORS = (
             examples=('new_relic_license_key = "{h40}"',),
             negatives=(
                 'new_relic_license_key = "{h20}"',
-                'new_relic_license_key = "<your-token-here>"',
+                'new_relic_license_key = "<your-api-key>"',
             ),
         ),
     ),
@@ -370,7 +370,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.sentry.io/account/auth-tokens/",
             examples=('sentry_token = "{h64}"',),
-            negatives=('sentry_token = "{h32}"', 'sentry_token = "<your-token-here>"'),
+            negatives=('sentry_token = "{h32}"', 'sentry_token = "<your-token>"'),
         ),
     ),
     token(
@@ -385,7 +385,7 @@ DETECTORS = (
             examples=("SENTRY_DSN=https://{h32}@o{d6}.ingest.sentry.io/{d7}",),
             negatives=(
                 "SENTRY_DSN=https://{h16}@o{d6}.ingest.sentry.io/{d7}",
-                "SENTRY_DSN=https://<your-token-here>",
+                "SENTRY_DSN=https://<key>@o{d6}.ingest.sentry.io/{d7}",
             ),
         ),
     ),
@@ -402,7 +402,7 @@ DETECTORS = (
             examples=('sumologic_access_id = "su{a12}"',),
             negatives=(
                 'sumologic_access_id = "su{a6}"',
-                'sumologic_access_id = "su<your-token-here>"',
+                'sumologic_access_id = "su<your-token>"',
             ),
         ),
     ),
@@ -417,7 +417,7 @@ DETECTORS = (
         about=About(
             docs="https://help.sumologic.com/docs/manage/security/access-keys/",
             examples=('sumo_access_key = "{a64}"',),
-            negatives=('sumo_access_key = "{a32}"', 'sumo_access_key = "<your-token-here>"'),
+            negatives=('sumo_access_key = "{a32}"', 'sumo_access_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -430,7 +430,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.splunk.com/Documentation/Splunk/latest/Data/UsetheHTTPEventCollector",
             examples=("SPLUNK_HEC_TOKEN={uuid}",),
-            negatives=("SPLUNK_HEC_TOKEN={h8}-{h4}-{h4}", "SPLUNK_HEC_TOKEN=<your-token-here>"),
+            negatives=("SPLUNK_HEC_TOKEN={h8}-{h4}-{h4}", "SPLUNK_HEC_TOKEN=<your-token>"),
         ),
     ),
     keyed(
@@ -445,7 +445,7 @@ DETECTORS = (
             examples=('rollbar_access_token = "{h32}"',),
             negatives=(
                 'rollbar_access_token = "{h16}"',
-                'rollbar_access_token = "<your-token-here>"',
+                'rollbar_access_token = "<your-token>"',
             ),
         ),
     ),
@@ -459,7 +459,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.bugsnag.com/",
             examples=('bugsnag_api_key = "{h32}"',),
-            negatives=('bugsnag_api_key = "{h16}"', 'bugsnag_api_key = "<your-token-here>"'),
+            negatives=('bugsnag_api_key = "{h16}"', 'bugsnag_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -473,7 +473,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.honeycomb.io/get-started/configure/environments/manage-api-keys/",
             examples=('honeycomb_api_key = "{a32}"',),
-            negatives=('honeycomb_api_key = "{a16}"', 'honeycomb_api_key = "<your-token-here>"'),
+            negatives=('honeycomb_api_key = "{a16}"', 'honeycomb_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -486,7 +486,7 @@ DETECTORS = (
         about=About(
             docs="https://documentation.solarwinds.com/en/success_center/loggly/content/admin/customer-token-authentication-token.htm",
             examples=("LOGGLY_TOKEN={uuid}",),
-            negatives=("LOGGLY_TOKEN={h8}-{h4}-{h4}", "LOGGLY_TOKEN=<your-token-here>"),
+            negatives=("LOGGLY_TOKEN={h8}-{h4}-{h4}", "LOGGLY_TOKEN=<your-token>"),
         ),
     ),
     keyed(
@@ -500,7 +500,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.logz.io/docs/user-guide/admin/authentication-tokens/",
             examples=('logzio_token = "{a32}"',),
-            negatives=('logzio_token = "{a16}"', 'logzio_token = "<your-token-here>"'),
+            negatives=('logzio_token = "{a16}"', 'logzio_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -516,7 +516,7 @@ DETECTORS = (
             examples=('lightstep_access_token = "{b80}"',),
             negatives=(
                 'lightstep_access_token = "{b40}"',
-                'lightstep_access_token = "<your-token-here>"',
+                'lightstep_access_token = "<your-token>"',
             ),
         ),
     ),
@@ -531,7 +531,7 @@ DETECTORS = (
         about=About(
             docs="https://support.pagerduty.com/main/docs/api-access-keys",
             examples=('pagerduty_token = "{a20}"',),
-            negatives=('pagerduty_token = "{a10}"', 'pagerduty_token = "<your-token-here>"'),
+            negatives=('pagerduty_token = "{a10}"', 'pagerduty_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -544,7 +544,7 @@ DETECTORS = (
         about=About(
             docs="https://support.atlassian.com/opsgenie/docs/api-key-management/",
             examples=("OPSGENIE_API_KEY={uuid}",),
-            negatives=("OPSGENIE_API_KEY={h8}-{h4}-{h4}", "OPSGENIE_API_KEY=<your-token-here>"),
+            negatives=("OPSGENIE_API_KEY={h8}-{h4}-{h4}", "OPSGENIE_API_KEY=<your-api-key>"),
         ),
     ),
     keyed(
@@ -560,7 +560,7 @@ DETECTORS = (
             examples=('honeybadger_api_key = "{a24}"',),
             negatives=(
                 'honeybadger_api_key = "{a12}"',
-                'honeybadger_api_key = "<your-token-here>"',
+                'honeybadger_api_key = "<your-api-key>"',
             ),
         ),
     ),
@@ -575,7 +575,7 @@ DETECTORS = (
         about=About(
             docs="https://www.elastic.co/guide/en/elasticsearch/reference/current/security-api-create-api-key.html",
             examples=('elastic_api_key = "{u60}=="',),
-            negatives=('elastic_api_key = "<your-token-here>=="',),
+            negatives=('elastic_api_key = "<your-api-key>=="',),
         ),
     ),
     keyed(
@@ -589,7 +589,7 @@ DETECTORS = (
         about=About(
             docs="https://segment.com/docs/connections/find-writekey/",
             examples=('segment_write_key = "{a32}"',),
-            negatives=('segment_write_key = "{a16}"', 'segment_write_key = "<your-token-here>"'),
+            negatives=('segment_write_key = "{a16}"', 'segment_write_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -604,7 +604,7 @@ DETECTORS = (
             examples=('mixpanel_api_secret = "{h32}"',),
             negatives=(
                 'mixpanel_api_secret = "{h16}"',
-                'mixpanel_api_secret = "<your-token-here>"',
+                'mixpanel_api_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -620,7 +620,7 @@ DETECTORS = (
             examples=('amplitude_secret_key = "{h32}"',),
             negatives=(
                 'amplitude_secret_key = "{h16}"',
-                'amplitude_secret_key = "<your-token-here>"',
+                'amplitude_secret_key = "<your-secret>"',
             ),
         ),
     ),
@@ -636,7 +636,7 @@ DETECTORS = (
             examples=('launchdarkly_token = "api-{uuid}"',),
             negatives=(
                 'launchdarkly_token = "api-{h8}-{h4}-{h4}"',
-                'launchdarkly_token = "api-<your-token-here>"',
+                'launchdarkly_token = "api-<your-token>"',
             ),
         ),
     ),
@@ -662,7 +662,7 @@ DETECTORS = (
         about=About(
             docs="https://www.algolia.com/doc/guides/security/api-keys/",
             examples=('algolia_admin_key = "{h32}"',),
-            negatives=('algolia_admin_key = "{h16}"', 'algolia_admin_key = "<your-token-here>"'),
+            negatives=('algolia_admin_key = "{h16}"', 'algolia_admin_key = "<your-api-key>"'),
         ),
     ),
     token(

@@ -111,7 +111,7 @@ DETECTORS = (
         about=About(
             docs="https://support.atlassian.com/bitbucket-cloud/docs/use-oauth-on-bitbucket-cloud/",
             examples=('bitbucket_secret = "{a64}"',),
-            negatives=('bitbucket_secret = "{a32}"', 'bitbucket_secret = "<your-token-here>"'),
+            negatives=('bitbucket_secret = "{a32}"', 'bitbucket_secret = "<your-secret>"'),
         ),
     ),
     keyed(
@@ -124,7 +124,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.gitea.com/development/api-usage",
             examples=('gitea_token = "{h40}"',),
-            negatives=('gitea_token = "{h20}"', 'gitea_token = "<your-token-here>"'),
+            negatives=('gitea_token = "{h20}"', 'gitea_token = "<your-token>"'),
         ),
     ),
     token(
@@ -150,7 +150,7 @@ DETECTORS = (
         about=About(
             docs="https://sourcegraph.com/docs/cli/how-tos/creating-an-access-token",
             examples=('sourcegraph_token = "{h40}"',),
-            negatives=('sourcegraph_token = "{h20}"', 'sourcegraph_token = "<your-token-here>"'),
+            negatives=('sourcegraph_token = "{h20}"', 'sourcegraph_token = "<your-token>"'),
         ),
     ),
     # CI/CD
@@ -176,7 +176,7 @@ DETECTORS = (
         about=About(
             docs="https://circleci.com/docs/managing-api-tokens/",
             examples=('circle_token = "{h40}"',),
-            negatives=('circle_token = "{h20}"', 'circle_token = "<your-token-here>"'),
+            negatives=('circle_token = "{h20}"', 'circle_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -190,7 +190,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.travis-ci.com/authentication",
             examples=('travis_token = "{a22}"',),
-            negatives=('travis_token = "{a11}"', 'travis_token = "<your-token-here>"'),
+            negatives=('travis_token = "{a11}"', 'travis_token = "<your-token>"'),
         ),
     ),
     token(
@@ -218,7 +218,7 @@ DETECTORS = (
             examples=('buildkite_agent_token = "{L50}"',),
             negatives=(
                 'buildkite_agent_token = "{L25}"',
-                'buildkite_agent_token = "<your-token-here>"',
+                'buildkite_agent_token = "<your-token>"',
             ),
         ),
     ),
@@ -232,7 +232,7 @@ DETECTORS = (
         about=About(
             docs="https://www.jenkins.io/doc/book/system-administration/authenticating-scripted-clients/",
             examples=('jenkins_token = "{h34}"',),
-            negatives=('jenkins_token = "{h17}"', 'jenkins_token = "<your-token-here>"'),
+            negatives=('jenkins_token = "{h17}"', 'jenkins_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -246,7 +246,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.drone.io/cli/setup/",
             examples=('drone_token = "{a32}"',),
-            negatives=('drone_token = "{a16}"', 'drone_token = "<your-token-here>"'),
+            negatives=('drone_token = "{a16}"', 'drone_token = "<your-token>"'),
         ),
     ),
     token(
@@ -296,7 +296,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.codecov.com/docs/codecov-tokens",
             examples=("CODECOV_TOKEN={uuid}",),
-            negatives=("CODECOV_TOKEN={h8}-{h4}-{h4}", "CODECOV_TOKEN=<your-token-here>"),
+            negatives=("CODECOV_TOKEN={h8}-{h4}-{h4}", "CODECOV_TOKEN=<your-token>"),
         ),
     ),
     keyed(
@@ -309,7 +309,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.snyk.io/snyk-api/authentication-for-api",
             examples=("SNYK_TOKEN={uuid}",),
-            negatives=("SNYK_TOKEN={h8}-{h4}-{h4}", "SNYK_TOKEN=<your-token-here>"),
+            negatives=("SNYK_TOKEN={h8}-{h4}-{h4}", "SNYK_TOKEN=<your-token>"),
         ),
     ),
     token(
@@ -335,7 +335,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.sonarsource.com/sonarqube-server/latest/user-guide/managing-tokens/",
             examples=('sonar_login = "{a40}"',),
-            negatives=('sonar_login = "{a20}"', 'sonar_login = "<your-token-here>"'),
+            negatives=('sonar_login = "{a20}"', 'sonar_login = "<your-token>"'),
         ),
     ),
     token(
@@ -387,7 +387,7 @@ DETECTORS = (
             examples=("//registry.npmjs.org/:_authToken={u36}",),
             negatives=(
                 "//registry.npmjs.org/:_authToken={u18}",
-                "//registry.npmjs.org/:_authToken=<your-token-here>",
+                "//registry.npmjs.org/:_authToken=<your-token>",
             ),
         ),
     ),
@@ -440,7 +440,7 @@ DETECTORS = (
         about=About(
             docs="https://learn.microsoft.com/en-us/nuget/reference/nuget-config-file#packagesourcecredentials",
             examples=('<add key="ClearTextPassword" value="{a16}" />',),
-            negatives=('<add key="ClearTextPassword" value="<your-token-here>" />',),
+            negatives=('<add key="ClearTextPassword" value="<your-password>" />',),
         ),
     ),
     token(
@@ -479,7 +479,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.docker.com/reference/cli/docker/login/",
             examples=('{"auths": {"r.example": {"auth": "{b40}"}}}',),
-            negatives=('{"auths": {"r.example": {"auth": "<your-token-here>"}}}',),
+            negatives=('{"auths": {"r.example": {"auth": "<your-token>"}}}',),
         ),
     ),
     token(
@@ -530,7 +530,7 @@ DETECTORS = (
         about=About(
             docs="https://help.sonatype.com/en/user-tokens.html",
             examples=('nexus_password = "{b44}"',),
-            negatives=('nexus_password = "{b22}"', 'nexus_password = "<your-token-here>"'),
+            negatives=('nexus_password = "{b22}"', 'nexus_password = "<your-password>"'),
         ),
     ),
     # Secret managers
@@ -569,7 +569,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.hashicorp.com/vault/docs/concepts/tokens",
             examples=('vault_token = "s.{a24}"',),
-            negatives=('vault_token = "s.{a12}"', 'vault_token = "s.<your-token-here>"'),
+            negatives=('vault_token = "s.{a12}"', 'vault_token = "s.<your-token>"'),
         ),
     ),
     token(
@@ -641,11 +641,11 @@ DETECTORS = (
         ("akeyless",),
         min_entropy=3.5,
         about=About(
-            docs="https://docs.akeyless.io/docs/access-key",
+            docs="https://docs.akeyless.io/",
             examples=('akeyless_access_key = "{b44}"',),
             negatives=(
                 'akeyless_access_key = "{b22}"',
-                'akeyless_access_key = "<your-token-here>"',
+                'akeyless_access_key = "<your-api-key>"',
             ),
         ),
     ),

@@ -39,7 +39,7 @@ GENERIC_API_KEY = Detector(
     random_value=True,
     docs="https://cwe.mitre.org/data/definitions/798.html",
     examples=('payment_api_key = "{a32}"',),
-    negatives=('payment_api_key = "<your-token-here>"',),
+    negatives=('payment_api_key = "<your-api-key>"',),
 )
 
 # A password literal in quotes: `password = "<literal>"`. Quotes are required so that code
@@ -61,7 +61,7 @@ GENERIC_PASSWORD = Detector(
     context_only=True,
     docs="https://cwe.mitre.org/data/definitions/259.html",
     examples=('db_password = "{a14}"',),
-    negatives=('db_password = "<your-token-here>"',),
+    negatives=('db_password = "<your-password>"',),
 )
 
 # A Kubernetes Secret manifest: `kind: Secret` and the first value of its data block (plain,
@@ -89,7 +89,7 @@ DETECTORS = (
         about=About(
             docs="https://www.rfc-editor.org/rfc/rfc9110#section-11.6.2",
             examples=('headers = {"Authorization": "Bearer {u40}"}',),
-            negatives=('headers = {"Authorization": "Bearer <your-token-here>"}',),
+            negatives=('headers = {"Authorization": "Bearer <your-token>"}',),
         ),
     ),
     token(
@@ -105,7 +105,7 @@ DETECTORS = (
         about=About(
             docs="https://curl.se/docs/manpage.html#-u",
             examples=("curl -u deploy:{a16} https://api.example.test",),
-            negatives=("curl -u deploy:<your-token-here> https://api.example.test",),
+            negatives=("curl -u deploy:<your-token> https://api.example.test",),
         ),
     ),
     token(
@@ -124,7 +124,7 @@ DETECTORS = (
         about=About(
             docs="https://curl.se/docs/manpage.html#-H",
             examples=('curl -H "X-Api-Token: {a32}" https://api.example.test',),
-            negatives=('curl -H "X-Api-Token: <your-token-here>" https://api.example.test',),
+            negatives=('curl -H "X-Api-Token: <your-token>" https://api.example.test',),
         ),
     ),
     token(
@@ -151,7 +151,7 @@ DETECTORS = (
         about=About(
             docs="https://kubernetes.io/docs/concepts/configuration/secret/",
             examples=("apiVersion: v1\nkind: Secret\ndata:\n  password: {b24}\n",),
-            negatives=("apiVersion: v1\nkind: Secret\ndata:\n  password: <your-token-here>\n",),
+            negatives=("apiVersion: v1\nkind: Secret\ndata:\n  password: <your-password>\n",),
         ),
     ),
     token(
@@ -165,7 +165,7 @@ DETECTORS = (
         about=About(
             docs="https://kubernetes.io/docs/concepts/configuration/secret/",
             examples=("apiVersion: v1\ndata:\n  password: {b24}\nkind: Secret\n",),
-            negatives=("apiVersion: v1\ndata:\n  password: <your-token-here>\nkind: Secret\n",),
+            negatives=("apiVersion: v1\ndata:\n  password: <your-password>\nkind: Secret\n",),
         ),
     ),
     token(
@@ -180,7 +180,7 @@ DETECTORS = (
         about=About(
             docs="https://cwe.mitre.org/data/definitions/260.html",
             examples=("<password>{a16}</password>",),
-            negatives=("<password><your-token-here></password>",),
+            negatives=("<password><your-password></password>",),
         ),
     ),
 )

@@ -83,7 +83,7 @@ DETECTORS = (
             examples=('paypal_client_secret = "{u80}"',),
             negatives=(
                 'paypal_client_secret = "{u40}"',
-                'paypal_client_secret = "<your-token-here>"',
+                'paypal_client_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -97,7 +97,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.adyen.com/development-resources/api-credentials/",
             examples=('adyen_api_key = "AQE{a60}"',),
-            negatives=('adyen_api_key = "AQE{a30}"', 'adyen_api_key = "AQE<your-token-here>"'),
+            negatives=('adyen_api_key = "AQE{a30}"', 'adyen_api_key = "AQE<your-api-key>"'),
         ),
     ),
     token(
@@ -125,7 +125,7 @@ DETECTORS = (
             examples=('razorpay_key_secret = "{a24}"',),
             negatives=(
                 'razorpay_key_secret = "{a12}"',
-                'razorpay_key_secret = "<your-token-here>"',
+                'razorpay_key_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -165,7 +165,7 @@ DETECTORS = (
             examples=('gocardless_token = "live_{a40}"',),
             negatives=(
                 'gocardless_token = "live_{a20}"',
-                'gocardless_token = "live_<your-token-here>"',
+                'gocardless_token = "live_<your-token>"',
             ),
         ),
     ),
@@ -200,7 +200,7 @@ DETECTORS = (
         about=About(
             docs="https://plaid.com/docs/api/",
             examples=('plaid_secret = "{h30}"',),
-            negatives=('plaid_secret = "{h15}"', 'plaid_secret = "<your-token-here>"'),
+            negatives=('plaid_secret = "{h15}"', 'plaid_secret = "<your-secret>"'),
         ),
     ),
     token(
@@ -264,7 +264,7 @@ DETECTORS = (
             examples=('mollie_api_key = "live_{a30}"',),
             negatives=(
                 'mollie_api_key = "live_{a15}"',
-                'mollie_api_key = "live_<your-token-here>"',
+                'mollie_api_key = "live_<your-api-key>"',
             ),
         ),
     ),
@@ -281,7 +281,7 @@ DETECTORS = (
             examples=('coinbase_api_secret = "{a64}"',),
             negatives=(
                 'coinbase_api_secret = "{a32}"',
-                'coinbase_api_secret = "<your-token-here>"',
+                'coinbase_api_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -296,7 +296,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.kraken.com/api/docs/guides/spot-rest-auth",
             examples=('kraken_private_key = "{b88}"',),
-            negatives=('kraken_private_key = "{b44}"', 'kraken_private_key = "<your-token-here>"'),
+            negatives=('kraken_private_key = "{b44}"', 'kraken_private_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -309,7 +309,7 @@ DETECTORS = (
         about=About(
             docs="https://freemius.com/help/documentation/",
             examples=('"secret_key" => "sk_{a29}"',),
-            negatives=('"secret_key" => "sk_{a14}"', '"secret_key" => "sk_<your-token-here>"'),
+            negatives=('"secret_key" => "sk_{a14}"', '"secret_key" => "sk_<your-secret>"'),
         ),
     ),
     keyed(
@@ -324,7 +324,7 @@ DETECTORS = (
             examples=('paystack_secret_key = "sk_live_{h40}"',),
             negatives=(
                 'paystack_secret_key = "sk_live_{h20}"',
-                'paystack_secret_key = "sk_live_<your-token-here>"',
+                'paystack_secret_key = "sk_live_<your-secret>"',
             ),
         ),
     ),
@@ -336,11 +336,11 @@ DETECTORS = (
         r"sk_(?:sbox_)?[a-z0-9]{26,}",
         ("checkout",),
         about=About(
-            docs="https://www.checkout.com/docs/developer-resources/api/api-keys",
+            docs="https://www.checkout.com/docs",
             examples=('checkout_secret_key = "sk_{L30}"',),
             negatives=(
                 'checkout_secret_key = "sk_{L15}"',
-                'checkout_secret_key = "sk_<your-token-here>"',
+                'checkout_secret_key = "sk_<your-secret>"',
             ),
         ),
     ),

@@ -33,7 +33,7 @@ DETECTORS = (
         about=About(
             docs="https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/",
             examples=('jira_api_token = "{a24}"',),
-            negatives=('jira_api_token = "{a12}"', 'jira_api_token = "<your-token-here>"'),
+            negatives=('jira_api_token = "{a12}"', 'jira_api_token = "<your-token>"'),
         ),
     ),
     token(
@@ -118,7 +118,7 @@ DETECTORS = (
         about=About(
             docs="https://support.airtable.com/docs/airtable-api-key-deprecation-notice",
             examples=('airtable_api_key = "key{a14}"',),
-            negatives=('airtable_api_key = "key{a7}"', 'airtable_api_key = "key<your-token-here>"'),
+            negatives=('airtable_api_key = "key{a7}"', 'airtable_api_key = "key<your-api-key>"'),
         ),
     ),
     keyed(
@@ -131,7 +131,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.asana.com/docs/personal-access-token",
             examples=('asana_token = "1/{d16}:{h32}"',),
-            negatives=('asana_token = "1/{d16}:{h16}"', 'asana_token = "1/<your-token-here>"'),
+            negatives=('asana_token = "1/{d16}:{h16}"', 'asana_token = "1/<your-token>"'),
         ),
     ),
     keyed(
@@ -145,7 +145,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.atlassian.com/cloud/trello/guides/rest-api/authorization/",
             examples=('trello_token = "{a32}"',),
-            negatives=('trello_token = "{a16}"', 'trello_token = "<your-token-here>"'),
+            negatives=('trello_token = "{a16}"', 'trello_token = "<your-token>"'),
         ),
     ),
     token(
@@ -171,7 +171,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.dropbox.com/oauth-guide",
             examples=('dropbox_app_secret = "{L15}"',),
-            negatives=('dropbox_app_secret = "{L7}"', 'dropbox_app_secret = "<your-token-here>"'),
+            negatives=('dropbox_app_secret = "{L7}"', 'dropbox_app_secret = "<your-secret>"'),
         ),
     ),
     keyed(
@@ -185,7 +185,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.box.com/guides/authentication/tokens/developer-tokens/",
             examples=('box_api_token = "{a32}"',),
-            negatives=('box_api_token = "{a16}"', 'box_api_token = "<your-token-here>"'),
+            negatives=('box_api_token = "{a16}"', 'box_api_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -198,7 +198,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.hubspot.com/docs/api/migrate-an-api-key-integration-to-a-private-app",
             examples=("HUBSPOT_API_KEY={uuid}",),
-            negatives=("HUBSPOT_API_KEY={h8}-{h4}-{h4}", "HUBSPOT_API_KEY=<your-token-here>"),
+            negatives=("HUBSPOT_API_KEY={h8}-{h4}-{h4}", "HUBSPOT_API_KEY=<your-api-key>"),
         ),
     ),
     token(
@@ -221,11 +221,11 @@ DETECTORS = (
         r"00D[A-Za-z0-9]{12,15}![\w.]{90,}",
         ("salesforce", "sfdc"),
         about=About(
-            docs="https://help.salesforce.com/s/articleView?id=sf.remoteaccess_access_tokens.htm",
+            docs="https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest.htm",
             examples=('salesforce_token = "00D{a15}!{a100}"',),
             negatives=(
                 'salesforce_token = "00D{a15}!{a50}"',
-                'salesforce_token = "00D<your-token-here>"',
+                'salesforce_token = "00D<your-token>"',
             ),
         ),
     ),
@@ -253,7 +253,7 @@ DETECTORS = (
             examples=('maxmind_license_key = "{a6}_{a29}_mmk"',),
             negatives=(
                 'maxmind_license_key = "{a6}_{a14}_mmk"',
-                'maxmind_license_key = "<your-token-here>_mmk"',
+                'maxmind_license_key = "<your-api-key>_mmk"',
             ),
         ),
     ),
@@ -280,7 +280,7 @@ DETECTORS = (
         about=About(
             docs="https://www.contentful.com/developers/docs/references/authentication/",
             examples=('contentful_token = "{a43}"',),
-            negatives=('contentful_token = "{a21}"', 'contentful_token = "<your-token-here>"'),
+            negatives=('contentful_token = "{a21}"', 'contentful_token = "<your-token>"'),
         ),
     ),
     token(
@@ -341,7 +341,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.cisco.com/meraki/api-v1/authorization/",
             examples=('meraki_api_key = "{h40}"',),
-            negatives=('meraki_api_key = "{h20}"', 'meraki_api_key = "<your-token-here>"'),
+            negatives=('meraki_api_key = "{h20}"', 'meraki_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -355,7 +355,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.rapidapi.com/docs/keys-and-key-rotation",
             examples=('rapidapi_key = "{a50}"',),
-            negatives=('rapidapi_key = "{a25}"', 'rapidapi_key = "<your-token-here>"'),
+            negatives=('rapidapi_key = "{a25}"', 'rapidapi_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -370,7 +370,7 @@ DETECTORS = (
             examples=("SQUARESPACE_API_KEY={uuid}",),
             negatives=(
                 "SQUARESPACE_API_KEY={h8}-{h4}-{h4}",
-                "SQUARESPACE_API_KEY=<your-token-here>",
+                "SQUARESPACE_API_KEY=<your-api-key>",
             ),
         ),
     ),
@@ -385,7 +385,7 @@ DETECTORS = (
         about=About(
             docs="https://developers.etsy.com/documentation/essentials/authentication",
             examples=('etsy_api_key = "{L24}"',),
-            negatives=('etsy_api_key = "{L12}"', 'etsy_api_key = "<your-token-here>"'),
+            negatives=('etsy_api_key = "{L12}"', 'etsy_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -400,7 +400,7 @@ DETECTORS = (
             examples=('ngrok_authtoken = "2{a26}_{a21}"',),
             negatives=(
                 'ngrok_authtoken = "2{a13}_{a21}"',
-                'ngrok_authtoken = "2<your-token-here>"',
+                'ngrok_authtoken = "2<your-token>"',
             ),
         ),
     ),
@@ -413,7 +413,7 @@ DETECTORS = (
         ("sc_", "ext_", "scauth_", "authress_"),
         anchored=True,
         about=About(
-            docs="https://authress.io/knowledge-base/docs/authorization/service-clients",
+            docs="https://authress.io/knowledge-base",
             examples=("AUTHRESS=sc_{L10}.{L5}.acc_{L16}.{L60}",),
             negatives=("AUTHRESS=sc_{L10}.{L5}.acc_{L16}.{L12}",),
         ),
@@ -429,7 +429,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.okta.com/docs/guides/create-an-api-token/main/",
             examples=('okta_api_token = "00{a40}"',),
-            negatives=('okta_api_token = "00{a20}"', 'okta_api_token = "00<your-token-here>"'),
+            negatives=('okta_api_token = "00{a20}"', 'okta_api_token = "00<your-token>"'),
         ),
     ),
     keyed(
@@ -445,7 +445,7 @@ DETECTORS = (
             examples=('auth0_client_secret = "{a64}"',),
             negatives=(
                 'auth0_client_secret = "{a32}"',
-                'auth0_client_secret = "<your-token-here>"',
+                'auth0_client_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -461,7 +461,7 @@ DETECTORS = (
             examples=('clerk_secret_key = "sk_live_{a40}"',),
             negatives=(
                 'clerk_secret_key = "sk_live_{a20}"',
-                'clerk_secret_key = "sk_live_<your-token-here>"',
+                'clerk_secret_key = "sk_live_<your-secret>"',
             ),
         ),
     ),
@@ -489,7 +489,7 @@ DETECTORS = (
             examples=("CLOUDINARY_URL=cloudinary://{d15}:{u27}@demo",),
             negatives=(
                 "CLOUDINARY_URL=cloudinary://{d15}:{u13}@demo",
-                "CLOUDINARY_URL=cloudinary://<your-token-here>@demo",
+                "CLOUDINARY_URL=cloudinary://<your-token>@demo",
             ),
         ),
     ),
@@ -503,7 +503,7 @@ DETECTORS = (
         about=About(
             docs="https://www.getbeamer.com/api",
             examples=('beamer_api_key = "b_{L44}"',),
-            negatives=('beamer_api_key = "b_{L22}"', 'beamer_api_key = "b_<your-token-here>"'),
+            negatives=('beamer_api_key = "b_{L22}"', 'beamer_api_key = "b_<your-api-key>"'),
         ),
     ),
     keyed(
@@ -519,7 +519,7 @@ DETECTORS = (
             examples=('finicity_client_secret = "{a20}"',),
             negatives=(
                 'finicity_client_secret = "{a10}"',
-                'finicity_client_secret = "<your-token-here>"',
+                'finicity_client_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -533,7 +533,7 @@ DETECTORS = (
         about=About(
             docs="https://www.freshbooks.com/api/authentication",
             examples=('freshbooks_token = "{h64}"',),
-            negatives=('freshbooks_token = "{h32}"', 'freshbooks_token = "<your-token-here>"'),
+            negatives=('freshbooks_token = "{h32}"', 'freshbooks_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -546,7 +546,7 @@ DETECTORS = (
         about=About(
             docs="https://sendbird.com/docs/chat/platform-api/v3/prepare-to-use-api",
             examples=('sendbird_api_token = "{h40}"',),
-            negatives=('sendbird_api_token = "{h20}"', 'sendbird_api_token = "<your-token-here>"'),
+            negatives=('sendbird_api_token = "{h20}"', 'sendbird_api_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -560,7 +560,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.nytimes.com/get-started",
             examples=('nytimes_api_key = "{a32}"',),
-            negatives=('nytimes_api_key = "{a16}"', 'nytimes_api_key = "<your-token-here>"'),
+            negatives=('nytimes_api_key = "{a16}"', 'nytimes_api_key = "<your-api-key>"'),
         ),
     ),
     keyed(
@@ -573,7 +573,7 @@ DETECTORS = (
         about=About(
             docs="https://docs.lob.com/",
             examples=('lob_api_key = "live_{h35}"',),
-            negatives=('lob_api_key = "live_{h17}"', 'lob_api_key = "live_<your-token-here>"'),
+            negatives=('lob_api_key = "live_{h17}"', 'lob_api_key = "live_<your-api-key>"'),
         ),
     ),
     keyed(
@@ -589,7 +589,7 @@ DETECTORS = (
             examples=('looker_client_secret = "{a24}"',),
             negatives=(
                 'looker_client_secret = "{a12}"',
-                'looker_client_secret = "<your-token-here>"',
+                'looker_client_secret = "<your-secret>"',
             ),
         ),
     ),
@@ -604,7 +604,7 @@ DETECTORS = (
         about=About(
             docs="https://io.adafruit.com/api/docs/",
             examples=('adafruit_io_key = "{a32}"',),
-            negatives=('adafruit_io_key = "{a16}"', 'adafruit_io_key = "<your-token-here>"'),
+            negatives=('adafruit_io_key = "{a16}"', 'adafruit_io_key = "<your-api-key>"'),
         ),
     ),
     token(
@@ -627,9 +627,9 @@ DETECTORS = (
         UUID,
         ("kucoin",),
         about=About(
-            docs="https://www.kucoin.com/docs/basic-info/connection-method/authentication/creating-a-request",
+            docs="https://docs.kucoin.com/",
             examples=("KUCOIN_SECRET={uuid}",),
-            negatives=("KUCOIN_SECRET={h8}-{h4}-{h4}", "KUCOIN_SECRET=<your-token-here>"),
+            negatives=("KUCOIN_SECRET={h8}-{h4}-{h4}", "KUCOIN_SECRET=<your-secret>"),
         ),
     ),
     keyed(
@@ -643,7 +643,7 @@ DETECTORS = (
         about=About(
             docs="https://bittrex.github.io/api/v3",
             examples=('bittrex_api_secret = "{a32}"',),
-            negatives=('bittrex_api_secret = "{a16}"', 'bittrex_api_secret = "<your-token-here>"'),
+            negatives=('bittrex_api_secret = "{a16}"', 'bittrex_api_secret = "<your-secret>"'),
         ),
     ),
     keyed(
@@ -657,7 +657,7 @@ DETECTORS = (
         about=About(
             docs="https://developer.gitter.im/docs/authentication",
             examples=('gitter_token = "{L40}"',),
-            negatives=('gitter_token = "{L20}"', 'gitter_token = "<your-token-here>"'),
+            negatives=('gitter_token = "{L20}"', 'gitter_token = "<your-token>"'),
         ),
     ),
     keyed(
@@ -669,9 +669,9 @@ DETECTORS = (
         ("yousign",),
         min_entropy=3.5,
         about=About(
-            docs="https://developers.yousign.com/docs/authentication",
+            docs="https://developers.yousign.com/",
             examples=('yousign_api_key = "{a32}"',),
-            negatives=('yousign_api_key = "{a16}"', 'yousign_api_key = "<your-token-here>"'),
+            negatives=('yousign_api_key = "{a16}"', 'yousign_api_key = "<your-api-key>"'),
         ),
     ),
 )
