@@ -119,6 +119,8 @@ class About:
     examples: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
     severity: str = "error"
+    context_only: bool = False
+    random_value: bool = False
 
 
 def _about(about: About | None) -> dict[str, Any]:
@@ -129,6 +131,8 @@ def _about(about: About | None) -> dict[str, Any]:
         "examples": about.examples,
         "negatives": about.negatives,
         "severity": about.severity,
+        "context_only": about.context_only,
+        "random_value": about.random_value,
     }
 
 
