@@ -113,3 +113,19 @@ def test_listing_is_not_a_scan_mode_to_combine(capsys: pytest.CaptureFixture[str
         gate.main(["--list-detectors", "--all-files"])
     assert exited.value.code == 2
     assert "not allowed with" in capsys.readouterr().err
+
+
+def test_listing_takes_no_file_names(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        gate.main(["--list-detectors", "a.py"])
+    assert exited.value.code == 2
+    assert "--list-detectors takes no file names" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = listed(capsys, "--output", str(tmp_path / "missing" / "list.txt"))
+    assert code == 2 and out == ""
+    assert err.startswith("ztgate: error: ") and err.count("\n") == 1
+    assert "missing/list.txt: cannot write report" in err

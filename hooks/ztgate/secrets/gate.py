@@ -341,6 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cli.add_report_arguments(parser)
     args = parser.parse_args(argv)
     if args.list_detectors:
+        if args.filenames:
+            parser.error("--list-detectors takes no file names")
         return cli.guarded(lambda: list_detectors(args.format, args.output), args.debug)
     return cli.guarded(lambda: _main(args), args.debug)
 
