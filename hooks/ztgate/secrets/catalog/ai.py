@@ -287,7 +287,7 @@ DETECTORS = (
         hex_(32),
         ("clarifai",),
         about=About(
-            docs="https://docs.clarifai.com/clarifai-basics/authentication/personal-access-tokens",
+            docs="https://docs.clarifai.com/",
             examples=('clarifai_pat = "{h32}"',),
             negatives=('clarifai_pat = "{h16}"', 'clarifai_pat = "<your-token>"'),
         ),

@@ -292,7 +292,7 @@ DETECTORS = (
         r"xsmtpsib-" + hex_(64) + "-" + alnum(16),
         ("xsmtpsib-",),
         about=About(
-            docs="https://developers.brevo.com/docs/smtp-integration",
+            docs="https://developers.brevo.com/",
             examples=("BREVO=xsmtpsib-{h64}-{a16}",),
             negatives=("BREVO=xsmtpsib-{h32}-{a16}",),
         ),
