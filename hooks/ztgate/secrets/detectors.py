@@ -83,6 +83,13 @@ class Detector:
     examples: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
     severity: str = "error"  # the default; the policy may change it per detector
+    # Only a key name or the surroundings say the match is a secret, not which one: it ranks
+    # below every format, a vendor's or a neutral one (`engine.specificity_of`), and yields to
+    # them when they find the same secret.
+    context_only: bool = False
+    # The value must also look random on its own: not a path, version, resource name or UUID,
+    # letters and digits mixed (``filters.not_a_generic_secret``).
+    random_value: bool = False
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -112,6 +119,8 @@ class About:
     examples: tuple[str, ...] = ()
     negatives: tuple[str, ...] = ()
     severity: str = "error"
+    context_only: bool = False
+    random_value: bool = False
 
 
 def _about(about: About | None) -> dict[str, Any]:
@@ -122,6 +131,8 @@ def _about(about: About | None) -> dict[str, Any]:
         "examples": about.examples,
         "negatives": about.negatives,
         "severity": about.severity,
+        "context_only": about.context_only,
+        "random_value": about.random_value,
     }
 
 

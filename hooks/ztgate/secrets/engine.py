@@ -112,7 +112,7 @@ def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> s
     if reason or not detector.by_context:
         return reason
     reason = filters.by_context_reason(secret, line, column, generic=detector.category == "generic")
-    if reason or detector.id != "generic-api-key":
+    if reason or not detector.random_value:
         return reason
     return filters.not_a_generic_secret(secret)
 
@@ -121,21 +121,29 @@ def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> s
 DS_CONTEXT_PLUGINS = frozenset(
     {"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"}
 )
-# Identifications that only say "this looks secret"; a vendor-specific one says which secret.
-CONTEXT_ONLY_DETECTORS = DS_CONTEXT_PLUGINS | {"generic-api-key", "generic-password"}
 # detect-secrets' format plugins that name no vendor (ours: the "generic" category).
 _DS_NEUTRAL_FORMATS = frozenset({"BasicAuthDetector", "JwtTokenDetector"})
 CONTEXT_ONLY, NEUTRAL_FORMAT, VENDOR = 0, 1, 2
 
 
-def specificity(detector_id: str, category: str | None = None) -> int:
-    """How much a detector says about what it found: a vendor's format over a vendor-neutral
-    format (a JWT, a password in a URL) over a key name or entropy alone."""
-    if detector_id in CONTEXT_ONLY_DETECTORS:
+def specificity_of(detector: Detector) -> int:
+    """How much one of our detectors says about what it found: a vendor's format over a
+    vendor-neutral format (a JWT, a password in a URL) over a key name alone."""
+    if detector.context_only:
         return CONTEXT_ONLY
-    if detector_id in _DS_NEUTRAL_FORMATS or category == "generic":
-        return NEUTRAL_FORMAT
-    return VENDOR
+    return NEUTRAL_FORMAT if detector.category == "generic" else VENDOR
+
+
+def specificity(plugin: str) -> int:
+    """The same for a detect-secrets plugin, by its name."""
+    if plugin in DS_CONTEXT_PLUGINS:
+        return CONTEXT_ONLY
+    return NEUTRAL_FORMAT if plugin in _DS_NEUTRAL_FORMATS else VENDOR
+
+
+def context_only_ids(detectors: Sequence[Detector]) -> frozenset[str]:
+    """The detectors, ours and detect-secrets' plugins, that only say "this looks secret"."""
+    return DS_CONTEXT_PLUGINS | {d.id for d in detectors if d.context_only}
 
 
 _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{40,}")
@@ -236,7 +244,7 @@ def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextSc
             column = where.column_of(offset)
             if _reject_reason(detector, secret, where.line(number), column):
                 continue
-            rank = specificity(detector.id, detector.category)
+            rank = specificity_of(detector)
             if (
                 policy_file
                 and rank == CONTEXT_ONLY

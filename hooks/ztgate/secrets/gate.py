@@ -25,7 +25,8 @@ from ztgate.secrets.baseline import (
     updated_document,
     write_baseline,
 )
-from ztgate.secrets.engine import CONTEXT_ONLY_DETECTORS
+from ztgate.secrets.catalog import ALL_DETECTORS
+from ztgate.secrets.engine import context_only_ids
 from ztgate.secrets.scan import (
     SECRET_FILE,
     Hit,
@@ -62,9 +63,10 @@ UNSCANNED = Rule(
 )
 RULES = (CREDENTIAL, SECRET_FILE_RULE, OUTGOING, UNSCANNED)
 
-# Google documents browser and Firebase API keys as public by design (their protection is the
-# key's restrictions), so they warn unless the policy makes them errors.
-DEFAULT_SEVERITY = {"google-api-key": "warning"}
+# Each detector's default severity is its record's (a Google API key warns: Google documents
+# browser keys as public by design); the policy may change it per detector.
+_DEFAULT_SEVERITY = {d.id: d.severity for d in ALL_DETECTORS}
+_CONTEXT_ONLY = context_only_ids(ALL_DETECTORS)
 
 
 def _rule_of(hit: Hit) -> Rule:
@@ -117,7 +119,7 @@ def most_specific(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
     for _, group in groupby(sorted(hits, key=place), key=place):
         same = list(group)
-        specific = [h for h in same if h.detector_id not in CONTEXT_ONLY_DETECTORS] or same
+        specific = [h for h in same if h.detector_id not in _CONTEXT_ONLY] or same
         dropped = tuple(
             pair
             for h in same
@@ -153,7 +155,7 @@ def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
 
     leveled = []
     for hit in hits:
-        default = DEFAULT_SEVERITY.get(hit.detector_id, "error")
+        default = _DEFAULT_SEVERITY.get(hit.detector_id, "error")
         level = policy.secrets.severity_of(hit.detector_id, hit.secret_type, default)
         if level == "error" and hit.allowed_inline:
             level = "warning"  # allowed by the change's own comment: visible, not blocking
@@ -317,6 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="write the baseline with every secret now in tracked files",
     )
+    mode.add_argument(
+        "--list-detectors",
+        action="store_true",
+        help="list every detector (id, type, category, severity, keywords, docs; with "
+        "--format json also its examples) and exit",
+    )
     parser.add_argument("--remote", help="with --push: the remote pushed to")
     parser.add_argument("--baseline", metavar="FILE", help="baseline file (default from policy)")
     parser.add_argument(
@@ -332,7 +340,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     cli.add_report_arguments(parser)
     args = parser.parse_args(argv)
+    if args.list_detectors:
+        if args.filenames:
+            parser.error("--list-detectors takes no file names")
+        return cli.guarded(lambda: list_detectors(args.format, args.output), args.debug)
     return cli.guarded(lambda: _main(args), args.debug)
+
+
+def list_detectors(output_format: str, output: str | None) -> int:
+    """`--list-detectors`: our detectors' records, then the detect-secrets plugins we run."""
+    from ztgate.secrets import ds_bridge, listing
+
+    render = listing.RENDERERS.get(output_format)
+    if render is None:
+        raise UserError(
+            f"--list-detectors prints text or json, not {output_format}",
+            fix="use `--format text` or `--format json`",
+        )
+    plugins = listing.detect_secrets_plugins(ds_bridge.plugin_names())
+    rendered = render(listing.listing(ALL_DETECTORS, plugins))
+    if output:
+        write_report(output, rendered)
+    else:
+        sys.stdout.write(rendered)
+    return cli.EXIT_CLEAN
 
 
 def _main(args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ztgate.secrets.catalog._shapes import UUID, alnum, hex_
-from ztgate.secrets.detectors import keyed, token
+from ztgate.secrets.detectors import About, keyed, token
 
 AI = "ai-ml"
 
@@ -14,6 +14,11 @@ DETECTORS = (
         AI,
         r"sk-ant-api\d{2}-[\w\-]{80,110}AA",
         ("sk-ant-api",),
+        about=About(
+            docs="https://docs.anthropic.com/en/api/getting-started",
+            examples=("ANTHROPIC_API_KEY=sk-ant-api03-{u93}AA",),
+            negatives=("ANTHROPIC_API_KEY=sk-ant-api03-{u46}AA",),
+        ),
     ),
     token(
         "anthropic-admin-key",
@@ -21,6 +26,11 @@ DETECTORS = (
         AI,
         r"sk-ant-admin\d{2}-[\w\-]{80,110}AA",
         ("sk-ant-admin",),
+        about=About(
+            docs="https://docs.anthropic.com/en/api/administration-api",
+            examples=("ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{u93}AA",),
+            negatives=("ANTHROPIC_ADMIN_KEY=sk-ant-admin01-{u46}AA",),
+        ),
     ),
     token(
         "openai-api-key",
@@ -28,6 +38,11 @@ DETECTORS = (
         AI,
         r"sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{0,160}T3BlbkFJ[A-Za-z0-9_\-]{20,160}",
         ("sk-",),
+        about=About(
+            docs="https://platform.openai.com/docs/api-reference/authentication",
+            examples=("OPENAI_API_KEY=sk-proj-{a20}T3BlbkFJ{a20}",),
+            negatives=("OPENAI_API_KEY=sk-proj-{a48}",),
+        ),
     ),
     token(
         "huggingface-token",
@@ -36,6 +51,11 @@ DETECTORS = (
         r"hf_[a-zA-Z]{34}",
         ("hf_",),
         min_entropy=3.5,
+        about=About(
+            docs="https://huggingface.co/docs/hub/security-tokens",
+            examples=("HF_TOKEN=hf_{l34}",),
+            negatives=("HF_TOKEN=hf_{l17}",),
+        ),
     ),
     token(
         "huggingface-org-token",
@@ -44,21 +64,109 @@ DETECTORS = (
         r"api_org_[a-zA-Z]{34}",
         ("api_org_",),
         min_entropy=3.5,
+        about=About(
+            docs="https://huggingface.co/docs/hub/security-tokens",
+            examples=("HF_ORG=api_org_{l34}",),
+            negatives=("HF_ORG=api_org_{l17}",),
+        ),
     ),
-    token("perplexity-api-key", "Perplexity API Key", AI, r"pplx-" + alnum(48), ("pplx-",)),
-    token("replicate-api-token", "Replicate API Token", AI, r"r8_" + alnum(37), ("r8_",)),
-    token("groq-api-key", "Groq API Key", AI, r"gsk_" + alnum(52), ("gsk_",)),
-    token("xai-api-key", "xAI API Key", AI, r"xai-" + alnum(80), ("xai-",)),
-    token("openrouter-api-key", "OpenRouter API Key", AI, r"sk-or-v1-" + hex_(64), ("sk-or-v1-",)),
+    token(
+        "perplexity-api-key",
+        "Perplexity API Key",
+        AI,
+        r"pplx-" + alnum(48),
+        ("pplx-",),
+        about=About(
+            docs="https://docs.perplexity.ai/guides/getting-started",
+            examples=("PPLX=pplx-{a48}",),
+            negatives=("PPLX=pplx-{a24}",),
+        ),
+    ),
+    token(
+        "replicate-api-token",
+        "Replicate API Token",
+        AI,
+        r"r8_" + alnum(37),
+        ("r8_",),
+        about=About(
+            docs="https://replicate.com/docs/reference/http#authentication",
+            examples=("REPLICATE_API_TOKEN=r8_{a37}",),
+            negatives=("REPLICATE_API_TOKEN=r8_{a18}",),
+        ),
+    ),
+    token(
+        "groq-api-key",
+        "Groq API Key",
+        AI,
+        r"gsk_" + alnum(52),
+        ("gsk_",),
+        about=About(
+            docs="https://console.groq.com/docs/quickstart",
+            examples=("GROQ_API_KEY=gsk_{a52}",),
+            negatives=("GROQ_API_KEY=gsk_{a26}",),
+        ),
+    ),
+    token(
+        "xai-api-key",
+        "xAI API Key",
+        AI,
+        r"xai-" + alnum(80),
+        ("xai-",),
+        about=About(
+            docs="https://docs.x.ai/docs/overview",
+            examples=("XAI_API_KEY=xai-{a80}",),
+            negatives=("XAI_API_KEY=xai-{a40}",),
+        ),
+    ),
+    token(
+        "openrouter-api-key",
+        "OpenRouter API Key",
+        AI,
+        r"sk-or-v1-" + hex_(64),
+        ("sk-or-v1-",),
+        about=About(
+            docs="https://openrouter.ai/docs/api-reference/authentication",
+            examples=("OPENROUTER=sk-or-v1-{h64}",),
+            negatives=("OPENROUTER=sk-or-v1-{h32}",),
+        ),
+    ),
     token(
         "langsmith-api-key",
         "LangSmith API Key",
         AI,
         r"lsv2_(?:pt|sk)_" + hex_(32) + "_" + hex_(10),
         ("lsv2_",),
+        about=About(
+            docs="https://docs.smith.langchain.com/",
+            examples=("LANGSMITH=lsv2_pt_{h32}_{h10}",),
+            negatives=("LANGSMITH=lsv2_pt_{h16}_{h10}",),
+        ),
     ),
-    token("pinecone-api-key", "Pinecone API Key", AI, r"pcsk_[A-Za-z0-9_]{50,}", ("pcsk_",)),
-    keyed("pinecone-legacy-key", "Pinecone API Key", AI, r"pinecone", UUID, ("pinecone",)),
+    token(
+        "pinecone-api-key",
+        "Pinecone API Key",
+        AI,
+        r"pcsk_[A-Za-z0-9_]{50,}",
+        ("pcsk_",),
+        about=About(
+            docs="https://docs.pinecone.io/guides/projects/manage-api-keys",
+            examples=("PINECONE_API_KEY=pcsk_{a60}",),
+            negatives=("PINECONE_API_KEY=pcsk_{a30}",),
+        ),
+    ),
+    keyed(
+        "pinecone-legacy-key",
+        "Pinecone API Key",
+        AI,
+        r"pinecone",
+        UUID,
+        ("pinecone",),
+        about=About(
+            docs="https://docs.pinecone.io/guides/projects/manage-api-keys",
+            examples=("PINECONE_API_KEY={uuid}",),
+            negatives=("PINECONE_API_KEY={h8}-{h4}-{h4}", "PINECONE_API_KEY=<your-api-key>"),
+        ),
+    ),
     token(
         "fireworks-api-key",
         "Fireworks AI API Key",
@@ -66,6 +174,11 @@ DETECTORS = (
         r"fw_" + alnum(24),
         ("fw_",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.fireworks.ai/api-reference/introduction",
+            examples=("FIREWORKS=fw_{a24}",),
+            negatives=("FIREWORKS=fw_{a12}",),
+        ),
     ),
     keyed(
         "cohere-api-key",
@@ -75,6 +188,11 @@ DETECTORS = (
         alnum(40),
         ("cohere", "co_api"),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.cohere.com/reference/about",
+            examples=('cohere_api_key = "{a40}"',),
+            negatives=('cohere_api_key = "{a20}"', 'cohere_api_key = "<your-api-key>"'),
+        ),
     ),
     keyed(
         "mistral-api-key",
@@ -84,11 +202,41 @@ DETECTORS = (
         alnum(32),
         ("mistral",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.mistral.ai/getting-started/quickstart/",
+            examples=('mistral_api_key = "{a32}"',),
+            negatives=('mistral_api_key = "{a16}"', 'mistral_api_key = "<your-api-key>"'),
+        ),
     ),
     keyed(
-        "deepseek-api-key", "DeepSeek API Key", AI, r"deepseek", r"sk-" + hex_(32), ("deepseek",)
+        "deepseek-api-key",
+        "DeepSeek API Key",
+        AI,
+        r"deepseek",
+        r"sk-" + hex_(32),
+        ("deepseek",),
+        about=About(
+            docs="https://api-docs.deepseek.com/",
+            examples=('deepseek_api_key = "sk-{h32}"',),
+            negatives=(
+                'deepseek_api_key = "sk-{h16}"',
+                'deepseek_api_key = "sk-<your-api-key>"',
+            ),
+        ),
     ),
-    keyed("wandb-api-key", "Weights & Biases API Key", AI, r"wandb", hex_(40), ("wandb",)),
+    keyed(
+        "wandb-api-key",
+        "Weights & Biases API Key",
+        AI,
+        r"wandb",
+        hex_(40),
+        ("wandb",),
+        about=About(
+            docs="https://docs.wandb.ai/guides/track/environment-variables/",
+            examples=('wandb_api_key = "{h40}"',),
+            negatives=('wandb_api_key = "{h20}"', 'wandb_api_key = "<your-api-key>"'),
+        ),
+    ),
     keyed(
         "elevenlabs-api-key",
         "ElevenLabs API Key",
@@ -96,10 +244,54 @@ DETECTORS = (
         r"eleven|xi_api",
         r"(?:sk_)?" + hex_(32) + r"(?:[a-f0-9]{16})?",
         ("eleven", "xi_api"),
+        about=About(
+            docs="https://elevenlabs.io/docs/api-reference/authentication",
+            examples=('elevenlabs_api_key = "sk_{h48}"',),
+            negatives=(
+                'elevenlabs_api_key = "sk_{h24}"',
+                'elevenlabs_api_key = "sk_<your-api-key>"',
+            ),
+        ),
     ),
-    keyed("assemblyai-api-key", "AssemblyAI API Key", AI, r"assembly", hex_(32), ("assembly",)),
-    keyed("together-api-key", "Together AI API Key", AI, r"together", hex_(64), ("together",)),
-    keyed("clarifai-api-key", "Clarifai API Key", AI, r"clarifai", hex_(32), ("clarifai",)),
+    keyed(
+        "assemblyai-api-key",
+        "AssemblyAI API Key",
+        AI,
+        r"assembly",
+        hex_(32),
+        ("assembly",),
+        about=About(
+            docs="https://www.assemblyai.com/docs/api-reference/overview",
+            examples=('assemblyai_api_key = "{h32}"',),
+            negatives=('assemblyai_api_key = "{h16}"', 'assemblyai_api_key = "<your-api-key>"'),
+        ),
+    ),
+    keyed(
+        "together-api-key",
+        "Together AI API Key",
+        AI,
+        r"together",
+        hex_(64),
+        ("together",),
+        about=About(
+            docs="https://docs.together.ai/docs/quickstart",
+            examples=('together_api_key = "{h64}"',),
+            negatives=('together_api_key = "{h32}"', 'together_api_key = "<your-api-key>"'),
+        ),
+    ),
+    keyed(
+        "clarifai-api-key",
+        "Clarifai API Key",
+        AI,
+        r"clarifai",
+        hex_(32),
+        ("clarifai",),
+        about=About(
+            docs="https://docs.clarifai.com/",
+            examples=('clarifai_pat = "{h32}"',),
+            negatives=('clarifai_pat = "{h16}"', 'clarifai_pat = "<your-token>"'),
+        ),
+    ),
     keyed(
         "gemini-api-key",
         "Google Gemini API Key",
@@ -107,8 +299,24 @@ DETECTORS = (
         r"gemini",
         r"AIza[0-9A-Za-z_\-]{35}",
         ("gemini",),
+        about=About(
+            docs="https://ai.google.dev/gemini-api/docs/api-key",
+            examples=('gemini_key = "AIza{u35}"',),
+            negatives=('gemini_key = "AIza{u17}"', 'gemini_key = "AIza<your-api-key>"'),
+        ),
     ),
-    token("anyscale-api-key", "Anyscale API Key", AI, r"esecret_[a-z0-9]{26}", ("esecret_",)),
+    token(
+        "anyscale-api-key",
+        "Anyscale API Key",
+        AI,
+        r"esecret_[a-z0-9]{26}",
+        ("esecret_",),
+        about=About(
+            docs="https://docs.anyscale.com/",
+            examples=("ANYSCALE=esecret_{L26}",),
+            negatives=("ANYSCALE=esecret_{L13}",),
+        ),
+    ),
     keyed(
         "roboflow-api-key",
         "Roboflow API Key",
@@ -117,6 +325,11 @@ DETECTORS = (
         alnum(20),
         ("roboflow",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.roboflow.com/api-reference/authentication",
+            examples=('roboflow_api_key = "{a20}"',),
+            negatives=('roboflow_api_key = "{a10}"', 'roboflow_api_key = "<your-api-key>"'),
+        ),
     ),
     keyed(
         "stability-api-key",
@@ -125,5 +338,10 @@ DETECTORS = (
         r"stability",
         r"sk-" + alnum(48),
         ("stability",),
+        about=About(
+            docs="https://platform.stability.ai/docs/getting-started/authentication",
+            examples=('stability_key = "sk-{a48}"',),
+            negatives=('stability_key = "sk-{a24}"', 'stability_key = "sk-<your-api-key>"'),
+        ),
     ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ztgate.secrets.catalog._shapes import UUID, alnum, hex_, urlsafe
-from ztgate.secrets.detectors import keyed, token
+from ztgate.secrets.detectors import About, keyed, token
 
 C = "cloud"
 _AWS_ID_PREFIXES = (
@@ -28,6 +28,11 @@ DETECTORS = (
         r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|ANPA|ANVA|APKA)[A-Z0-9]{16}",
         _AWS_ID_PREFIXES,
         anchored=True,
+        about=About(
+            docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids",
+            examples=('aws_access_key_id = "AKIA{Z16}"',),
+            negatives=('aws_access_key_id = "AKIA{U9}EXAMPLE"',),
+        ),
     ),
     keyed(
         "aws-secret-access-key",
@@ -37,6 +42,14 @@ DETECTORS = (
         r"[A-Za-z0-9/+=]{40}",
         ("aws",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html",
+            examples=('aws_secret_access_key = "{b40}"',),
+            negatives=(
+                'aws_secret_access_key = "{b20}"',
+                'aws_secret_access_key = "<your-secret>"',
+            ),
+        ),
     ),
     keyed(
         "aws-session-token",
@@ -45,6 +58,11 @@ DETECTORS = (
         r"aws[\w.\-]{0,20}?session[\w.\-]{0,10}?token",
         r"[A-Za-z0-9/+=]{100,}",
         ("aws",),
+        about=About(
+            docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html",
+            examples=('aws_session_token = "{b140}"',),
+            negatives=('aws_session_token = "{b70}"', 'aws_session_token = "<your-token>"'),
+        ),
     ),
     token(
         "aws-bedrock-api-key",
@@ -52,6 +70,11 @@ DETECTORS = (
         C,
         r"ABSK[A-Za-z0-9+/]{100,270}={0,2}",
         ("absk",),
+        about=About(
+            docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_bedrock.html",
+            examples=("key: ABSK{b132}",),
+            negatives=("key: ABSK{b66}",),
+        ),
     ),
     token(
         "aws-bedrock-short-lived-key",
@@ -60,9 +83,38 @@ DETECTORS = (
         # `bedrock-api-key-` then base64 of "bedrock.amazonaws.com" (split: no key in source)
         r"bedrock-api-key-" r"YmVkcm9jay5hbWF6b25hd3MuY29t" r"[A-Za-z0-9+/=%&?._\-]*",
         ("bedrock-api-key-",),
+        about=About(
+            docs="https://docs.aws.amazon.com/bedrock/latest/userguide/api-keys.html",
+            # Split like the pattern: no key-shaped text in this file.
+            examples=('bedrock = "bedrock-api-key-' + 'YmVkcm9jay5hbWF6b25hd3MuY29t{u40}"',),
+            negatives=('bedrock = "bedrock-api-key-{u40}"',),
+        ),
     ),
-    token("aws-mws-key", "Amazon MWS Auth Token", C, r"amzn\.mws\." + UUID, ("amzn.mws.",)),
-    token("google-api-key", "Google API Key", C, r"AIza[0-9A-Za-z_\-]{35}", ("aiza",)),
+    token(
+        "aws-mws-key",
+        "Amazon MWS Auth Token",
+        C,
+        r"amzn\.mws\." + UUID,
+        ("amzn.mws.",),
+        about=About(
+            docs="https://docs.developer.amazonservices.com/en_US/dev_guide/DG_RequiredRequestParameters.html",
+            examples=("mws = amzn.mws.{uuid}",),
+            negatives=("mws = amzn.mws.{h8}-{h4}-{h4}",),
+        ),
+    ),
+    token(
+        "google-api-key",
+        "Google API Key",
+        C,
+        r"AIza[0-9A-Za-z_\-]{35}",
+        ("aiza",),
+        about=About(
+            docs="https://cloud.google.com/docs/authentication/api-keys",
+            examples=('maps_key = "AIza{u35}"',),
+            negatives=('maps_key = "AIza{u17}"',),
+            severity="warning",
+        ),
+    ),
     token(
         "gcp-service-account",
         "GCP Service Account Key",
@@ -72,6 +124,13 @@ DETECTORS = (
         left="",
         right="",
         by_context=False,
+        about=About(
+            docs="https://cloud.google.com/iam/docs/keys-create-delete",
+            examples=(
+                '{"type": "service_account", "project_id": "p-{L6}"}',  # pragma: allowlist secret
+            ),
+            negatives=('{"type": "authorized_user", "client_id": "demo"}',),
+        ),
     ),
     token(
         "google-oauth-client-secret",
@@ -79,6 +138,11 @@ DETECTORS = (
         C,
         r"GOCSPX-" + urlsafe(28),
         ("gocspx-",),
+        about=About(
+            docs="https://developers.google.com/identity/protocols/oauth2",
+            examples=('client_secret = "GOCSPX-{u28}"',),
+            negatives=('client_secret = "GOCSPX-{u14}"',),
+        ),
     ),
     token(
         "google-oauth-access-token",
@@ -87,6 +151,11 @@ DETECTORS = (
         r"ya29\.[0-9A-Za-z_\-]{30,}",
         ("ya29.",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developers.google.com/identity/protocols/oauth2",
+            examples=("Authorization: ya29.{u80}",),
+            negatives=("Authorization: ya29.{u12}",),
+        ),
     ),
     token(
         "azure-ad-client-secret",
@@ -96,6 +165,11 @@ DETECTORS = (
         ("q~",),
         left=r"(?<![A-Za-z0-9_~.\-])",
         right=r"(?![A-Za-z0-9_~.\-])",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/entra/identity-platform/how-to-add-credentials",
+            examples=("AZURE_CLIENT_SECRET={a3}8Q~{a32}",),
+            negatives=("AZURE_CLIENT_SECRET={a3}8Q~{a16}",),
+        ),
     ),
     token(
         "azure-storage-account-key",
@@ -104,6 +178,14 @@ DETECTORS = (
         r"AccountKey=(?P<secret>[a-zA-Z0-9+/=]{88})",
         ("accountkey=",),
         left="",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/storage/common/storage-account-keys-manage",
+            examples=("DefaultEndpointsProtocol=https;AccountName=demo;AccountKey={b86}==;",),
+            negatives=(
+                "DefaultEndpointsProtocol=https;AccountName=demo;AccountKey={b43}==;",
+                "DefaultEndpointsProtocol=https;AccountName=demo;AccountKey=<your-api-key>==;",
+            ),
+        ),
     ),
     token(
         "azure-shared-access-key",
@@ -112,6 +194,14 @@ DETECTORS = (
         r"SharedAccessKey=(?P<secret>[a-zA-Z0-9+/=]{43,44})",
         ("sharedaccesskey=",),
         left="",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/service-bus-messaging/service-bus-sas",
+            examples=("Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKey={b43}=",),
+            negatives=(
+                "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKey={b21}=",
+                "Endpoint=sb://demo.servicebus.windows.net/;SharedAccessKey=<your-api-key>=",
+            ),
+        ),
     ),
     token(
         "azure-sas-token",
@@ -120,6 +210,14 @@ DETECTORS = (
         r"[?&]sv=\d{4}-\d{2}-\d{2}[^\s'\"]{0,200}?&sig=(?P<secret>[A-Za-z0-9%+/=]{30,})",
         ("sig=",),
         left="",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/storage/common/storage-sas-overview",
+            examples=("https://demo.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig={a44}%3D",),
+            negatives=(
+                "https://demo.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig={a22}%3D",
+                "https://demo.blob.core.windows.net/c?sv=2022-11-02&ss=b&sig=<your-token>%3D",
+            ),
+        ),
     ),
     keyed(
         "azure-devops-pat",
@@ -129,6 +227,11 @@ DETECTORS = (
         r"[a-z2-7]{52}|[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}",
         ("azure", "ado", "devops", "azdo"),
         min_entropy=3.5,
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate",
+            examples=('azure_devops_token = "{z52}"',),
+            negatives=('azure_devops_token = "{z26}"', 'azure_devops_token = "<your-token>"'),
+        ),
     ),
     keyed(
         "azure-cosmosdb-key",
@@ -137,6 +240,11 @@ DETECTORS = (
         r"cosmos",
         r"[A-Za-z0-9+/]{86}==",
         ("cosmos",),
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/cosmos-db/secure-access-to-data",
+            examples=('cosmos_key = "{b86}=="',),
+            negatives=('cosmos_key = "{b43}=="', 'cosmos_key = "<your-api-key>=="'),
+        ),
     ),
     token(
         "digitalocean-pat",
@@ -144,6 +252,11 @@ DETECTORS = (
         C,
         r"dop_v1_" + hex_(64),
         ("dop_v1_",),
+        about=About(
+            docs="https://docs.digitalocean.com/notes/2022/api-token-format",
+            examples=("DO_TOKEN=dop_v1_{h64}",),
+            negatives=("DO_TOKEN=dop_v1_{h32}",),
+        ),
     ),
     token(
         "digitalocean-oauth-token",
@@ -152,11 +265,48 @@ DETECTORS = (
         r"do[or]_v1_" + hex_(64),
         ("doo_v1_", "dor_v1_"),
         anchored=True,
+        about=About(
+            docs="https://docs.digitalocean.com/notes/2022/api-token-format",
+            examples=("DO_TOKEN=doo_v1_{h64}",),
+            negatives=("DO_TOKEN=doo_v1_{h32}",),
+        ),
     ),
-    keyed("heroku-api-key", "Heroku API Key", C, r"heroku", UUID, ("heroku",)),
-    token("heroku-api-key-v2", "Heroku API Key", C, r"HRKU-AA[0-9a-zA-Z_\-]{58}", ("hrku-",)),
+    keyed(
+        "heroku-api-key",
+        "Heroku API Key",
+        C,
+        r"heroku",
+        UUID,
+        ("heroku",),
+        about=About(
+            docs="https://devcenter.heroku.com/articles/authentication",
+            examples=("HEROKU_API_KEY={uuid}",),
+            negatives=("HEROKU_API_KEY={h8}-{h4}-{h4}", "HEROKU_API_KEY=<your-api-key>"),
+        ),
+    ),
     token(
-        "alibaba-access-key-id", "Alibaba Cloud Access Key ID", C, r"LTAI" + alnum(20), ("ltai",)
+        "heroku-api-key-v2",
+        "Heroku API Key",
+        C,
+        r"HRKU-AA[0-9a-zA-Z_\-]{58}",
+        ("hrku-",),
+        about=About(
+            docs="https://devcenter.heroku.com/articles/authentication",
+            examples=('key = "HRKU-AA{u58}"',),
+            negatives=('key = "HRKU-AA{u29}"',),
+        ),
+    ),
+    token(
+        "alibaba-access-key-id",
+        "Alibaba Cloud Access Key ID",
+        C,
+        r"LTAI" + alnum(20),
+        ("ltai",),
+        about=About(
+            docs="https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair",
+            examples=("id = LTAI{a20}",),
+            negatives=("id = LTAI{a10}",),
+        ),
     ),
     keyed(
         "alibaba-secret-key",
@@ -166,9 +316,25 @@ DETECTORS = (
         alnum(30),
         ("alibaba", "aliyun"),
         min_entropy=3.5,
+        about=About(
+            docs="https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair",
+            examples=('alibaba_secret = "{a30}"',),
+            negatives=('alibaba_secret = "{a15}"', 'alibaba_secret = "<your-secret>"'),
+        ),
     ),
     keyed(
-        "ibm-cloud-api-key", "IBM Cloud API Key", C, r"ibm", urlsafe(44), ("ibm",), min_entropy=3.5
+        "ibm-cloud-api-key",
+        "IBM Cloud API Key",
+        C,
+        r"ibm",
+        urlsafe(44),
+        ("ibm",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://cloud.ibm.com/docs/account?topic=account-manapikey",
+            examples=('ibm_api_key = "{u44}"',),
+            negatives=('ibm_api_key = "{u22}"', 'ibm_api_key = "<your-api-key>"'),
+        ),
     ),
     keyed(
         "cloudflare-api-token",
@@ -178,6 +344,14 @@ DETECTORS = (
         urlsafe(40),
         ("cloudflare", "cf_api"),
         min_entropy=3.5,
+        about=About(
+            docs="https://developers.cloudflare.com/fundamentals/api/get-started/create-token/",
+            examples=('cloudflare_api_token = "{u40}"',),
+            negatives=(
+                'cloudflare_api_token = "{u20}"',
+                'cloudflare_api_token = "<your-token>"',
+            ),
+        ),
     ),
     keyed(
         "cloudflare-global-api-key",
@@ -186,6 +360,11 @@ DETECTORS = (
         r"cloudflare|cf_api",
         hex_(37),
         ("cloudflare", "cf_api"),
+        about=About(
+            docs="https://developers.cloudflare.com/fundamentals/api/get-started/keys/",
+            examples=('cloudflare_key = "{h37}"',),
+            negatives=('cloudflare_key = "{h18}"', 'cloudflare_key = "<your-api-key>"'),
+        ),
     ),
     token(
         "cloudflare-origin-ca-key",
@@ -193,6 +372,11 @@ DETECTORS = (
         C,
         r"v1\.0-" + hex_(24) + "-" + hex_(146),
         ("v1.0-",),
+        about=About(
+            docs="https://developers.cloudflare.com/fundamentals/api/get-started/ca-keys/",
+            examples=("origin = v1.0-{h24}-{h146}",),
+            negatives=("origin = v1.0-{h24}-{h73}",),
+        ),
     ),
     token(
         "flyio-access-token",
@@ -201,12 +385,62 @@ DETECTORS = (
         r"fo1_[\w\-]{43}|fm1[ar]_[A-Za-z0-9+/]{100,}={0,3}|fm2_[A-Za-z0-9+/]{100,}={0,3}",
         ("fo1_", "fm1a_", "fm1r_", "fm2_"),
         anchored=True,
+        about=About(
+            docs="https://fly.io/docs/security/tokens/",
+            examples=("FLY_API_TOKEN=fo1_{u43}",),
+            negatives=("FLY_API_TOKEN=fo1_{u21}",),
+        ),
     ),
-    keyed("linode-api-token", "Linode API Token", C, r"linode", hex_(64), ("linode",)),
-    keyed("vultr-api-key", "Vultr API Key", C, r"vultr", r"[A-Z0-9]{36}", ("vultr",)),
-    token("scaleway-access-key", "Scaleway Access Key", C, r"SCW[A-Z0-9]{17}", ("scw",)),
     keyed(
-        "scaleway-secret-key", "Scaleway Secret Key", C, r"scaleway|scw", UUID, ("scaleway", "scw")
+        "linode-api-token",
+        "Linode API Token",
+        C,
+        r"linode",
+        hex_(64),
+        ("linode",),
+        about=About(
+            docs="https://techdocs.akamai.com/linode-api/reference/get-started",
+            examples=('linode_token = "{h64}"',),
+            negatives=('linode_token = "{h32}"', 'linode_token = "<your-token>"'),
+        ),
+    ),
+    keyed(
+        "vultr-api-key",
+        "Vultr API Key",
+        C,
+        r"vultr",
+        r"[A-Z0-9]{36}",
+        ("vultr",),
+        about=About(
+            docs="https://www.vultr.com/api/",
+            examples=("VULTR_API_KEY={U36}",),
+            negatives=("VULTR_API_KEY={U18}", "VULTR_API_KEY=<your-api-key>"),
+        ),
+    ),
+    token(
+        "scaleway-access-key",
+        "Scaleway Access Key",
+        C,
+        r"SCW[A-Z0-9]{17}",
+        ("scw",),
+        about=About(
+            docs="https://www.scaleway.com/en/docs/iam/concepts/",
+            examples=("SCW_ACCESS_KEY=SCW{U17}",),
+            negatives=("SCW_ACCESS_KEY=SCW{U8}",),
+        ),
+    ),
+    keyed(
+        "scaleway-secret-key",
+        "Scaleway Secret Key",
+        C,
+        r"scaleway|scw",
+        UUID,
+        ("scaleway", "scw"),
+        about=About(
+            docs="https://www.scaleway.com/en/docs/iam/concepts/",
+            examples=('scw_secret_key = "{uuid}"',),
+            negatives=('scw_secret_key = "{h8}-{h4}-{h4}"', 'scw_secret_key = "<your-secret>"'),
+        ),
     ),
     keyed(
         "hetzner-api-token",
@@ -215,9 +449,36 @@ DETECTORS = (
         r"hetzner|hcloud",
         alnum(64),
         ("hetzner", "hcloud"),
+        about=About(
+            docs="https://docs.hetzner.cloud/",
+            examples=("HCLOUD_TOKEN={a64}",),
+            negatives=("HCLOUD_TOKEN={a32}", "HCLOUD_TOKEN=<your-token>"),
+        ),
     ),
-    token("scalingo-api-token", "Scalingo API Token", C, r"tk-us-[\w\-]{48}", ("tk-us-",)),
-    token("netlify-pat", "Netlify Personal Access Token", C, r"nfp_" + alnum(36), ("nfp_",)),
+    token(
+        "scalingo-api-token",
+        "Scalingo API Token",
+        C,
+        r"tk-us-[\w\-]{48}",
+        ("tk-us-",),
+        about=About(
+            docs="https://developers.scalingo.com/",
+            examples=('scalingo = "tk-us-{u48}"',),
+            negatives=('scalingo = "tk-us-{u24}"',),
+        ),
+    ),
+    token(
+        "netlify-pat",
+        "Netlify Personal Access Token",
+        C,
+        r"nfp_" + alnum(36),
+        ("nfp_",),
+        about=About(
+            docs="https://docs.netlify.com/api/get-started/",
+            examples=("NETLIFY=nfp_{a36}",),
+            negatives=("NETLIFY=nfp_{a18}",),
+        ),
+    ),
     keyed(
         "netlify-access-token",
         "Netlify Access Token",
@@ -226,24 +487,85 @@ DETECTORS = (
         r"[\w\-]{40,46}",
         ("netlify",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.netlify.com/api/get-started/",
+            examples=("NETLIFY_AUTH_TOKEN={a43}",),
+            negatives=("NETLIFY_AUTH_TOKEN={a21}", "NETLIFY_AUTH_TOKEN=<your-token>"),
+        ),
     ),
-    keyed("vercel-token", "Vercel Token", C, r"vercel", alnum(24), ("vercel",), min_entropy=3.5),
-    token("render-api-key", "Render API Key", C, r"rnd_" + alnum(32), ("rnd_",)),
-    token("supabase-access-token", "Supabase Access Token", C, r"sbp_" + hex_(40), ("sbp_",)),
+    keyed(
+        "vercel-token",
+        "Vercel Token",
+        C,
+        r"vercel",
+        alnum(24),
+        ("vercel",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://vercel.com/docs/rest-api",
+            examples=("VERCEL_TOKEN={a24}",),
+            negatives=("VERCEL_TOKEN={a12}", "VERCEL_TOKEN=<your-token>"),
+        ),
+    ),
+    token(
+        "render-api-key",
+        "Render API Key",
+        C,
+        r"rnd_" + alnum(32),
+        ("rnd_",),
+        about=About(
+            docs="https://render.com/docs/api",
+            examples=("RENDER=rnd_{a32}",),
+            negatives=("RENDER=rnd_{a16}",),
+        ),
+    ),
+    token(
+        "supabase-access-token",
+        "Supabase Access Token",
+        C,
+        r"sbp_" + hex_(40),
+        ("sbp_",),
+        about=About(
+            docs="https://supabase.com/docs/reference/api/introduction",
+            examples=("SUPABASE=sbp_{h40}",),
+            negatives=("SUPABASE=sbp_{h20}",),
+        ),
+    ),
     token(
         "supabase-secret-key",
         "Supabase Secret Key",
         C,
         r"sb_secret_" + urlsafe("31,"),
         ("sb_secret_",),
+        about=About(
+            docs="https://supabase.com/docs/guides/api/api-keys",
+            examples=("SUPABASE=sb_secret_{a31}",),
+            negatives=("SUPABASE=sb_secret_{a15}",),
+        ),
     ),
-    token("pulumi-access-token", "Pulumi Access Token", C, r"pul-" + hex_(40), ("pul-",)),
+    token(
+        "pulumi-access-token",
+        "Pulumi Access Token",
+        C,
+        r"pul-" + hex_(40),
+        ("pul-",),
+        about=About(
+            docs="https://www.pulumi.com/docs/pulumi-cloud/access-management/access-tokens/",
+            examples=("PULUMI_ACCESS_TOKEN=pul-{h40}",),
+            negatives=("PULUMI_ACCESS_TOKEN=pul-{h20}",),
+        ),
+    ),
     token(
         "terraform-cloud-token",
         "Terraform Cloud API Token",
         C,
         r"[a-zA-Z0-9]{14}\.atlasv1\.[a-zA-Z0-9_=\-]{60,70}",
         (".atlasv1.",),
+        about=About(
+            docs="https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/api-tokens",
+            examples=('token = "{a14}.atlasv1.{a67}"',),
+            negatives=('token = "{a14}.atlasv1.{a33}"',),
+        ),
     ),
     token(
         "tailscale-key",
@@ -251,6 +573,11 @@ DETECTORS = (
         C,
         r"tskey-(?:api|auth|client|scim|webhook)-[A-Za-z0-9]{10,}-[A-Za-z0-9]{20,}",
         ("tskey-",),
+        about=About(
+            docs="https://tailscale.com/kb/1085/auth-keys",
+            examples=("TS_AUTHKEY=tskey-auth-{a12}-{a30}",),
+            negatives=("TS_AUTHKEY=tskey-auth-{a12}-{a15}",),
+        ),
     ),
     token(
         "akamai-client-token",
@@ -258,6 +585,11 @@ DETECTORS = (
         C,
         r"akab-[a-z0-9]{16}-[a-z0-9]{16}",
         ("akab-",),
+        about=About(
+            docs="https://techdocs.akamai.com/developer/docs/set-up-authentication-credentials",
+            examples=("client_token = akab-{L16}-{L16}",),
+            negatives=("client_token = akab-{L8}-{L16}",),
+        ),
     ),
     keyed(
         "fastly-api-token",
@@ -267,14 +599,35 @@ DETECTORS = (
         urlsafe(32),
         ("fastly",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.fastly.com/en/guides/using-api-tokens",
+            examples=("FASTLY_API_TOKEN={a32}",),
+            negatives=("FASTLY_API_TOKEN={a16}", "FASTLY_API_TOKEN=<your-token>"),
+        ),
     ),
-    token("yandex-api-key", "Yandex Cloud API Key", C, r"AQVN[A-Za-z0-9_\-]{35,38}", ("aqvn",)),
+    token(
+        "yandex-api-key",
+        "Yandex Cloud API Key",
+        C,
+        r"AQVN[A-Za-z0-9_\-]{35,38}",
+        ("aqvn",),
+        about=About(
+            docs="https://yandex.cloud/en/docs/iam/concepts/authorization/api-key",
+            examples=("YC_KEY=AQVN{a36}",),
+            negatives=("YC_KEY=AQVN{a18}",),
+        ),
+    ),
     token(
         "yandex-access-token",
         "Yandex Cloud Access Token",
         C,
         r"t1\.[A-Z0-9a-z_\-]+={0,2}\.[A-Z0-9a-z_\-]{86}={0,2}",
         ("t1.",),
+        about=About(
+            docs="https://yandex.cloud/en/docs/iam/concepts/authorization/iam-token",
+            examples=("iam = t1.{a20}.{a86}",),
+            negatives=("iam = t1.{a20}.{a43}",),
+        ),
     ),
     token(
         "openshift-user-token",
@@ -283,8 +636,25 @@ DETECTORS = (
         r"sha256~[\w\-]{43}",
         ("sha256~",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.redhat.com/en/documentation/openshift_container_platform/4.12/html/oauth_apis/oauth-apis",
+            examples=("oc login --token=sha256~{a43}",),
+            negatives=("oc login --token=sha256~{a21}",),
+        ),
     ),
-    keyed("railway-token", "Railway API Token", C, r"railway", UUID, ("railway",)),
+    keyed(
+        "railway-token",
+        "Railway API Token",
+        C,
+        r"railway",
+        UUID,
+        ("railway",),
+        about=About(
+            docs="https://docs.railway.com/guides/public-api",
+            examples=("RAILWAY_TOKEN={uuid}",),
+            negatives=("RAILWAY_TOKEN={h8}-{h4}-{h4}", "RAILWAY_TOKEN=<your-token>"),
+        ),
+    ),
     keyed(
         "oracle-cloud-key",
         "Oracle Cloud Auth Token",
@@ -293,5 +663,10 @@ DETECTORS = (
         r"[A-Za-z0-9+/:;.()<>\[\]{}#_-]{20}",
         ("oci_",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.oracle.com/en-us/iaas/Content/Identity/Tasks/managingcredentials.htm",
+            examples=('oci_auth_token = "{a20}"',),
+            negatives=('oci_auth_token = "{a10}"', 'oci_auth_token = "<your-token>"'),
+        ),
     ),
 )

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from ztgate.secrets.catalog._shapes import UUID, alnum, hex_, urlsafe
-from ztgate.secrets.detectors import keyed, token
+from ztgate.secrets.detectors import About, keyed, token
 
 CHAT = "chat-and-messaging"
 
 DETECTORS = (
     token(
-        "slack-bot-token", "Slack Token", CHAT, r"xoxb-[0-9]{8,14}-[a-zA-Z0-9\-]{18,}", ("xoxb-",)
+        "slack-bot-token",
+        "Slack Token",
+        CHAT,
+        r"xoxb-[0-9]{8,14}-[a-zA-Z0-9\-]{18,}",
+        ("xoxb-",),
+        about=About(
+            docs="https://api.slack.com/authentication/token-types",
+            examples=("SLACK_BOT_TOKEN=xoxb-{d12}-{d13}-{a24}",),
+            negatives=("SLACK_BOT_TOKEN=xoxb-{d12}-{a10}", "SLACK_BOT_TOKEN=xoxb-your-bot-token"),
+        ),
     ),
     token(
         "slack-user-token",
@@ -18,6 +27,11 @@ DETECTORS = (
         r"xox[pe](?:-[0-9]{8,14}){3}-[a-zA-Z0-9\-]{20,}",
         ("xoxp-", "xoxe-"),
         anchored=True,
+        about=About(
+            docs="https://api.slack.com/authentication/token-types",
+            examples=("SLACK=xoxp-{d12}-{d12}-{d12}-{h32}",),
+            negatives=("SLACK=xoxp-{d12}-{d12}-{d12}-{h16}",),
+        ),
     ),
     token(
         "slack-legacy-token",
@@ -26,6 +40,11 @@ DETECTORS = (
         r"xox[aosr]-(?:\d+-){1,4}[a-zA-Z0-9\-]{8,}",
         ("xoxa-", "xoxo-", "xoxs-", "xoxr-"),
         anchored=True,
+        about=About(
+            docs="https://api.slack.com/authentication/token-types",
+            examples=("SLACK=xoxs-{d12}-{d12}-{d10}-{h10}",),
+            negatives=("SLACK=xoxs-{a12}",),
+        ),
     ),
     token(
         "slack-app-token",
@@ -34,6 +53,11 @@ DETECTORS = (
         r"xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+",
         ("xapp-",),
         flags=0,
+        about=About(
+            docs="https://api.slack.com/authentication/token-types",
+            examples=("SLACK=xapp-1-A{U10}-{d13}-{h64}",),
+            negatives=("SLACK=xapp-1-A{U10}-{h64}",),
+        ),
     ),
     token(
         "slack-config-access-token",
@@ -41,6 +65,11 @@ DETECTORS = (
         CHAT,
         r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{150,170}",
         ("xoxe.",),
+        about=About(
+            docs="https://api.slack.com/authentication/config-tokens",
+            examples=("SLACK=xoxe.xoxp-1-{a160}",),
+            negatives=("SLACK=xoxe.xoxp-1-{a80}",),
+        ),
     ),
     token(
         "slack-config-refresh-token",
@@ -48,6 +77,11 @@ DETECTORS = (
         CHAT,
         r"xoxe-\d-[A-Za-z0-9]{140,150}",
         ("xoxe-",),
+        about=About(
+            docs="https://api.slack.com/authentication/config-tokens",
+            examples=("SLACK=xoxe-1-{a146}",),
+            negatives=("SLACK=xoxe-1-{a73}",),
+        ),
     ),
     token(
         "slack-webhook-url",
@@ -55,6 +89,11 @@ DETECTORS = (
         CHAT,
         r"https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_+/]{30,90}",
         ("hooks.slack.com",),
+        about=About(
+            docs="https://api.slack.com/messaging/webhooks",
+            examples=("hook = https://hooks.slack.com/services/T{U8}/B{U10}/{a24}",),
+            negatives=("hook = https://hooks.slack.com/services/T{U8}/B{U4}",),
+        ),
     ),
     token(
         "discord-webhook-url",
@@ -62,6 +101,11 @@ DETECTORS = (
         CHAT,
         r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[\w\-]{60,70}",
         ("discord",),
+        about=About(
+            docs="https://discord.com/developers/docs/resources/webhook",
+            examples=("hook = https://discord.com/api/webhooks/{d18}/{u68}",),
+            negatives=("hook = https://discord.com/api/webhooks/{d18}/{u34}",),
+        ),
     ),
     keyed(
         "discord-client-secret",
@@ -71,14 +115,40 @@ DETECTORS = (
         r"[a-zA-Z0-9=_\-]{32}",
         ("discord",),
         min_entropy=3.5,
+        about=About(
+            docs="https://discord.com/developers/docs/topics/oauth2",
+            examples=('discord_client_secret = "{a32}"',),
+            negatives=(
+                'discord_client_secret = "{a16}"',
+                'discord_client_secret = "<your-secret>"',
+            ),
+        ),
     ),
-    token("telegram-bot-token", "Telegram Bot Token", CHAT, r"\d{8,10}:AA[\w\-]{33}", (":aa",)),
+    token(
+        "telegram-bot-token",
+        "Telegram Bot Token",
+        CHAT,
+        r"\d{8,10}:AA[\w\-]{33}",
+        (":aa",),
+        about=About(
+            docs="https://core.telegram.org/bots/api#authorizing-your-bot",
+            examples=("TELEGRAM={d10}:AA{u33}",),
+            negatives=("TELEGRAM={d10}:AA{u16}",),
+        ),
+    ),
     token(
         "teams-webhook-url",
         "Microsoft Teams Webhook",
         CHAT,
         r"https://[a-zA-Z0-9\-]+\.webhook\.office\.com/webhookb2/[\w\-@/]{60,}",
         ("webhook.office.com",),
+        about=About(
+            docs="https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook",
+            examples=(
+                "hook = https://demo.webhook.office.com/webhookb2/{uuid}@{uuid}/IncomingWebhook/{h32}/{uuid}",
+            ),
+            negatives=("hook = https://demo.webhook.office.com/webhookb2/{uuid}",),
+        ),
     ),
     keyed(
         "mattermost-token",
@@ -88,10 +158,50 @@ DETECTORS = (
         r"[a-z0-9]{26}",
         ("mattermost",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developers.mattermost.com/integrate/reference/personal-access-token/",
+            examples=('mattermost_token = "{L26}"',),
+            negatives=('mattermost_token = "{L13}"', 'mattermost_token = "<your-token>"'),
+        ),
     ),
-    token("twilio-api-key", "Twilio API Key", CHAT, r"SK" + hex_(32), ("sk",), min_entropy=3.0),
-    keyed("twilio-auth-token", "Twilio Auth Token", CHAT, r"twilio", hex_(32), ("twilio",)),
-    token("sendgrid-api-key", "SendGrid API Key", CHAT, r"SG\.[\w\-]{22}\.[\w\-]{43}", ("sg.",)),
+    token(
+        "twilio-api-key",
+        "Twilio API Key",
+        CHAT,
+        r"SK" + hex_(32),
+        ("sk",),
+        min_entropy=3.0,
+        about=About(
+            docs="https://www.twilio.com/docs/iam/api-keys",
+            examples=("TWILIO=SK{h32}",),
+            negatives=("TWILIO=SK{h16}",),
+        ),
+    ),
+    keyed(
+        "twilio-auth-token",
+        "Twilio Auth Token",
+        CHAT,
+        r"twilio",
+        hex_(32),
+        ("twilio",),
+        about=About(
+            docs="https://www.twilio.com/docs/usage/requests-to-twilio",
+            examples=('twilio_auth_token = "{h32}"',),
+            negatives=('twilio_auth_token = "{h16}"', 'twilio_auth_token = "<your-token>"'),
+        ),
+    ),
+    token(
+        "sendgrid-api-key",
+        "SendGrid API Key",
+        CHAT,
+        r"SG\.[\w\-]{22}\.[\w\-]{43}",
+        ("sg.",),
+        about=About(
+            docs="https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys",
+            examples=("SENDGRID=SG.{u22}.{u43}",),
+            negatives=("SENDGRID=SG.{u22}.{u21}",),
+        ),
+    ),
     keyed(
         "mailgun-api-key",
         "Mailgun API Key",
@@ -99,10 +209,56 @@ DETECTORS = (
         r"mailgun",
         r"key-" + hex_(32) + "|" + hex_(32) + "-" + hex_(8) + "-" + hex_(8),
         ("mailgun",),
+        about=About(
+            docs="https://documentation.mailgun.com/docs/mailgun/api-reference/authentication",
+            examples=('mailgun_api_key = "key-{h32}"',),
+            negatives=(
+                'mailgun_api_key = "key-{h16}"',
+                'mailgun_api_key = "key-<your-api-key>"',
+            ),
+        ),
     ),
-    token("mailgun-key", "Mailgun API Key", CHAT, r"key-" + hex_(32), ("key-",), min_entropy=3.2),
-    token("mailchimp-api-key", "Mailchimp API Key", CHAT, r"[0-9a-f]{32}-us\d{1,2}", ("-us",)),
-    keyed("postmark-token", "Postmark Server Token", CHAT, r"postmark", UUID, ("postmark",)),
+    token(
+        "mailgun-key",
+        "Mailgun API Key",
+        CHAT,
+        r"key-" + hex_(32),
+        ("key-",),
+        min_entropy=3.2,
+        about=About(
+            docs="https://documentation.mailgun.com/docs/mailgun/api-reference/authentication",
+            examples=("MG=key-{h32}",),
+            negatives=("MG=key-{h16}",),
+        ),
+    ),
+    token(
+        "mailchimp-api-key",
+        "Mailchimp API Key",
+        CHAT,
+        r"[0-9a-f]{32}-us\d{1,2}",
+        ("-us",),
+        about=About(
+            docs="https://mailchimp.com/developer/marketing/guides/quick-start/",
+            examples=("MC={h32}-us14",),
+            negatives=("MC={h16}-us14",),
+        ),
+    ),
+    keyed(
+        "postmark-token",
+        "Postmark Server Token",
+        CHAT,
+        r"postmark",
+        UUID,
+        ("postmark",),
+        about=About(
+            docs="https://postmarkapp.com/developer/api/overview#authentication",
+            examples=("POSTMARK_SERVER_TOKEN={uuid}",),
+            negatives=(
+                "POSTMARK_SERVER_TOKEN={h8}-{h4}-{h4}",
+                "POSTMARK_SERVER_TOKEN=<your-token>",
+            ),
+        ),
+    ),
     keyed(
         "mandrill-api-key",
         "Mandrill API Key",
@@ -111,6 +267,11 @@ DETECTORS = (
         urlsafe(22),
         ("mandrill",),
         min_entropy=3.5,
+        about=About(
+            docs="https://mailchimp.com/developer/transactional/guides/quick-start/",
+            examples=('mandrill_key = "{a22}"',),
+            negatives=('mandrill_key = "{a11}"', 'mandrill_key = "<your-api-key>"'),
+        ),
     ),
     token(
         "brevo-api-key",
@@ -118,6 +279,11 @@ DETECTORS = (
         CHAT,
         r"xkeysib-" + hex_(64) + "-" + alnum(16),
         ("xkeysib-",),
+        about=About(
+            docs="https://developers.brevo.com/docs/getting-started",
+            examples=("BREVO=xkeysib-{h64}-{a16}",),
+            negatives=("BREVO=xkeysib-{h32}-{a16}",),
+        ),
     ),
     token(
         "brevo-smtp-key",
@@ -125,6 +291,11 @@ DETECTORS = (
         CHAT,
         r"xsmtpsib-" + hex_(64) + "-" + alnum(16),
         ("xsmtpsib-",),
+        about=About(
+            docs="https://developers.brevo.com/",
+            examples=("BREVO=xsmtpsib-{h64}-{a16}",),
+            negatives=("BREVO=xsmtpsib-{h32}-{a16}",),
+        ),
     ),
     keyed(
         "messagebird-api-key",
@@ -133,6 +304,11 @@ DETECTORS = (
         r"message[_\-]?bird",
         alnum(25) + "|" + UUID,
         ("messagebird", "message_bird", "message-bird"),
+        about=About(
+            docs="https://developers.messagebird.com/api/#authentication",
+            examples=('messagebird_key = "{a25}"',),
+            negatives=('messagebird_key = "{a12}"', 'messagebird_key = "<your-api-key>"'),
+        ),
     ),
     keyed(
         "vonage-api-secret",
@@ -142,6 +318,11 @@ DETECTORS = (
         alnum(16),
         ("nexmo", "vonage"),
         min_entropy=3.0,
+        about=About(
+            docs="https://developer.vonage.com/en/getting-started/concepts/authentication",
+            examples=('vonage_api_secret = "{a16}"',),
+            negatives=('vonage_api_secret = "{a8}"', 'vonage_api_secret = "<your-secret>"'),
+        ),
     ),
     keyed(
         "plivo-auth-token",
@@ -151,8 +332,24 @@ DETECTORS = (
         alnum(40),
         ("plivo",),
         min_entropy=3.5,
+        about=About(
+            docs="https://www.plivo.com/docs/",
+            examples=('plivo_auth_token = "{a40}"',),
+            negatives=('plivo_auth_token = "{a20}"', 'plivo_auth_token = "<your-token>"'),
+        ),
     ),
-    token("telnyx-api-key", "Telnyx API Key", CHAT, r"KEY[0-9A-F]{32}_" + alnum(22), ("key",)),
+    token(
+        "telnyx-api-key",
+        "Telnyx API Key",
+        CHAT,
+        r"KEY[0-9A-F]{32}_" + alnum(22),
+        ("key",),
+        about=About(
+            docs="https://developers.telnyx.com/",
+            examples=("TELNYX=KEY{H32}_{a22}",),
+            negatives=("TELNYX=KEY{H16}_{a22}",),
+        ),
+    ),
     keyed(
         "zendesk-api-token",
         "Zendesk API Token",
@@ -161,6 +358,11 @@ DETECTORS = (
         alnum(40),
         ("zendesk",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developer.zendesk.com/api-reference/introduction/security-and-auth/",
+            examples=('zendesk_token = "{a40}"',),
+            negatives=('zendesk_token = "{a20}"', 'zendesk_token = "<your-token>"'),
+        ),
     ),
     keyed(
         "intercom-token",
@@ -170,6 +372,11 @@ DETECTORS = (
         r"[\w=\-]{60}",
         ("intercom",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developers.intercom.com/docs/build-an-integration/learn-more/authentication",
+            examples=('intercom_token = "{a60}"',),
+            negatives=('intercom_token = "{a30}"', 'intercom_token = "<your-token>"'),
+        ),
     ),
     token(
         "twitter-bearer-token",
@@ -177,6 +384,11 @@ DETECTORS = (
         CHAT,
         r"A{22}[A-Za-z0-9%]{80,}",
         ("aaaaaaaaaaaaaaaaaaaaaa",),
+        about=About(
+            docs="https://developer.x.com/en/docs/authentication/oauth-2-0/bearer-tokens",
+            examples=("BEARER=AAAAAAAAAAAAAAAAAAAAAA{a90}",),
+            negatives=("BEARER=AAAAAAAAAAAAAAAAAAAAAA{a45}",),
+        ),
     ),
     keyed(
         "twitter-api-secret",
@@ -186,6 +398,11 @@ DETECTORS = (
         alnum(50),
         ("twitter",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developer.x.com/en/docs/authentication/oauth-1-0a/api-key-and-secret",
+            examples=('twitter_api_secret = "{a50}"',),
+            negatives=('twitter_api_secret = "{a25}"', 'twitter_api_secret = "<your-secret>"'),
+        ),
     ),
     token(
         "facebook-access-token",
@@ -193,6 +410,11 @@ DETECTORS = (
         CHAT,
         r"EAA[MC][a-zA-Z0-9]{100,}",
         ("eaam", "eaac"),
+        about=About(
+            docs="https://developers.facebook.com/docs/facebook-login/guides/access-tokens",
+            examples=("FB=EAAC{a120}",),
+            negatives=("FB=EAAC{a60}",),
+        ),
     ),
     token(
         "facebook-app-token",
@@ -200,6 +422,11 @@ DETECTORS = (
         CHAT,
         r"\d{15,16}(?:\||%7C)[0-9a-zA-Z\-_]{27,40}",
         ("facebook", "fb_", "access_token"),
+        about=About(
+            docs="https://developers.facebook.com/docs/facebook-login/guides/access-tokens#apptokens",
+            examples=("facebook token {d15}|{u27}",),
+            negatives=("facebook token {d15}|{u13}",),
+        ),
     ),
     keyed(
         "facebook-secret",
@@ -208,6 +435,14 @@ DETECTORS = (
         r"facebook|fb_",
         hex_(32),
         ("facebook", "fb_"),
+        about=About(
+            docs="https://developers.facebook.com/docs/facebook-login/security/#appsecret",
+            examples=('facebook_app_secret = "{h32}"',),
+            negatives=(
+                'facebook_app_secret = "{h16}"',
+                'facebook_app_secret = "<your-secret>"',
+            ),
+        ),
     ),
     keyed(
         "linkedin-client-secret",
@@ -217,8 +452,29 @@ DETECTORS = (
         alnum(16),
         ("linkedin", "linked_in"),
         min_entropy=3.0,
+        about=About(
+            docs="https://learn.microsoft.com/en-us/linkedin/shared/authentication/client-credentials-flow",
+            examples=('linkedin_client_secret = "{a16}"',),
+            negatives=(
+                'linkedin_client_secret = "{a8}"',
+                'linkedin_client_secret = "<your-secret>"',
+            ),
+        ),
     ),
-    keyed("zoom-secret", "Zoom API Secret", CHAT, r"zoom", alnum(32), ("zoom",), min_entropy=3.5),
+    keyed(
+        "zoom-secret",
+        "Zoom API Secret",
+        CHAT,
+        r"zoom",
+        alnum(32),
+        ("zoom",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://developers.zoom.us/docs/integrations/oauth/",
+            examples=('zoom_api_secret = "{a32}"',),
+            negatives=('zoom_api_secret = "{a16}"', 'zoom_api_secret = "<your-secret>"'),
+        ),
+    ),
     keyed(
         "twitch-token",
         "Twitch API Token",
@@ -227,6 +483,11 @@ DETECTORS = (
         r"[a-z0-9]{30}",
         ("twitch",),
         min_entropy=3.5,
+        about=About(
+            docs="https://dev.twitch.tv/docs/authentication/",
+            examples=('twitch_token = "{L30}"',),
+            negatives=('twitch_token = "{L15}"', 'twitch_token = "<your-token>"'),
+        ),
     ),
     token(
         "zapier-webhook-url",
@@ -234,6 +495,11 @@ DETECTORS = (
         CHAT,
         r"https://hooks\.zapier\.com/hooks/catch/\d+/[a-z0-9]+/?",
         ("hooks.zapier.com",),
+        about=About(
+            docs="https://help.zapier.com/hc/en-us/articles/8496288690317-Trigger-Zaps-from-webhooks",
+            examples=("hook = https://hooks.zapier.com/hooks/catch/{d7}/{L6}/",),
+            negatives=("hook = https://hooks.zapier.com/hooks/catch/{l6}/",),
+        ),
     ),
     token(
         "google-chat-webhook",
@@ -241,5 +507,12 @@ DETECTORS = (
         CHAT,
         r"https://chat\.googleapis\.com/v1/spaces/[\w\-]+/messages\?key=[\w\-]+&token=[\w\-=%]+",
         ("chat.googleapis.com",),
+        about=About(
+            docs="https://developers.google.com/workspace/chat/quickstart/webhooks",
+            examples=(
+                "hook = https://chat.googleapis.com/v1/spaces/{u11}/messages?key={u39}&token={u43}",
+            ),
+            negatives=("hook = https://chat.googleapis.com/v1/spaces/{u11}/messages?key={u39}",),
+        ),
     ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ztgate.secrets.catalog._shapes import UUID, alnum, hex_, urlsafe
-from ztgate.secrets.detectors import keyed, token
+from ztgate.secrets.detectors import About, keyed, token
 
 VCS = "vcs"
 CI = "ci-cd"
@@ -19,6 +19,11 @@ DETECTORS = (
         r"gh[pousr]_" + alnum(36),
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
         anchored=True,
+        about=About(
+            docs="https://github.blog/engineering/platform-security/behind-githubs-new-authentication-token-formats/",
+            examples=("GITHUB_TOKEN=ghp_{a36}",),
+            negatives=("GITHUB_TOKEN=ghp_{a18}",),
+        ),
     ),
     token(
         "github-fine-grained-pat",
@@ -26,6 +31,11 @@ DETECTORS = (
         VCS,
         r"github_pat_\w{82}",
         ("github_pat_",),
+        about=About(
+            docs="https://docs.github.com/en/authentication/keeping-your-account-and-data-secure/managing-your-personal-access-tokens",
+            examples=("GITHUB_TOKEN=github_pat_{a22}_{a59}",),
+            negatives=("GITHUB_TOKEN=github_pat_{a22}_{a29}",),
+        ),
     ),
     token(
         "gitlab-token",
@@ -47,8 +57,24 @@ DETECTORS = (
             "glwt-",
         ),
         anchored=True,
+        about=About(
+            docs="https://docs.gitlab.com/ee/security/token_overview.html",
+            examples=("GITLAB_TOKEN=glpat-{a20}",),
+            negatives=("GITLAB_TOKEN=glpat-{a10}",),
+        ),
     ),
-    token("gitlab-ptt", "GitLab Pipeline Trigger Token", VCS, r"glptt-" + hex_(40), ("glptt-",)),
+    token(
+        "gitlab-ptt",
+        "GitLab Pipeline Trigger Token",
+        VCS,
+        r"glptt-" + hex_(40),
+        ("glptt-",),
+        about=About(
+            docs="https://docs.gitlab.com/ee/security/token_overview.html",
+            examples=("TRIGGER=glptt-{h40}",),
+            negatives=("TRIGGER=glptt-{h20}",),
+        ),
+    ),
     token(
         "gitlab-runner-registration",
         "GitLab Runner Registration Token",
@@ -56,6 +82,11 @@ DETECTORS = (
         r"GR1348941[\w\-]{20}",
         ("gr1348941",),
         min_entropy=3.3,
+        about=About(
+            docs="https://docs.gitlab.com/ee/security/token_overview.html",
+            examples=("REGISTRATION=GR1348941{a20}",),
+            negatives=("REGISTRATION=GR1348941{a10}",),
+        ),
     ),
     token(
         "bitbucket-app-password",
@@ -63,6 +94,11 @@ DETECTORS = (
         VCS,
         r"ATBB[A-Za-z0-9_=.\-]{32}",
         ("atbb",),
+        about=About(
+            docs="https://support.atlassian.com/bitbucket-cloud/docs/app-passwords/",
+            examples=("BB=ATBB{a32}",),
+            negatives=("BB=ATBB{a16}",),
+        ),
     ),
     keyed(
         "bitbucket-client-secret",
@@ -72,8 +108,25 @@ DETECTORS = (
         r"[a-zA-Z0-9=_\-]{64}",
         ("bitbucket",),
         min_entropy=3.5,
+        about=About(
+            docs="https://support.atlassian.com/bitbucket-cloud/docs/use-oauth-on-bitbucket-cloud/",
+            examples=('bitbucket_secret = "{a64}"',),
+            negatives=('bitbucket_secret = "{a32}"', 'bitbucket_secret = "<your-secret>"'),
+        ),
     ),
-    keyed("gitea-token", "Gitea Access Token", VCS, r"gitea", hex_(40), ("gitea",)),
+    keyed(
+        "gitea-token",
+        "Gitea Access Token",
+        VCS,
+        r"gitea",
+        hex_(40),
+        ("gitea",),
+        about=About(
+            docs="https://docs.gitea.com/development/api-usage",
+            examples=('gitea_token = "{h40}"',),
+            negatives=('gitea_token = "{h20}"', 'gitea_token = "<your-token>"'),
+        ),
+    ),
     token(
         "sourcegraph-token",
         "Sourcegraph Access Token",
@@ -81,6 +134,11 @@ DETECTORS = (
         r"sgp_(?:[a-fA-F0-9]{16}_|local_)?" + hex_(40),
         ("sgp_",),
         min_entropy=3.0,
+        about=About(
+            docs="https://sourcegraph.com/docs/cli/how-tos/revoking_an_access_token",
+            examples=("SRC=sgp_{h16}_{h40}",),
+            negatives=("SRC=sgp_{h16}_{h20}",),
+        ),
     ),
     keyed(
         "sourcegraph-legacy-token",
@@ -89,6 +147,11 @@ DETECTORS = (
         r"sourcegraph",
         hex_(40),
         ("sourcegraph",),
+        about=About(
+            docs="https://sourcegraph.com/docs/cli/how-tos/creating-an-access-token",
+            examples=('sourcegraph_token = "{h40}"',),
+            negatives=('sourcegraph_token = "{h20}"', 'sourcegraph_token = "<your-token>"'),
+        ),
     ),
     # CI/CD
     token(
@@ -97,12 +160,51 @@ DETECTORS = (
         CI,
         r"CCIPAT_" + alnum(22) + "_" + hex_(40),
         ("ccipat_",),
+        about=About(
+            docs="https://circleci.com/docs/managing-api-tokens/",
+            examples=("CIRCLE=CCIPAT_{a22}_{h40}",),
+            negatives=("CIRCLE=CCIPAT_{a22}_{h20}",),
+        ),
     ),
-    keyed("circleci-token", "CircleCI Token", CI, r"circle", hex_(40), ("circle",)),
     keyed(
-        "travis-token", "Travis CI Token", CI, r"travis", urlsafe(22), ("travis",), min_entropy=3.5
+        "circleci-token",
+        "CircleCI Token",
+        CI,
+        r"circle",
+        hex_(40),
+        ("circle",),
+        about=About(
+            docs="https://circleci.com/docs/managing-api-tokens/",
+            examples=('circle_token = "{h40}"',),
+            negatives=('circle_token = "{h20}"', 'circle_token = "<your-token>"'),
+        ),
     ),
-    token("buildkite-token", "Buildkite Agent/API Token", CI, r"bkua_" + hex_(40), ("bkua_",)),
+    keyed(
+        "travis-token",
+        "Travis CI Token",
+        CI,
+        r"travis",
+        urlsafe(22),
+        ("travis",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://developer.travis-ci.com/authentication",
+            examples=('travis_token = "{a22}"',),
+            negatives=('travis_token = "{a11}"', 'travis_token = "<your-token>"'),
+        ),
+    ),
+    token(
+        "buildkite-token",
+        "Buildkite Agent/API Token",
+        CI,
+        r"bkua_" + hex_(40),
+        ("bkua_",),
+        about=About(
+            docs="https://buildkite.com/docs/apis/managing-api-tokens",
+            examples=("BK=bkua_{h40}",),
+            negatives=("BK=bkua_{h20}",),
+        ),
+    ),
     keyed(
         "buildkite-agent-token",
         "Buildkite Agent Token",
@@ -111,17 +213,53 @@ DETECTORS = (
         r"[a-z0-9]{50}",
         ("buildkite",),
         min_entropy=3.5,
+        about=About(
+            docs="https://buildkite.com/docs/agent/v3/tokens",
+            examples=('buildkite_agent_token = "{L50}"',),
+            negatives=(
+                'buildkite_agent_token = "{L25}"',
+                'buildkite_agent_token = "<your-token>"',
+            ),
+        ),
     ),
     keyed(
-        "jenkins-api-token", "Jenkins API Token", CI, r"jenkins", r"[a-f0-9]{32,34}", ("jenkins",)
+        "jenkins-api-token",
+        "Jenkins API Token",
+        CI,
+        r"jenkins",
+        r"[a-f0-9]{32,34}",
+        ("jenkins",),
+        about=About(
+            docs="https://www.jenkins.io/doc/book/system-administration/authenticating-scripted-clients/",
+            examples=('jenkins_token = "{h34}"',),
+            negatives=('jenkins_token = "{h17}"', 'jenkins_token = "<your-token>"'),
+        ),
     ),
-    keyed("drone-token", "Drone CI Token", CI, r"drone", alnum(32), ("drone",), min_entropy=3.5),
+    keyed(
+        "drone-token",
+        "Drone CI Token",
+        CI,
+        r"drone",
+        alnum(32),
+        ("drone",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://docs.drone.io/cli/setup/",
+            examples=('drone_token = "{a32}"',),
+            negatives=('drone_token = "{a16}"', 'drone_token = "<your-token>"'),
+        ),
+    ),
     token(
         "teamcity-token",
         "TeamCity Access Token",
         CI,
         r"eyJ0eXAiOiAiVENWMiJ9\.[\w\-]{36}\.[\w\-]{48}",
         ("eyj0exaioiaivenwmij9",),
+        about=About(
+            docs="https://www.jetbrains.com/help/teamcity/configuring-your-user-profile.html",
+            examples=("TC=eyJ0eXAiOiAiVENWMiJ9.{u36}.{u48}",),
+            negatives=("TC=eyJ0eXAiOiAiVENWMiJ9.{u36}.{u24}",),
+        ),
     ),
     token(
         "harness-pat",
@@ -130,10 +268,50 @@ DETECTORS = (
         r"(?:pat|sat)\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}",
         ("pat.", "sat."),
         anchored=True,
+        about=About(
+            docs="https://developer.harness.io/docs/platform/automation/api/add-and-manage-api-keys/",
+            examples=("HARNESS=pat.{a22}.{a24}.{a20}",),
+            negatives=("HARNESS=pat.{a22}.{a12}.{a20}",),
+        ),
     ),
-    token("octopus-deploy-api-key", "Octopus Deploy API Key", CI, r"API-[A-Z0-9]{26}", ("api-",)),
-    keyed("codecov-token", "Codecov Token", CI, r"codecov", UUID + "|" + hex_(32), ("codecov",)),
-    keyed("snyk-token", "Snyk API Token", CI, r"snyk", UUID, ("snyk",)),
+    token(
+        "octopus-deploy-api-key",
+        "Octopus Deploy API Key",
+        CI,
+        r"API-[A-Z0-9]{26}",
+        ("api-",),
+        about=About(
+            docs="https://octopus.com/docs/octopus-rest-api/how-to-create-an-api-key",
+            examples=("OCTOPUS_KEY=API-{U26}",),
+            negatives=("OCTOPUS_KEY=API-{U13}",),
+        ),
+    ),
+    keyed(
+        "codecov-token",
+        "Codecov Token",
+        CI,
+        r"codecov",
+        UUID + "|" + hex_(32),
+        ("codecov",),
+        about=About(
+            docs="https://docs.codecov.com/docs/codecov-tokens",
+            examples=("CODECOV_TOKEN={uuid}",),
+            negatives=("CODECOV_TOKEN={h8}-{h4}-{h4}", "CODECOV_TOKEN=<your-token>"),
+        ),
+    ),
+    keyed(
+        "snyk-token",
+        "Snyk API Token",
+        CI,
+        r"snyk",
+        UUID,
+        ("snyk",),
+        about=About(
+            docs="https://docs.snyk.io/snyk-api/authentication-for-api",
+            examples=("SNYK_TOKEN={uuid}",),
+            negatives=("SNYK_TOKEN={h8}-{h4}-{h4}", "SNYK_TOKEN=<your-token>"),
+        ),
+    ),
     token(
         "sonarqube-token",
         "SonarQube Token",
@@ -141,14 +319,62 @@ DETECTORS = (
         r"sq[pua]_" + alnum(40),
         ("sqp_", "squ_", "sqa_"),
         anchored=True,
+        about=About(
+            docs="https://docs.sonarsource.com/sonarqube-server/latest/user-guide/managing-tokens/",
+            examples=("SONAR_TOKEN=sqp_{a40}",),
+            negatives=("SONAR_TOKEN=sqp_{a20}",),
+        ),
     ),
     keyed(
-        "sonar-token", "SonarQube Token", CI, r"sonar", r"(?:sq[pua]_)?[A-Za-z0-9]{40}", ("sonar",)
+        "sonar-token",
+        "SonarQube Token",
+        CI,
+        r"sonar",
+        r"(?:sq[pua]_)?[A-Za-z0-9]{40}",
+        ("sonar",),
+        about=About(
+            docs="https://docs.sonarsource.com/sonarqube-server/latest/user-guide/managing-tokens/",
+            examples=('sonar_login = "{a40}"',),
+            negatives=('sonar_login = "{a20}"', 'sonar_login = "<your-token>"'),
+        ),
     ),
-    token("infracost-api-token", "Infracost API Token", CI, r"ico-" + alnum(32), ("ico-",)),
-    token("prefect-api-key", "Prefect API Key", CI, r"pnu_" + alnum(36), ("pnu_",)),
+    token(
+        "infracost-api-token",
+        "Infracost API Token",
+        CI,
+        r"ico-" + alnum(32),
+        ("ico-",),
+        about=About(
+            docs="https://www.infracost.io/docs/",
+            examples=("INFRACOST_API_KEY=ico-{a32}",),
+            negatives=("INFRACOST_API_KEY=ico-{a16}",),
+        ),
+    ),
+    token(
+        "prefect-api-key",
+        "Prefect API Key",
+        CI,
+        r"pnu_" + alnum(36),
+        ("pnu_",),
+        about=About(
+            docs="https://docs.prefect.io/v3/manage/cloud/manage-users/api-keys",
+            examples=("PREFECT_API_KEY=pnu_{a36}",),
+            negatives=("PREFECT_API_KEY=pnu_{a18}",),
+        ),
+    ),
     # Package registries
-    token("npm-access-token", "NPM Access Token", REG, r"npm_" + alnum(36), ("npm_",)),
+    token(
+        "npm-access-token",
+        "NPM Access Token",
+        REG,
+        r"npm_" + alnum(36),
+        ("npm_",),
+        about=About(
+            docs="https://github.blog/changelog/2021-09-23-npm-has-a-new-access-token-format/",
+            examples=("NPM_TOKEN=npm_{a36}",),
+            negatives=("NPM_TOKEN=npm_{a18}",),
+        ),
+    ),
     token(
         "npmrc-auth-token",
         "NPM Auth Token",
@@ -156,10 +382,52 @@ DETECTORS = (
         r":_auth(?:Token)?\s*=\s*['\"]?(?P<secret>[A-Za-z0-9+/=._\-]{20,})",
         (":_auth",),
         left="",
+        about=About(
+            docs="https://docs.npmjs.com/cli/v10/configuring-npm/npmrc",
+            examples=("//registry.npmjs.org/:_authToken={u36}",),
+            negatives=(
+                "//registry.npmjs.org/:_authToken={u18}",
+                "//registry.npmjs.org/:_authToken=<your-token>",
+            ),
+        ),
     ),
-    token("pypi-token", "PyPI Token", REG, r"pypi-AgE[A-Za-z0-9_\-]{50,}", ("pypi-age",)),
-    token("rubygems-api-key", "RubyGems API Key", REG, r"rubygems_" + hex_(48), ("rubygems_",)),
-    token("nuget-api-key", "NuGet API Key", REG, r"oy2[a-z0-9]{43}", ("oy2",), min_entropy=3.5),
+    token(
+        "pypi-token",
+        "PyPI Token",
+        REG,
+        r"pypi-AgE[A-Za-z0-9_\-]{50,}",
+        ("pypi-age",),
+        about=About(
+            docs="https://pypi.org/help/#apitoken",
+            examples=("password = pypi-AgEIcHlwaS5vcmc{u80}",),
+            negatives=("password = pypi-AgEIcHlwaS5vcmc{u20}",),
+        ),
+    ),
+    token(
+        "rubygems-api-key",
+        "RubyGems API Key",
+        REG,
+        r"rubygems_" + hex_(48),
+        ("rubygems_",),
+        about=About(
+            docs="https://guides.rubygems.org/api-key-scopes/",
+            examples=("GEM_HOST_API_KEY=rubygems_{h48}",),
+            negatives=("GEM_HOST_API_KEY=rubygems_{h24}",),
+        ),
+    ),
+    token(
+        "nuget-api-key",
+        "NuGet API Key",
+        REG,
+        r"oy2[a-z0-9]{43}",
+        ("oy2",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://learn.microsoft.com/en-us/nuget/nuget-org/scoped-api-keys",
+            examples=("NUGET=oy2{L43}",),
+            negatives=("NUGET=oy2{L21}",),
+        ),
+    ),
     token(
         "nuget-config-password",
         "NuGet Config Password",
@@ -169,8 +437,24 @@ DETECTORS = (
         left="",
         right="",
         flags=0,
+        about=About(
+            docs="https://learn.microsoft.com/en-us/nuget/reference/nuget-config-file#packagesourcecredentials",
+            examples=('<add key="ClearTextPassword" value="{a16}" />',),
+            negatives=('<add key="ClearTextPassword" value="<your-password>" />',),
+        ),
     ),
-    token("clojars-token", "Clojars Deploy Token", REG, r"CLOJARS_[a-z0-9]{60}", ("clojars_",)),
+    token(
+        "clojars-token",
+        "Clojars Deploy Token",
+        REG,
+        r"CLOJARS_[a-z0-9]{60}",
+        ("clojars_",),
+        about=About(
+            docs="https://github.com/clojars/clojars-web/wiki/Deploy-Tokens",
+            examples=("CLOJARS=CLOJARS_{L60}",),
+            negatives=("CLOJARS=CLOJARS_{L30}",),
+        ),
+    ),
     token(
         "docker-hub-token",
         "Docker Hub Access Token",
@@ -178,6 +462,11 @@ DETECTORS = (
         r"dckr_(?:pat|oat)_[\w\-]{27,}",
         ("dckr_pat_", "dckr_oat_"),
         anchored=True,
+        about=About(
+            docs="https://docs.docker.com/security/for-developers/access-tokens/",
+            examples=("DOCKER=dckr_pat_{u27}",),
+            negatives=("DOCKER=dckr_pat_{u13}",),
+        ),
     ),
     token(
         "docker-config-auth",
@@ -187,14 +476,35 @@ DETECTORS = (
         ('"auth"',),
         left="",
         right="",
+        about=About(
+            docs="https://docs.docker.com/reference/cli/docker/login/",
+            examples=('{"auths": {"r.example": {"auth": "{b40}"}}}',),
+            negatives=('{"auths": {"r.example": {"auth": "<your-token>"}}}',),
+        ),
     ),
-    token("artifactory-api-key", "Artifactory API Key", REG, r"AKCp[A-Za-z0-9]{69}", ("akcp",)),
+    token(
+        "artifactory-api-key",
+        "Artifactory API Key",
+        REG,
+        r"AKCp[A-Za-z0-9]{69}",
+        ("akcp",),
+        about=About(
+            docs="https://jfrog.com/help/r/jfrog-platform-administration-documentation/api-key",
+            examples=("ART=AKCp{a69}",),
+            negatives=("ART=AKCp{a34}",),
+        ),
+    ),
     token(
         "artifactory-reference-token",
         "Artifactory Reference Token",
         REG,
         r"cmVmdGtu[A-Za-z0-9]{56}",
         ("cmvmdgtu",),
+        about=About(
+            docs="https://jfrog.com/help/r/jfrog-platform-administration-documentation/access-tokens",
+            examples=("ART=cmVmdGtu{a56}",),
+            negatives=("ART=cmVmdGtu{a28}",),
+        ),
     ),
     token(
         "crates-io-token",
@@ -203,6 +513,11 @@ DETECTORS = (
         r"cio[a-zA-Z0-9]{32}",
         ("cio",),
         min_entropy=3.5,
+        about=About(
+            docs="https://doc.rust-lang.org/cargo/reference/publishing.html",
+            examples=("CARGO_REGISTRY_TOKEN=cio{a32}",),
+            negatives=("CARGO_REGISTRY_TOKEN=cio{a16}",),
+        ),
     ),
     keyed(
         "sonatype-password",
@@ -212,11 +527,36 @@ DETECTORS = (
         r"[A-Za-z0-9+/=]{44}",
         ("sonatype", "nexus"),
         min_entropy=3.5,
+        about=About(
+            docs="https://help.sonatype.com/en/user-tokens.html",
+            examples=('nexus_password = "{b44}"',),
+            negatives=('nexus_password = "{b22}"', 'nexus_password = "<your-password>"'),
+        ),
     ),
     # Secret managers
-    token("vault-service-token", "HashiCorp Vault Token", SM, r"hvs\.[\w\-]{90,120}", ("hvs.",)),
     token(
-        "vault-batch-token", "HashiCorp Vault Batch Token", SM, r"hvb\.[\w\-]{138,300}", ("hvb.",)
+        "vault-service-token",
+        "HashiCorp Vault Token",
+        SM,
+        r"hvs\.[\w\-]{90,120}",
+        ("hvs.",),
+        about=About(
+            docs="https://developer.hashicorp.com/vault/docs/concepts/tokens",
+            examples=("VAULT_TOKEN=hvs.{u100}",),
+            negatives=("VAULT_TOKEN=hvs.{u50}",),
+        ),
+    ),
+    token(
+        "vault-batch-token",
+        "HashiCorp Vault Batch Token",
+        SM,
+        r"hvb\.[\w\-]{138,300}",
+        ("hvb.",),
+        about=About(
+            docs="https://developer.hashicorp.com/vault/docs/concepts/tokens",
+            examples=("VAULT_TOKEN=hvb.{u150}",),
+            negatives=("VAULT_TOKEN=hvb.{u75}",),
+        ),
     ),
     keyed(
         "vault-legacy-token",
@@ -226,6 +566,11 @@ DETECTORS = (
         r"s\.[A-Za-z0-9]{24}",
         ("vault", "token"),
         min_entropy=3.0,
+        about=About(
+            docs="https://developer.hashicorp.com/vault/docs/concepts/tokens",
+            examples=('vault_token = "s.{a24}"',),
+            negatives=('vault_token = "s.{a12}"', 'vault_token = "s.<your-token>"'),
+        ),
     ),
     token(
         "doppler-token",
@@ -233,6 +578,11 @@ DETECTORS = (
         SM,
         r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44}",
         ("dp.",),
+        about=About(
+            docs="https://docs.doppler.com/reference/api",
+            examples=("DOPPLER_TOKEN=dp.st.{a43}",),
+            negatives=("DOPPLER_TOKEN=dp.st.{a21}",),
+        ),
     ),
     token(
         "1password-service-account-token",
@@ -240,6 +590,11 @@ DETECTORS = (
         SM,
         r"ops_eyJ[A-Za-z0-9+/]{250,}={0,3}",
         ("ops_eyj",),
+        about=About(
+            docs="https://developer.1password.com/docs/service-accounts/",
+            examples=("OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{b300}",),
+            negatives=("OP_SERVICE_ACCOUNT_TOKEN=ops_eyJ{b150}",),
+        ),
     ),
     token(
         "1password-secret-key",
@@ -247,6 +602,11 @@ DETECTORS = (
         SM,
         r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
         ("a3-",),
+        about=About(
+            docs="https://support.1password.com/secret-key/",
+            examples=("A3-{U6}-{U11}-{U5}-{U5}-{U5}",),
+            negatives=("A3-{U6}-{U5}-{U5}-{U5}-{U5}",),
+        ),
     ),
     token(
         "age-secret-key",
@@ -254,6 +614,11 @@ DETECTORS = (
         SM,
         r"AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
         ("age-secret-key-1",),
+        about=About(
+            docs="https://age-encryption.org/v1",
+            examples=("AGE-SECRET-KEY-1{B58}",),
+            negatives=("AGE-SECRET-KEY-1{B29}",),
+        ),
     ),
     token(
         "infisical-token",
@@ -261,6 +626,11 @@ DETECTORS = (
         SM,
         r"st\.[a-f0-9-]{36}\.[a-f0-9]{32}\.[a-f0-9]{32}",
         ("st.",),
+        about=About(
+            docs="https://infisical.com/docs/documentation/platform/token",
+            examples=("INFISICAL=st.{uuid}.{h32}.{h32}",),
+            negatives=("INFISICAL=st.{h8}-{h4}-{h4}.{h32}.{h32}",),
+        ),
     ),
     keyed(
         "akeyless-access-key",
@@ -270,5 +640,13 @@ DETECTORS = (
         r"[A-Za-z0-9+/=]{40,44}",
         ("akeyless",),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.akeyless.io/",
+            examples=('akeyless_access_key = "{b44}"',),
+            negatives=(
+                'akeyless_access_key = "{b22}"',
+                'akeyless_access_key = "<your-api-key>"',
+            ),
+        ),
     ),
 )

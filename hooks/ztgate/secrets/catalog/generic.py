@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ztgate.secrets.catalog._shapes import P
-from ztgate.secrets.detectors import Detector, line_gap, token
+from ztgate.secrets.detectors import About, Detector, line_gap, token
 
 GEN = "generic"
 
@@ -35,6 +35,11 @@ GENERIC_API_KEY = Detector(
     ),
     min_entropy=3.5,
     by_context=True,
+    context_only=True,
+    random_value=True,
+    docs="https://cwe.mitre.org/data/definitions/798.html",
+    examples=('payment_api_key = "{a32}"',),
+    negatives=('payment_api_key = "<your-api-key>"',),
 )
 
 # A password literal in quotes: `password = "<literal>"`. Quotes are required so that code
@@ -53,6 +58,10 @@ GENERIC_PASSWORD = Detector(
     min_entropy=2.5,
     by_context=True,
     needs="'\"",
+    context_only=True,
+    docs="https://cwe.mitre.org/data/definitions/259.html",
+    examples=('db_password = "{a14}"',),
+    negatives=('db_password = "<your-password>"',),
 )
 
 # A Kubernetes Secret manifest: `kind: Secret` and the first value of its data block (plain,
@@ -77,6 +86,11 @@ DETECTORS = (
         flags=re.IGNORECASE,
         min_entropy=3.0,
         anchored=True,
+        about=About(
+            docs="https://www.rfc-editor.org/rfc/rfc9110#section-11.6.2",
+            examples=('headers = {"Authorization": "Bearer {u40}"}',),
+            negatives=('headers = {"Authorization": "Bearer <your-token>"}',),
+        ),
     ),
     token(
         "curl-user-password",
@@ -88,6 +102,11 @@ DETECTORS = (
         left=r"(?<![\w\-])",
         right="",
         gap=(r"curl\b", 400, r"[ \t](?:-u|--user)"),
+        about=About(
+            docs="https://curl.se/docs/manpage.html#-u",
+            examples=("curl -u deploy:{a16} https://api.example.test",),
+            negatives=("curl -u deploy:<your-token> https://api.example.test",),
+        ),
     ),
     token(
         "curl-auth-header",
@@ -102,6 +121,11 @@ DETECTORS = (
         right="",
         gap=(r"curl\b", 400, r"[ \t](?:-H|--header)"),
         anchored=True,
+        about=About(
+            docs="https://curl.se/docs/manpage.html#-H",
+            examples=('curl -H "X-Api-Token: {a32}" https://api.example.test',),
+            negatives=('curl -H "X-Api-Token: <your-token>" https://api.example.test',),
+        ),
     ),
     token(
         "jwt",
@@ -110,6 +134,11 @@ DETECTORS = (
         r"eyJ[A-Za-z0-9_\-]{8,}={0,2}\.eyJ[A-Za-z0-9_\-]{8,}={0,2}\.?[A-Za-z0-9_\-+/]*={0,2}",
         ("eyj",),
         right=r"(?![A-Za-z0-9_\-])",
+        about=About(
+            docs="https://www.rfc-editor.org/rfc/rfc7519",
+            examples=("token: eyJ{u20}.eyJ{u40}.{u43}",),
+            negatives=("token: eyJ{u20}.{u40}.{u43}",),
+        ),
     ),
     token(
         "kubernetes-secret-manifest",
@@ -119,6 +148,11 @@ DETECTORS = (
         ("kind:",),
         left="",
         right="",
+        about=About(
+            docs="https://kubernetes.io/docs/concepts/configuration/secret/",
+            examples=("apiVersion: v1\nkind: Secret\ndata:\n  password: {b24}\n",),
+            negatives=("apiVersion: v1\nkind: Secret\ndata:\n  password: <your-password>\n",),
+        ),
     ),
     token(
         "kubernetes-secret-manifest-data-first",
@@ -128,6 +162,11 @@ DETECTORS = (
         ("kind:",),
         left="",
         right="",
+        about=About(
+            docs="https://kubernetes.io/docs/concepts/configuration/secret/",
+            examples=("apiVersion: v1\ndata:\n  password: {b24}\nkind: Secret\n",),
+            negatives=("apiVersion: v1\ndata:\n  password: <your-password>\nkind: Secret\n",),
+        ),
     ),
     token(
         "xml-password",
@@ -138,5 +177,10 @@ DETECTORS = (
         flags=re.IGNORECASE,
         left="",
         right="",
+        about=About(
+            docs="https://cwe.mitre.org/data/definitions/260.html",
+            examples=("<password>{a16}</password>",),
+            negatives=("<password><your-password></password>",),
+        ),
     ),
 )

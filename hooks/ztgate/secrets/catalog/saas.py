@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ztgate.secrets.catalog._shapes import UUID, alnum, hex_, urlsafe
-from ztgate.secrets.detectors import keyed, token
+from ztgate.secrets.detectors import About, keyed, token
 
 SAAS = "saas"
 ID = "identity"
@@ -16,6 +16,11 @@ DETECTORS = (
         r"AT(?:ATT|CTT)3[A-Za-z0-9_\-=]{150,220}",
         ("atatt3", "atctt3"),
         anchored=True,
+        about=About(
+            docs="https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/",
+            examples=("JIRA=ATATT3xFfGF0{u183}",),
+            negatives=("JIRA=ATATT3xFfGF0{u91}",),
+        ),
     ),
     keyed(
         "atlassian-legacy-token",
@@ -25,9 +30,23 @@ DETECTORS = (
         alnum(24),
         ("atlassian", "confluence", "jira"),
         min_entropy=3.5,
+        about=About(
+            docs="https://support.atlassian.com/atlassian-account/docs/manage-api-tokens-for-your-atlassian-account/",
+            examples=('jira_api_token = "{a24}"',),
+            negatives=('jira_api_token = "{a12}"', 'jira_api_token = "<your-token>"'),
+        ),
     ),
     token(
-        "postman-api-key", "Postman API Key", SAAS, r"PMAK-" + hex_(24) + "-" + hex_(34), ("pmak-",)
+        "postman-api-key",
+        "Postman API Key",
+        SAAS,
+        r"PMAK-" + hex_(24) + "-" + hex_(34),
+        ("pmak-",),
+        about=About(
+            docs="https://learning.postman.com/docs/developer/postman-api/authentication/",
+            examples=("POSTMAN=PMAK-{h24}-{h34}",),
+            negatives=("POSTMAN=PMAK-{h24}-{h17}",),
+        ),
     ),
     token(
         "databricks-token",
@@ -35,6 +54,11 @@ DETECTORS = (
         SAAS,
         r"dapi" + hex_(32) + r"(?:-\d)?",
         ("dapi",),
+        about=About(
+            docs="https://docs.databricks.com/en/dev-tools/auth/pat.html",
+            examples=("DATABRICKS_TOKEN=dapi{h32}",),
+            negatives=("DATABRICKS_TOKEN=dapi{h16}",),
+        ),
     ),
     token(
         "notion-token",
@@ -42,18 +66,60 @@ DETECTORS = (
         SAAS,
         r"ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_" + alnum(43),
         ("ntn_", "secret_"),
+        about=About(
+            docs="https://developers.notion.com/docs/authorization",
+            examples=("NOTION=ntn_{d11}{a35}",),
+            negatives=("NOTION=ntn_{d11}{a17}",),
+        ),
     ),
-    token("linear-api-key", "Linear API Key", SAAS, r"lin_api_" + alnum(40), ("lin_api_",)),
-    token("figma-pat", "Figma Personal Access Token", SAAS, r"figd_[\w\-]{40}", ("figd_",)),
+    token(
+        "linear-api-key",
+        "Linear API Key",
+        SAAS,
+        r"lin_api_" + alnum(40),
+        ("lin_api_",),
+        about=About(
+            docs="https://developers.linear.app/docs/graphql/working-with-the-graphql-api",
+            examples=("LINEAR=lin_api_{a40}",),
+            negatives=("LINEAR=lin_api_{a20}",),
+        ),
+    ),
+    token(
+        "figma-pat",
+        "Figma Personal Access Token",
+        SAAS,
+        r"figd_[\w\-]{40}",
+        ("figd_",),
+        about=About(
+            docs="https://www.figma.com/developers/api#access-tokens",
+            examples=("FIGMA=figd_{u40}",),
+            negatives=("FIGMA=figd_{u20}",),
+        ),
+    ),
     token(
         "airtable-pat",
         "Airtable Personal Access Token",
         SAAS,
         r"pat" + alnum(14) + r"\." + hex_(64),
         ("pat",),
+        about=About(
+            docs="https://airtable.com/developers/web/guides/personal-access-tokens",
+            examples=("AIRTABLE=pat{a14}.{h64}",),
+            negatives=("AIRTABLE=pat{a14}.{h32}",),
+        ),
     ),
     keyed(
-        "airtable-api-key", "Airtable API Key", SAAS, r"airtable", r"key" + alnum(14), ("airtable",)
+        "airtable-api-key",
+        "Airtable API Key",
+        SAAS,
+        r"airtable",
+        r"key" + alnum(14),
+        ("airtable",),
+        about=About(
+            docs="https://support.airtable.com/docs/airtable-api-key-deprecation-notice",
+            examples=('airtable_api_key = "key{a14}"',),
+            negatives=('airtable_api_key = "key{a7}"', 'airtable_api_key = "key<your-api-key>"'),
+        ),
     ),
     keyed(
         "asana-token",
@@ -62,6 +128,11 @@ DETECTORS = (
         r"asana",
         r"\d/\d{16}:[a-f0-9]{32}|[0-9]{16}",
         ("asana",),
+        about=About(
+            docs="https://developers.asana.com/docs/personal-access-token",
+            examples=('asana_token = "1/{d16}:{h32}"',),
+            negatives=('asana_token = "1/{d16}:{h16}"', 'asana_token = "1/<your-token>"'),
+        ),
     ),
     keyed(
         "trello-token",
@@ -71,8 +142,24 @@ DETECTORS = (
         r"[a-zA-Z0-9]{32}|ATTA[a-f0-9]{64}",
         ("trello",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developer.atlassian.com/cloud/trello/guides/rest-api/authorization/",
+            examples=('trello_token = "{a32}"',),
+            negatives=('trello_token = "{a16}"', 'trello_token = "<your-token>"'),
+        ),
     ),
-    token("dropbox-token", "Dropbox Access Token", SAAS, r"sl\.[A-Za-z0-9_\-]{130,152}", ("sl.",)),
+    token(
+        "dropbox-token",
+        "Dropbox Access Token",
+        SAAS,
+        r"sl\.[A-Za-z0-9_\-]{130,152}",
+        ("sl.",),
+        about=About(
+            docs="https://developers.dropbox.com/oauth-guide",
+            examples=("DROPBOX=sl.{u140}",),
+            negatives=("DROPBOX=sl.{u70}",),
+        ),
+    ),
     keyed(
         "dropbox-app-secret",
         "Dropbox App Secret",
@@ -81,6 +168,11 @@ DETECTORS = (
         r"[a-z0-9]{15}",
         ("dropbox",),
         min_entropy=3.0,
+        about=About(
+            docs="https://developers.dropbox.com/oauth-guide",
+            examples=('dropbox_app_secret = "{L15}"',),
+            negatives=('dropbox_app_secret = "{L7}"', 'dropbox_app_secret = "<your-secret>"'),
+        ),
     ),
     keyed(
         "box-token",
@@ -90,14 +182,36 @@ DETECTORS = (
         alnum(32),
         ("box_",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developer.box.com/guides/authentication/tokens/developer-tokens/",
+            examples=('box_api_token = "{a32}"',),
+            negatives=('box_api_token = "{a16}"', 'box_api_token = "<your-token>"'),
+        ),
     ),
-    keyed("hubspot-api-key", "HubSpot API Key", SAAS, r"hubspot", UUID, ("hubspot",)),
+    keyed(
+        "hubspot-api-key",
+        "HubSpot API Key",
+        SAAS,
+        r"hubspot",
+        UUID,
+        ("hubspot",),
+        about=About(
+            docs="https://developers.hubspot.com/docs/api/migrate-an-api-key-integration-to-a-private-app",
+            examples=("HUBSPOT_API_KEY={uuid}",),
+            negatives=("HUBSPOT_API_KEY={h8}-{h4}-{h4}", "HUBSPOT_API_KEY=<your-api-key>"),
+        ),
+    ),
     token(
         "hubspot-private-app-token",
         "HubSpot Private App Token",
         SAAS,
         r"pat-(?:na|eu)\d-" + UUID,
         ("pat-na", "pat-eu"),
+        about=About(
+            docs="https://developers.hubspot.com/docs/api/private-apps",
+            examples=("HUBSPOT=pat-na1-{uuid}",),
+            negatives=("HUBSPOT=pat-na1-{h8}-{h4}-{h4}",),
+        ),
     ),
     keyed(
         "salesforce-token",
@@ -106,6 +220,14 @@ DETECTORS = (
         r"salesforce|sfdc",
         r"00D[A-Za-z0-9]{12,15}![\w.]{90,}",
         ("salesforce", "sfdc"),
+        about=About(
+            docs="https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_rest.htm",
+            examples=('salesforce_token = "00D{a15}!{a100}"',),
+            negatives=(
+                'salesforce_token = "00D{a15}!{a50}"',
+                'salesforce_token = "00D<your-token>"',
+            ),
+        ),
     ),
     token(
         "intra42-client-secret",
@@ -113,6 +235,11 @@ DETECTORS = (
         SAAS,
         r"s-s4t2(?:ud|af)-" + hex_(64),
         ("s-s4t2",),
+        about=About(
+            docs="https://api.intra.42.fr/apidoc/guides/getting_started",
+            examples=("FT=s-s4t2ud-{h64}",),
+            negatives=("FT=s-s4t2ud-{h32}",),
+        ),
     ),
     keyed(
         "maxmind-license-key",
@@ -121,9 +248,26 @@ DETECTORS = (
         r"max_?mind|geoip",
         r"[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk|" + alnum(16),
         ("maxmind", "max_mind", "geoip"),
+        about=About(
+            docs="https://dev.maxmind.com/geoip/updating-databases",
+            examples=('maxmind_license_key = "{a6}_{a29}_mmk"',),
+            negatives=(
+                'maxmind_license_key = "{a6}_{a14}_mmk"',
+                'maxmind_license_key = "<your-api-key>_mmk"',
+            ),
+        ),
     ),
     token(
-        "maxmind-key", "MaxMind License Key", SAAS, r"[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk", ("_mmk",)
+        "maxmind-key",
+        "MaxMind License Key",
+        SAAS,
+        r"[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk",
+        ("_mmk",),
+        about=About(
+            docs="https://dev.maxmind.com/geoip/updating-databases",
+            examples=("LICENSE={a6}_{a29}_mmk",),
+            negatives=("LICENSE={a6}_{a14}_mmk",),
+        ),
     ),
     keyed(
         "contentful-token",
@@ -133,18 +277,73 @@ DETECTORS = (
         r"[\w\-=]{43}",
         ("contentful",),
         min_entropy=3.5,
+        about=About(
+            docs="https://www.contentful.com/developers/docs/references/authentication/",
+            examples=('contentful_token = "{a43}"',),
+            negatives=('contentful_token = "{a21}"', 'contentful_token = "<your-token>"'),
+        ),
     ),
-    token("typeform-token", "Typeform API Token", SAAS, r"tfp_[\w\-.=]{59}", ("tfp_",)),
-    token("readme-api-key", "ReadMe API Key", SAAS, r"rdme_[a-z0-9]{70}", ("rdme_",)),
-    token("frameio-token", "Frame.io API Token", SAAS, r"fio-u-[\w\-=]{64}", ("fio-u-",)),
+    token(
+        "typeform-token",
+        "Typeform API Token",
+        SAAS,
+        r"tfp_[\w\-.=]{59}",
+        ("tfp_",),
+        about=About(
+            docs="https://www.typeform.com/developers/get-started/personal-access-token/",
+            examples=("TYPEFORM=tfp_{a59}",),
+            negatives=("TYPEFORM=tfp_{a29}",),
+        ),
+    ),
+    token(
+        "readme-api-key",
+        "ReadMe API Key",
+        SAAS,
+        r"rdme_[a-z0-9]{70}",
+        ("rdme_",),
+        about=About(
+            docs="https://docs.readme.com/main/reference/intro/authentication",
+            examples=("README=rdme_{L70}",),
+            negatives=("README=rdme_{L35}",),
+        ),
+    ),
+    token(
+        "frameio-token",
+        "Frame.io API Token",
+        SAAS,
+        r"fio-u-[\w\-=]{64}",
+        ("fio-u-",),
+        about=About(
+            docs="https://developer.frame.io/docs/getting-started/authentication",
+            examples=("FRAMEIO=fio-u-{u64}",),
+            negatives=("FRAMEIO=fio-u-{u32}",),
+        ),
+    ),
     token(
         "defined-networking-token",
         "Defined Networking API Token",
         SAAS,
         r"dnkey-[a-z0-9=_\-]{26}-[a-z0-9=_\-]{52}",
         ("dnkey-",),
+        about=About(
+            docs="https://docs.defined.net/",
+            examples=("DN=dnkey-{L26}-{L52}",),
+            negatives=("DN=dnkey-{L26}-{L26}",),
+        ),
     ),
-    keyed("cisco-meraki-key", "Cisco Meraki API Key", SAAS, r"meraki", hex_(40), ("meraki",)),
+    keyed(
+        "cisco-meraki-key",
+        "Cisco Meraki API Key",
+        SAAS,
+        r"meraki",
+        hex_(40),
+        ("meraki",),
+        about=About(
+            docs="https://developer.cisco.com/meraki/api-v1/authorization/",
+            examples=('meraki_api_key = "{h40}"',),
+            negatives=('meraki_api_key = "{h20}"', 'meraki_api_key = "<your-api-key>"'),
+        ),
+    ),
     keyed(
         "rapidapi-key",
         "RapidAPI Key",
@@ -153,9 +352,42 @@ DETECTORS = (
         r"[A-Za-z0-9_\-]{50}",
         ("rapidapi", "rapid_api", "x-rapidapi-key"),
         min_entropy=3.5,
+        about=About(
+            docs="https://docs.rapidapi.com/docs/keys-and-key-rotation",
+            examples=('rapidapi_key = "{a50}"',),
+            negatives=('rapidapi_key = "{a25}"', 'rapidapi_key = "<your-api-key>"'),
+        ),
     ),
-    keyed("squarespace-key", "Squarespace API Key", SAAS, r"squarespace", UUID, ("squarespace",)),
-    keyed("etsy-key", "Etsy API Key", SAAS, r"etsy", r"[a-z0-9]{24}", ("etsy",), min_entropy=3.5),
+    keyed(
+        "squarespace-key",
+        "Squarespace API Key",
+        SAAS,
+        r"squarespace",
+        UUID,
+        ("squarespace",),
+        about=About(
+            docs="https://developers.squarespace.com/commerce-apis/authentication-and-permissions",
+            examples=("SQUARESPACE_API_KEY={uuid}",),
+            negatives=(
+                "SQUARESPACE_API_KEY={h8}-{h4}-{h4}",
+                "SQUARESPACE_API_KEY=<your-api-key>",
+            ),
+        ),
+    ),
+    keyed(
+        "etsy-key",
+        "Etsy API Key",
+        SAAS,
+        r"etsy",
+        r"[a-z0-9]{24}",
+        ("etsy",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://developers.etsy.com/documentation/essentials/authentication",
+            examples=('etsy_api_key = "{L24}"',),
+            negatives=('etsy_api_key = "{L12}"', 'etsy_api_key = "<your-api-key>"'),
+        ),
+    ),
     keyed(
         "ngrok-token",
         "ngrok Auth Token",
@@ -163,6 +395,14 @@ DETECTORS = (
         r"ngrok",
         r"\d[A-Za-z0-9]{26}_[A-Za-z0-9]{21}",
         ("ngrok",),
+        about=About(
+            docs="https://ngrok.com/docs/agent/#authtokens",
+            examples=('ngrok_authtoken = "2{a26}_{a21}"',),
+            negatives=(
+                'ngrok_authtoken = "2{a13}_{a21}"',
+                'ngrok_authtoken = "2<your-token>"',
+            ),
+        ),
     ),
     token(
         "authress-key",
@@ -172,9 +412,25 @@ DETECTORS = (
         r"\.[a-z0-9+/_=\-]{30,120}",
         ("sc_", "ext_", "scauth_", "authress_"),
         anchored=True,
+        about=About(
+            docs="https://authress.io/knowledge-base",
+            examples=("AUTHRESS=sc_{L10}.{L5}.acc_{L16}.{L60}",),
+            negatives=("AUTHRESS=sc_{L10}.{L5}.acc_{L16}.{L12}",),
+        ),
     ),
     keyed(
-        "okta-token", "Okta API Token", ID, r"okta", r"00[\w=\-]{40}", ("okta",), min_entropy=3.5
+        "okta-token",
+        "Okta API Token",
+        ID,
+        r"okta",
+        r"00[\w=\-]{40}",
+        ("okta",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://developer.okta.com/docs/guides/create-an-api-token/main/",
+            examples=('okta_api_token = "00{a40}"',),
+            negatives=('okta_api_token = "00{a20}"', 'okta_api_token = "00<your-token>"'),
+        ),
     ),
     keyed(
         "auth0-client-secret",
@@ -184,6 +440,14 @@ DETECTORS = (
         r"[A-Za-z0-9_\-]{64}",
         ("auth0",),
         min_entropy=3.5,
+        about=About(
+            docs="https://auth0.com/docs/secure/application-credentials",
+            examples=('auth0_client_secret = "{a64}"',),
+            negatives=(
+                'auth0_client_secret = "{a32}"',
+                'auth0_client_secret = "<your-secret>"',
+            ),
+        ),
     ),
     keyed(
         "clerk-secret",
@@ -192,6 +456,14 @@ DETECTORS = (
         r"clerk",
         r"sk_(?:live|test)_" + alnum("27,"),
         ("clerk",),
+        about=About(
+            docs="https://clerk.com/docs/deployments/clerk-environment-variables",
+            examples=('clerk_secret_key = "sk_live_{a40}"',),
+            negatives=(
+                'clerk_secret_key = "sk_live_{a20}"',
+                'clerk_secret_key = "sk_live_<your-secret>"',
+            ),
+        ),
     ),
     token(
         "firebase-fcm-key",
@@ -199,6 +471,11 @@ DETECTORS = (
         ID,
         r"AAAA[A-Za-z0-9_\-]{7}:[A-Za-z0-9_\-]{140}",
         ("aaaa",),
+        about=About(
+            docs="https://firebase.google.com/docs/cloud-messaging/auth-server",
+            examples=("FCM=AAAA{u7}:{u140}",),
+            negatives=("FCM=AAAA{u7}:{u70}",),
+        ),
     ),
     token(
         "cloudinary-url",
@@ -207,8 +484,28 @@ DETECTORS = (
         r"cloudinary://\d+:(?P<secret>[\w\-]{20,})@\w+",
         ("cloudinary://",),
         left="",
+        about=About(
+            docs="https://cloudinary.com/documentation/how_to_integrate_cloudinary",
+            examples=("CLOUDINARY_URL=cloudinary://{d15}:{u27}@demo",),
+            negatives=(
+                "CLOUDINARY_URL=cloudinary://{d15}:{u13}@demo",
+                "CLOUDINARY_URL=cloudinary://<your-token>@demo",
+            ),
+        ),
     ),
-    keyed("beamer-token", "Beamer API Token", SAAS, r"beamer", r"b_[a-z0-9=_\-]{44}", ("beamer",)),
+    keyed(
+        "beamer-token",
+        "Beamer API Token",
+        SAAS,
+        r"beamer",
+        r"b_[a-z0-9=_\-]{44}",
+        ("beamer",),
+        about=About(
+            docs="https://www.getbeamer.com/api",
+            examples=('beamer_api_key = "b_{L44}"',),
+            negatives=('beamer_api_key = "b_{L22}"', 'beamer_api_key = "b_<your-api-key>"'),
+        ),
+    ),
     keyed(
         "finicity-secret",
         "Finicity Client Secret",
@@ -217,6 +514,14 @@ DETECTORS = (
         alnum(20),
         ("finicity",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developer.mastercard.com/open-banking-us/documentation/",
+            examples=('finicity_client_secret = "{a20}"',),
+            negatives=(
+                'finicity_client_secret = "{a10}"',
+                'finicity_client_secret = "<your-secret>"',
+            ),
+        ),
     ),
     keyed(
         "freshbooks-token",
@@ -225,8 +530,25 @@ DETECTORS = (
         r"freshbooks",
         hex_(64),
         ("freshbooks",),
+        about=About(
+            docs="https://www.freshbooks.com/api/authentication",
+            examples=('freshbooks_token = "{h64}"',),
+            negatives=('freshbooks_token = "{h32}"', 'freshbooks_token = "<your-token>"'),
+        ),
     ),
-    keyed("sendbird-token", "Sendbird Access Token", SAAS, r"sendbird", hex_(40), ("sendbird",)),
+    keyed(
+        "sendbird-token",
+        "Sendbird Access Token",
+        SAAS,
+        r"sendbird",
+        hex_(40),
+        ("sendbird",),
+        about=About(
+            docs="https://sendbird.com/docs/chat/platform-api/v3/prepare-to-use-api",
+            examples=('sendbird_api_token = "{h40}"',),
+            negatives=('sendbird_api_token = "{h20}"', 'sendbird_api_token = "<your-token>"'),
+        ),
+    ),
     keyed(
         "nytimes-key",
         "New York Times API Key",
@@ -235,8 +557,25 @@ DETECTORS = (
         urlsafe(32),
         ("nytimes", "new_york_times"),
         min_entropy=3.5,
+        about=About(
+            docs="https://developer.nytimes.com/get-started",
+            examples=('nytimes_api_key = "{a32}"',),
+            negatives=('nytimes_api_key = "{a16}"', 'nytimes_api_key = "<your-api-key>"'),
+        ),
     ),
-    keyed("lob-api-key", "Lob API Key", SAAS, r"lob_", r"(?:live|test)_" + hex_(35), ("lob_",)),
+    keyed(
+        "lob-api-key",
+        "Lob API Key",
+        SAAS,
+        r"lob_",
+        r"(?:live|test)_" + hex_(35),
+        ("lob_",),
+        about=About(
+            docs="https://docs.lob.com/",
+            examples=('lob_api_key = "live_{h35}"',),
+            negatives=('lob_api_key = "live_{h17}"', 'lob_api_key = "live_<your-api-key>"'),
+        ),
+    ),
     keyed(
         "looker-secret",
         "Looker Client Secret",
@@ -245,6 +584,14 @@ DETECTORS = (
         alnum(24),
         ("looker",),
         min_entropy=3.5,
+        about=About(
+            docs="https://cloud.google.com/looker/docs/api-auth",
+            examples=('looker_client_secret = "{a24}"',),
+            negatives=(
+                'looker_client_secret = "{a12}"',
+                'looker_client_secret = "<your-secret>"',
+            ),
+        ),
     ),
     keyed(
         "adafruit-key",
@@ -254,6 +601,11 @@ DETECTORS = (
         r"aio_[A-Za-z0-9]{28}|" + urlsafe(32),
         ("adafruit",),
         min_entropy=3.5,
+        about=About(
+            docs="https://io.adafruit.com/api/docs/",
+            examples=('adafruit_io_key = "{a32}"',),
+            negatives=('adafruit_io_key = "{a16}"', 'adafruit_io_key = "<your-api-key>"'),
+        ),
     ),
     token(
         "adafruit-io-key",
@@ -261,8 +613,25 @@ DETECTORS = (
         SAAS,
         r"aio_[a-zA-Z]{4}\d{2}[a-zA-Z0-9]{22}",
         ("aio_",),
+        about=About(
+            docs="https://io.adafruit.com/api/docs/",
+            examples=("AIO=aio_{l4}{d2}{a22}",),
+            negatives=("AIO=aio_{l4}{d2}{a11}",),
+        ),
     ),
-    keyed("kucoin-secret", "KuCoin API Secret", SAAS, r"kucoin", UUID, ("kucoin",)),
+    keyed(
+        "kucoin-secret",
+        "KuCoin API Secret",
+        SAAS,
+        r"kucoin",
+        UUID,
+        ("kucoin",),
+        about=About(
+            docs="https://docs.kucoin.com/",
+            examples=("KUCOIN_SECRET={uuid}",),
+            negatives=("KUCOIN_SECRET={h8}-{h4}-{h4}", "KUCOIN_SECRET=<your-secret>"),
+        ),
+    ),
     keyed(
         "bittrex-secret",
         "Bittrex API Secret",
@@ -271,6 +640,11 @@ DETECTORS = (
         alnum(32),
         ("bittrex",),
         min_entropy=3.5,
+        about=About(
+            docs="https://bittrex.github.io/api/v3",
+            examples=('bittrex_api_secret = "{a32}"',),
+            negatives=('bittrex_api_secret = "{a16}"', 'bittrex_api_secret = "<your-secret>"'),
+        ),
     ),
     keyed(
         "gitter-token",
@@ -280,8 +654,24 @@ DETECTORS = (
         r"[a-z0-9_\-]{40}",
         ("gitter",),
         min_entropy=3.5,
+        about=About(
+            docs="https://developer.gitter.im/docs/authentication",
+            examples=('gitter_token = "{L40}"',),
+            negatives=('gitter_token = "{L20}"', 'gitter_token = "<your-token>"'),
+        ),
     ),
     keyed(
-        "yousign-key", "Yousign API Key", SAAS, r"yousign", alnum(32), ("yousign",), min_entropy=3.5
+        "yousign-key",
+        "Yousign API Key",
+        SAAS,
+        r"yousign",
+        alnum(32),
+        ("yousign",),
+        min_entropy=3.5,
+        about=About(
+            docs="https://developers.yousign.com/",
+            examples=('yousign_api_key = "{a32}"',),
+            negatives=('yousign_api_key = "{a16}"', 'yousign_api_key = "<your-api-key>"'),
+        ),
     ),
 )
