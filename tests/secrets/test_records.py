@@ -62,8 +62,8 @@ def test_specificity_comes_from_the_record() -> None:
 
 def test_a_context_only_record_yields_to_a_vendor_format() -> None:
     vendor = token("demo-vendor", "Demo Vendor Key", "saas", r"dmv_[A-Za-z0-9]{24}", ("dmv_",))
-    secret = "dmv_" + random_body("a", 24)
-    text = f'demo_token = "{secret}"\n'
+    vendor_key = "dmv_" + random_body("a", 24)
+    text = f'demo_token = "{vendor_key}"\n'
     options = ScanOptions(detectors=(demo(context_only=True), vendor), use_detect_secrets=False)
     (candidate,) = scan_text(text, "a.py", options)
     assert candidate.detector_id == "demo-vendor"

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from ztgate.secrets.detectors import Detector
 
-OURS, DETECT_SECRETS = "ztgate", "detect-secrets"
-DETECT_SECRETS_DOCS = "https://github.com/Yelp/detect-secrets"
+OURS, DS_SOURCE = "ztgate", "detect-secrets"
+DS_DOCS = "https://github.com/Yelp/detect-secrets"
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Listed:
     severity: str
     keywords: tuple[str, ...]
     docs: str
-    source: str  # OURS or DETECT_SECRETS
+    source: str  # OURS or DS_SOURCE
     context_only: bool = False
     examples: tuple[str, ...] = ()  # templates (tests/fakes.fill), never a filled-in key
     negatives: tuple[str, ...] = ()
@@ -38,7 +38,7 @@ class Listing:
 
     @property
     def plugins(self) -> tuple[Listed, ...]:
-        return tuple(d for d in self.detectors if d.source == DETECT_SECRETS)
+        return tuple(d for d in self.detectors if d.source == DS_SOURCE)
 
     @property
     def credential_types(self) -> int:
@@ -71,7 +71,7 @@ def listing(detectors: Sequence[Detector], plugins: Sequence[tuple[str, str]]) -
         for d in detectors
     )
     theirs = (
-        Listed(name, secret_type, DETECT_SECRETS, "error", (), DETECT_SECRETS_DOCS, DETECT_SECRETS)
+        Listed(name, secret_type, DS_SOURCE, "error", (), DS_DOCS, DS_SOURCE)
         for name, secret_type in plugins
     )
     return Listing((*ours, *theirs))
