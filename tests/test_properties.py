@@ -181,3 +181,22 @@ def test_the_prefilter_property_has_teeth(seed: int) -> None:
     text = f'api_key = "{fill("{a40}")}"'
     everything = {1: set(ds_bridge.plugin_names())}
     assert _reported("config.py", text, everything) - _reported("config.py", text, {})
+
+
+def test_no_detector_example_is_ever_echoed_in_clear() -> None:
+    """Every message that quotes user text masks what the engine finds: each detector's own
+    documented examples, filled at random, never come back whole from `mask_secrets`."""
+    from ztgate.masking import mask_secrets
+    from ztgate.secrets.catalog import ALL_DETECTORS
+    from ztgate.secrets.engine import scan_text
+
+    options = ScanOptions(detectors=ALL_DETECTORS)
+    shown = []
+    for detector in ALL_DETECTORS:
+        for example in detector.examples:
+            text = fill(example)
+            for candidate in scan_text(text, "settings.py", options):
+                marker = candidate.secret in example  # `service_account`, a PEM header
+                if not marker and candidate.secret in mask_secrets(text):
+                    shown.append(detector.id)
+    assert not shown, shown

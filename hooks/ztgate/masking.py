@@ -10,11 +10,12 @@ if TYPE_CHECKING:
     from ztgate.secrets.engine import ScanOptions
 
 # Only text with a credential-like run (16+ characters of a token alphabet; paths, split on
-# `/` and `.`, rarely are one) or a keyword with a value after it is worth the secrets engine:
+# `/` and `.`, rarely are one), a keyword with a value after it, or a URL (a webhook's path is
+# its credential) is worth the secrets engine:
 # anything else is returned as it is, without importing the engine (a hook starts fast).
 _MAYBE = re.compile(
     r"[\w+=~-]{16,}|(?:pass|pwd|secret|token|key|auth|cred)[\w-]{0,30}['\"]?\s*[:=]"
-    r"|bearer\s|private key",
+    r"|bearer\s|private key|://",
     re.I,
 )
 # This is display, not a gate: an allowlist pragma in the text must not keep a secret in clear.
