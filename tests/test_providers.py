@@ -90,3 +90,15 @@ def test_gitlab_never_trusts_the_merge_base(repo: Repo) -> None:
     with pytest.raises(UserError) as error:
         providers.PROVIDERS["gitlab"].target(environ, repo.path)
     assert "not fetched" in str(error.value)
+
+
+def test_a_merged_results_pipeline_judges_the_source_branch_tip() -> None:
+    merge, source = "3" * 40, "4" * 40
+    environ = {
+        "CI_MERGE_REQUEST_IID": "7",
+        "CI_COMMIT_SHA": merge,  # GitLab's own merge of source and target
+        "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA": source,
+    }
+    assert providers.PROVIDERS["gitlab"].pull_request(environ).head_sha == source
+    del environ["CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"]
+    assert providers.PROVIDERS["gitlab"].pull_request(environ).head_sha == merge

@@ -72,7 +72,10 @@ def pull_request(environ: Environ) -> PullRequest:
         author=environ.get("GITLAB_USER_LOGIN", ""),
         labels=labels,
         base_sha=environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA", ""),
-        head_sha=environ.get("CI_COMMIT_SHA", ""),
+        # Merged-results pipelines run on GitLab's own merge commit (CI_COMMIT_SHA): the change
+        # is the source branch's tip, so the target's own changes are not blamed on it.
+        head_sha=environ.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA")
+        or environ.get("CI_COMMIT_SHA", ""),
     )
 
 
