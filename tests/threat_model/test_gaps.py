@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from ztgate.threat_model import gate
 from ztgate.threat_model.gaps import find_gaps
+from ztgate.threat_model.rules import Problem
 
 from tests.conftest import Repo
 from tests.worst_case import growth_ratio
@@ -31,6 +32,10 @@ COUNTS = {
     "admission_threat_ids.md": (18, 16, 0, 0),
     "kep_bold_labels.md": (9, 7, 4, 3),
 }
+
+
+def _rules(problems: list[Problem]) -> list[tuple[str, int, str]]:
+    return [(p.rule, p.line, p.message) for p in problems]
 
 
 def gaps_of(name: str) -> tuple[list[tuple[str, int, str]], dict[str, int]]:
@@ -86,6 +91,32 @@ def test_a_mitigation_heading_is_never_a_threat() -> None:
     assert not [m for _, _, m in problems if "Recommended" in m]
 
 
+def test_a_control_citing_its_threats_controls_them() -> None:
+    """The admission-control paper also lists, under each `Mitigation ID m`, the threats it
+    answers: with the per-threat `**Mitigation**` paragraphs gone, those lists still count.
+    They cite every threat but 6 and 17 (N/A) and 10, which the paper's lists miss (its own
+    paragraph cites Mitigation ID 6, whose list names threat 9 instead)."""
+    text = (FIXTURES / "admission_threat_ids.md").read_text(encoding="utf-8")
+    blocks = text.split("\n\n")
+    kept = [
+        b
+        for index, b in enumerate(blocks)
+        if b != "**Mitigation**" and not (index and blocks[index - 1] == "**Mitigation**")
+    ]
+    assert len(blocks) - len(kept) == 2 * 18
+    kept_text = "\n\n".join(kept)
+    problems, summary = find_gaps(kept_text, "paper.md")
+    assert summary == {"threats": 18, "with_control": 15, "acceptances": 0}
+    assert sorted(line for rule, line, _ in _rules(problems) if rule == "ZT235") == [
+        next(n for n, line in enumerate(kept_text.splitlines(), 1) if f"Threat ID {i} -" in line)
+        for i in (6, 10, 17)
+    ]
+    cited = "# Doc\n\n**Mitigates:** Threat-01-X, Threat-03-X\n\n" + "".join(
+        f"## Threat-0{n}-X title\n\nx\n\n" for n in (1, 2, 3)
+    )
+    assert find_gaps(cited, "doc.md")[1]["with_control"] == 2
+
+
 def test_findings_that_are_not_threats_stay_out() -> None:
     """`DEV-01:` workflow gaps and `##### [AWS4-HMAC-SHA256](...)` link headings carry ids, but
     they are not in the threat section; `Status: ... Out-of-scope` is not an acceptance."""
@@ -119,6 +150,16 @@ SMALL = {
         "### Threat-01-S Recommended mitigations\n\n- y\n",
         2,
         1,
+    ),
+    "a threat titled after a control word": (
+        "### Threat-01-S Mitigation bypass\n\nx\n\n### Threat-01-S Recommended controls\n\n- y\n",
+        1,
+        1,
+    ),
+    "orphan mitigation heading": (
+        "## Threat-01-S A\n\n## Threat-02-S Recommended mitigations\n",
+        1,
+        0,
     ),
     "bold paragraph mitigation": ("### Threat ID 1 - A\n\n**Mitigation**\n\n- nonces\n", 1, 1),
     "bold paragraph mitigations": ("### Threat ID 1 - A\n\n**Mitigations**\n\nnonces\n", 1, 1),

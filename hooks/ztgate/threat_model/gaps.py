@@ -90,6 +90,10 @@ _CONTROL_SECTIONS = frozenset(
     {"mitigations", "controls", "security controls", "countermeasures", "recommendations"}
 )
 _THREAT_LABELS = frozenset({"threat", "risk", "attack", "threat scenario", "attack scenario"})
+# A control's list of the threats it answers: `**Mitigated Threats**` then `- [Threat ID 4 ...]`.
+_MITIGATES_LABELS = frozenset(
+    {"mitigated threats", "threats mitigated", "mitigates", "addresses", "threats addressed"}
+)
 _THREAT_LIST_LABELS = frozenset(
     {
         "risks",
@@ -271,6 +275,18 @@ def _starts_with_control(text: str, longest: int | None = None) -> bool:
     return longest is None or len(words) <= longest
 
 
+def is_control_phrase(text: str) -> bool:
+    """What follows a threat's id in its mitigation heading: `Recommended mitigations`,
+    `Mitigation`, `Controls`, but not `Mitigation bypass` (a threat's own title)."""
+    words = [_strip_word(w) for w in text.split(None, 6)[:6]]
+    words = [w for w in words if w not in ("", "-", "\u2013", "\u2014")]
+    return (
+        0 < len(words) <= 4
+        and words[-1] in _CONTROL_NOUNS
+        and all(w in _QUALIFIERS or w in _CONTROL_NOUNS or w in ("and", "&") for w in words)
+    )
+
+
 def _threat_separator(text: str) -> bool:
     """`Threat: X`, `Threat - X`: the word threat, then a separator and a title."""
     low = text.lower()
@@ -300,7 +316,8 @@ def out_of_scope(title: str) -> bool:
 
 def _label_kind(label: str) -> tuple[str, str | None] | None:
     """What a `**Label:**` says: ("threat", id), ("threats", None) for a list of them,
-    ("control", threat id or None), ("accept", None); None for any other label."""
+    ("control", threat id or None), ("mitigates", None) for a control's list of threat ids,
+    ("accept", None); None for any other label."""
     label = label.strip().rstrip(":").strip()
     low = " ".join(label.lower().split())
     if not low or low.count(" ") > 6:
@@ -308,13 +325,15 @@ def _label_kind(label: str) -> tuple[str, str | None] | None:
     found = strict_threat_id(label)
     if found:
         threat_id, rest = found
-        if _starts_with_control(rest):
+        if is_control_phrase(rest):
             return "control", threat_id
         return "threat", threat_id
     if low in _THREAT_LABELS:
         return "threat", None
     if low in _THREAT_LIST_LABELS:
         return "threats", None
+    if low in _MITIGATES_LABELS:
+        return "mitigates", None
     if _starts_with_control(label, longest=4):
         return "control", None
     if low.count(" ") <= 3 and out_of_scope(label):
@@ -365,12 +384,6 @@ class _AcceptSection:
     rows: list[Acceptance] = field(default_factory=list)
 
 
-@dataclass
-class _List:
-    level: int  # the list token's nesting level; its own items sit one deeper
-    mode: str | None  # "threats" or "accept" when a label introduced it
-
-
 class _Reader:
     """One pass over the tokens; the state is what the document has opened so far."""
 
@@ -387,13 +400,19 @@ class _Reader:
         self.headings_since_open = 0
         self.pending_control: _Open | None = None  # `**Mitigation**` waiting for its content
         self.pending_list: str | None = None  # `**Risks:**` waiting for its list
-        self.lists: list[_List] = []
+        # Open lists, innermost last: "threats", "accept" or "mitigates" when a label
+        # introduced the list (its own items are threats, acceptances, cited threats).
+        self.lists: list[str | None] = []
         self.item: tuple[str | None, int] | None = None  # (mode, depth) of a new list item
         self.accept: _AcceptSection | None = None
         self.paragraph_top = False
+        self.mitigated_ids: set[str] = set()
 
     def document(self) -> GapDocument:
         self._close_accept()
+        for threat_id in self.mitigated_ids:  # a control may cite a threat defined after it
+            if threat_id in self.by_id:
+                self.by_id[threat_id].controlled = True
         return GapDocument(
             threats=tuple(Threat(t.title, t.line, t.controlled) for t in self.threats),
             acceptances=tuple(self.acceptances),
@@ -419,14 +438,13 @@ class _Reader:
                 index = self._table(tokens, index)
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
-                self.lists.append(_List(token.level, self.pending_list))
+                self.lists.append(self.pending_list)
                 self.pending_list = None
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 if self.lists:
                     self.lists.pop()
             elif kind == "list_item_open":
-                mode = self.lists[-1].mode if self.lists else None
-                self.item = (mode, len(self.lists))
+                self.item = (self.lists[-1] if self.lists else None, len(self.lists))
             elif kind == "paragraph_open":
                 self.paragraph_top = not self.lists
             elif kind == "inline":
@@ -455,15 +473,15 @@ class _Reader:
         strict = strict_threat_id(title)
         general = generic_id(title) if innermost == THREATS else None
         found = strict or general
-        if found and _starts_with_control(found[1]):
+        if found and is_control_phrase(found[1]):
+            # `Threat-01-S Recommended mitigations` answers Threat-01-S, and only it.
             named = self.by_id.get(found[0])
             if named is not None:
                 named.controlled = True
-                self.open = None
-                return
-            self._control_heading(level, title)
+            self.sections.append((level, MITIGATIONS))
+            self.open = None
             return
-        if strict or _threat_separator(title) or (general and not _starts_with_control(title)):
+        if found or _threat_separator(title):
             threat = self._threat(title, line, found[0] if found else None)
             self.open, self.open_level, self.headings_since_open = threat, level, 0
             return
@@ -518,6 +536,8 @@ class _Reader:
         if item is not None:
             self.classify_item(text_of_block)
         lines = _labelled_lines(token, children)
+        if item is not None and item[0] == "mitigates":
+            self._cites(text_of_block)
         if item is not None and item[0] == "accept" and self.accept is None:
             self.acceptances.append(_acceptance(text_of_block, first_line))
         elif item is not None and item[0] == "threats":
@@ -536,7 +556,8 @@ class _Reader:
         if kind is None:
             content = ((label + " ") if label is not None else "") + rest
             if self.pending_control is not None and content.strip():
-                self.pending_control.controlled = not is_none(content)
+                if not is_none(content):
+                    self.pending_control.controlled = True
                 self.pending_control = None
             return
         self.pending_control = None
@@ -561,6 +582,12 @@ class _Reader:
                     target.controlled = True
             else:
                 self.pending_control = target
+        elif what == "mitigates":
+            if rest.strip():
+                for cited in rest.replace(";", ",").split(","):
+                    self._cites(cited)
+            else:
+                self.pending_list = "mitigates"
         elif what == "accept":
             if rest.strip():
                 self.acceptances.append(_acceptance(rest, line))
@@ -608,6 +635,11 @@ class _Reader:
             ):
                 self.classified = True
         return index
+
+    def _cites(self, text: str) -> None:
+        found = strict_threat_id(text.strip())
+        if found is not None:
+            self.mitigated_ids.add(found[0])
 
     def _close_accept(self) -> None:
         section, self.accept = self.accept, None
