@@ -31,6 +31,8 @@ COUNTS = {
     # `**Mitigation**` paragraphs; threats 6 and 17 are `**N/A**`
     "admission_threat_ids.md": (18, 16, 0, 0),
     "kep_bold_labels.md": (9, 7, 4, 3),
+    # `**Risks:**` lists, each answered as a group by the `**Mitigations:**` list after it
+    "guardon_risks_lists.md": (16, 16, 6, 6),
 }
 
 
@@ -185,6 +187,13 @@ SMALL = {
     "labels, mitigation on the next line": ("- **Threat:** a\n- **Mitigations:**\n  - b\n", 1, 1),
     "risks list": ("**Risks:**\n\n- a; mitigated by b\n- c\n- d. Mitigate with e\n", 3, 2),
     "risks list in a list item": ("- **Risks:**\n  - a\n  - b, not mitigated\n", 2, 0),
+    "risks then mitigations": ("**Risks:**\n- a\n- b\n\n**Mitigations:**\n- c\n", 2, 2),
+    "risks then no mitigation": ("**Risks:**\n- a\n- b\n\n**Mitigations:**\n- None\n", 2, 0),
+    "risks, a heading, then mitigations": (
+        "**Risks:**\n- a\n\n## Other\n\n**Threat:** b\n\n**Mitigations:**\n- c\n",
+        2,
+        1,
+    ),
     "risks, inline": ("**Risks:** a; mitigate by b.\n", 1, 1),
     "risk and mitigation table": (
         "| Risk | Mitigation |\n| --- | --- |\n| a | b |\n| c | |\n",

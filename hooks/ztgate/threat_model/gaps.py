@@ -398,7 +398,11 @@ class _Reader:
         self.open: _Open | None = None  # the threat whose section or paragraph we are in
         self.open_level = 0
         self.headings_since_open = 0
-        self.pending_control: _Open | None = None  # `**Mitigation**` waiting for its content
+        # `**Mitigation**` waiting for its content, and the threats it will answer
+        self.pending_control: list[_Open] = []
+        # The threats of the last `**Risks:**` list: a `**Mitigations:**` after it answers all.
+        self.group: list[_Open] = []
+        self.listing_threats = False
         self.pending_list: str | None = None  # `**Risks:**` waiting for its list
         # Open lists, innermost last: "threats", "accept" or "mitigates" when a label
         # introduced the list (its own items are threats, acceptances, cited threats).
@@ -438,6 +442,8 @@ class _Reader:
                 index = self._table(tokens, index)
                 continue
             if kind in ("bullet_list_open", "ordered_list_open"):
+                if self.pending_list == "threats":
+                    self.group = []
                 self.lists.append(self.pending_list)
                 self.pending_list = None
             elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -451,13 +457,15 @@ class _Reader:
                 self._inline(token)
                 self.item = None
                 self.paragraph_top = False
-            elif kind in ("fence", "code_block") and self.pending_control is not None:
-                self.pending_control.controlled = True
-                self.pending_control = None
+            elif kind in ("fence", "code_block") and self.pending_control:
+                for threat in self.pending_control:
+                    threat.controlled = True
+                self.pending_control = []
             index += 1
 
     def _heading(self, level: int, title: str, line: int) -> None:
-        self.pending_control = None
+        self.pending_control = []
+        self.group = []
         self.pending_list = None
         if self.accept is not None and level <= self.accept.level:
             self._close_accept()
@@ -516,9 +524,13 @@ class _Reader:
     def _threat(self, title: str, line: int, threat_id: str | None) -> _Open:
         threat = _Open(title, line)
         self.threats.append(threat)
+        if self.listing_threats:
+            self.group.append(threat)
+        else:
+            self.group = []
         if threat_id:
             self.by_id[threat_id] = threat
-        self.pending_control = None
+        self.pending_control = []
         return threat
 
     # paragraphs and list items
@@ -536,6 +548,7 @@ class _Reader:
         if item is not None:
             self.classify_item(text_of_block)
         lines = _labelled_lines(token, children)
+        self.listing_threats = item is not None and item[0] == "threats"
         if item is not None and item[0] == "mitigates":
             self._cites(text_of_block)
         if item is not None and item[0] == "accept" and self.accept is None:
@@ -550,17 +563,19 @@ class _Reader:
         for offset, segments in enumerate(lines):
             for label, rest in segments:
                 self._segment(label, rest, first_line + offset)
+        self.listing_threats = False
 
     def _segment(self, label: str | None, rest: str, line: int) -> None:
         kind = _label_kind(label) if label is not None else None
         if kind is None:
             content = ((label + " ") if label is not None else "") + rest
-            if self.pending_control is not None and content.strip():
+            if self.pending_control and content.strip():
                 if not is_none(content):
-                    self.pending_control.controlled = True
-                self.pending_control = None
+                    for threat in self.pending_control:
+                        threat.controlled = True
+                self.pending_control = []
             return
-        self.pending_control = None
+        self.pending_control = []
         what, threat_id = kind
         if what == "threat":
             title = rest.strip() or (label or "threat")
@@ -574,14 +589,15 @@ class _Reader:
             else:
                 self.pending_list = "threats"
         elif what == "control":
-            target = self.by_id.get(threat_id) if threat_id else self.open
-            if target is None:
+            named = self.by_id.get(threat_id) if threat_id else self.open
+            if named is None:
                 return
-            if rest.strip():
-                if not is_none(rest):
-                    target.controlled = True
-            else:
-                self.pending_control = target
+            targets = self.group if self.group and self.group[-1] is named else [named]
+            if not rest.strip():
+                self.pending_control = list(targets)
+            elif not is_none(rest):
+                for threat in targets:
+                    threat.controlled = True
         elif what == "mitigates":
             if rest.strip():
                 for cited in rest.replace(";", ",").split(","):
@@ -597,7 +613,7 @@ class _Reader:
     # tables
 
     def _table(self, tokens: Any, index: int) -> int:
-        self.pending_control = None
+        self.pending_control = []
         headers, rows, index = _read_table(tokens, index)
         names = [normalize(h) for h in headers]
         threat_col = next((i for i, n in enumerate(names) if "threat" in n), None)
