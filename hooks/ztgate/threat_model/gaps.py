@@ -47,7 +47,9 @@ _WORDS = re.compile(r"[a-z0-9]+")
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_.")
 _TRAILING = ":.,;-\u2013\u2014*_`)]"
 _DASHES = ("-", "\u2013", "\u2014")
-_NONE_WORDS = frozenset({"", "-", "none", "n/a", "na", "tbd", "todo", "nothing", "unmitigated"})
+_NONE_WORDS = frozenset(
+    {"", "-", "\u2013", "\u2014", "none", "n/a", "na", "tbd", "todo", "nothing", "unmitigated"}
+)
 _NONE_STARTS = ("no mitigation", "no control", "not mitigated", "not yet mitigated", "none ")
 _CONTROL_NOUNS = frozenset(
     {
