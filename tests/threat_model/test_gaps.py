@@ -372,3 +372,40 @@ def test_odd_documents_read_in_linear_time(line_of: Callable[[int], str]) -> Non
         lambda text: find_gaps("# Doc\n\n## Assets\n\n" + text, "d.md"), line_of, 1000
     )
     assert ratio < 8.0, f"4x the input took {ratio:.1f}x the time"
+
+
+PIECES = [
+    "# T\n",
+    "## Threat-01-S x\n",
+    "### Threat-01-S Recommended mitigations\n",
+    "#### STRIDE-X-1 y\n",
+    "## Out-of-Scope\n",
+    "## Assets\n",
+    "**Mitigation**\n",
+    "**Risks:**\n",
+    "**Threat:** a  \n**Mitigation:** b\n",
+    "- **Mitigations:**\n  - c\n",
+    "> - **Threat:** q\n",
+    "| Threat | Mitigation |\n| --- | --- |\n| a |\n",
+    "| Data | Class |\n|---|---|\n",
+    "<details>\n\n- x\n\n</details>\n",
+    "```\n**Threat:** in code\n```\n",
+    "1. Tokens: restricted\n   - nested (secret)\n",
+    "**N/A**\n",
+    "---\n",
+    "**Mitigated Threats**\n\n- [Threat ID 9](#x)\n",
+    "**",
+    "\\\n",
+    "",
+]
+
+
+def test_odd_markdown_never_raises() -> None:
+    import random
+
+    chooser = random.Random(20261123)
+    for _ in range(400):
+        text = "\n".join(chooser.choice(PIECES) for _ in range(chooser.randint(1, 12)))
+        problems, summary = find_gaps(text, "odd.md")
+        assert summary["with_control"] <= summary["threats"]
+        assert all(p.line >= 1 for p in problems)
