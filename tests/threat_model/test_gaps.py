@@ -184,6 +184,12 @@ SMALL = {
     "labels, one line": ("- **Threat:** a. **Mitigation:** b\n", 1, 1),
     "labels, colon outside": ("**Threat**: a\n\n**Mitigation**: b\n", 1, 1),
     "labels, mitigation none": ("**Threat:** a\n**Mitigation:** none\n", 1, 0),
+    "labels, mitigation none yet": ("**Threat:** a\n**Mitigation:** None identified yet.\n", 1, 0),
+    "labels, a control that starts with none": (
+        "**Threat:** a\n**Mitigation:** None of the keys ever leave the node.\n",
+        1,
+        1,
+    ),
     "labels, mitigation on the next line": ("- **Threat:** a\n- **Mitigations:**\n  - b\n", 1, 1),
     "risks list": ("**Risks:**\n\n- a; mitigated by b\n- c\n- d. Mitigate with e\n", 3, 2),
     "risks list in a list item": ("- **Risks:**\n  - a\n  - b, not mitigated\n", 2, 0),

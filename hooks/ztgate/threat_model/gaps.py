@@ -50,7 +50,7 @@ _DASHES = ("-", "\u2013", "\u2014")
 _NONE_WORDS = frozenset(
     {"", "-", "\u2013", "\u2014", "none", "n/a", "na", "tbd", "todo", "nothing", "unmitigated"}
 )
-_NONE_STARTS = ("no mitigation", "no control", "not mitigated", "not yet mitigated", "none ")
+_NONE_STARTS = ("no mitigation", "no control", "not mitigated", "not yet mitigated")
 _CONTROL_NOUNS = frozenset(
     {
         "mitigation",
@@ -111,10 +111,25 @@ _THREAT_LIST_LABELS = frozenset(
 _CLASS_WORDS = frozenset(
     {"public", "internal", "confidential", "restricted", "secret", "sensitive", "pii", "phi"}
 )
+# Words that may come before the class: `highly confidential`, `classification: restricted`.
 _CLASS_QUALIFIERS = frozenset(
-    {"highly", "very", "strictly", "most", "top", "extremely", "non", "class", "classification",
-     "classified", "sensitivity", "level", "as", "data"}
-)  # fmt: skip
+    {
+        "highly",
+        "very",
+        "strictly",
+        "most",
+        "top",
+        "extremely",
+        "non",
+        "class",
+        "classification",
+        "classified",
+        "sensitivity",
+        "level",
+        "as",
+        "data",
+    }
+)
 _CLASS_COLUMNS = frozenset(
     {
         "class",
@@ -207,7 +222,10 @@ def _quote(text: str) -> str:
 def is_none(text: str) -> bool:
     """`none`, `N/A`, `-`, `TBD`, `No mitigation yet`: a control cell that states none."""
     low = " ".join(text.lower().split()).strip("*_`.!")
-    first = low.split(" ", 1)[0].strip(".,;:*_`") if low else ""
+    words = low.split(" ", 5)
+    first = words[0].strip(".,;:*_`")
+    if first == "none" and len(words) > 4:
+        return False  # `None of the keys leave the node` states a control
     return first in _NONE_WORDS or low.startswith(_NONE_STARTS)
 
 
