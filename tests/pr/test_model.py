@@ -435,3 +435,81 @@ def test_new_rules_in_sarif(
         for result in sarif["results"]
     }
     assert starts == {"ZT409": line, "ZT410": line + 2}
+
+
+# --- Odd but valid models and descriptions. ---
+
+NESTED = """\
+# Threat model
+
+## Trust boundaries
+
+| ID | Boundary | Inside | Outside |
+| --- | --- | --- | --- |
+| TB1 | Cloud account | | Operator |
+| | Build network | | Developer laptop |
+
+## Components
+
+| ID | Name | Kind | Boundary |
+| --- | --- | --- | --- |
+| C1 | Deploy job | process | TB1, Build network |
+| C2 | Operator | actor | |
+"""
+
+
+def test_nested_boundaries_and_a_boundary_without_an_id(
+    repo: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.pr.test_gate import PR_TEMPLATE
+
+    repo.write(".github/PULL_REQUEST_TEMPLATE.md", PR_TEMPLATE)
+    repo.write("THREAT_MODEL.md", NESTED)
+    repo.write(".ztgate.yaml", "pr:\n  components:\n    'deploy/*': c1\n")
+    base = repo.commit("base")
+    repo.write("deploy/job.sh", "true\n")
+    repo.commit("deploy")
+    pull(repo, tmp_path, monkeypatch, body("TB1"), base)
+    code, out = run(capsys)
+    assert code == 1 and "leaves out Build network (it lives in Build network, TB1)" in out, out
+    pull(repo, tmp_path, monkeypatch, body("tb1, build network"), base)
+    code, out = run(capsys)
+    assert code == 0, out
+
+
+def test_an_empty_no_impact_line_beside_a_link_is_ignored(
+    mapped: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mapped.write("THREAT_MODEL.md", (mapped.path / "THREAT_MODEL.md").read_text() + "\n")
+    mapped.commit("model touched")
+    text = body("TB1", "THREAT_MODEL.md").replace(
+        "Threat model: THREAT_MODEL.md\n",
+        "Threat model: THREAT_MODEL.md\nNo threat model impact:\n",
+    )
+    pull(mapped, tmp_path, monkeypatch, text)
+    code, out = run(capsys)
+    assert code == 0, out
+
+
+def test_a_component_moved_out_of_its_folder_still_touches_it(
+    mapped: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    mapped.git("checkout", "-q", "main")
+    mapped.write("services/payments/limits.py", "LIMIT = 10\n" * 20)
+    base = mapped.commit("limits")
+    mapped.git("checkout", "-q", "-b", "move")
+    (mapped.path / "lib").mkdir()
+    mapped.git("mv", "services/payments/limits.py", "lib/limits.py")
+    mapped.commit("move the limits out")
+    pull(mapped, tmp_path, monkeypatch, body("TB1"), base)
+    code, out = run(capsys)
+    assert code == 1 and "ZT409" in out and "services/payments/limits.py" in out, out

@@ -367,7 +367,7 @@ def _boundaries(value: str, line: int, model: ModelView) -> list[Problem]:
         missing = [b for b in touched.boundaries if b.lower() not in named]
         if missing:
             shown = ", ".join(
-                f"{b} ({model.names[b]})" if model.names.get(b) else b for b in missing
+                f"{b} ({model.names[b]})" if model.names.get(b, b) != b else b for b in missing
             )
             paths = ", ".join(touched.paths[:3]) + (" ..." if len(touched.paths) > 3 else "")
             lives = (
@@ -396,6 +396,8 @@ def _threat_model(
     (and none while the diff changes the model)."""
     no_impact = labels.get("no threat model impact")
     answer, line = labels.get("threat model") or ("", section_line)
+    if no_impact is not None and _placeholder(no_impact[0]) and answer:
+        no_impact = None  # a `No threat model impact:` line left empty beside a real answer
     said_no_impact = _NO_IMPACT.match(answer)
     if no_impact is None and said_no_impact:
         no_impact = (said_no_impact.group(1).strip(), line)

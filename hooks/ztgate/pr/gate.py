@@ -106,11 +106,19 @@ def _touched(
         for where, model in placed:
             key = where.key(name)
             if key is not None:
-                written = {row.get("id").lower(): row.get("id") for row in model.rows(BOUNDARIES)}
+                # A boundary without an id is named (and required) by its name.
+                written = {
+                    row.get("id").lower(): row.get("id") or row.get("boundary")
+                    for row in model.rows(BOUNDARIES)
+                }
                 homes.append(
                     (
                         where.written[key],
-                        {written[b] for b, members in where.inside.items() if key in members},
+                        {
+                            written[b]
+                            for b, members in where.inside.items()
+                            if key in members and written.get(b)
+                        },
                     )
                 )
         if not homes:
