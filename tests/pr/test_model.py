@@ -313,7 +313,12 @@ def test_the_separate_no_impact_label_answers(
 
 @pytest.mark.parametrize(
     "name, hint",
-    [("Payments workr", "Payments worker"), ("payment db", "Payments DB"), ("Ledger", None)],
+    [
+        ("Payments workr", "Payments worker"),
+        ("payment db", "Payments DB"),
+        ("C33", "C3"),
+        ("Ledger", None),
+    ],
 )
 def test_an_unknown_component_is_a_policy_error_with_a_suggestion(
     project: Repo,

@@ -97,7 +97,7 @@ def _touched(
     A `pr.components` name the model does not know is the policy's error (exit 2): without
     it the gate cannot say which boundaries a change must name."""
     from ztgate.threat_model.components import places
-    from ztgate.threat_model.model import BOUNDARIES
+    from ztgate.threat_model.model import BOUNDARIES, COMPONENTS
 
     placed = [(places(model), model) for model in models]
     found: dict[str, tuple[str, set[str], list[str]]] = {}  # key -> (name, boundaries, paths)
@@ -123,7 +123,8 @@ def _touched(
                 )
         if not homes:
             known = sorted(
-                {n for where, _ in placed for n in (*where.written.values(), *where.ids)}
+                {n for where, _ in placed for n in where.written.values()}
+                | {row.get("id") for m in models for row in m.rows(COMPONENTS) if row.get("id")}
             )
             close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
             hint = next((k for k in known if close and k.lower() == close[0]), None)
