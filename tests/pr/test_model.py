@@ -518,3 +518,68 @@ def test_a_component_moved_out_of_its_folder_still_touches_it(
     pull(mapped, tmp_path, monkeypatch, body("TB1"), base)
     code, out = run(capsys)
     assert code == 1 and "ZT409" in out and "services/payments/limits.py" in out, out
+
+
+# --- The pieces, on their own. ---
+
+
+@pytest.mark.parametrize(
+    "answer, found",
+    [
+        ("THREAT_MODEL.md", ["THREAT_MODEL.md"]),
+        ("threat_model.md.", ["THREAT_MODEL.md"]),
+        (
+            "see docs/threat-models/pay.md, and THREAT_MODEL.md",
+            ["docs/threat-models/pay.md", "THREAT_MODEL.md"],
+        ),
+        (
+            "[F7](https://github.com/a/b/blob/main/docs/threat-models/pay.md#f7)",
+            ["docs/threat-models/pay.md"],
+        ),
+        (
+            "https://git.example.test/a/b/-/blob/x/docs/threat-models/pay%2Emd?plain=1",
+            ["docs/threat-models/pay.md"],
+        ),
+        ("pay.md", []),  # a file name alone is not the document's path
+        ("other/docs/threat-models/pay.md", ["docs/threat-models/pay.md"]),
+        ("OLD_THREAT_MODEL.md", []),
+        ("https://THREAT_MODEL.md", []),  # a host, not a path
+        ("#12, https://github.com/a/b/pull/12", []),
+        ("`THREAT_MODEL.md`", ["THREAT_MODEL.md"]),
+    ],
+)
+def test_linked_documents(answer: str, found: list[str]) -> None:
+    from ztgate.pr.check import linked_documents
+
+    documents = ("THREAT_MODEL.md", "docs/threat-models/pay.md")
+    assert linked_documents(answer, documents) == found
+
+
+def test_many_changed_paths_are_matched_in_linear_time(tmp_path: Path) -> None:
+    from ztgate.policy import Policy, PrPolicy
+    from ztgate.pr import gate
+    from ztgate.threat_model.parse import parse
+    from ztgate.trusted import Trusted
+
+    from tests.threat_model.example import EXAMPLE
+    from tests.worst_case import growth_ratio
+
+    models = [parse(EXAMPLE, "THREAT_MODEL.md")]
+    policy = Policy(pr=PrPolicy(components=(("services/payments/**", "Payments worker"),)))
+    source = Trusted.nothing(tmp_path)
+
+    def touched(text: str) -> object:
+        return gate._touched(source, policy, models, text.split("\n"))
+
+    def paths(size: int) -> str:
+        return "\n".join(f"services/payments/m{i}.py" for i in range(size // 24))
+
+    assert touched(paths(72)) == (
+        gate.Touched(
+            "Payments worker",
+            ("TB2",),
+            ("services/payments/m0.py", "services/payments/m1.py", "services/payments/m2.py"),
+        ),
+    )
+    ratio = growth_ratio(touched, paths, 40_000)
+    assert ratio < 10, ratio

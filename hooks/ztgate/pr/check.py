@@ -469,14 +469,17 @@ def linked_documents(answer: str, documents: Sequence[str]) -> list[str]:
     `docs/tm/pay.md`) or by a URL or link ending in one (`.../blob/main/THREAT_MODEL.md#f2`)."""
     from urllib.parse import unquote
 
-    wanted = {document.lower(): document for document in documents}
+    by_name: dict[str, list[tuple[str, str]]] = {}  # file name -> (path lowercased, path)
+    for document in documents:
+        lowered = document.lower()
+        by_name.setdefault(lowered.rsplit("/", 1)[-1], []).append((lowered, document))
     found: list[str] = []
     for token in _TOKEN.findall(answer):
         if "://" in token:  # the URL's path: what follows the host
             token = "/" + token.split("://", 1)[1].partition("/")[2]
         path = unquote(token.split("#", 1)[0].split("?", 1)[0]).rstrip(".:!").lower()
         path = path.removeprefix("./")
-        for key, document in wanted.items():
+        for key, document in by_name.get(path.rsplit("/", 1)[-1], ()):
             if (path == key or path.endswith("/" + key)) and document not in found:
                 found.append(document)
     return found

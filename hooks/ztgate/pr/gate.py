@@ -100,7 +100,8 @@ def _touched(
     from ztgate.threat_model.model import BOUNDARIES, COMPONENTS
 
     placed = [(places(model), model) for model in models]
-    found: dict[str, tuple[str, set[str], list[str]]] = {}  # key -> (name, boundaries, paths)
+    # key -> (name, boundaries, paths); the paths a dict, kept in order without repeats
+    found: dict[str, tuple[str, set[str], dict[str, None]]] = {}
     for glob, name in policy.pr.components:
         homes: list[tuple[str, set[str]]] = []
         for where, model in placed:
@@ -128,7 +129,7 @@ def _touched(
             )
             close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
             hint = next((k for k in known if close and k.lower() == close[0]), None)
-            documents = ", ".join(model.path for model in models) or "no document"
+            documents = ", ".join(model.path for model in models) or "no readable document"
             raise UserError(
                 f"pr.components maps `{mask_secrets(glob)}` to `{mask_secrets(name)}`, which "
                 f"is not a component of the threat model at {source.label} ({documents})"
@@ -142,10 +143,10 @@ def _touched(
         if not paths:
             continue
         written_name = homes[0][0]
-        entry = found.setdefault(written_name.lower(), (written_name, set(), []))
+        entry = found.setdefault(written_name.lower(), (written_name, set(), {}))
         for _, boundaries in homes:
             entry[1].update(boundaries)
-        entry[2].extend(path for path in paths if path not in entry[2])
+        entry[2].update(dict.fromkeys(paths))
     return tuple(
         Touched(name, tuple(sorted(boundaries)), tuple(sorted(paths)))
         for name, boundaries, paths in found.values()
@@ -194,7 +195,8 @@ def model_view(
     head_sha, changed = diff
     head = Trusted.at(root, head_sha)
     documents += [d for d in head.files_matching(patterns) if d not in documents]
-    model_changed = tuple(d for d in documents if d in changed)
+    changed_set = set(changed)
+    model_changed = tuple(d for d in documents if d in changed_set)
     if model_changed:
         head_lookup, head_names = _boundary_names(_models(head, patterns))
         lookup = {**head_lookup, **lookup}
