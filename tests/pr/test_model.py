@@ -583,3 +583,38 @@ def test_many_changed_paths_are_matched_in_linear_time(tmp_path: Path) -> None:
     )
     ratio = growth_ratio(touched, paths, 40_000)
     assert ratio < 10, ratio
+
+
+def test_gitlab_merged_results_pipeline_judges_the_source_branch_only(
+    mapped: Repo,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fork = mapped.git("rev-parse", "main").strip()
+    mapped.write("gateway/routes.yaml", "routes: []\n")
+    source = mapped.commit("routes")
+    mapped.git("checkout", "-q", "main")
+    mapped.write("services/payments/limits.py", "LIMIT = 10\n")
+    target = mapped.commit("limits, on the target since the fork")
+    mapped.git("merge", "-q", "--no-ff", "-m", "merged result", source)
+    merged = mapped.head()
+    environment = {
+        "CI_MERGE_REQUEST_IID": "7",
+        "CI_MERGE_REQUEST_DESCRIPTION": body("TB1"),
+        "CI_MERGE_REQUEST_DIFF_BASE_SHA": fork,
+        "CI_MERGE_REQUEST_TARGET_BRANCH_SHA": target,
+        "CI_MERGE_REQUEST_SOURCE_BRANCH_SHA": source,
+        "CI_COMMIT_SHA": merged,
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    code, out = run(capsys)
+    assert code == 0, out  # the target's limits.py is not this merge request's change
+    monkeypatch.setenv("CI_MERGE_REQUEST_DESCRIPTION", body("TB2"))
+    code, out = run(capsys)
+    assert code == 1 and "API gateway (gateway/routes.yaml)" in out, out
+    # A merge request pipeline (no merged result): CI_COMMIT_SHA is the source's tip.
+    monkeypatch.delenv("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA")
+    monkeypatch.setenv("CI_COMMIT_SHA", source)
+    code, out = run(capsys)
+    assert code == 1 and "API gateway (gateway/routes.yaml)" in out, out
