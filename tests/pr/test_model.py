@@ -618,3 +618,37 @@ def test_gitlab_merged_results_pipeline_judges_the_source_branch_only(
     monkeypatch.setenv("CI_COMMIT_SHA", source)
     code, out = run(capsys)
     assert code == 1 and "API gateway (gateway/routes.yaml)" in out, out
+
+
+def test_a_component_added_with_its_code_is_judged_from_the_next_pull_request(
+    mapped: Repo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    model = (mapped.path / "THREAT_MODEL.md").read_text()
+    mapped.write(
+        "THREAT_MODEL.md",
+        model.replace(
+            "| C5 | Card processor | external | |\n",
+            "| C5 | Card processor | external | |\n| C6 | Ledger | store | TB2 |\n",
+        ),
+    )
+    mapped.write(".ztgate.yaml", POLICY + "    'services/ledger/**': Ledger\n")
+    mapped.write("services/ledger/book.py", "ENTRIES = []\n")
+    mapped.commit("a ledger, in the model and the policy")
+    # The base's policy maps nothing to services/ledger: no boundary is asked for, but the
+    # model changed, so the description must link it.
+    pull(mapped, tmp_path, monkeypatch, body("none"))
+    code, out = run(capsys)
+    assert code == 1 and "ZT411" in out and "ZT409" not in out, out
+    pull(mapped, tmp_path, monkeypatch, body("none", "THREAT_MODEL.md (adds the Ledger, C6)"))
+    code, out = run(capsys)
+    assert code == 0, out
+    # Merged: the next pull request under services/ledger names TB2.
+    mapped.git("checkout", "-q", "-b", "next")
+    mapped.write("services/ledger/book.py", "ENTRIES: list[str] = []\n")
+    mapped.commit("typed ledger")
+    pull(mapped, tmp_path, monkeypatch, body("none"), base="pr")
+    code, out = run(capsys)
+    assert code == 1 and "Ledger (services/ledger/book.py)" in out and "TB2" in out, out
