@@ -454,7 +454,7 @@ def _threat_model(
         why = f"names {', '.join(named[:3])}, which this pull request does not change"
     else:
         model_files = ", ".join(model.documents[:3]) or "none at the base"
-        why = f"`{quoted}` is not a threat-model document (model: {model_files})" + (
+        why = f"points at `{quoted}`, not a threat-model document (model: {model_files})" + (
             f"; this pull request changes {', '.join(changed[:3])}: link it" if changed else ""
         )
     return [Problem("ZT410", line, f"`Threat model:` {why}")]
