@@ -258,6 +258,7 @@ def test_a_model_in_a_folder_and_a_new_document(
         pull(project, tmp_path, monkeypatch, body("TB1", answer))
         code, out = run(capsys)
         assert code == code_wanted, (answer, out)
+    assert "(it changes docs/threat-models/refunds.md)" in out, out
 
 
 def test_no_impact_while_the_diff_changes_the_model(

@@ -451,7 +451,9 @@ def _threat_model(
         return []
     quoted = mask_secrets(answer)[:60]
     if named:
-        why = f"names {', '.join(named[:3])}, which this pull request does not change"
+        why = f"names {', '.join(named[:3])}, which this pull request does not change" + (
+            f" (it changes {', '.join(changed[:3])})" if changed else ""
+        )
     else:
         model_files = ", ".join(model.documents[:3]) or "none at the base"
         why = f"points at `{quoted}`, not a threat-model document (model: {model_files})" + (
