@@ -121,7 +121,7 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {
         "template": FieldSpec((str,), "the PR template (default .github/PULL_REQUEST_TEMPLATE.md)"),
         "components": FieldSpec(
             (dict,),
-            "path glob -> threat-model component; a change there names its boundaries",
+            "path glob -> component whose changes need a threat-model reason",
             item_kind=str,
         ),
         "min_reason_length": FieldSpec(

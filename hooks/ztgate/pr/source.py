@@ -49,10 +49,7 @@ def from_environment(environ: Mapping[str, str], body_file: str | None) -> PullR
             author=environ.get("GITLAB_USER_LOGIN", ""),
             labels=labels,
             base_sha=environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA", ""),
-            # In a merged-results pipeline CI_COMMIT_SHA is GitLab's merge of the source into
-            # the target: diffed from the merge base it would bring the target's own changes.
-            head_sha=environ.get("CI_MERGE_REQUEST_SOURCE_BRANCH_SHA")
-            or environ.get("CI_COMMIT_SHA", ""),
+            head_sha=environ.get("CI_COMMIT_SHA", ""),
         )
     raise UserError(
         "no pull request description found",
