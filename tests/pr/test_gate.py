@@ -162,18 +162,21 @@ def test_short_reason_fails_when_a_mapped_component_changes(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    project.write(".ztgate.yaml", "pr:\n  components:\n    'services/payments/**': Payments\n")
+    project.write(
+        ".ztgate.yaml", "pr:\n  components:\n    'services/payments/**': Payments worker\n"
+    )
     base = project.commit("map the payments component")  # in CI the base's policy holds
     project.write("services/payments/limits.py", "LIMIT = 10\n")
     head = project.commit("limits")
-    short = FILLED.replace(
+    filled = FILLED.replace("Trust boundaries: TB1", "Trust boundaries: TB1, TB2")
+    short = filled.replace(
         "limits only count requests per customer; no new data, flow or boundary.", "none really"
     )
     event = github_event(tmp_path, short, base={"sha": base}, head={"sha": head})
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
     code, out = run(capsys)
     assert code == 1 and "ZT407" in out and "services/payments/limits.py" in out
-    event = github_event(tmp_path, FILLED, base={"sha": base}, head={"sha": head})
+    event = github_event(tmp_path, filled, base={"sha": base}, head={"sha": head})
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
     assert run(capsys)[0] == 0
 
@@ -351,14 +354,17 @@ def test_placeholder_threat_model_answers_fail(
     "answer",
     [
         "THREAT_MODEL.md",
-        "updated docs/threat-model/payments.md (new flow F7)",
-        "https://github.com/acme/pay/pull/7",
-        "[TM change](https://example.test/tm/12)",
+        "updated THREAT_MODEL.md (new flow F7)",
+        "https://github.com/acme/pay/blob/rate-limits/THREAT_MODEL.md#data-flows",
+        "[TM change](../blob/rate-limits/THREAT_MODEL.md)",
     ],
 )
 def test_threat_model_links_and_paths_pass(
     project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: str
 ) -> None:
+    base = project.head()
+    project.write("THREAT_MODEL.md", EXAMPLE + "\n<!-- F7 to come -->\n")
+    project.commit("threat model: note F7")  # the link must be a change the diff makes
     body = tmp_path / "body.md"
     body.write_text(
         FILLED.replace(
@@ -367,7 +373,7 @@ def test_threat_model_links_and_paths_pass(
             f"Threat model: {answer}",
         )
     )
-    code, out = run(capsys, "--body-file", str(body))
+    code, out = run(capsys, "--body-file", str(body), "--base", base)
     assert code == 0, out
 
 
@@ -451,13 +457,27 @@ def _growth(function: object, small: str, large: str) -> float:
         ("## Security\nTrust boundaries: ", "a, "),
         ("## Security\nThreat model: ", "]("),  # a link target that never closes
         ("## Checklist\n- [ ] ", "~~a"),
+        # Punctuation around a placeholder word, cut from both ends.
+        ("## Security\nTrust boundaries: ", "!"),
+        ("## Security\nThreat model: No threat-model impact: ", "-."),
+        # A link's tokens, each compared with the model documents.
+        ("## Security\nThreat model: ", "x/"),
+        ("## Security\nThreat model: ", "https://"),
+        ("## Security\nThreat model: ", "THREAT_MODEL.md/"),
     ],
 )
 def test_reading_a_description_is_linear(prefix: str, unit: str) -> None:
     from ztgate.pr import check
 
+    model = check.ModelView(
+        boundaries={"tb1": "TB1"},
+        touched=(check.Touched("API gateway", ("TB1", "TB2"), ("gateway/a.py",)),),
+        documents=("THREAT_MODEL.md", "docs/threat-models/pay.md"),
+        changed=("docs/threat-models/pay.md",),
+    )
+
     def judge(body: str) -> None:
-        check.check(body, PR_TEMPLATE, {"tb1"}, {"public"}, [], False, 40)
+        check.check(body, PR_TEMPLATE, model, {"public"}, 40)
         check.skip_reason(body)
 
     # 8x the input: linear work takes ~8x the time, quadratic ~64x. The wide margin keeps a

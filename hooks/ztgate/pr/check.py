@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -40,6 +40,23 @@ RULES = {
             "explain why the change to these components does not affect the threat model",
         ),
         Rule("ZT408", "Empty description", "fill the PR template"),
+        Rule(
+            "ZT409",
+            "Changed component's trust boundary not named",
+            "name in `Trust boundaries:` every boundary the changed components live in "
+            "(the threat model at the base)",
+        ),
+        Rule(
+            "ZT410",
+            "Threat-model link is not a change in this pull request",
+            "link the threat-model document this pull request changes, or write "
+            "`No threat-model impact: <reason>`",
+        ),
+        Rule(
+            "ZT411",
+            "Threat-model change not linked",
+            "the pull request changes the threat model: link the document in `Threat model:`",
+        ),
     )
 }
 REQUIRED_MARK = re.compile(r"<!--\s*ztgate:\s*required\s*-->", re.I)
@@ -58,12 +75,34 @@ _LABEL_KEYS = {
 }
 _NO_IMPACT = re.compile(r"no threat[ -]model impact\b\s*:?\s*(.*)$", re.I | re.S)
 _NONE = re.compile(r"^(?:none|n/?a|no)\.?$", re.I)
-# Words that fill a line without answering it.
-_PLACEHOLDER = re.compile(
-    r"^[\W_]*(?:todo|tbd|tbc|wip|later|pending|will do|to do|see above|see below|same|"
-    r"same as above|idk|unknown|yes|x|none|n/?a|no)?[\W_]*$",
+# Words that fill a line without answering it, once the punctuation around them is cut.
+_PLACEHOLDER_WORDS = re.compile(
+    r"todo|tbd|tbc|wip|later|pending|will do|to do|see above|see below|same|"
+    r"same as above|idk|unknown|yes|x|none|n/?a|no",
     re.I,
 )
+_FILLER = re.compile(r"[\W_]*")
+_ANGLE = re.compile(r"\s*<[^<>]*>\s*")  # `<reason>`: the template's hole, not an answer
+
+
+def _filler(text: str) -> int:
+    """How many characters of punctuation and blanks ``text`` opens with."""
+    found = _FILLER.match(text)
+    return found.end() if found else 0
+
+
+def _placeholder(value: str) -> bool:
+    """`TODO`, `?`, `-`, `(n/a)`, `<reason>`: nothing, or a word that answers nothing.
+
+    Punctuation is cut from both ends by two anchored scans: one pattern with filler on both
+    sides of an optional word backtracks quadratically on a long run of punctuation."""
+    if _ANGLE.fullmatch(value):
+        return True
+    start, end = _filler(value), _filler(value[::-1])
+    core = value[start : len(value) - end]
+    return not core or _PLACEHOLDER_WORDS.fullmatch(core) is not None
+
+
 # A threat-model answer points at the change: a URL, a Markdown link, a file path or `#123`.
 # Each branch looks at a few characters only: `](` then a scan to `)` was quadratic.
 _LINK = re.compile(
@@ -111,6 +150,29 @@ class Problem:
     rule: str
     line: int
     message: str
+
+
+@dataclass(frozen=True)
+class Touched:
+    """A component the diff changes (through `pr.components`) and where the model at the base
+    puts it."""
+
+    component: str  # as the threat model writes it
+    boundaries: tuple[str, ...]  # ids, as written, of the boundaries it lives in
+    paths: tuple[str, ...]  # the changed paths mapped to it
+
+
+@dataclass(frozen=True)
+class ModelView:
+    """What the description is checked against: the threat model (at the base) and the diff."""
+
+    # A boundary's id or name, lowercased -> its id as written. The base's boundaries, plus
+    # the head's when the pull request changes the model (it may name what it adds).
+    boundaries: Mapping[str, str] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)  # id as written -> boundary name
+    touched: tuple[Touched, ...] = ()
+    documents: tuple[str, ...] = ()  # threat-model documents, at the base or the head
+    changed: tuple[str, ...] | None = None  # those the diff changes; None: no diff known
 
 
 @dataclass
@@ -195,7 +257,7 @@ def _unanswered(section: Section, template: Section) -> list[str]:
         value, _ = section.labels.get(key) or ("", 0)
         if key == "threat model" and not value:
             value, _ = section.labels.get("no threat model impact") or ("", 0)
-        if not value or (_PLACEHOLDER.match(value) and not _NONE.match(value)):
+        if not value or (_placeholder(value) and not _NONE.match(value)):
             missing.append(f"`{key.capitalize()}:`")
     return missing
 
@@ -213,10 +275,8 @@ def _filled(section: Section, template: Section | None) -> tuple[bool, str]:
 def check(
     body: str,
     template_text: str,
-    boundaries: set[str],
+    model: ModelView,
     data_classes: set[str],
-    sensitive_paths_changed: list[str],
-    threat_model_changed: bool,
     min_reason_length: int,
     required_sections: Sequence[str] = (),
     required_checkboxes: Sequence[str] = (),
@@ -258,44 +318,19 @@ def check(
         (s for k, s in document.sections.items() if "security" in k), None
     )
     if security is not None:
-        problems.extend(
-            _security(
-                security,
-                boundaries,
-                data_classes,
-                sensitive_paths_changed,
-                threat_model_changed,
-                min_reason_length,
-            )
-        )
+        problems.extend(_security(security, model, data_classes, min_reason_length))
     return problems
 
 
 def _security(
-    section: Section,
-    boundaries: set[str],
-    data_classes: set[str],
-    sensitive_paths: list[str],
-    threat_model_changed: bool,
-    min_reason_length: int,
+    section: Section, model: ModelView, data_classes: set[str], min_reason_length: int
 ) -> list[Problem]:
-    problems = []
     labels = section.labels
-    value, line = (
-        labels.get("trust boundaries") or labels.get("trust boundary") or ("", section.line)
-    )
-    for name in (n.strip() for n in re.split(r"[,;]", value) if n.strip()):
-        if not _NONE.match(name) and name.lower() not in boundaries:
-            problems.append(
-                Problem(
-                    "ZT404",
-                    line,
-                    f"trust boundary `{mask_secrets(name)}` is not in the threat model",
-                )
-            )
-    value, line = labels.get("data classes") or labels.get("data class") or ("", section.line)
-    for name in (n.strip() for n in re.split(r"[,;]", value) if n.strip()):
-        if not _NONE.match(name) and name.lower() not in data_classes:
+    value, line = labels.get("trust boundaries") or ("", section.line)
+    problems = _boundaries(value, line, model)
+    value, line = labels.get("data classes") or ("", section.line)
+    for name in _names(value):
+        if name.lower() not in data_classes:
             problems.append(
                 Problem(
                     "ZT405",
@@ -304,36 +339,149 @@ def _security(
                     + ", ".join(sorted(data_classes)),
                 )
             )
+    problems.extend(_threat_model(labels, section.line, model, min_reason_length))
+    return problems
+
+
+def _names(value: str) -> list[str]:
+    """`TB1, Payments VPC; none` -> the names, `none` and `n/a` left out."""
+    return [n for n in (n.strip() for n in re.split(r"[,;]", value)) if n and not _NONE.match(n)]
+
+
+def _boundaries(value: str, line: int, model: ModelView) -> list[Problem]:
+    problems = []
+    named: set[str] = set()
+    for name in _names(value):
+        identifier = model.boundaries.get(name.lower())
+        if identifier is None:
+            problems.append(
+                Problem(
+                    "ZT404",
+                    line,
+                    f"trust boundary `{mask_secrets(name)}` is not in the threat model",
+                )
+            )
+        else:
+            named.add(identifier.lower())
+    for touched in model.touched:
+        missing = [b for b in touched.boundaries if b.lower() not in named]
+        if missing:
+            shown = ", ".join(
+                f"{b} ({model.names[b]})" if model.names.get(b, b) != b else b for b in missing
+            )
+            paths = ", ".join(touched.paths[:3]) + (" ..." if len(touched.paths) > 3 else "")
+            lives = (
+                f" (it lives in {', '.join(touched.boundaries)})"
+                if len(missing) < len(touched.boundaries)
+                else ""
+            )
+            problems.append(
+                Problem(
+                    "ZT409",
+                    line,
+                    f"the change touches {touched.component} ({paths}); `Trust boundaries:` "
+                    f"leaves out {shown}{lives}",
+                )
+            )
+    return problems
+
+
+def _threat_model(
+    labels: Mapping[str, tuple[str, int]],
+    section_line: int,
+    model: ModelView,
+    min_reason_length: int,
+) -> list[Problem]:
+    """`Threat model:` links the model document the diff changes, or gives a no-impact reason
+    (and none while the diff changes the model)."""
     no_impact = labels.get("no threat model impact")
-    model, model_line = labels.get("threat model") or ("", section.line)
-    said_no_impact = _NO_IMPACT.match(model)
+    answer, line = labels.get("threat model") or ("", section_line)
+    if no_impact is not None and _placeholder(no_impact[0]) and answer:
+        no_impact = None  # a `No threat model impact:` line left empty beside a real answer
+    said_no_impact = _NO_IMPACT.match(answer)
     if no_impact is None and said_no_impact:
-        no_impact = (said_no_impact.group(1).strip(), model_line)
+        no_impact = (said_no_impact.group(1).strip(), line)
+    changed = model.changed or ()
     if no_impact is not None:
         reason, reason_line = no_impact
-        if _PLACEHOLDER.match(reason):
-            problems.append(
-                Problem("ZT406", reason_line, "`No threat-model impact` needs a reason")
-            )
-        elif sensitive_paths and not threat_model_changed and len(reason) < min_reason_length:
-            shown = ", ".join(sensitive_paths[:3])
-            problems.append(
+        if _placeholder(reason):
+            return [Problem("ZT406", reason_line, "`No threat-model impact` needs a reason")]
+        if changed:
+            return [
+                Problem(
+                    "ZT411",
+                    reason_line,
+                    f"the pull request changes {', '.join(changed[:3])} but says it has no "
+                    "threat-model impact",
+                )
+            ]
+        paths = [path for touched in model.touched for path in touched.paths]
+        if paths and len(reason) < min_reason_length:
+            return [
                 Problem(
                     "ZT407",
                     reason_line,
-                    f"the change touches {shown} but the reason has "
+                    f"the change touches {', '.join(paths[:3])} but the reason has "
                     f"{len(reason)} characters (policy: {min_reason_length})",
                 )
-            )
-    elif not _LINK.search(model):
+            ]
+        return []
+    if not _LINK.search(answer):
         # `later`, `TODO`, `see above`: only a pointer to the change or a stated reason answers.
-        problems.append(
+        return [
             Problem(
                 "ZT406",
-                model_line,
+                line,
                 "link or name the threat-model change, or write "
                 "`No threat-model impact: <reason>`"
-                + (f" (`{mask_secrets(model)[:60]}` is neither)" if model else ""),
+                + (f" (`{mask_secrets(answer)[:60]}` is neither)" if answer else ""),
             )
+        ]
+    named = linked_documents(answer, model.documents)
+    if named and model.changed is None:
+        return [
+            Problem(
+                "ZT410",
+                line,
+                f"`Threat model:` names {', '.join(named[:3])}, but the diff is not available "
+                "to show this change edits it (pass --base COMMIT; in CI fetch the base)",
+            )
+        ]
+    if named and any(document in changed for document in named):
+        return []
+    quoted = mask_secrets(answer)[:60]
+    if named:
+        why = f"names {', '.join(named[:3])}, which this pull request does not change" + (
+            f" (it changes {', '.join(changed[:3])})" if changed else ""
         )
-    return problems
+    else:
+        model_files = ", ".join(model.documents[:3]) or "none at the base"
+        why = f"points at `{quoted}`, not a threat-model document (model: {model_files})" + (
+            f"; this pull request changes {', '.join(changed[:3])}: link it" if changed else ""
+        )
+    return [Problem("ZT410", line, f"`Threat model:` {why}")]
+
+
+# A token of an answer: a URL, a link target or a path, cut at spaces, brackets and quotes.
+_TOKEN = re.compile(r"[^\s()<>\[\]`'\",;]+")
+
+
+def linked_documents(answer: str, documents: Sequence[str]) -> list[str]:
+    """The threat-model documents an answer points at: by path (`THREAT_MODEL.md`,
+    `docs/tm/pay.md`) or by a URL or link ending in one (`.../blob/main/THREAT_MODEL.md#f2`)."""
+    from urllib.parse import unquote
+
+    by_name: dict[str, list[tuple[str, str]]] = {}  # file name -> (path lowercased, path)
+    for document in documents:
+        lowered = document.lower()
+        by_name.setdefault(lowered.rsplit("/", 1)[-1], []).append((lowered, document))
+    found: list[str] = []
+    for token in _TOKEN.findall(answer):
+        if "://" in token:  # the URL's path: what follows the host
+            token = "/" + token.split("://", 1)[1].partition("/")[2]
+        path = unquote(token.split("#", 1)[0].split("?", 1)[0]).rstrip(".:!").lower()
+        path = path.removeprefix("./")
+        for key, document in by_name.get(path.rsplit("/", 1)[-1], ()):
+            if (path == key or path.endswith("/" + key)) and document not in found:
+                found.append(document)
+    return found

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import fnmatch
 import hashlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ztgate import cli, gitio, trusted
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Severity, sorted_findings
+from ztgate.masking import mask_secrets
 from ztgate.policy import Policy
-from ztgate.pr.check import RULES, check, skip_reason
+from ztgate.pr.check import RULES, ModelView, Touched, check, skip_reason
 from ztgate.pr.source import PullRequest, from_environment
 from ztgate.report import emit
 from ztgate.trusted import Trusted
+
+if TYPE_CHECKING:
+    from ztgate.threat_model.model import ThreatModel
 
 TEMPLATE_PLACES = (
     ".github/PULL_REQUEST_TEMPLATE.md",
@@ -39,33 +45,164 @@ def _template(source: Trusted, policy: Policy) -> str:
     return template_text("PULL_REQUEST_TEMPLATE.md")
 
 
-def _boundaries(root: Path, policy: Policy) -> set[str]:
-    from ztgate.threat_model.gate import documents, read_document
-    from ztgate.threat_model.model import BOUNDARIES
+def _models(source: Trusted, patterns: Sequence[str]) -> list[ThreatModel]:
+    """The threat-model documents of one side (base or head), parsed. One that cannot be read
+    (binary, not UTF-8) names no boundary or component: the gate then asks for more, never less.
+    """
     from ztgate.threat_model.parse import parse
 
-    names: set[str] = set()
-    for path in documents(root, policy.threat_model, ()):
-        text, _ = read_document(root / path)
-        if text is not None:
-            for row in parse(text, path).rows(BOUNDARIES):
-                names.update(n.lower() for n in (row.get("id"), row.get("boundary")) if n)
-    return names
+    found = []
+    for path in source.files_matching(tuple(patterns)):
+        data = source.read_bytes(path)
+        if data is None or b"\0" in data[:8192]:
+            continue
+        try:
+            found.append(parse(data.decode("utf-8"), path))
+        except UnicodeDecodeError:
+            continue
+    return found
 
 
-def _changed(root: Path, pull: PullRequest) -> list[str] | None:
-    if not (pull.base_sha and pull.head_sha):
+def _boundary_names(models: Sequence[ThreatModel]) -> tuple[dict[str, str], dict[str, str]]:
+    """(id or name lowercased -> id as written, id as written -> name)."""
+    from ztgate.threat_model.model import BOUNDARIES
+
+    lookup: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for model in models:
+        for row in model.rows(BOUNDARIES):
+            identifier = row.get("id") or row.get("boundary")
+            if not identifier:
+                continue
+            names.setdefault(identifier, row.get("boundary"))
+            for name in (row.get("id"), row.get("boundary")):
+                if name:
+                    lookup.setdefault(name.lower(), identifier)
+    return lookup, names
+
+
+def _where_in_policy(source: Trusted, policy: Policy, glob: str) -> str:
+    """`<sha12>:.ztgate.yaml:7`: the policy line that maps ``glob``, when it can be found."""
+    where = policy.source or ".ztgate.yaml"
+    path = where.split(":", 1)[1] if source.kind == trusted.COMMIT else where
+    text = source.read_text(path) or ""
+    line = next((n for n, raw in enumerate(text.split("\n"), 1) if glob in raw), 0)
+    return f"{where}:{line}" if line else where
+
+
+def _touched(
+    source: Trusted, policy: Policy, models: Sequence[ThreatModel], changed: Sequence[str]
+) -> tuple[Touched, ...]:
+    """The components the diff changes, each with the boundaries the base's model puts it in.
+    A `pr.components` name the model does not know is the policy's error (exit 2): without
+    it the gate cannot say which boundaries a change must name."""
+    from ztgate.threat_model.components import places
+    from ztgate.threat_model.model import BOUNDARIES, COMPONENTS
+
+    placed = [(places(model), model) for model in models]
+    # key -> (name, boundaries, paths); the paths a dict, kept in order without repeats
+    found: dict[str, tuple[str, set[str], dict[str, None]]] = {}
+    for glob, name in policy.pr.components:
+        homes: list[tuple[str, set[str]]] = []
+        for where, model in placed:
+            key = where.key(name)
+            if key is not None:
+                # A boundary without an id is named (and required) by its name.
+                written = {
+                    row.get("id").lower(): row.get("id") or row.get("boundary")
+                    for row in model.rows(BOUNDARIES)
+                }
+                homes.append(
+                    (
+                        where.written[key],
+                        {
+                            written[b]
+                            for b, members in where.inside.items()
+                            if key in members and written.get(b)
+                        },
+                    )
+                )
+        if not homes:
+            known = sorted(
+                {n for where, _ in placed for n in where.written.values()}
+                | {row.get("id") for m in models for row in m.rows(COMPONENTS) if row.get("id")}
+            )
+            close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
+            hint = next((k for k in known if close and k.lower() == close[0]), None)
+            documents = ", ".join(model.path for model in models) or "no readable document"
+            raise UserError(
+                f"pr.components maps `{mask_secrets(glob)}` to `{mask_secrets(name)}`, which "
+                f"is not a component of the threat model at {source.label} ({documents})"
+                + (f"; did you mean `{hint}`?" if hint else ""),
+                where=_where_in_policy(source, policy, glob),
+                fix="name a component of the model (a Components table name or id, or a name "
+                "in a boundary's Inside/Outside column); a pull request fixing this is judged "
+                f"by this same policy, so it needs the `{policy.pr.skip_label}` label",
+            )
+        paths = [path for path in changed if fnmatch.fnmatch(path, glob)]
+        if not paths:
+            continue
+        written_name = homes[0][0]
+        entry = found.setdefault(written_name.lower(), (written_name, set(), {}))
+        for _, boundaries in homes:
+            entry[1].update(boundaries)
+        entry[2].update(dict.fromkeys(paths))
+    return tuple(
+        Touched(name, tuple(sorted(boundaries)), tuple(sorted(paths)))
+        for name, boundaries, paths in found.values()
+    )
+
+
+def _diff(root: Path, pull: PullRequest, base: str | None) -> tuple[str, list[str]] | None:
+    """(head sha, paths the pull request changes), or None when the diff is not here. With
+    --body-file and --base, the change is --base...HEAD."""
+    base_name, head_name = pull.base_sha, pull.head_sha
+    if not (base_name or head_name) and base:
+        base_name, head_name = base, "HEAD"
+    if not (base_name and head_name):
         return None
-    base = gitio.resolve_commit(root, pull.base_sha)
-    head = gitio.resolve_commit(root, pull.head_sha)
-    if base is None or head is None:
+    base_sha = gitio.resolve_commit(root, base_name)
+    head_sha = gitio.resolve_commit(root, head_name)
+    if base_sha is None or head_sha is None:
         return None
     process = gitio.run_git(
-        root, ["diff", "--name-only", "-z", f"{base}...{head}", "--"], check=False
+        root,
+        ["diff", "--name-only", "--no-renames", "-z", f"{base_sha}...{head_sha}", "--"],
+        check=False,
     )
     if process.returncode != 0:
         return None  # no merge base here: a shallow clone
-    return [name for name in process.stdout.decode("utf-8", "replace").split("\0") if name]
+    names = process.stdout.decode("utf-8", "replace").split("\0")
+    return head_sha, [name for name in names if name]
+
+
+def model_view(
+    root: Path, source: Trusted, policy: Policy, diff: tuple[str, list[str]] | None
+) -> ModelView:
+    """The threat model as the base has it, and what the diff does to it and its components.
+
+    The boundaries a changed component must name come from the base: a pull request that
+    moves the component, drops it or drops the boundary in its own head is still judged by
+    what was trusted before it. The head adds names only: a pull request that adds a
+    boundary to the model (and links that change) may name it.
+    """
+    patterns = policy.threat_model.files
+    models = _models(source, patterns)
+    lookup, names = _boundary_names(models)
+    documents = list(source.files_matching(patterns))
+    if diff is None:
+        return ModelView(lookup, names, (), tuple(documents), None)
+    head_sha, changed = diff
+    head = Trusted.at(root, head_sha)
+    documents += [d for d in head.files_matching(patterns) if d not in documents]
+    changed_set = set(changed)
+    model_changed = tuple(d for d in documents if d in changed_set)
+    if model_changed:
+        head_lookup, head_names = _boundary_names(_models(head, patterns))
+        lookup = {**head_lookup, **lookup}
+        names = {**head_names, **names}
+    touched = _touched(source, policy, models, changed)
+    return ModelView(lookup, names, touched, tuple(documents), model_changed)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,7 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--base",
         metavar="COMMIT",
-        help="read the policy and template at this commit (default in CI: the target branch)",
+        help="read the policy, template and threat model at this commit (default in CI: the "
+        "target branch); with --body-file, the change is COMMIT...HEAD",
     )
     cli.add_report_arguments(parser)
     args = parser.parse_args(argv)
@@ -109,30 +247,20 @@ def _main(args: argparse.Namespace) -> int:
             )
         )
     else:
-        changed = _changed(root, pull)
-        globs = dict(policy.pr.components)
-        if changed is None and globs:
+        diff = _diff(root, pull, args.base)
+        if diff is None and policy.pr.components:
             raise UserError(
                 "the pull request's diff is not available (no base/head commit, or they or their "
                 "merge base are not in this clone), so the changed components (pr.components) "
                 "cannot be checked",
                 fix="check out with `fetch-depth: 0` (actions/checkout), or fetch the base "
-                "commit before running `ztgate pr`",
+                "commit before running `ztgate pr` (with --body-file: pass --base)",
             )
-        touched = sorted(
-            {path for path in changed or () for pattern in globs if fnmatch.fnmatch(path, pattern)}
-        )
-        model_files = set(policy.threat_model.files)
-        model_changed = any(
-            fnmatch.fnmatch(path, pattern) for path in changed or () for pattern in model_files
-        )
         problems = check(
             pull.body,
             _template(source, policy),
-            _boundaries(root, policy),
+            model_view(root, source, policy, diff),
             {c.lower() for c in policy.threat_model.data_classes},
-            touched,
-            model_changed,
             policy.pr.min_reason_length,
             policy.pr.required_sections,
             policy.pr.required_checkboxes,
