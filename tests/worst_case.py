@@ -3,12 +3,13 @@
 A backtracking engine goes super-linear when one attempt can scan far and then fail, at many
 start positions: a literal prefix repeated (`jdbc:mysql://` x 1000), a prefix followed by a long
 run of the body's characters and no terminator, a long run of one class. ``worst_lines`` walks
-a pattern's parse tree and builds such lines from its own literals and classes; ``growth``
+a pattern's parse tree and builds such lines from its own literals and classes; ``growth_ratio``
 times a function at n and k*n characters and returns the ratio (k for linear, k**2 quadratic).
 """
 
 from __future__ import annotations
 
+import gc
 import itertools
 import time
 from collections.abc import Callable, Iterator
@@ -150,29 +151,6 @@ def worst_lines(pattern: str, flags: int = 0, size: int = 10_000) -> Iterator[tu
             yield f"{head[:40]!r} + run of {tail!r}", head + tail * (size - len(head))
 
 
-def median_time(function: Callable[[], object], runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
-
-
-def growth(
-    work: Callable[[str], object],
-    line_of: Callable[[int], str],
-    size: int,
-    factor: int = 4,
-    runs: int = 3,
-) -> tuple[float, float, float]:
-    """(time at size, time at factor*size, ratio): ~factor when linear, factor**2 quadratic."""
-    small, large = line_of(size), line_of(size * factor)
-    small_time = median_time(lambda: work(small), runs)
-    large_time = median_time(lambda: work(large), runs)
-    return small_time, large_time, large_time / max(small_time, 1e-6)
-
-
 def _per_call(work: Callable[[], object], budget: float) -> float:
     """Seconds per call of ``work``, repeated until ``budget`` seconds have passed."""
     calls = 0
@@ -194,18 +172,26 @@ LINEAR = 24.0
 def growth_ratio(
     work: Callable[[str], object], line_of: Callable[[int], str], size: int, factor: int = FACTOR
 ) -> float:
-    """time(factor * size) / time(size), the best of three each: ~factor when ``work`` is
-    linear, factor**2 quadratic. A slow first large run (super-linear) ends the measure early,
-    so that a test of old, quadratic code fails in seconds rather than minutes."""
+    """time(factor * size) / time(size): ~factor when ``work`` is linear, factor**2 quadratic.
+
+    The two sizes are measured in alternation, the best of five each, with the garbage
+    collector off, so a burst of load on a shared machine slows both alike. A large run slower
+    than quadratic growth would make it ends the measure early, so that a test of old,
+    quadratic code fails in seconds rather than minutes."""
     small, large = line_of(size), line_of(size * factor)
     work(small)  # warm up caches and lazy compilation
-    small_time = min(_per_call(lambda: work(small), 0.01) for _ in range(3))
-    large_times = []
-    for _ in range(3):
-        large_times.append(_per_call(lambda: work(large), 0.01 * factor))
-        if large_times[-1] > small_time * factor**2:
-            break
-    return min(large_times) / small_time
+    best_small = best_large = float("inf")
+    gc.collect()
+    gc.disable()  # a collection landing in one run would skew a ratio of small times
+    try:
+        for _ in range(5):
+            best_small = min(best_small, _per_call(lambda: work(small), 0.01))
+            best_large = min(best_large, _per_call(lambda: work(large), 0.01 * factor))
+            if best_large > best_small * factor**2:
+                break
+    finally:
+        gc.enable()
+    return best_large / best_small
 
 
 def scale(unit: str, size: int, *, run: bool = False) -> str:

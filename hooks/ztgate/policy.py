@@ -127,7 +127,7 @@ class PrPolicy:
         "the PR template (default .github/PULL_REQUEST_TEMPLATE.md)",
     )
     components: tuple[tuple[str, str], ...] = key(
-        (), "path glob -> component whose changes need a threat-model reason"
+        (), "path glob -> threat-model component; a change there names its boundaries"
     )
     min_reason_length: int = key(
         40, "characters a no-impact reason needs there", bounds=(0, 10_000)

@@ -427,27 +427,6 @@ def test_missing_diff_with_components_fails_closed(
     assert len(out.strip().splitlines()) == 1
 
 
-def _growth(function: object, small: str, large: str) -> float:
-    """Best time on ``large`` over best time on ``small``, the two measured in alternation so
-    a burst of load on a shared machine slows both alike."""
-    import gc
-    import time
-
-    assert callable(function)
-    best = {small: float("inf"), large: float("inf")}
-    gc.collect()
-    gc.disable()  # a collection landing in one run would skew a ratio of small times
-    try:
-        for _ in range(7):
-            for argument in (small, large):
-                start = time.perf_counter()
-                function(argument)
-                best[argument] = min(best[argument], time.perf_counter() - start)
-    finally:
-        gc.enable()
-    return best[large] / max(best[small], 1e-4)
-
-
 @pytest.mark.parametrize(
     "prefix, unit",
     [
@@ -480,14 +459,10 @@ def test_reading_a_description_is_linear(prefix: str, unit: str) -> None:
         check.check(body, PR_TEMPLATE, model, {"public"}, 40)
         check.skip_reason(body)
 
-    # 8x the input: linear work takes ~8x the time, quadratic ~64x. The wide margin keeps a
-    # shared, noisy machine from failing a linear parser.
-    size = 4000
-    small = prefix + (unit * (size // len(unit) + 1))[:size]
-    large = prefix + (unit * (8 * size // len(unit) + 1))[: 8 * size]
-    judge(small)  # warm up the Markdown parser's import
-    ratio = _growth(judge, small, large)
-    assert ratio < 24, ratio
+    from tests.worst_case import LINEAR, growth_ratio
+
+    ratio = growth_ratio(judge, lambda size: prefix + (unit * (size // len(unit) + 1))[:size], 4000)
+    assert ratio < LINEAR, ratio
 
 
 def test_no_merge_base_with_components_fails_closed_with_the_fix(
