@@ -303,7 +303,10 @@ class _Builder:
             key = str(self.scalar(str(key_node.tag), str(key_node.value), key_line, path))
             if key in own:
                 raise self.fail(key_line, f"`{path}` has the key `{_quote(key)}` twice")
-            own[key] = self.build(value_node, f"{path}.{key}" if path else key, depth + 1)
+            shown = _quote(key)  # a key with a newline must not break the one-line error
+            value = self.build(value_node, f"{path}.{shown}" if path else shown, depth + 1)
+            # A block mapping or list starts below its key: point at the key.
+            own[key] = Node(value.value, min(value.line, key_line), value.path)
         return {**merged, **own}
 
     def _merge_sources(self, node: Any, path: str, depth: int) -> list[dict[str, Node]]:
