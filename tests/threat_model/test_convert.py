@@ -455,3 +455,94 @@ def test_the_readme_documents_the_mappings_and_its_example_runs(
 def test_text_cleaning_is_linear(work: object, text_of: object) -> None:
     ratio = growth_ratio(work, text_of, 2000)  # type: ignore[arg-type]
     assert ratio < 8.0, f"4x the input took {ratio:.1f}x the time"
+
+
+ANCHORED = """\
+title: Anchors
+data_assets:
+  Orders: &orders
+    id: orders
+    confidentiality: restricted
+    description: Baskets
+  Order archive:
+    <<: *orders
+    id: order-archive
+    confidentiality: strictly-confidential
+  None:
+    <<: *orders
+    id: none
+technical_assets:
+  C2:
+    id: C7
+    type: process
+    communication_links:
+      Save:
+        target: db
+        protocol: jdbc
+        authentication: credentials
+        data_assets_sent: [orders, order-archive, none]
+  Database, primary:
+    id: db
+    type: datastore
+individual_risk_categories:
+  Archive tampering:
+    id: archive-tampering
+    stride: tampering
+    risks_identified:
+      Archive rewritten:
+        most_relevant_technical_asset: db
+        most_relevant_communication_link: C7>save
+risk_tracking:
+  archive-tampering@*@*:
+    status: in-progress
+    justification: Append-only archive planned
+  missing-vault@C7:
+    status: mitigated
+"""
+
+
+def test_anchors_merges_and_awkward_names(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "model.yaml"
+    path.write_text(ANCHORED, encoding="utf-8")
+    code, out, err = run_convert(capsys, str(path))
+    assert code == 0, err
+    model = parse(out, "THREAT_MODEL.md")
+    classes = {
+        row.get("data"): (row.get("class"), row.get("notes"))
+        for row in model.rows("data classification")
+    }
+    # The merge key brings the description; the explicit keys win. A name a cell would
+    # misread (a duplicate, a `none`, an id of ours, a comma) falls back to the next choice.
+    assert classes == {
+        "data asset 1": ("confidential", "Baskets"),
+        "Order archive": ("restricted", "Baskets"),
+        "Orders": ("confidential", "Baskets"),
+    }
+    names = {row.get("id"): row.get("name") for row in model.rows(COMPONENTS)}
+    assert names == {"C1": "technical asset 1", "C2": "db"}
+    flow = row_of(out, FLOWS, "F1")
+    assert flow["data"] == "data asset 1, Order archive, Orders"
+    assert (flow["protocol"], flow["encryption"]) == ("JDBC", "none")
+    # A wildcard tracking entry of an individual category tracks its identified risk; in
+    # progress is a planned control with no ticket, mitigated with no ticket has no evidence.
+    threat = row_of(out, THREATS, "T1")
+    assert (threat["threat"], threat["stride"], threat["status"]) == (
+        "Archive rewritten",
+        "Tampering",
+        "open",
+    )
+    assert threat["target"] == "F1, C2" and threat["mitigations"] == "M1"
+    assert row_of(out, "mitigations", "M1")["status"] == "planned"
+    assert row_of(out, "mitigations", "M2")["evidence"] == "none: no ticket in the Threagile model"
+
+
+def test_the_output_never_replaces_the_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "model.yaml"
+    shutil.copy(EXAMPLE, path)
+    code, _, err = run_convert(capsys, str(path), "--output", str(path), "--force")
+    assert code == 2 and "is the Threagile model itself" in err
+    assert path.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")

@@ -256,21 +256,24 @@ class _Names:
     entry: dict[str, str] = field(default_factory=dict)  # asset id -> EP id
 
 
-def _name(title: str, identifier: str, taken: set[str]) -> str:
-    """A name that cells can carry: the title, unless it would be split, read as a
-    placeholder, an id of ours, a none, or taken; then Threagile's id."""
-    name = plain(title)
-    if (
-        not name
-        or _SPLITS.search(name)
-        or is_placeholder(name)
-        or _OUR_ID.fullmatch(name)
-        or _NOTHING.fullmatch(name)
-        or name.lower() in taken
-    ):
-        name = identifier if not _OUR_ID.fullmatch(identifier) else f"threagile-{identifier}"
-    taken.add(name.lower())
-    return name
+def _name(title: str, identifier: str, taken: set[str], fallback: str) -> str:
+    """A name cells can carry: the title, else Threagile's id, else ``fallback``; not one
+    that a cell would split (`,` `;`), read as a placeholder, an id of ours or a none, nor one
+    already taken (names are matched without case)."""
+    for candidate in (plain(title), plain(identifier)):
+        if (
+            candidate
+            and not _SPLITS.search(candidate)
+            and not is_placeholder(candidate)
+            and not _OUR_ID.fullmatch(candidate)
+            and not _NOTHING.fullmatch(candidate)
+            and candidate.lower() not in taken
+        ):
+            break
+    else:
+        candidate = fallback
+    taken.add(candidate.lower())
+    return candidate
 
 
 def _order(ident: str) -> tuple[int, str, int]:
@@ -293,6 +296,10 @@ class _Converter:
         self.boundaries = {b.id: b for b in model.trust_boundaries}
         self.runtimes = {r.id: r for r in model.shared_runtimes}
         self.data = {d.id: d for d in model.data_assets}
+        self.all_links = [link for asset in model.technical_assets for link in asset.links]
+        self.incoming: dict[str, list[Link]] = {}
+        for link in self.all_links:
+            self.incoming.setdefault(link.target, []).append(link)
         self.members = self._members()
         self.enclosing: dict[str, list[str]] = {}
         self._number()
@@ -321,13 +328,17 @@ class _Converter:
         taken: set[str] = set()
         for number, asset in enumerate(self.model.technical_assets, 1):
             self.names.component[asset.id] = f"C{number}"
-            self.names.asset_name[asset.id] = _name(asset.title, asset.id, taken)
+            self.names.asset_name[asset.id] = _name(
+                asset.title, asset.id, taken, f"technical asset {number}"
+            )
         data_taken: set[str] = set()
-        for data in self.model.data_assets:
-            self.names.data_name[data.id] = _name(data.title, data.id, data_taken)
+        for number, data in enumerate(self.model.data_assets, 1):
+            self.names.data_name[data.id] = _name(
+                data.title, data.id, data_taken, f"data asset {number}"
+            )
         for number, boundary in enumerate(self.model.trust_boundaries, 1):
             self.names.boundary[boundary.id] = f"TB{number}"
-        for number, link in enumerate(self._all_links(), 1):
+        for number, link in enumerate(self.all_links, 1):
             self.names.flow[link.id] = f"F{number}"
         for number, asset in enumerate(self._entry_points(), 1):
             self.names.entry[asset.id] = f"EP{number}"
@@ -339,14 +350,9 @@ class _Converter:
             for asset in self.assets
         }
 
-    def _all_links(self) -> list[Link]:
-        return [link for asset in self.model.technical_assets for link in asset.links]
-
     def _incoming_from_internet(self, asset: TechnicalAsset) -> list[Link]:
         return [
-            link
-            for link in self._all_links()
-            if link.target == asset.id and self.assets[link.source].internet
+            link for link in self.incoming.get(asset.id, []) if self.assets[link.source].internet
         ]
 
     def _entry_points(self) -> list[TechnicalAsset]:
@@ -358,7 +364,7 @@ class _Converter:
             if not asset.out_of_scope
             and (
                 self._incoming_from_internet(asset)
-                or (asset.internet and any(link.target == asset.id for link in self._all_links()))
+                or (asset.internet and self.incoming.get(asset.id))
             )
         ]
 
@@ -475,7 +481,7 @@ class _Converter:
             members = self.members[boundary.id]
             partners = {
                 other
-                for link in self._all_links()
+                for link in self.all_links
                 for one, other in ((link.source, link.target), (link.target, link.source))
                 if one in members and other not in members
             }
@@ -549,7 +555,7 @@ class _Converter:
             "Threagile records and ztgate never counts as authentication.",
             "",
         ]
-        links = self._all_links()
+        links = self.all_links
         if not links:
             return [*lines, "The Threagile model defines no communication links.", ""]
         rows = []
@@ -607,7 +613,7 @@ class _Converter:
         for asset in entries:
             incoming = self._incoming_from_internet(asset)
             if asset.internet:
-                incoming = [link for link in self._all_links() if link.target == asset.id]
+                incoming = self.incoming.get(asset.id, [])
             protocols = sorted({PROTOCOL_OF[link.protocol][0] for link in incoming})
             callers = sorted({self.asset(link.source) for link in incoming}, key=str.lower)
             exposed = "Internet" + (f" ({', '.join(callers)})" if callers else "")
@@ -733,7 +739,7 @@ class _Converter:
             else:
                 carrying = {
                     self.names.flow[link.id]
-                    for link in self._all_links()
+                    for link in self.all_links
                     if identifier in (*link.sent, *link.received)
                 }
                 holding = {
@@ -939,6 +945,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(conversion.text)
             return 0
         target = Path(args.output)
+        if target.exists() and target.resolve() == Path(args.model).resolve():
+            raise UserError("is the Threagile model itself", where=args.output)
         if target.exists() and not args.force:
             raise UserError("already exists", where=args.output, fix="pass --force to replace it")
         try:
