@@ -546,3 +546,15 @@ def test_the_output_never_replaces_the_model(
     code, _, err = run_convert(capsys, str(path), "--output", str(path), "--force")
     assert code == 2 and "is the Threagile model itself" in err
     assert path.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_a_long_nesting_chain_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chain = "".join(
+        f"  B{i}:\n    id: b{i}\n    trust_boundaries_nested: [b{i + 1}]\n" for i in range(60)
+    )
+    path = tmp_path / "model.yaml"
+    path.write_text(f"title: Deep\ntrust_boundaries:\n{chain}  B60:\n    id: b60\n")
+    code, _, err = run_convert(capsys, str(path))
+    assert code == 2 and "is nested more than 40 deep" in err and len(err.splitlines()) == 1

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ztgate import cli
 from ztgate.errors import UserError
+from ztgate.masking import mask_secrets
 from ztgate.threat_model.parse import is_placeholder
 from ztgate.threat_model.threagile import (
     IdentifiedRisk,
@@ -691,8 +692,8 @@ class _Converter:
             category_title, stride = BUILT_IN_CATEGORIES.get(category, (category, ""))
         if not stride:
             self.notes.append(
-                f"risk category `{category}` has no STRIDE category ztgate knows: its threats "
-                "say `<STRIDE category>` for you to fill in"
+                f"risk category `{plain(category)[:60]}` has no STRIDE category ztgate knows: "
+                "its threats say `<STRIDE category>` for you to fill in"
             )
         targets = self._targets(parts)
         text = title or f"{category_title} at {self._describe(parts)}"
@@ -940,7 +941,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model = load(Path(args.model), args.model)
         conversion = convert(model, accept_until)
         for note in conversion.notes:
-            print(f"ztgate: note: {note}", file=sys.stderr)
+            print(f"ztgate: note: {mask_secrets(note)}", file=sys.stderr)
         if not args.output:
             sys.stdout.write(conversion.text)
             return 0

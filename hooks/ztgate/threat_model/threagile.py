@@ -709,6 +709,10 @@ def _boundaries(read: _Reader, node: Node | None, asset_ids: set[str]) -> tuple[
             current, steps = parent[current][0], steps + 1
             if current == start or steps > len(parent):
                 raise read.fail(item, f"trust boundary `{_quote(start)}` is nested in itself")
+            if steps > MAX_DEPTH:
+                raise read.fail(
+                    item, f"trust boundary `{_quote(start)}` is nested more than {MAX_DEPTH} deep"
+                )
     return tuple(sorted(boundaries, key=lambda b: b.id))
 
 
