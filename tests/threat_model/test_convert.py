@@ -484,6 +484,10 @@ technical_assets:
   Database, primary:
     id: db
     type: datastore
+trust_boundaries:
+  TB2:
+    id: zone
+    technical_assets_inside: [db]
 individual_risk_categories:
   Archive tampering:
     id: archive-tampering
@@ -522,6 +526,11 @@ def test_anchors_merges_and_awkward_names(
     }
     names = {row.get("id"): row.get("name") for row in model.rows(COMPONENTS)}
     assert names == {"C1": "technical asset 1", "C2": "db"}
+    # A boundary named like one of our ids would resolve a Components row to the wrong one.
+    assert [(row.get("id"), row.get("boundary")) for row in model.rows(BOUNDARIES)] == [
+        ("TB1", "zone")
+    ]
+    assert components.places(model).inside["tb1"] == {"db"}
     flow = row_of(out, FLOWS, "F1")
     assert flow["data"] == "data asset 1, Order archive, Orders"
     assert (flow["protocol"], flow["encryption"]) == ("JDBC", "none")

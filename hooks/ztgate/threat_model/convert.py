@@ -253,6 +253,7 @@ class _Names:
     asset_name: dict[str, str] = field(default_factory=dict)
     data_name: dict[str, str] = field(default_factory=dict)
     boundary: dict[str, str] = field(default_factory=dict)  # boundary id -> TB id
+    boundary_name: dict[str, str] = field(default_factory=dict)
     flow: dict[str, str] = field(default_factory=dict)  # link id -> F id
     entry: dict[str, str] = field(default_factory=dict)  # asset id -> EP id
 
@@ -337,8 +338,13 @@ class _Converter:
             self.names.data_name[data.id] = _name(
                 data.title, data.id, data_taken, f"data asset {number}"
             )
+        boundary_taken: set[str] = set()
         for number, boundary in enumerate(self.model.trust_boundaries, 1):
             self.names.boundary[boundary.id] = f"TB{number}"
+            # A boundary's name also resolves a Components row's Boundary: never one of our ids.
+            self.names.boundary_name[boundary.id] = _name(
+                boundary.title, boundary.id, boundary_taken, f"trust boundary {number}"
+            )
         for number, link in enumerate(self.all_links, 1):
             self.names.flow[link.id] = f"F{number}"
         for number, asset in enumerate(self._entry_points(), 1):
@@ -491,7 +497,7 @@ class _Converter:
             rows.append(
                 [
                     self.names.boundary[boundary.id],
-                    cell(boundary.title),
+                    cell(self.names.boundary_name[boundary.id]),
                     self._asset_list(members),
                     self._asset_list(partners),
                     cell(boundary.type) or "-",
@@ -776,7 +782,7 @@ class _Converter:
                     f"{self.names.asset_name[link.target]})"
                 )
             elif kind == "boundary":
-                words.append(self.boundaries[identifier].title)
+                words.append(self.names.boundary_name[identifier])
             elif kind == "runtime":
                 words.append(self.runtimes[identifier].title)
             elif kind == "data":
