@@ -567,3 +567,63 @@ def test_a_long_nesting_chain_is_refused(
     path.write_text(f"title: Deep\ntrust_boundaries:\n{chain}  B60:\n    id: b60\n")
     code, _, err = run_convert(capsys, str(path))
     assert code == 2 and "is nested more than 40 deep" in err and len(err.splitlines()) == 1
+
+
+# The protocols Threagile's own rules count as encrypted (its `IsEncrypted`).
+ENCRYPTED_IN_THREAGILE = {
+    "https",
+    "wss",
+    "jdbc-encrypted",
+    "odbc-encrypted",
+    "nosql-access-protocol-encrypted",
+    "sql-access-protocol-encrypted",
+    "binary-encrypted",
+    "text-encrypted",
+    "ssh",
+    "ssh-tunnel",
+    "ftps",
+    "sftp",
+    "scp",
+    "ldaps",
+    "reverse-proxy-web-protocol-encrypted",
+    "iiop-encrypted",
+    "jrmp-encrypted",
+    "smb-encrypted",
+    "smtp-encrypted",
+    "pop3-encrypted",
+    "imap-encrypted",
+}
+
+
+@pytest.mark.parametrize("protocol", sorted(convert.PROTOCOL_OF))
+def test_every_protocol_reads_as_threagile_means_it(protocol: str) -> None:
+    from ztgate.threat_model import threagile, vocabulary
+
+    assert protocol in threagile.PROTOCOLS
+    written, encryption = convert.PROTOCOL_OF[protocol]
+    expected = vocabulary.ENCRYPTED if protocol in ENCRYPTED_IN_THREAGILE else vocabulary.NONE
+    assert vocabulary.encryption(encryption).meaning == expected
+    assert vocabulary.contradiction(written, encryption) is None
+
+
+@pytest.mark.parametrize("authentication", sorted(convert.AUTHENTICATION_OF))
+def test_every_authentication_reads_as_threagile_means_it(authentication: str) -> None:
+    from ztgate.threat_model import vocabulary
+
+    expected = {"none": vocabulary.NONE, "externalized": vocabulary.UNKNOWN}.get(
+        authentication, vocabulary.CREDENTIAL
+    )
+    reading = vocabulary.authentication(convert.AUTHENTICATION_OF[authentication])
+    assert reading.meaning == expected
+
+
+def test_every_threagile_value_has_a_mapping() -> None:
+    from ztgate.threat_model import threagile
+
+    assert set(convert.PROTOCOL_OF) == set(threagile.PROTOCOLS)
+    assert set(convert.AUTHENTICATION_OF) == set(threagile.AUTHENTICATIONS)
+    assert set(convert.AUTHORIZATION_OF) == set(threagile.AUTHORIZATIONS)
+    assert set(convert.CLASS_OF) == set(threagile.DATA_CLASSES)
+    assert set(convert.STATUS_OF) == set(threagile.STATUSES)
+    assert set(convert.STRIDE_NAMES) == set(threagile.STRIDES)
+    assert set(convert.STRIDE_NAMES.values()) <= {n.capitalize() for n in rules.STRIDE.values()}
