@@ -221,7 +221,7 @@ class ThreagileModel:
 
 @dataclass(frozen=True)
 class Node:
-    """A YAML value (str, bool, int, None, list of Node, dict of str to Node), its line and its
+    """A YAML value (str, bool, None, list of Node, dict of str to Node), its line and its
     path from the document's root (`technical_assets.Web shop.type`)."""
 
     value: Any
@@ -281,12 +281,9 @@ class _Builder:
             return None
         if tag.endswith(":bool"):
             return text.lower() == "true"
-        if tag.endswith(":int"):
-            try:
-                return int(text.replace("_", ""), 0)
-            except ValueError:
-                return text
-        return text  # strings, and dates and floats as written
+        # Strings, and numbers and dates as written: nothing here needs a number, and turning a
+        # megabyte of digits into an int takes quadratic time on Python 3.10.
+        return text
 
     def mapping(self, node: Any, path: str, depth: int) -> dict[str, Node]:
         own: dict[str, Node] = {}
