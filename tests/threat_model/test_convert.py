@@ -123,7 +123,13 @@ def test_the_gate_judges_the_converted_model_by_its_meaning(
     assert row_of(text, "mitigations", "M2")["evidence"] == "SHOP-77"
     assert row_of(text, "mitigations", "M4")["status"] == "planned"
     assert row_of(text, THREATS, "T7")["status"] == "open"
-    assert row_of(text, THREATS, "T5")["status"] == "not-applicable"
+    false_positive = row_of(text, THREATS, "T5")
+    assert (false_positive["status"], false_positive["checked by"]) == (
+        "not-applicable",
+        "sam@example.com",
+    )
+    assert row_of(text, THREATS, "T3")["ticket"] == "-"
+    assert row_of(text, THREATS, "T7")["ticket"] == "SHOP-112"
     refund = row_of(text, THREATS, "T1")
     assert (refund["stride"], refund["target"]) == ("Repudiation", "F1, C9")
     assert (

@@ -814,6 +814,9 @@ class _Converter:
                     cell(threat.risk_id),
                     tracking.status if tracking else "unchecked",
                     cell(tracking.justification) if tracking and tracking.justification else "-",
+                    cell(tracking.ticket) if tracking and tracking.ticket else "-",
+                    cell(tracking.checked_by) if tracking and tracking.checked_by else "-",
+                    cell(tracking.date) if tracking and tracking.date else "-",
                 ]
             )
         headers = [
@@ -826,6 +829,9 @@ class _Converter:
             "Threagile risk",
             "Threagile status",
             "Justification",
+            "Ticket",
+            "Checked by",
+            "Checked on",
         ]
         return [*lines, *_table(headers, rows), ""]
 
