@@ -633,3 +633,23 @@ def test_every_threagile_value_has_a_mapping() -> None:
     assert set(convert.STATUS_OF) == set(threagile.STATUSES)
     assert set(convert.STRIDE_NAMES) == set(threagile.STRIDES)
     assert set(convert.STRIDE_NAMES.values()) <= {n.capitalize() for n in rules.STRIDE.values()}
+
+
+def test_boundaries_no_flow_can_cross_are_named_not_tabled(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = MINIMAL.format(today=date.today()) + (
+        "  Empty:\n    id: empty\n  Everything:\n    id: all\n"
+        "    technical_assets_inside: [shop]\n    trust_boundaries_nested: [back]\n"
+        "risk_tracking:\n  missing-network-segmentation@all:\n    status: unchecked\n"
+    )
+    repo.write("model.yaml", text)
+    code, _, err = run_convert(capsys, "model.yaml", "--output", "THREAT_MODEL.md")
+    assert code == 0, err
+    document = (repo.path / "THREAT_MODEL.md").read_text(encoding="utf-8")
+    assert "none outside): Everything (all), Empty (empty)." in document
+    model = parse(document, "THREAT_MODEL.md")
+    assert [row.get("id") for row in model.rows(BOUNDARIES)] == ["TB1"]
+    assert row_of(document, THREATS, "T1")["target"] == "C1, C2"
+    code, out = lint(capsys)
+    assert {rule for _, rule, _ in findings(out)} == {"ZT215", "ZT217", "ZT210"}, out

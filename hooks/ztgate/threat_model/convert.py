@@ -302,29 +302,23 @@ class _Converter:
         self.incoming: dict[str, list[Link]] = {}
         for link in self.all_links:
             self.incoming.setdefault(link.target, []).append(link)
-        self.members = self._members()
+        # Only a boundary with assets on both sides can be crossed; the others are named in prose.
+        self.members = {
+            boundary: members
+            for boundary, members in ((b, self._members_of(b)) for b in sorted(self.boundaries))
+            if members and members != set(self.assets)
+        }
         self.enclosing: dict[str, list[str]] = {}
         self._number()
 
     # membership and numbering
 
-    def _members(self) -> dict[str, set[str]]:
-        """Boundary id -> every asset inside it, nested boundaries' assets included."""
-        members: dict[str, set[str]] = {}
-
-        def inside(boundary: str, seen: frozenset[str]) -> set[str]:
-            if boundary in members:
-                return members[boundary]
-            found = set(self.boundaries[boundary].inside)
-            for child in self.boundaries[boundary].nested:
-                if child not in seen:  # loops are refused when reading; never recurse forever
-                    found |= inside(child, seen | {child})
-            members[boundary] = found
-            return found
-
-        for boundary in sorted(self.boundaries):
-            inside(boundary, frozenset({boundary}))
-        return members
+    def _members_of(self, boundary: str) -> set[str]:
+        """Every asset inside a boundary, those of nested boundaries included."""
+        found = set(self.boundaries[boundary].inside)
+        for child in self.boundaries[boundary].nested:
+            found |= self._members_of(child)  # nesting is acyclic and shallow (checked on read)
+        return found
 
     def _number(self) -> None:
         taken: set[str] = set()
@@ -340,11 +334,13 @@ class _Converter:
             )
         boundary_taken: set[str] = set()
         for number, boundary in enumerate(self.model.trust_boundaries, 1):
-            self.names.boundary[boundary.id] = f"TB{number}"
             # A boundary's name also resolves a Components row's Boundary: never one of our ids.
             self.names.boundary_name[boundary.id] = _name(
                 boundary.title, boundary.id, boundary_taken, f"trust boundary {number}"
             )
+        kept = [b for b in self.model.trust_boundaries if b.id in self.members]
+        for number, boundary in enumerate(kept, 1):
+            self.names.boundary[boundary.id] = f"TB{number}"
         for number, link in enumerate(self.all_links, 1):
             self.names.flow[link.id] = f"F{number}"
         for number, asset in enumerate(self._entry_points(), 1):
@@ -485,6 +481,8 @@ class _Converter:
         ]
         rows = []
         for boundary in self.model.trust_boundaries:
+            if boundary.id not in self.members:
+                continue
             members = self.members[boundary.id]
             partners = {
                 other
@@ -501,10 +499,26 @@ class _Converter:
                     self._asset_list(members),
                     self._asset_list(partners),
                     cell(boundary.type) or "-",
-                    ", ".join(self.names.boundary[b] for b in boundary.nested) or "-",
+                    ", ".join(self.names.boundary.get(b, cell(b)) for b in boundary.nested) or "-",
                     cell(boundary.id),
                 ]
             )
+        left_out = [
+            f"{cell(self.names.boundary_name[b.id])} ({cell(b.id)})"
+            for b in self.model.trust_boundaries
+            if b.id not in self.members
+        ]
+        named = (
+            [
+                "Not in the table, as no flow can cross them (no asset inside, or none "
+                "outside): " + ", ".join(left_out) + ".",
+                "",
+            ]
+            if left_out
+            else []
+        )
+        if not rows:
+            return [*lines, *named]
         headers = [
             "ID",
             "Boundary",
@@ -514,7 +528,7 @@ class _Converter:
             "Nested boundaries",
             "Threagile id",
         ]
-        return [*lines, *_table(headers, rows), ""]
+        return [*lines, *_table(headers, rows), "", *named]
 
     def _asset_list(self, identifiers: Iterable[str]) -> str:
         ordered = sorted(identifiers, key=lambda a: _order(self.names.component[a]))
@@ -740,7 +754,10 @@ class _Converter:
             elif kind == "link":
                 found.add(self.names.flow[identifier])
             elif kind == "boundary":
-                found.add(self.names.boundary[identifier])
+                if identifier in self.names.boundary:
+                    found.add(self.names.boundary[identifier])
+                else:  # a boundary no flow crosses: the assets it holds
+                    found |= {self.names.component[a] for a in self._members_of(identifier)}
             elif kind == "runtime":
                 found |= {self.names.component[a] for a in self.runtimes[identifier].running}
             else:
