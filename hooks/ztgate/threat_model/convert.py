@@ -241,7 +241,6 @@ class _Threat:
     status: str
     tracking: Tracking | None
     risk_id: str
-    category: str
     control: str = ""  # mitigation id
 
 
@@ -553,6 +552,7 @@ class _Converter:
                     cell(asset.technology) or "-",
                     asset.usage,
                     scope + ("; on the internet" if asset.internet else ""),
+                    cell(asset.description) or "-",
                 ]
             )
         headers = [
@@ -564,6 +564,7 @@ class _Converter:
             "Technology",
             "Usage",
             "Scope",
+            "Description",
         ]
         return [*lines, *_table(headers, rows), ""]
 
@@ -599,6 +600,7 @@ class _Converter:
                     AUTHORIZATION_OF[link.authorization],
                     ", ".join(network) or "-",
                     cell(link.id),
+                    cell(link.description) or "-",
                 ]
             )
         headers = [
@@ -613,6 +615,7 @@ class _Converter:
             "Authorization",
             "Network",
             "Threagile link",
+            "Description",
         ]
         return [*lines, *_table(headers, rows), ""]
 
@@ -725,7 +728,6 @@ class _Converter:
             status=STATUS_OF[tracking.status] if tracking else "open",
             tracking=tracking,
             risk_id=risk_id,
-            category=category,
         )
 
     def _resolve(self, part: str) -> tuple[str, str] | None:
