@@ -367,6 +367,10 @@ MALFORMED = [
     ("recursive alias", "title: &a [*a]\n", ":1:", "nests deeper than"),
     ("deep nesting", "title: " + "[" * 3000 + "]" * 3000 + "\n", "", "nested too deeply"),
     ("includes", BASE + "includes: [other.yaml]\n", ":26:", "`includes` are not supported"),
+    ("merge of a scalar", "title: x\nauthor:\n  <<: plain\n", ":3:", "`<<` must merge a mapping"),
+    ("complex key", "title: x\n? [a, b]\n: c\n", ":2:", "has a key that is not a plain value"),
+    ("a set", "title: !!set {a, b}\n", ":1:", "unsupported YAML tag `tag:yaml.org,2002:set`"),
+    ("a local tag", "title: !shell ls\n", ":1:", "unsupported YAML tag `!shell`"),
 ]
 
 
