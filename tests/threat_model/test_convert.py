@@ -657,3 +657,13 @@ def test_boundaries_no_flow_can_cross_are_named_not_tabled(
     assert row_of(document, THREATS, "T1")["target"] == "C1, C2"
     code, out = lint(capsys)
     assert {rule for _, rule, _ in findings(out)} == {"ZT215", "ZT217", "ZT210"}, out
+
+
+def test_a_converted_draft_does_not_block_until_enforced(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    converted(repo, capsys, "--accept-until", LATER)
+    repo.write(".ztgate.yaml", "threat_model:\n  enforce: false\n")
+    code, out = lint(capsys)
+    assert code == 0, out
+    assert "DRAFT: 8 finding(s) left to fill" in out and "ZT215 warning: flow F3" in out
