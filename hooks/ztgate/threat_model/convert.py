@@ -302,6 +302,11 @@ class _Converter:
         for link in self.all_links:
             self.incoming.setdefault(link.target, []).append(link)
         # Only a boundary with assets on both sides can be crossed; the others are named in prose.
+        self.tracked = {t.risk_id: t for t in model.tracking}
+        self.patterns: dict[str, list[Tracking]] = {}
+        for tracking in model.tracking:
+            if "*" in tracking.parts:
+                self.patterns.setdefault(tracking.category, []).append(tracking)
         self.members = {
             boundary: members
             for boundary, members in ((b, self._members_of(b)) for b in sorted(self.boundaries))
@@ -344,13 +349,22 @@ class _Converter:
             self.names.flow[link.id] = f"F{number}"
         for number, asset in enumerate(self._entry_points(), 1):
             self.names.entry[asset.id] = f"EP{number}"
+        enclosing: dict[str, list[str]] = {identifier: [] for identifier in self.assets}
+        for holder, members in self.members.items():
+            for member in members:
+                enclosing[member].append(holder)
         self.enclosing = {
-            asset: sorted(
-                (b for b, members in self.members.items() if asset in members),
-                key=lambda b: _order(self.names.boundary[b]),
-            )
-            for asset in self.assets
+            member: sorted(holders, key=lambda b: _order(self.names.boundary[b]))
+            for member, holders in enclosing.items()
         }
+        # Per asset, the links that touch it; per data asset, the flows that carry it.
+        self.touching: dict[str, list[Link]] = {asset: [] for asset in self.assets}
+        self.carrying: dict[str, set[str]] = {}
+        for link in self.all_links:
+            self.touching[link.source].append(link)
+            self.touching[link.target].append(link)
+            for carried in (*link.sent, *link.received):
+                self.carrying.setdefault(carried, set()).add(self.names.flow[link.id])
 
     def _incoming_from_internet(self, asset: TechnicalAsset) -> list[Link]:
         return [
@@ -380,14 +394,9 @@ class _Converter:
         return ", ".join(cell(name) for name in names) or "none"
 
     def crossed(self, link: Link) -> list[str]:
-        return sorted(
-            (
-                self.names.boundary[b]
-                for b, members in self.members.items()
-                if (link.source in members) != (link.target in members)
-            ),
-            key=_order,
-        )
+        """The boundaries with exactly one end of the link inside."""
+        ends = set(self.enclosing[link.source]) ^ set(self.enclosing[link.target])
+        return sorted((self.names.boundary[b] for b in ends), key=_order)
 
     # the document
 
@@ -485,9 +494,10 @@ class _Converter:
             members = self.members[boundary.id]
             partners = {
                 other
-                for link in self.all_links
-                for one, other in ((link.source, link.target), (link.target, link.source))
-                if one in members and other not in members
+                for asset in members
+                for link in self.touching[asset]
+                for other in (link.source, link.target)
+                if other not in members
             }
             if not partners:
                 partners = set(self.assets) - members
@@ -692,11 +702,10 @@ class _Converter:
     def _tracking_for(self, risk: IdentifiedRisk) -> Tracking | None:
         """Threagile's match: the exact id, else a pattern with `*` for whole parts."""
         wanted = risk.synthetic_id
-        exact = [t for t in self.model.tracking if t.risk_id == wanted]
-        if exact:
-            return exact[0]
+        if wanted in self.tracked:
+            return self.tracked[wanted]
         parts = wanted.split("@")
-        for tracking in self.model.tracking:  # sorted by id: the first pattern wins
+        for tracking in self.patterns.get(risk.category, []):  # by id: the first one wins
             pattern = tracking.risk_id.split("@")
             if len(pattern) == len(parts) and all(
                 p in ("*", w) for p, w in zip(pattern, parts, strict=True)
@@ -763,11 +772,7 @@ class _Converter:
             elif kind == "runtime":
                 found |= {self.names.component[a] for a in self.runtimes[identifier].running}
             else:
-                carrying = {
-                    self.names.flow[link.id]
-                    for link in self.all_links
-                    if identifier in (*link.sent, *link.received)
-                }
+                carrying = self.carrying.get(identifier, set())
                 holding = {
                     self.names.component[a.id]
                     for a in self.model.technical_assets
