@@ -19,6 +19,8 @@ from tests.conftest import Repo
 from tests.worst_case import growth_ratio
 
 ROOT = Path(__file__).resolve().parents[2]
+# 8x the input: linear costs ~8x, quadratic ~64x; the bound leaves room for a loaded machine.
+FACTOR, LINEAR = 8, 24.0
 EXAMPLE = ROOT / "examples" / "threagile.yaml"
 LATER = str(date.today() + timedelta(days=365))
 
@@ -463,8 +465,8 @@ def test_the_readme_documents_the_mappings_and_its_example_runs(
     ],
 )
 def test_text_cleaning_is_linear(work: object, text_of: object) -> None:
-    ratio = growth_ratio(work, text_of, 2000)  # type: ignore[arg-type]
-    assert ratio < 8.0, f"4x the input took {ratio:.1f}x the time"
+    ratio = growth_ratio(work, text_of, 2000, factor=FACTOR)  # type: ignore[arg-type]
+    assert ratio < LINEAR, f"{FACTOR}x the input took {ratio:.1f}x the time"
 
 
 ANCHORED = """\
@@ -667,47 +669,3 @@ def test_a_converted_draft_does_not_block_until_enforced(
     code, out = lint(capsys)
     assert code == 0, out
     assert "DRAFT: 8 finding(s) left to fill" in out and "ZT215 warning: flow F3" in out
-
-
-def scaled_model(n: int) -> str:
-    """n assets, each in its own boundary, with a plain link to the next and a tracked risk."""
-    lines = ["title: Scale", "data_assets:"]
-    for i in range(n):
-        lines += [f"  D{i}:", f"    id: d{i}", "    confidentiality: confidential"]
-    lines.append("technical_assets:")
-    for i in range(n):
-        lines += [
-            f"  A{i}:",
-            f"    id: a{i}",
-            "    type: process",
-            "    communication_links:",
-            "      L:",
-            f"        target: a{(i + 1) % n}",
-            "        protocol: http",
-            "        authentication: none",
-            f"        data_assets_sent: [d{i}]",
-        ]
-    lines.append("trust_boundaries:")
-    for i in range(n):
-        lines += [f"  B{i}:", f"    id: b{i}", f"    technical_assets_inside: [a{i}]"]
-    lines.append("risk_tracking:")
-    for i in range(n):
-        lines += [
-            f"  unencrypted-communication@a{i}>l@a{i}@a{(i + 1) % n}:",
-            "    status: mitigated",
-        ]
-    return "\n".join(lines) + "\n"
-
-
-def test_conversion_time_grows_linearly_with_the_model() -> None:
-    from ztgate.threat_model import threagile
-
-    models = {}
-
-    def text_of(n: int) -> str:
-        text = scaled_model(n // 10)
-        models[text] = threagile.model_from(threagile.compose(text, "m.yaml"), "m.yaml")
-        return text
-
-    ratio = growth_ratio(lambda text: convert.convert(models[text]), text_of, 1000)
-    assert ratio < 8.0, f"4x the model took {ratio:.1f}x the time"
