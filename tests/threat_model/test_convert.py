@@ -669,3 +669,36 @@ def test_a_converted_draft_does_not_block_until_enforced(
     code, out = lint(capsys)
     assert code == 0, out
     assert "DRAFT: 8 finding(s) left to fill" in out and "ZT215 warning: flow F3" in out
+
+
+BUCKET = """\
+title: Bucket
+data_assets:
+  Exports:
+    id: exports
+    confidentiality: confidential
+technical_assets:
+  Export bucket:
+    id: bucket
+    type: datastore
+    internet: true
+    data_assets_stored: [exports]
+  Browser:
+    id: browser
+    type: external-entity
+    internet: true
+    used_as_client_by_human: true
+"""
+
+
+def test_an_internet_facing_store_is_attack_surface_even_uncalled(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "model.yaml"
+    path.write_text(BUCKET, encoding="utf-8")
+    code, out, err = run_convert(capsys, str(path))
+    assert code == 0, err
+    entries = parse(out, "THREAT_MODEL.md").rows("attack surface")
+    assert [(r.get("entry point"), r.get("exposed to"), r.get("data")) for r in entries] == [
+        ("Export bucket (no modelled link)", "Internet", "Exports")
+    ]

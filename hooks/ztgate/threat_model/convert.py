@@ -372,15 +372,18 @@ class _Converter:
         ]
 
     def _entry_points(self) -> list[TechnicalAsset]:
-        """In-scope assets the internet reaches: a link from an internet-located asset, or the
-        asset itself on the internet with incoming links."""
+        """In-scope assets the internet reaches: called by an asset on the internet, or on the
+        internet themselves (a client there, an external entity nothing calls, is none)."""
         return [
             asset
             for asset in self.model.technical_assets
             if not asset.out_of_scope
             and (
                 self._incoming_from_internet(asset)
-                or (asset.internet and self.incoming.get(asset.id))
+                or (
+                    asset.internet
+                    and (self.incoming.get(asset.id) or asset.type != "external-entity")
+                )
             )
         ]
 
@@ -640,7 +643,7 @@ class _Converter:
             ]
         lines += [
             "In-scope assets the internet reaches: called by an asset on the internet, or on "
-            "the internet themselves.",
+            "the internet themselves (`internet: true`).",
             "",
         ]
         rows = []
@@ -652,10 +655,12 @@ class _Converter:
             callers = sorted({self.asset(link.source) for link in incoming}, key=str.lower)
             exposed = "Internet" + (f" ({', '.join(callers)})" if callers else "")
             data = [d for link in incoming for d in (*link.sent, *link.received)]
+            if not incoming:  # on the internet with no modelled caller: what it holds
+                data = [*asset.stored, *asset.processed]
             rows.append(
                 [
                     self.names.entry[asset.id],
-                    f"{self.asset(asset.id)} ({', '.join(protocols)})",
+                    f"{self.asset(asset.id)} ({', '.join(protocols) or 'no modelled link'})",
                     exposed,
                     self.data_list(data),
                     self.names.component[asset.id],
