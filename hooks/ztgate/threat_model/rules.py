@@ -149,6 +149,14 @@ RULES: dict[str, Rule] = {
             "tampering: integrity; information disclosure: encryption, access control...)",
             severity=W,
         ),
+        # ZT231-ZT237 are --gaps rules (threat_model/gaps.py).
+        Rule(
+            "ZT238",
+            "STRIDE category not considered for an element",
+            "add a threat for the element and category, or a not-applicable threat row saying "
+            "why (`ztgate threat-model suggest FILE` drafts them)",
+            severity=W,
+        ),
     )
 }
 

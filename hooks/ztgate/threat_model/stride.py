@@ -1,0 +1,289 @@
+"""STRIDE per element: the categories each component and flow faces, which threats (or
+not-applicable rows) consider them, and what nobody thought about (ZT238).
+
+Microsoft's STRIDE-per-element table: actors and externals face spoofing and repudiation;
+processes all six; stores tampering, repudiation, information disclosure and denial of
+service; flows tampering, information disclosure and denial of service. A threat row answers
+each (target, category) pair it names, whatever its status: an open threat was considered.
+A team rules a pair out with a threat row whose status is `not-applicable` and whose Threat
+cell says why. A threat on a flow in a category the flow does not face counts for the end
+that does (spoofing and repudiation: the sender, else the receiver; elevation: the receiver,
+else the sender); a threat on an entry point counts for the component its optional Component
+column names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from ztgate.threat_model import components
+from ztgate.threat_model.model import (
+    BOUNDARIES,
+    COMPONENTS,
+    ENTRY_POINTS,
+    FLOWS,
+    THREATS,
+    ThreatModel,
+)
+from ztgate.threat_model.parse import is_placeholder
+from ztgate.threat_model.rules import Problem, ids_in, normalize_stride
+
+SPOOFING = "spoofing"
+TAMPERING = "tampering"
+REPUDIATION = "repudiation"
+DISCLOSURE = "information disclosure"
+DENIAL = "denial of service"
+ELEVATION = "elevation of privilege"
+CATEGORIES = (SPOOFING, TAMPERING, REPUDIATION, DISCLOSURE, DENIAL, ELEVATION)
+LETTERS = {category: category[0].upper() for category in CATEGORIES}
+FLOW = "flow"
+FACES: dict[str, tuple[str, ...]] = {
+    "actor": (SPOOFING, REPUDIATION),
+    "external": (SPOOFING, REPUDIATION),
+    "process": CATEGORIES,
+    "store": (TAMPERING, REPUDIATION, DISCLOSURE, DENIAL),
+    FLOW: (TAMPERING, DISCLOSURE, DENIAL),
+}
+
+
+@dataclass(frozen=True)
+class Element:
+    """A component or a flow of the data-flow diagram, as STRIDE per element sees it."""
+
+    key: str  # "component:<name, lowercased>" or "flow:<id, lowercased>"
+    kind: str  # actor, external, process, store or flow
+    name: str  # the component's name or the flow's id, as written
+    line: int
+    identifier: str = ""  # the component's id (C1), if the Components table gives one
+    source: str = ""  # a flow's ends: element keys ("" when unknown)
+    destination: str = ""
+
+    @property
+    def faces(self) -> tuple[str, ...]:
+        return FACES[self.kind]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    elements: tuple[Element, ...]
+    considered: Mapping[str, frozenset[str]]  # element key -> categories some row answers
+
+    def missing(self, element: Element) -> tuple[str, ...]:
+        done = self.considered.get(element.key, frozenset())
+        return tuple(c for c in element.faces if c not in done)
+
+    @property
+    def total(self) -> int:
+        return sum(len(element.faces) for element in self.elements)
+
+    @property
+    def covered(self) -> int:
+        return self.total - sum(len(self.missing(element)) for element in self.elements)
+
+    def element(self, key: str) -> Element | None:
+        return next((e for e in self.elements if e.key == key), None)
+
+
+def component_key(name: str) -> str:
+    return "component:" + name.strip().lower()
+
+
+def flow_key(identifier: str) -> str:
+    return "flow:" + identifier.strip().lower()
+
+
+def _component_lines(model: ThreatModel, places: components.Places) -> dict[str, int]:
+    """Where each component is defined: its Components row, else the first boundary or flow
+    row naming it."""
+    lines: dict[str, int] = {}
+    for row in model.rows(COMPONENTS):
+        key = places.key(row.get("name")) if row.get("name") else None
+        if key is not None:
+            lines.setdefault(key, row.line)
+    for row in model.rows(BOUNDARIES):
+        for column in ("inside", "outside"):
+            for name in components.names_in(row.get(column)):
+                key = places.key(name)
+                if key is not None:
+                    lines.setdefault(key, row.line)
+    for row in model.rows(FLOWS):
+        for column in ("from", "to"):
+            key = places.key(row.get(column)) if row.get(column) else None
+            if key is not None:
+                lines.setdefault(key, row.line)
+    return lines
+
+
+def elements(model: ThreatModel, places: components.Places | None = None) -> list[Element]:
+    """The components (with a known kind) and the flows (with an id and both ends filled)."""
+    places = places or components.places(model)
+    found: list[Element] = []
+    lines = _component_lines(model, places)
+    by_key = {v: k for k, v in places.ids.items()}
+    for key, name in places.written.items():
+        kind = places.kinds.get(key)
+        if kind is None or is_placeholder(name):
+            continue  # no kind stated: ZT220 asks for one
+        found.append(
+            Element(
+                component_key(key),
+                kind,
+                name,
+                lines.get(key, model.title_line),
+                identifier=_written_id(model, by_key.get(key, "")),
+            )
+        )
+    for row in model.rows(FLOWS):
+        identifier, source, target = row.get("id"), row.get("from"), row.get("to")
+        if not identifier or any(is_placeholder(c) for c in (identifier, source, target)):
+            continue
+        if not source or not target:
+            continue  # ZT220: a flow needs both ends
+        ends = [places.key(name) for name in (source, target)]
+        found.append(
+            Element(
+                flow_key(identifier),
+                FLOW,
+                identifier,
+                row.line,
+                source=component_key(ends[0]) if ends[0] else "",
+                destination=component_key(ends[1]) if ends[1] else "",
+            )
+        )
+    unique: dict[str, Element] = {}
+    for element in found:
+        unique.setdefault(element.key, element)  # a duplicate flow id is ZT205's
+    return list(unique.values())
+
+
+def _written_id(model: ThreatModel, lowered: str) -> str:
+    for row in model.rows(COMPONENTS):
+        if lowered and row.get("id").lower() == lowered:
+            return row.get("id")
+    return ""
+
+
+def categories_of(cell: str) -> list[str]:
+    """`Spoofing, Tampering` / `S/T` -> the categories (unknown words are ZT209's)."""
+    if is_placeholder(cell):
+        return []
+    found = [normalize_stride(part) for part in re.split(r"[,/;]", cell)]
+    return [category for category in found if category]
+
+
+class _Resolver:
+    """Turns a threat's Target cell into element keys."""
+
+    def __init__(self, model: ThreatModel, places: components.Places) -> None:
+        self.places = places
+        self.flows = {row.get("id").lower() for row in model.rows(FLOWS) if row.get("id")}
+        self.entry_points: dict[str, str] = {}
+        for row in model.rows(ENTRY_POINTS):
+            component = places.key(row.get("component")) if row.get("component") else None
+            if row.get("id") and component is not None:
+                self.entry_points[row.get("id").lower()] = component_key(component)
+
+    def one(self, name: str) -> str | None:
+        lowered = name.strip().lower()
+        if lowered in self.flows:
+            return flow_key(lowered)
+        if lowered in self.entry_points:
+            return self.entry_points[lowered]
+        key = self.places.key(name)
+        return component_key(key) if key is not None else None
+
+    def targets(self, cell: str) -> list[str]:
+        """A target may be a component's name (spaces and all) or a list of ids."""
+        if is_placeholder(cell):
+            return []
+        found: list[str] = []
+        for part in re.split(r"[,;]", cell):
+            if not part.strip():
+                continue
+            whole = self.one(part)
+            if whole is not None:
+                found.append(whole)
+                continue
+            found.extend(key for key in map(self.one, ids_in(part)) if key is not None)
+        return found
+
+
+def _credit(element: Element, category: str, by_key: Mapping[str, Element]) -> Element | None:
+    """The element a threat in ``category`` on ``element`` answers for."""
+    if category in element.faces:
+        return element
+    if element.kind != FLOW:
+        return None  # e.g. spoofing a store: not a category it faces
+    order = (
+        (element.destination, element.source)
+        if category == ELEVATION
+        else (element.source, element.destination)
+    )
+    for key in order:
+        end = by_key.get(key)
+        if end is not None and category in end.faces:
+            return end
+    return None
+
+
+def analyse(model: ThreatModel) -> Analysis:
+    places = components.places(model)
+    found = elements(model, places)
+    by_key = {element.key: element for element in found}
+    resolver = _Resolver(model, places)
+    considered: dict[str, set[str]] = {}
+    for row in model.rows(THREATS):
+        categories = categories_of(row.get("stride"))
+        for key in resolver.targets(row.get("target")):
+            element = by_key.get(key)
+            if element is None:
+                continue
+            for category in categories:
+                answered = _credit(element, category, by_key)
+                if answered is not None:
+                    considered.setdefault(answered.key, set()).add(category)
+    return Analysis(tuple(found), {k: frozenset(v) for k, v in considered.items()})
+
+
+def describe(element: Element, analysis: Analysis) -> str:
+    if element.kind != FLOW:
+        return f"{element.kind} `{element.name}`"
+    ends = [analysis.element(k) for k in (element.source, element.destination)]
+    names = [end.name if end else "?" for end in ends]
+    return f"flow {element.name} ({names[0]} -> {names[1]})"
+
+
+def category_names(categories: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(c.capitalize() for c in categories)
+
+
+def element_checks(model: ThreatModel) -> Iterator[Problem]:
+    """ZT238 (one finding per element, listing what it misses), and the boundaries' Within
+    cells that name no boundary or make a cycle."""
+    places = components.places(model)
+    for line, rule, message in places.nesting_problems:
+        yield Problem(rule, line, message)
+    analysis = analyse(model)
+    for element in analysis.elements:
+        missing = analysis.missing(element)
+        if not missing:
+            continue
+        yield Problem(
+            "ZT238",
+            element.line,
+            f"{describe(element, analysis)}: no threat considers {category_names(missing)} "
+            f"({len(element.faces) - len(missing)}/{len(element.faces)} of the categories "
+            f"{_article(element.kind)} faces); `ztgate threat-model suggest {model.path}` "
+            "drafts the rows",
+        )
+
+
+def coverage_numbers(model: ThreatModel) -> dict[str, int]:
+    analysis = analyse(model)
+    return {"stride_element_categories": analysis.total, "stride_covered": analysis.covered}
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
