@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ztgate.masking import mask_secrets
 from ztgate.threat_model import components, vocabulary
 from ztgate.threat_model.model import (
     BOUNDARIES,
@@ -55,8 +56,8 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def label(text: str) -> str:
-    """User text made safe inside a quoted Mermaid label."""
-    return text.translate(_ESCAPES)
+    """User text made safe inside a quoted Mermaid label (credentials masked first)."""
+    return mask_secrets(text).translate(_ESCAPES)
 
 
 def node_ids(prefix: str, keys: Iterable[str]) -> dict[str, str]:

@@ -391,9 +391,16 @@ def references(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
         lambda row, name: f"flow {row.get('id')} crosses undefined boundary `{name}`",
     )
     for row in model.rows(THREATS):
-        # A target may be a component's name, spaces and all, as well as an id.
+        # A target may be a component's name, spaces and all, as well as an id; a list of
+        # them is comma separated.
         target = row.get("target")
-        undefined = [n for n in ids_in(target) if n.lower() not in targets]
+        undefined = [
+            n
+            for part in re.split(r"[,;]", target)
+            if part.strip().lower() not in targets
+            for n in ids_in(part)
+            if n.lower() not in targets
+        ]
         if undefined and target.lower() not in targets:
             yield Problem(
                 "ZT206", row.line, f"threat {row.get('id')} targets undefined `{undefined[0]}`"
