@@ -333,7 +333,7 @@ def suggestions(model: ThreatModel) -> list[Suggestion]:
                     category=category,
                     stride=values["stride"],
                     target=target,
-                    element=element.name,
+                    element=mask_secrets(element.name),
                     kind=element.kind,
                     threat=values["threat"],
                     cells=tuple((column, values.get(column, "")) for column in columns),
