@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 
 from ztgate.masking import mask_secrets
-from ztgate.threat_model import components, vocabulary
+from ztgate.threat_model import components, stride, vocabulary
 from ztgate.threat_model.model import (
     BOUNDARIES,
     COMPONENTS,
@@ -186,13 +186,13 @@ def mermaid(model: ThreatModel) -> str:
         text = f"{row.get('id')}: {row.get('entry point')}"
         start, end = _ENTRY
         lines.append(f"  {identifier}{start}{label(text)}{end}")
-        component = places.key(row.get("component")) if row.get("component") else None
+        exposing = [key for key in stride.exposing(row, places) if key in ids]
         targeted = threats.get(row.get("id").lower(), [])
-        if component is not None and component in ids:
+        for component in exposing:
             edge_label = f'|"{label(", ".join(targeted))}"|' if targeted else ""
             lines.append(f"  {identifier} -.->{edge_label} {ids[component]}")
             edges += 1
-        elif targeted:
+        if targeted and not exposing:
             lines[-1] = f"  {identifier}{start}{_with_threats(text, targeted)}{end}"
     if entry_rows:
         lines.append(f"  classDef entry {ENTRY_STYLE}")

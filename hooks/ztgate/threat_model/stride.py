@@ -25,6 +25,7 @@ from ztgate.threat_model.model import (
     ENTRY_POINTS,
     FLOWS,
     THREATS,
+    Row,
     ThreatModel,
 )
 from ztgate.threat_model.parse import is_placeholder
@@ -179,20 +180,21 @@ class _Resolver:
     def __init__(self, model: ThreatModel, places: components.Places) -> None:
         self.places = places
         self.flows = {row.get("id").lower() for row in model.rows(FLOWS) if row.get("id")}
-        self.entry_points: dict[str, str] = {}
+        self.entry_points: dict[str, list[str]] = {}
         for row in model.rows(ENTRY_POINTS):
-            component = places.key(row.get("component")) if row.get("component") else None
-            if row.get("id") and component is not None:
-                self.entry_points[row.get("id").lower()] = component_key(component)
+            if row.get("id"):
+                self.entry_points[row.get("id").lower()] = [
+                    component_key(key) for key in exposing(row, places)
+                ]
 
-    def one(self, name: str) -> str | None:
+    def keys(self, name: str) -> list[str]:
         lowered = name.strip().lower()
         if lowered in self.flows:
-            return flow_key(lowered)
+            return [flow_key(lowered)]
         if lowered in self.entry_points:
             return self.entry_points[lowered]
         key = self.places.key(name)
-        return component_key(key) if key is not None else None
+        return [component_key(key)] if key is not None else []
 
     def targets(self, cell: str) -> list[str]:
         """A target may be a component's name (spaces and all) or a list of ids."""
@@ -202,12 +204,18 @@ class _Resolver:
         for part in re.split(r"[,;]", cell):
             if not part.strip():
                 continue
-            whole = self.one(part)
-            if whole is not None:
-                found.append(whole)
+            whole = self.keys(part)
+            if whole:
+                found.extend(whole)
                 continue
-            found.extend(key for key in map(self.one, ids_in(part)) if key is not None)
+            found.extend(key for word in ids_in(part) for key in self.keys(word))
         return found
+
+
+def exposing(row: Row, places: components.Places) -> list[str]:
+    """The components (keys) an entry point's optional Component cell names."""
+    found = (places.key(name) for name in components.names_in(row.get("component")))
+    return [key for key in found if key is not None]
 
 
 def _credit(element: Element, category: str, by_key: Mapping[str, Element]) -> Element | None:
