@@ -235,3 +235,32 @@ def test_write_puts_the_diagram_between_markers_idempotently() -> None:
     once = diagram.with_diagram(EXAMPLE, chart)
     assert once.count(diagram.START) == 1 and once.endswith(f"{diagram.END}\n")
     assert diagram.with_diagram(once, chart) == once
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_mangled_documents_still_give_a_well_formed_chart_and_rows(seed: int) -> None:
+    """Rows dropped, duplicated or cut short, cells swapped: stride, suggest and the diagram
+    never raise, and the chart still reads back."""
+    from ztgate.threat_model import stride, suggest
+
+    rng = random.Random(seed)
+    lines = NESTED.split("\n")
+    for _ in range(rng.randint(1, 15)):
+        index = rng.randrange(len(lines))
+        action = rng.choice(("drop", "twice", "cut", "swap", "within"))
+        if action == "drop":
+            del lines[index]
+        elif action == "twice":
+            lines.insert(index, lines[index])
+        elif action == "cut":
+            lines[index] = lines[index][: rng.randrange(len(lines[index]) + 1)]
+        elif action == "swap":
+            cells = lines[index].split("|")
+            rng.shuffle(cells)
+            lines[index] = "|".join(cells)
+        elif lines[index].startswith("| TB"):
+            lines[index] = lines[index].rstrip("| ") + f" | TB{rng.randint(1, 3)} |"
+    model = parse("\n".join(lines), "x.md")
+    list(stride.element_checks(model))
+    suggest.render(suggest.suggestions(model), "json")
+    read(diagram.mermaid(model))

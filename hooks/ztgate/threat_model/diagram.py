@@ -179,7 +179,13 @@ def mermaid(model: ThreatModel) -> str:
         if _weak_crossing(row, places):
             red.append(edges)
         edges += 1
-    entry_rows = [row for row in model.rows(ENTRY_POINTS) if row.get("id")]
+    # One node per entry point id (a duplicate id is ZT205's).
+    entry_rows: list[Row] = []
+    seen_entries: set[str] = set()
+    for row in model.rows(ENTRY_POINTS):
+        if row.get("id") and row.get("id").lower() not in seen_entries:
+            seen_entries.add(row.get("id").lower())
+            entry_rows.append(row)
     entry_ids = node_ids("ep_", [row.get("id").lower() for row in entry_rows])
     for row in entry_rows:
         identifier = entry_ids[row.get("id").lower()]

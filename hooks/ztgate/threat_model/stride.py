@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from ztgate.threat_model import components
 from ztgate.threat_model.model import (
@@ -84,7 +85,11 @@ class Analysis:
         return self.total - sum(len(self.missing(element)) for element in self.elements)
 
     def element(self, key: str) -> Element | None:
-        return next((e for e in self.elements if e.key == key), None)
+        return self._by_key.get(key)
+
+    @cached_property
+    def _by_key(self) -> dict[str, Element]:
+        return {element.key: element for element in self.elements}
 
 
 def component_key(name: str) -> str:
