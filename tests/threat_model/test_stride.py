@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from ztgate.threat_model import gate, stride, suggest
+from ztgate.threat_model import diagram, gate, stride, suggest
 from ztgate.threat_model.parse import parse
 from ztgate.threat_model.rules import Settings, run_checks
 
@@ -144,6 +144,15 @@ def test_kinds_inferred_without_a_components_table() -> None:
     messages = [p.message for p in stride.element_checks(parse(text, "x.md"))]
     assert any(m.startswith("store `Payments DB`: ") for m in messages)
     assert any(m.startswith("external `Card processor`: ") for m in messages)
+    # a name only an Outside cell gives is not a component
+    outside = text.replace(
+        "| Internet edge | API gateway | Mobile app |",
+        "| Internet edge | API gateway | Mobile app, the internet, none |",
+    )
+    assert outside != text
+    names = {e.name for e in stride.analyse(parse(outside, "x.md")).elements}
+    assert "the internet" not in names and "none" not in names and "Mobile app" in names
+    assert "the internet" not in diagram.mermaid(parse(outside, "x.md"))
 
 
 def test_the_unfilled_template_gets_no_stride_findings() -> None:

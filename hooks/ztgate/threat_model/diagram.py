@@ -110,7 +110,10 @@ def mermaid(model: ThreatModel) -> str:
         known |= {row.get("id").lower() for row in model.rows(kind) if row.get("id")}
     threats = _threats_by_target(model, known)
     flows = [row for row in model.rows(FLOWS) if row.get("from") and row.get("to")]
-    keys: list[str] = list(places.written)
+    # Without a Components table only the flows' ends are components (not "none" or "the
+    # internet" from an Outside cell).
+    ends = stride.flow_endpoints(model, places)
+    keys: list[str] = [key for key in places.written if places.stated or key in ends]
     written = dict(places.written)
     for row in flows:
         for name in (row.get("from"), row.get("to")):

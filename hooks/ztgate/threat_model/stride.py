@@ -122,15 +122,25 @@ def _component_lines(model: ThreatModel, places: components.Places) -> dict[str,
     return lines
 
 
+def flow_endpoints(model: ThreatModel, places: components.Places) -> set[str]:
+    """The components (keys) some flow starts or ends at."""
+    found = (places.key(row.get(c)) for row in model.rows(FLOWS) for c in ("from", "to"))
+    return {key for key in found if key is not None}
+
+
 def elements(model: ThreatModel, places: components.Places | None = None) -> list[Element]:
-    """The components (with a known kind) and the flows (with an id and both ends filled)."""
+    """The components (with a known kind) and the flows (with an id and both ends filled).
+    Without a Components table, a name only a boundary's Inside or Outside cell gives ("the
+    internet", "none") is not taken for a component: only the flows' ends are."""
     places = places or components.places(model)
     found: list[Element] = []
     lines = _component_lines(model, places)
-    by_key = {v: k for k, v in places.ids.items()}
+    written_ids = {row.get("id").lower(): row.get("id") for row in model.rows(COMPONENTS)}
+    id_of = {key: written_ids.get(lowered, "") for lowered, key in places.ids.items()}
+    ends = flow_endpoints(model, places) if not places.stated else set(places.written)
     for key, name in places.written.items():
         kind = places.kinds.get(key)
-        if kind is None or is_placeholder(name):
+        if kind is None or is_placeholder(name) or key not in ends:
             continue  # no kind stated: ZT220 asks for one
         found.append(
             Element(
@@ -138,7 +148,7 @@ def elements(model: ThreatModel, places: components.Places | None = None) -> lis
                 kind,
                 name,
                 lines.get(key, model.title_line),
-                identifier=_written_id(model, by_key.get(key, "")),
+                identifier=id_of.get(key, ""),
             )
         )
     for row in model.rows(FLOWS):
@@ -147,28 +157,21 @@ def elements(model: ThreatModel, places: components.Places | None = None) -> lis
             continue
         if not source or not target:
             continue  # ZT220: a flow needs both ends
-        ends = [places.key(name) for name in (source, target)]
+        keys = [places.key(name) for name in (source, target)]
         found.append(
             Element(
                 flow_key(identifier),
                 FLOW,
                 identifier,
                 row.line,
-                source=component_key(ends[0]) if ends[0] else "",
-                destination=component_key(ends[1]) if ends[1] else "",
+                source=component_key(keys[0]) if keys[0] else "",
+                destination=component_key(keys[1]) if keys[1] else "",
             )
         )
     unique: dict[str, Element] = {}
     for element in found:
         unique.setdefault(element.key, element)  # a duplicate flow id is ZT205's
     return list(unique.values())
-
-
-def _written_id(model: ThreatModel, lowered: str) -> str:
-    for row in model.rows(COMPONENTS):
-        if lowered and row.get("id").lower() == lowered:
-            return row.get("id")
-    return ""
 
 
 def categories_of(cell: str) -> list[str]:
