@@ -779,6 +779,8 @@ def boundaries_are_facts(model: ThreatModel, settings: Settings) -> Iterator[Pro
     known = sorted(places.written.values())
     defined_boundaries = _defined(model, BOUNDARIES)
     reported: set[str] = set()
+    for line, rule, message in places.nesting_problems:  # a Within cell: undefined, a cycle
+        yield Problem(rule, line, message)
     for row in model.rows(FLOWS):
         for column in ("from", "to"):
             name = row.get(column)

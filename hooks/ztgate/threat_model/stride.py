@@ -61,6 +61,7 @@ class Element:
     identifier: str = ""  # the component's id (C1), if the Components table gives one
     source: str = ""  # a flow's ends: element keys ("" when unknown)
     destination: str = ""
+    ends: tuple[str, str] = ("", "")  # a flow's ends as the row writes them
 
     @property
     def faces(self) -> tuple[str, ...]:
@@ -166,6 +167,7 @@ def elements(model: ThreatModel, places: components.Places | None = None) -> lis
                 row.line,
                 source=component_key(keys[0]) if keys[0] else "",
                 destination=component_key(keys[1]) if keys[1] else "",
+                ends=(source, target),
             )
         )
     unique: dict[str, Element] = {}
@@ -263,12 +265,10 @@ def analyse(model: ThreatModel) -> Analysis:
     return Analysis(tuple(found), {k: frozenset(v) for k, v in considered.items()})
 
 
-def describe(element: Element, analysis: Analysis) -> str:
+def describe(element: Element) -> str:
     if element.kind != FLOW:
         return f"{element.kind} `{element.name}`"
-    ends = [analysis.element(k) for k in (element.source, element.destination)]
-    names = [end.name if end else "?" for end in ends]
-    return f"flow {element.name} ({names[0]} -> {names[1]})"
+    return f"flow {element.name} ({element.ends[0]} -> {element.ends[1]})"
 
 
 def category_names(categories: tuple[str, ...] | list[str]) -> str:
@@ -276,11 +276,7 @@ def category_names(categories: tuple[str, ...] | list[str]) -> str:
 
 
 def element_checks(model: ThreatModel) -> Iterator[Problem]:
-    """ZT238 (one finding per element, listing what it misses), and the boundaries' Within
-    cells that name no boundary or make a cycle."""
-    places = components.places(model)
-    for line, rule, message in places.nesting_problems:
-        yield Problem(rule, line, message)
+    """ZT238: one finding per element, listing the categories no row considers."""
     analysis = analyse(model)
     for element in analysis.elements:
         missing = analysis.missing(element)
@@ -289,7 +285,7 @@ def element_checks(model: ThreatModel) -> Iterator[Problem]:
         yield Problem(
             "ZT238",
             element.line,
-            f"{describe(element, analysis)}: no threat considers {category_names(missing)} "
+            f"{describe(element)}: no threat considers {category_names(missing)} "
             f"({len(element.faces) - len(missing)}/{len(element.faces)} of the categories "
             f"{_article(element.kind)} faces); `ztgate threat-model suggest {model.path}` "
             "drafts the rows",
