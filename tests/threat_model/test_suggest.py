@@ -196,3 +196,18 @@ def test_cli_markdown_json_and_errors(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "missing.md" in capsys.readouterr().err
     (tmp_path / "binary.md").write_bytes(b"\x00\x01")
     assert gate.main(["suggest", str(tmp_path / "binary.md")]) == 2
+
+
+def test_cli_says_so_when_nothing_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "orders.md"
+    rows = suggest.render(rows_of(ORDERS), "markdown")
+    path.write_text(
+        ORDERS.replace("| M-1 | mitigated |\n| T-0", "| M-1 | mitigated |\n" + rows + "| T-0", 1)
+    )
+    assert gate.main(["suggest", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no STRIDE gap" in captured.err
+    assert gate.main(["suggest", str(path), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"suggestions": []}

@@ -178,9 +178,10 @@ class Phrasing:
             for row in model.rows(CLASSIFICATION)
             if row.get("data") and not is_placeholder(row.get("class"))
         }
-        self.flows = {
-            stride.flow_key(row.get("id")): row for row in model.rows(FLOWS) if row.get("id")
-        }
+        self.flows: dict[str, Row] = {}
+        for row in model.rows(FLOWS):
+            if row.get("id"):
+                self.flows.setdefault(stride.flow_key(row.get("id")), row)  # ZT205 if twice
         # Element key -> the flows it is an end of (which end), or the flow itself.
         self.touching: dict[str, list[tuple[str, Row]]] = {}
         for element in analysis.elements:
@@ -192,10 +193,6 @@ class Phrasing:
                 if key:
                     self.touching.setdefault(key, []).append((end, row))
         self._facts: dict[str, _Facts] = {}
-
-    def _name(self, key: str) -> str:
-        element = self.analysis.element(key)
-        return element.name if element else "?"
 
     def _classes_of(self, data: list[str]) -> list[str]:
         found = [self.classes[d.lower()] for d in data if d.lower() in self.classes]
@@ -271,8 +268,7 @@ class Phrasing:
 
     def _flow(self, element: Element, category: str, what: str, sensitive: bool) -> str:
         row = self.flows[element.key]
-        source = self._name(element.source) if element.source else row.get("from")
-        target = self._name(element.destination) if element.destination else row.get("to")
+        source, target = element.ends
         protocol = row.get("protocol") if not is_placeholder(row.get("protocol")) else ""
         encryption = vocabulary.encryption(row.get("encryption")).meaning
         authentication = vocabulary.authentication(row.get("authentication")).meaning
@@ -385,7 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(render(found, args.format))
         if not found and args.format == "markdown":
             print(
-                f"{args.file}: every element faces a threat in each of its STRIDE categories",
+                f"{args.file}: no STRIDE gap: each element has a threat or a not-applicable "
+                "row for every category it faces",
                 file=sys.stderr,
             )
         return 0
