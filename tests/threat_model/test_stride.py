@@ -4,15 +4,17 @@ and the suggested rows that close the gaps."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 
 import pytest
-from ztgate.threat_model import diagram, gate, stride, suggest
+from ztgate.threat_model import components, diagram, gate, stride, suggest
 from ztgate.threat_model.parse import parse
 from ztgate.threat_model.rules import Settings, run_checks
 
 from tests.conftest import Repo
 from tests.threat_model.example import EXAMPLE, TEMPLATE
+from tests.worst_case import growth_ratio
 
 LAST_THREAT = (
     "| T5 | Enumerating payment ids reveals other customers' status | Information disclosure "
@@ -221,3 +223,23 @@ def test_gate_reports_warnings_and_the_coverage_figure(
     repo.write("THREAT_MODEL.md", complete)
     assert gate.main([]) == 0
     assert "STRIDE coverage 32/32 element-categories" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("work", "cell_of"),
+    [
+        (suggest._split_number, lambda n: "1" * n + "x"),
+        (suggest._split_number, lambda n: "T-" + "0" * n),
+        (stride.categories_of, lambda n: "S/" * n),
+        (
+            stride._Resolver(
+                parse(EXAMPLE, "x.md"), components.places(parse(EXAMPLE, "x.md"))
+            ).targets,
+            lambda n: "Payments DB, F1 and " * n,
+        ),
+    ],
+)
+def test_long_cells_take_linear_time(
+    work: Callable[[str], object], cell_of: Callable[[int], str]
+) -> None:
+    assert growth_ratio(work, cell_of, 2000) < 8.0  # linear ~4, quadratic ~16
