@@ -172,6 +172,7 @@ NASTY = [
     "#quot; and #35;",
     "semi; colon",
     "ticks ``` fence",
+    "%%{init: {'theme': 'dark'}}%%",
 ]
 
 
@@ -200,7 +201,8 @@ def test_nasty_names_neither_collide_nor_escape_their_labels() -> None:
     assert len(chart.nodes) == len({name.lower() for name in NASTY})
     assert "Say #quot;hi#quot;" in labels
     assert "pipe #124; here" in labels
-    assert "#lt;script#gt;alert(1)#lt;/script#gt;" in labels
+    assert "#60;script#62;alert(1)#60;/script#62;" in labels
+    assert "#37;#37;{init: {'theme': 'dark'}}#37;#37;" in labels
     assert "#35;quot; and #35;35;" in labels
     assert any(label.startswith("ticks #96;#96;#96;") for label in labels)
     assert len(chart.edges) == len(NASTY) - 1
@@ -209,7 +211,7 @@ def test_nasty_names_neither_collide_nor_escape_their_labels() -> None:
 @pytest.mark.parametrize("seed", range(20))
 def test_random_names_get_distinct_safe_ids(seed: int) -> None:
     rng = random.Random(seed)
-    alphabet = string.ascii_letters + string.digits + " _-.#\"'|<>[](){}`;:/\\" + "éü支"
+    alphabet = string.ascii_letters + string.digits + " _-.#\"'|<>[](){}`;:/\\" + "%éü支"
     names = list(
         {
             "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 50)))
@@ -225,7 +227,7 @@ def test_random_names_get_distinct_safe_ids(seed: int) -> None:
     assert not set(ids.values()) & set(boundaries.values())
     for name in names:
         escaped = diagram.label(name)
-        assert not set(escaped) & set('"|<>`\n')
+        assert not set(escaped) & set('"|<>`%\n')
         # the only `#` left open an entity
         assert re.fullmatch(r"(?:[^#]|#(?:quot|lt|gt|\d+);)*", escaped)
 

@@ -38,15 +38,17 @@ RED = "stroke:#d32f2f,stroke-width:3px"
 ENTRY_STYLE = "fill:#fff3e0,stroke:#e65100,stroke-width:2px"
 
 # Mermaid reads `#name;` / `#123;` as entities inside a quoted label: every character that
-# could end the label, the edge text, the statement or the markdown fence is written as one.
+# could end the label, the edge text, the statement or the markdown fence, or start a
+# directive, is written as one.
 _ESCAPES = str.maketrans(
     {
         "#": "#35;",
         '"': "#quot;",
         "|": "#124;",
-        "<": "#lt;",
-        ">": "#gt;",
+        "<": "#60;",
+        ">": "#62;",
         "`": "#96;",
+        "%": "#37;",  # `%%{...}%%` anywhere in the text is a directive
         "\n": " ",
         "\r": " ",
         "\t": " ",
