@@ -242,4 +242,5 @@ def test_gate_reports_warnings_and_the_coverage_figure(
 def test_long_cells_take_linear_time(
     work: Callable[[str], object], cell_of: Callable[[int], str]
 ) -> None:
-    assert growth_ratio(work, cell_of, 2000) < 8.0  # linear ~4, quadratic ~16
+    # 8x the input: linear ~8x the time, quadratic ~64x (room for a shared, noisy machine)
+    assert growth_ratio(work, cell_of, 1000, factor=8) < 24.0
