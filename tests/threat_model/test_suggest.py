@@ -142,6 +142,14 @@ def test_each_kind_gets_its_own_wording() -> None:
     assert found[("C-2", stride.SPOOFING)] == (
         "A rogue service poses as Orders API to Orders DB and Payment provider"
     )
+    # an actor that only receives
+    notified = ORDERS.replace(
+        "| F-1 | Shopper | Orders API | Order |", "| F-1 | Orders API | Shopper | Order |"
+    ).replace("| T-04 | Shopper disputes an order | R | C-1 |", "| T-04 | x | S | F-2 |")
+    wording = {(s.target, s.category): s.threat for s in rows_of(notified)}
+    assert wording[("C-1", stride.REPUDIATION)] == (
+        "Shopper denies having received Order from Orders API, and no record proves otherwise"
+    )
 
 
 def test_pasting_the_rows_leaves_no_stride_gap() -> None:

@@ -230,10 +230,17 @@ class Phrasing:
         senders = _listed(facts.peers_in, "its callers")
         receivers = _listed(facts.peers_out, "its peers")
         text = {
-            ("actor", SPOOFING): f"Someone poses as {name} to {receivers}, e.g. with a "
-            "stolen or phished credential",
-            ("actor", REPUDIATION): f"{name} denies having sent {data} to {receivers}, and no "
-            "record proves otherwise",
+            ("actor", SPOOFING): (
+                f"Someone poses as {name} to {receivers}, e.g. with a stolen or phished credential"
+                if facts.peers_out or not facts.peers_in
+                else f"Someone poses as {name} to receive {what} from {senders}"
+            ),
+            ("actor", REPUDIATION): (
+                f"{name} denies having sent {data} to {receivers}, and no record proves otherwise"
+                if facts.peers_out or not facts.peers_in
+                else f"{name} denies having received {data} from {senders}, and no record "
+                "proves otherwise"
+            ),
             ("external", SPOOFING): (
                 f"Someone poses as {name} to {receivers} (lookalike endpoint, stolen credential)"
                 if facts.peers_out
