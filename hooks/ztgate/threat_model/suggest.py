@@ -149,7 +149,6 @@ class _Facts:
     """What the document says about the element, for the threat's wording."""
 
     data: list[str]
-    classes: list[str]
     peers_in: list[str]  # who sends to it
     peers_out: list[str]  # whom it sends to
 
@@ -194,11 +193,6 @@ class Phrasing:
                     self.touching.setdefault(key, []).append((end, row))
         self._facts: dict[str, _Facts] = {}
 
-    def _classes_of(self, data: list[str]) -> list[str]:
-        found = [self.classes[d.lower()] for d in data if d.lower() in self.classes]
-        order = ("restricted", "confidential", "internal", "public")
-        return sorted(set(found), key=lambda c: (order.index(c) if c in order else -1, c))
-
     def facts(self, element: Element) -> _Facts:
         if element.key in self._facts:
             return self._facts[element.key]
@@ -206,14 +200,13 @@ class Phrasing:
         data = [item for _, row in rows for item in _data_items(row.get("data"))]
         peers_in = [row.get("from") for end, row in rows if end == "to"]
         peers_out = [row.get("to") for end, row in rows if end == "from"]
-        found = _Facts(data, self._classes_of(data), peers_in, peers_out)
+        found = _Facts(data, peers_in, peers_out)
         self._facts[element.key] = found
         return found
 
     def threat(self, element: Element, category: str) -> str:
         facts = self.facts(element)
         data = _listed(facts.data, "its data")
-        sensitive = [c for c in facts.classes if c in SENSITIVE]
         # Sensitive items carry their class: "Card numbers (restricted) and Payment status".
         what = _listed(
             [
@@ -225,7 +218,7 @@ class Phrasing:
             "its data",
         )
         if element.kind == stride.FLOW:
-            return self._flow(element, category, what, bool(sensitive))
+            return self._flow(element, category, what)
         name = element.name
         senders = _listed(facts.peers_in, "its callers")
         receivers = _listed(facts.peers_out, "its peers")
@@ -273,7 +266,7 @@ class Phrasing:
         }
         return text.get((element.kind, category), f"{category.capitalize()} of {name}")
 
-    def _flow(self, element: Element, category: str, what: str, sensitive: bool) -> str:
+    def _flow(self, element: Element, category: str, what: str) -> str:
         row = self.flows[element.key]
         source, target = element.ends
         protocol = row.get("protocol") if not is_placeholder(row.get("protocol")) else ""
