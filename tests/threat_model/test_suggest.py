@@ -219,3 +219,21 @@ def test_cli_says_so_when_nothing_is_missing(
     assert captured.out == "" and "no STRIDE gap" in captured.err
     assert gate.main(["suggest", str(path), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"suggestions": []}
+
+
+def test_the_work_trees_policy_says_which_classes_are_sensitive(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "orders.md"
+    path.write_text(
+        ORDERS.replace("| Card token | restricted |", "| Card token | strictly-confidential |")
+    )
+    assert gate.main(["suggest", str(path)]) == 0
+    assert "Card token (strictly-confidential)" not in capsys.readouterr().out
+    (tmp_path / ".ztgate.yaml").write_text(
+        "threat_model:\n  class_map:\n    strictly-confidential: restricted\n"
+    )
+    assert gate.main(["suggest", str(path)]) == 0
+    assert "replays Card token (strictly-confidential) between" in capsys.readouterr().out
+    (tmp_path / ".ztgate.yaml").write_text("threat_model:\n  nonsense: 1\n")
+    assert gate.main(["suggest", str(path)]) == 2

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ztgate import cli
+from ztgate import cli, gitio
 from ztgate.errors import UserError
 from ztgate.masking import mask_secrets
 from ztgate.threat_model import stride, vocabulary
@@ -38,6 +38,7 @@ from ztgate.threat_model.stride import (
     TAMPERING,
     Element,
 )
+from ztgate.trusted import Trusted
 
 DEFAULT_COLUMNS = ("id", "threat", "stride", "target", "mitigations", "status")
 SENSITIVE = ("confidential", "restricted")  # the policy's default sensitive classes
@@ -170,12 +171,25 @@ def _data_items(text: str) -> list[str]:
 
 
 class Phrasing:
-    def __init__(self, model: ThreatModel, analysis: stride.Analysis) -> None:
+    def __init__(
+        self,
+        model: ThreatModel,
+        analysis: stride.Analysis,
+        sensitive: tuple[str, ...] = SENSITIVE,
+        class_map: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         self.analysis = analysis
+        self.sensitive = sensitive
+        mapped = dict(class_map)
         self.classes = {
             row.get("data").lower(): row.get("class").lower()
             for row in model.rows(CLASSIFICATION)
             if row.get("data") and not is_placeholder(row.get("class"))
+        }
+        # The class as the document writes it, sensitive by the policy's own name for it.
+        self.is_sensitive = {
+            data: mapped.get(written, written) in sensitive
+            for data, written in self.classes.items()
         }
         self.flows: dict[str, Row] = {}
         for row in model.rows(FLOWS):
@@ -211,7 +225,7 @@ class Phrasing:
         what = _listed(
             [
                 f"{item} ({self.classes[item.lower()]})"
-                if self.classes.get(item.lower()) in SENSITIVE
+                if self.is_sensitive.get(item.lower())
                 else item
                 for item in facts.data
             ],
@@ -304,9 +318,15 @@ class Phrasing:
         )
 
 
-def suggestions(model: ThreatModel) -> list[Suggestion]:
+def suggestions(
+    model: ThreatModel,
+    sensitive: tuple[str, ...] = SENSITIVE,
+    class_map: tuple[tuple[str, str], ...] = (),
+) -> list[Suggestion]:
+    """The rows; data of a ``sensitive`` class (after ``class_map``) is named with its class."""
     analysis = stride.analyse(model)
-    ids, spelling, phrasing = IdStyle(model), StrideStyle(model), Phrasing(model, analysis)
+    ids, spelling = IdStyle(model), StrideStyle(model)
+    phrasing = Phrasing(model, analysis, sensitive, class_map)
     tables = [t for s in model.sections if s.kind == THREATS for t in s.tables if t.columns]
     columns = tables[0].columns if tables else DEFAULT_COLUMNS
     by_id = _targets_by_id(model)
@@ -377,7 +397,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         text, unreadable = read_document(Path(args.file))
         if text is None:
             raise UserError(unreadable or "unreadable", where=args.file)
-        found = suggestions(parse(text, args.file))
+        # An authoring aid, not a gate: the work tree's policy names the sensitive classes.
+        policy = Trusted.work_tree(gitio.find_root(Path(args.file).resolve().parent)).policy()
+        found = suggestions(
+            parse(text, args.file),
+            tuple(c.lower() for c in policy.threat_model.sensitive_classes),
+            tuple((k.lower(), v.lower()) for k, v in policy.threat_model.class_map),
+        )
         sys.stdout.write(render(found, args.format))
         if not found and args.format == "markdown":
             print(
