@@ -266,3 +266,23 @@ def test_mangled_documents_still_give_a_well_formed_chart_and_rows(seed: int) ->
     list(stride.element_checks(model))
     suggest.render(suggest.suggestions(model), "json")
     read(diagram.mermaid(model))
+
+
+def test_a_component_in_two_boundaries_draws_the_smaller_inside_the_larger() -> None:
+    """Without Within cells, a Components row naming `TB2, TB3` (and TB2 holding more) says
+    TB3 sits inside TB2, as a converted Threagile model writes nested trust boundaries."""
+    text = EXAMPLE.replace(
+        "| TB2 | Payments VPC | Payments worker, Payments DB | API gateway, Card processor |",
+        "| TB2 | Payments VPC | Payments worker, Payments DB | API gateway, Card processor |\n"
+        "| TB3 | Ledger subnet | Payments DB | Payments worker |",
+    ).replace("| C4 | Payments DB | store | TB2 |", "| C4 | Payments DB | store | TB2, TB3 |")
+    chart = read(diagram.mermaid(parse(text, "x.md")))
+    assert chart.subgraphs["b_tb3"] == ("TB3: Ledger subnet", ("b_tb2",))
+    assert chart.nodes[by_label(chart, "Payments DB")][2] == ("b_tb2", "b_tb3")
+    assert chart.nodes[by_label(chart, "Payments worker")][2] == ("b_tb2",)
+    # the same members: neither is drawn inside the other
+    same = text.replace(
+        "| C3 | Payments worker | process | TB2 |", "| C3 | Payments worker | process | TB2, TB3 |"
+    )
+    chart = read(diagram.mermaid(parse(same, "x.md")))
+    assert chart.subgraphs["b_tb3"] == ("TB3: Ledger subnet", ())

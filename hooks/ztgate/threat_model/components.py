@@ -150,16 +150,6 @@ def _nest(model: ThreatModel, found: Places) -> None:
             ancestor = found.parents.get(ancestor)
 
 
-def ancestors(found: Places, boundary: str) -> list[str]:
-    """The boundaries (ids, lowercased) ``boundary`` is within, innermost first."""
-    chain: list[str] = []
-    parent = found.parents.get(boundary)
-    while parent is not None and parent not in chain:
-        chain.append(parent)
-        parent = found.parents.get(parent)
-    return chain
-
-
 def _infer_kinds(found: Places) -> None:
     inside_any = set().union(*found.inside.values()) if found.inside else set()
     for key, name in found.written.items():

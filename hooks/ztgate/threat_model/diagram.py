@@ -127,7 +127,8 @@ def mermaid(model: ThreatModel) -> str:
     boundaries = [row for row in model.rows(BOUNDARIES) if row.get("id")]
     boundary_ids = node_ids("b_", [row.get("id").lower() for row in boundaries])
     order = {row.get("id").lower(): index for index, row in enumerate(boundaries)}
-    home = _homes(keys, places, order)
+    parents = nesting(places, order)
+    home = _homes(keys, places, order, parents)
     component_ids = {
         row.get("name").strip().lower(): row.get("id").lower()
         for row in model.rows(COMPONENTS)
@@ -148,7 +149,7 @@ def mermaid(model: ThreatModel) -> str:
         if identifier in first:
             continue  # a duplicate id is ZT205's
         first[identifier] = index
-        children.setdefault(places.parents.get(identifier, ""), []).append(identifier)
+        children.setdefault(parents.get(identifier, ""), []).append(identifier)
     # Depth first, without recursion: nesting may be as deep as the document likes.
     stack: list[tuple[str, int, bool]] = [(b, 1, True) for b in reversed(children.get("", []))]
     while stack:
@@ -215,10 +216,39 @@ def mermaid(model: ThreatModel) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _homes(keys: list[str], places: components.Places, order: dict[str, int]) -> dict[str, str]:
+def nesting(places: components.Places, order: dict[str, int]) -> dict[str, str]:
+    """Boundary -> the boundary it is drawn inside: its Within cell, else the smallest boundary
+    holding all its components and more (a Components row naming `TB1, TB2` says TB2 is in
+    TB1 when TB1 holds other components too)."""
+    parents = {b: p for b, p in places.parents.items() if b in order and p in order}
+    for boundary in order:
+        members = places.inside.get(boundary, set())
+        if boundary in parents or not members:
+            continue
+        holding = [
+            other
+            for other in order
+            if other != boundary and members < places.inside.get(other, set())
+        ]
+        if holding:
+            parents[boundary] = min(holding, key=lambda b: (len(places.inside[b]), order[b]))
+    return parents
+
+
+def _depth(boundary: str, parents: dict[str, str]) -> int:
+    seen = {boundary}
+    while boundary in parents and parents[boundary] not in seen:
+        boundary = parents[boundary]
+        seen.add(boundary)
+    return len(seen) - 1
+
+
+def _homes(
+    keys: list[str], places: components.Places, order: dict[str, int], parents: dict[str, str]
+) -> dict[str, str]:
     """The boundary each component is drawn in: the innermost of those holding it (a node
     sits in one subgraph), the first in table order between unrelated ones."""
-    depth = {b: len(components.ancestors(places, b)) for b in order}
+    depth = {b: _depth(b, parents) for b in order}
     homes: dict[str, str] = {}
     for key in keys:
         holding = [b for b, members in places.inside.items() if key in members and b in order]
