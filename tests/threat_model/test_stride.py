@@ -244,3 +244,18 @@ def test_long_cells_take_linear_time(
 ) -> None:
     # 8x the input: linear ~8x the time, quadratic ~64x (room for a shared, noisy machine)
     assert growth_ratio(work, cell_of, 1000, factor=8) < 24.0
+
+
+def test_ruled_out_rows_may_sit_in_a_second_table_without_mitigations() -> None:
+    table = (
+        "\n### Threats ruled out\n\n| ID | Threat | STRIDE | Target | Status |\n"
+        "| --- | --- | --- | --- | --- |\n"
+        "| T6 | Not applicable: the app's own model covers its repudiation | Repudiation "
+        "| Mobile app | not-applicable |\n"
+    )
+    text = with_threats(EXAMPLE, table)
+    assert line_of(text, "| C1 | Mobile app") not in gaps(text)
+    assert problems_in(text) == []
+    # suggestions follow the first table's columns and skip the id the second one uses
+    first = suggest.suggestions(parse(text, "x.md"))[0]
+    assert first.id == "T7" and [c for c, _ in first.cells] == list(suggest.DEFAULT_COLUMNS)
