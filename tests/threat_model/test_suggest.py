@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ztgate.threat_model import gate, stride, suggest
+from ztgate.threat_model import diagram, gate, stride, suggest
 from ztgate.threat_model.parse import parse
 
 from tests.fakes import fill
@@ -237,3 +237,12 @@ def test_the_work_trees_policy_says_which_classes_are_sensitive(
     assert "replays Card token (strictly-confidential) between" in capsys.readouterr().out
     (tmp_path / ".ztgate.yaml").write_text("threat_model:\n  nonsense: 1\n")
     assert gate.main(["suggest", str(path)]) == 2
+
+
+def test_an_absurd_id_does_not_break_the_numbering() -> None:
+    huge = "T-" + "9" * 5000  # beyond what int() converts from text (3.11+)
+    text = ORDERS.replace("| T-08 | Exporter", f"| {huge} | Exporter")
+    # numbered after T-06 (T-07 is a mitigation's id); the huge one counts for nothing
+    assert rows_of(text)[0].id == "T-08"
+    chart = diagram.mermaid(parse(text, "orders.md"))
+    assert huge in chart

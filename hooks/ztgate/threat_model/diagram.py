@@ -99,121 +99,155 @@ def _threats_by_target(model: ThreatModel, known: set[str]) -> dict[str, list[st
     return found
 
 
+def _natural(identifier: str) -> tuple[str, int, str, str]:
+    """`T9` before `T10`: ids sorted by prefix, then number (compared as digits: a cell of
+    thousands of them is no int)."""
+    prefix = identifier.rstrip("0123456789")
+    digits = identifier[len(prefix) :].lstrip("0")
+    return prefix.lower(), len(digits), digits, identifier
+
+
 def _with_threats(text: str, threats: list[str]) -> str:
-    return label(text) + (f"<br/>{label(', '.join(threats))}" if threats else "")
+    listed = ", ".join(sorted(threats, key=_natural))
+    return label(text) + (f"<br/>{label(listed)}" if threats else "")
 
 
 def mermaid(model: ThreatModel) -> str:
     """The flowchart; edges that cross a boundary (declared or by where their ends live)
     without authentication or encryption, or authenticated by network location, are red."""
-    places = components.places(model)
-    known = set(places.written) | set(places.ids) | set(places.inside)
-    for kind in (FLOWS, ENTRY_POINTS):
-        known |= {row.get("id").lower() for row in model.rows(kind) if row.get("id")}
-    threats = _threats_by_target(model, known)
-    flows = [row for row in model.rows(FLOWS) if row.get("from") and row.get("to")]
-    # Without a Components table only the flows' ends are components (not "none" or "the
-    # internet" from an Outside cell).
-    ends = stride.flow_endpoints(model, places)
-    keys: list[str] = [key for key in places.written if places.stated or key in ends]
-    written = dict(places.written)
-    for row in flows:
-        for name in (row.get("from"), row.get("to")):
-            key = places.key(name) or name.strip().lower()
-            if key not in written:
-                written[key] = name.strip()
-                keys.append(key)
-    ids = node_ids("n_", keys)
-    boundaries = [row for row in model.rows(BOUNDARIES) if row.get("id")]
-    boundary_ids = node_ids("b_", [row.get("id").lower() for row in boundaries])
-    order = {row.get("id").lower(): index for index, row in enumerate(boundaries)}
-    parents = nesting(places, order)
-    home = _homes(keys, places, order, parents)
-    component_ids = {
-        row.get("name").strip().lower(): row.get("id").lower()
-        for row in model.rows(COMPONENTS)
-        if row.get("name") and row.get("id")
-    }
-
-    def node(key: str) -> str:
-        start, end = SHAPES.get(places.kinds.get(key, ""), _PLAIN)
-        targeted = threats.get(key, []) + threats.get(component_ids.get(key, "\0"), [])
-        return f"{ids[key]}{start}{_with_threats(written[key], targeted)}{end}"
-
-    lines = ["```mermaid", "flowchart LR"]
-
-    children: dict[str, list[str]] = {}
-    first: dict[str, int] = {}
-    for index, row in enumerate(boundaries):
-        identifier = row.get("id").lower()
-        if identifier in first:
-            continue  # a duplicate id is ZT205's
-        first[identifier] = index
-        children.setdefault(parents.get(identifier, ""), []).append(identifier)
-    # Depth first, without recursion: nesting may be as deep as the document likes.
-    stack: list[tuple[str, int, bool]] = [(b, 1, True) for b in reversed(children.get("", []))]
-    while stack:
-        identifier, depth, opening = stack.pop()
-        indent = "  " * depth
-        if not opening:
-            lines.append(f"{indent}end")
-            continue
-        row = boundaries[first[identifier]]
-        title = f"{row.get('id')}: {row.get('boundary')}"
-        lines.append(
-            f'{indent}subgraph {boundary_ids[identifier]}["'
-            f'{_with_threats(title, threats.get(identifier, []))}"]'
-        )
-        lines.extend(f"{indent}  {node(key)}" for key in keys if home.get(key) == identifier)
-        stack.append((identifier, depth, False))
-        stack.extend((child, depth + 1, True) for child in reversed(children.get(identifier, [])))
-    for key in keys:
-        if key not in home:
-            lines.append(f"  {node(key)}")
-    red: list[int] = []
-    edges = 0
-    for row in flows:
-        source = places.key(row.get("from")) or row.get("from").strip().lower()
-        target = places.key(row.get("to")) or row.get("to").strip().lower()
-        text = f"{row.get('id')}: {row.get('data')}"
-        if row.get("protocol"):
-            text += f" ({row.get('protocol')})"
-        lines.append(
-            f'  {ids[source]} -->|"{_with_threats(text, threats.get(row.get("id").lower(), []))}"| '
-            f"{ids[target]}"
-        )
-        if _weak_crossing(row, places):
-            red.append(edges)
-        edges += 1
-    # One node per entry point id (a duplicate id is ZT205's).
-    entry_rows: list[Row] = []
-    seen_entries: set[str] = set()
-    for row in model.rows(ENTRY_POINTS):
-        if row.get("id") and row.get("id").lower() not in seen_entries:
-            seen_entries.add(row.get("id").lower())
-            entry_rows.append(row)
-    entry_ids = node_ids("ep_", [row.get("id").lower() for row in entry_rows])
-    for row in entry_rows:
-        identifier = entry_ids[row.get("id").lower()]
-        text = f"{row.get('id')}: {row.get('entry point')}"
-        start, end = _ENTRY
-        lines.append(f"  {identifier}{start}{label(text)}{end}")
-        exposing = [key for key in stride.exposing(row, places) if key in ids]
-        targeted = threats.get(row.get("id").lower(), [])
-        for component in exposing:
-            edge_label = f'|"{label(", ".join(targeted))}"|' if targeted else ""
-            lines.append(f"  {identifier} -.->{edge_label} {ids[component]}")
-            edges += 1
-        if targeted and not exposing:
-            lines[-1] = f"  {identifier}{start}{_with_threats(text, targeted)}{end}"
-    if entry_rows:
-        lines.append(f"  classDef entry {ENTRY_STYLE}")
-        listed = ",".join(dict.fromkeys(entry_ids[row.get("id").lower()] for row in entry_rows))
-        lines.append(f"  class {listed} entry")
-    for index in red:
-        lines.append(f"  linkStyle {index} {RED}")
-    lines.append("```")
+    chart = _Chart(model)
+    lines = ["```mermaid", "flowchart LR", *chart.boundaries(), *chart.loose_nodes()]
+    lines += [*chart.flows(), *chart.entry_points(), *chart.styles(), "```"]
     return "\n".join(lines) + "\n"
+
+
+class _Chart:
+    """What the chart draws, worked out once: nodes, their ids and homes, the threats."""
+
+    def __init__(self, model: ThreatModel) -> None:
+        self.model = model
+        places = self.places = components.places(model)
+        known = set(places.written) | set(places.ids) | set(places.inside)
+        for kind in (FLOWS, ENTRY_POINTS):
+            known |= {row.get("id").lower() for row in model.rows(kind) if row.get("id")}
+        self.threats = _threats_by_target(model, known)
+        self.flow_rows = [row for row in model.rows(FLOWS) if row.get("from") and row.get("to")]
+        # Without a Components table only the flows' ends are components (not "none" or "the
+        # internet" from an Outside cell).
+        ends = stride.flow_endpoints(model, places)
+        self.keys = [key for key in places.written if places.stated or key in ends]
+        self.written = dict(places.written)
+        for row in self.flow_rows:
+            for name in (row.get("from"), row.get("to")):
+                key = self.key_of(name)
+                if key not in self.written:
+                    self.written[key] = name.strip()
+                    self.keys.append(key)
+        self.ids = node_ids("n_", self.keys)
+        self.boundary_rows: dict[str, Row] = {}
+        for row in model.rows(BOUNDARIES):
+            if row.get("id"):
+                self.boundary_rows.setdefault(row.get("id").lower(), row)  # ZT205 if twice
+        self.boundary_ids = node_ids("b_", list(self.boundary_rows))
+        order = {identifier: index for index, identifier in enumerate(self.boundary_rows)}
+        self.parents = nesting(places, order)
+        self.home = _homes(self.keys, places, order, self.parents)
+        self.component_ids = {
+            row.get("name").strip().lower(): row.get("id").lower()
+            for row in model.rows(COMPONENTS)
+            if row.get("name") and row.get("id")
+        }
+        self.edges = 0  # edges drawn so far: linkStyle counts them
+        self.red: list[int] = []
+        self.entry_ids: list[str] = []
+
+    def key_of(self, name: str) -> str:
+        return self.places.key(name) or name.strip().lower()
+
+    def node(self, key: str) -> str:
+        start, end = SHAPES.get(self.places.kinds.get(key, ""), _PLAIN)
+        targeted = self.threats.get(key, []) + self.threats.get(self.component_ids.get(key, ""), [])
+        return f"{self.ids[key]}{start}{_with_threats(self.written[key], targeted)}{end}"
+
+    def boundaries(self) -> list[str]:
+        """Subgraphs, nested depth first without recursion (nesting may be as deep as the
+        document likes), each holding the components whose innermost boundary it is."""
+        children: dict[str, list[str]] = {}
+        for identifier in self.boundary_rows:
+            children.setdefault(self.parents.get(identifier, ""), []).append(identifier)
+        lines: list[str] = []
+        stack = [(b, 1, True) for b in reversed(children.get("", []))]
+        while stack:
+            identifier, depth, opening = stack.pop()
+            indent = "  " * depth
+            if not opening:
+                lines.append(f"{indent}end")
+                continue
+            row = self.boundary_rows[identifier]
+            title = _with_threats(
+                f"{row.get('id')}: {row.get('boundary')}", self.threats.get(identifier, [])
+            )
+            lines.append(f'{indent}subgraph {self.boundary_ids[identifier]}["{title}"]')
+            lines += [
+                f"{indent}  {self.node(k)}" for k in self.keys if self.home.get(k) == identifier
+            ]
+            stack.append((identifier, depth, False))
+            stack += [(child, depth + 1, True) for child in reversed(children.get(identifier, []))]
+        return lines
+
+    def loose_nodes(self) -> list[str]:
+        return [f"  {self.node(key)}" for key in self.keys if key not in self.home]
+
+    def flows(self) -> list[str]:
+        lines: list[str] = []
+        for row in self.flow_rows:
+            text = f"{row.get('id')}: {row.get('data')}"
+            if row.get("protocol"):
+                text += f" ({row.get('protocol')})"
+            edge = _with_threats(text, self.threats.get(row.get("id").lower(), []))
+            source, target = (
+                self.ids[self.key_of(row.get("from"))],
+                self.ids[self.key_of(row.get("to"))],
+            )
+            lines.append(f'  {source} -->|"{edge}"| {target}')
+            if _weak_crossing(row, self.places):
+                self.red.append(self.edges)
+            self.edges += 1
+        return lines
+
+    def entry_points(self) -> list[str]:
+        """A flag node per entry point id, with a dotted edge (its threats as the label) to
+        each component that exposes it; without one, the threats sit in the flag."""
+        rows: dict[str, Row] = {}
+        for row in self.model.rows(ENTRY_POINTS):
+            if row.get("id"):
+                rows.setdefault(row.get("id").lower(), row)  # ZT205 if twice
+        ids = node_ids("ep_", list(rows))
+        lines: list[str] = []
+        start, end = _ENTRY
+        for identifier, row in rows.items():
+            node = ids[identifier]
+            self.entry_ids.append(node)
+            text = f"{row.get('id')}: {row.get('entry point')}"
+            targeted = self.threats.get(identifier, [])
+            exposing = [key for key in stride.exposing(row, self.places) if key in self.ids]
+            shown = targeted if not exposing else []
+            lines.append(f"  {node}{start}{_with_threats(text, shown)}{end}")
+            edge = f'|"{label(", ".join(sorted(targeted, key=_natural)))}"|' if targeted else ""
+            for component in exposing:
+                lines.append(f"  {node} -.->{edge} {self.ids[component]}")
+                self.edges += 1
+        return lines
+
+    def styles(self) -> list[str]:
+        lines = [f"  linkStyle {index} {RED}" for index in self.red]
+        if self.entry_ids:
+            lines = [
+                f"  classDef entry {ENTRY_STYLE}",
+                f"  class {','.join(self.entry_ids)} entry",
+                *lines,
+            ]
+        return lines
 
 
 def nesting(places: components.Places, order: dict[str, int]) -> dict[str, str]:

@@ -86,7 +86,8 @@ class IdStyle:
             for row in model.rows(THREATS)
             if row.get("id") and not is_placeholder(row.get("id"))
         ]
-        numbered = [(prefix, number) for prefix, number in split if number]
+        # An id's number, if it has one a threat table could really count to.
+        numbered = [(prefix, number) for prefix, number in split if 0 < len(number) <= 9]
         prefixes = Counter(prefix for prefix, _ in numbered)
         if not prefixes:
             self.prefix, self.width, self.next = "T", 1, 1
