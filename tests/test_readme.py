@@ -47,3 +47,33 @@ def test_every_policy_key_is_documented() -> None:
         assert f"{section}:" in README
         for key in keys:
             assert f"  {key}:" in README, f"{section}.{key}"
+
+
+def test_the_suggest_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    """The `ztgate threat-model suggest` example runs on the worked example; `...` stands for
+    rows left out, every row shown is printed in that order."""
+    import subprocess
+    import sys
+
+    from tests.threat_model.example import EXAMPLE
+
+    match = re.search(r"```console\n\$ (ztgate threat-model suggest \S+)\n(.*?)```", README, re.S)
+    assert match is not None, "README.md lost its suggest example"
+    (tmp_path / "THREAT_MODEL.md").write_text(EXAMPLE, encoding="utf-8")
+    command = match.group(1).split()
+    printed = subprocess.run(
+        [sys.executable, "-m", "ztgate", *command[1:]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.splitlines()
+    chunks = [chunk.strip("\n").splitlines() for chunk in match.group(2).split("...\n")]
+    assert printed[: len(chunks[0])] == chunks[0]
+    assert printed[-len(chunks[-1]) :] == chunks[-1]
+    position = 0
+    for chunk in chunks:
+        while printed[position : position + len(chunk)] != chunk:
+            position += 1
+            assert position < len(printed), chunk

@@ -37,6 +37,9 @@ class Places:
     stated: bool = False  # the document has a Components table
     ids: dict[str, str] = field(default_factory=dict)  # component id -> key
     boundary_names: dict[str, str] = field(default_factory=dict)  # boundary name -> id
+    parents: dict[str, str] = field(default_factory=dict)  # boundary id -> the one it is within
+    # (line, rule, message) for a Within cell naming no boundary, or closing a cycle.
+    nesting_problems: list[tuple[int, str, str]] = field(default_factory=list)
 
     def key(self, name: str) -> str | None:
         """The component a cell names (by name or component id), or None."""
@@ -97,6 +100,7 @@ def places(model: ThreatModel) -> Places:
                 found.placed.add(member)
                 if column == "inside":
                     found.inside[identifier].add(member)
+    _nest(model, found)
     if not found.stated:
         for row in model.rows(FLOWS):
             for column in ("from", "to"):
@@ -105,6 +109,45 @@ def places(model: ThreatModel) -> Places:
                     add(name)
         _infer_kinds(found)
     return found
+
+
+def _nest(model: ThreatModel, found: Places) -> None:
+    """A boundary's optional Within (or Parent) cell names the boundary it sits inside: its
+    members are inside that one too, so crossings and the diagram follow the nesting."""
+    for boundary in model.rows(BOUNDARIES):
+        within = (boundary.get("within") or boundary.get("parent")).strip()
+        if not within or is_placeholder(within) or within.lower() in ("-", "none", "n/a"):
+            continue
+        child, parent = boundary.get("id").lower(), within.lower()
+        parent = found.boundary_names.get(parent, parent)
+        if parent not in found.inside or parent == child:
+            found.nesting_problems.append(
+                (
+                    boundary.line,
+                    "ZT206",
+                    f"boundary {boundary.get('id')} is within undefined boundary `{within}`",
+                )
+            )
+            continue
+        ancestor: str | None = parent
+        while ancestor is not None and ancestor != child:
+            ancestor = found.parents.get(ancestor)
+        if ancestor == child:
+            found.nesting_problems.append(
+                (
+                    boundary.line,
+                    "ZT220",
+                    f"boundary {boundary.get('id')} within `{within}` "
+                    "makes a cycle: a boundary cannot be inside itself",
+                )
+            )
+            continue
+        found.parents[child] = parent
+    for child in found.parents:
+        ancestor = found.parents.get(child)
+        while ancestor is not None:
+            found.inside[ancestor] |= found.inside[child]
+            ancestor = found.parents.get(ancestor)
 
 
 def _infer_kinds(found: Places) -> None:

@@ -16,7 +16,7 @@ from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import Policy, ThreatModelPolicy
 from ztgate.report import emit
-from ztgate.threat_model import components, diagram, gaps
+from ztgate.threat_model import components, diagram, gaps, stride
 from ztgate.threat_model.parse import parse
 from ztgate.threat_model.rules import (
     RULES,
@@ -163,8 +163,10 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
         else:
             model = parse(text, path)
             judged = replace(settings, existing_paths=existing(root, path, evidence_paths(model)))
-            problems = run_checks(model, judged)
-            coverage[path] = coverage_summary(model, judged)
+            # STRIDE per element (ZT238) runs beside the consistency rules: it is advice on
+            # completeness, reported as warnings, with its own coverage figure.
+            problems = [*run_checks(model, judged), *stride.element_checks(model)]
+            coverage[path] = {**coverage_summary(model, judged), **stride.coverage_numbers(model)}
             inferred = components.inferred_note(model)
             if inferred:
                 inferences.append(inferred)
@@ -216,6 +218,12 @@ def _coverage_note(path: str, numbers: dict[str, int], use_gaps: bool) -> str:
         f"{numbers['crossing_flows_covered']}/{numbers['boundary_crossing_flows']} "
         f"boundary-crossing flows and {numbers['entry_points_covered']}/"
         f"{numbers['entry_points']} entry points targeted by a threat"
+        + (
+            f"; STRIDE coverage {numbers['stride_covered']}/"
+            f"{numbers['stride_element_categories']} element-categories"
+            if "stride_element_categories" in numbers
+            else ""
+        )
     )
 
 

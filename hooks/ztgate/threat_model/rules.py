@@ -149,6 +149,14 @@ RULES: dict[str, Rule] = {
             "tampering: integrity; information disclosure: encryption, access control...)",
             severity=W,
         ),
+        # ZT231-ZT237 are --gaps rules (threat_model/gaps.py).
+        Rule(
+            "ZT238",
+            "STRIDE category not considered for an element",
+            "add a threat for the element and category, or a not-applicable threat row saying "
+            "why (`ztgate threat-model suggest FILE` drafts them)",
+            severity=W,
+        ),
     )
 }
 
@@ -383,9 +391,16 @@ def references(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
         lambda row, name: f"flow {row.get('id')} crosses undefined boundary `{name}`",
     )
     for row in model.rows(THREATS):
-        # A target may be a component's name, spaces and all, as well as an id.
+        # A target may be a component's name, spaces and all, as well as an id; a list of
+        # them is comma separated.
         target = row.get("target")
-        undefined = [n for n in ids_in(target) if n.lower() not in targets]
+        undefined = [
+            n
+            for part in re.split(r"[,;]", target)
+            if part.strip().lower() not in targets
+            for n in ids_in(part)
+            if n.lower() not in targets
+        ]
         if undefined and target.lower() not in targets:
             yield Problem(
                 "ZT206", row.line, f"threat {row.get('id')} targets undefined `{undefined[0]}`"
@@ -764,6 +779,8 @@ def boundaries_are_facts(model: ThreatModel, settings: Settings) -> Iterator[Pro
     known = sorted(places.written.values())
     defined_boundaries = _defined(model, BOUNDARIES)
     reported: set[str] = set()
+    for line, rule, message in places.nesting_problems:  # a Within cell: undefined, a cycle
+        yield Problem(rule, line, message)
     for row in model.rows(FLOWS):
         for column in ("from", "to"):
             name = row.get(column)
