@@ -404,3 +404,26 @@ def test_a_secrets_run_that_could_not_finish_is_a_failed_scan(
     document = json.loads(target.read_text())
     assert_gitlab_shape(document)
     assert document["scan"]["status"] == "failure" and document["vulnerabilities"] == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a\x1b[2K\x1b[1Aclean.py",  # erase the line, move up: hides the finding above
+        "b\nsettings.py:1:1: ZT000 forged.py",  # a newline forging a finding line
+        "c\u202eyp.txt",  # right-to-left override: shows another name
+    ],
+)
+def test_a_file_name_cannot_rewrite_the_terminal(
+    repo: Repo, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ztgate.secrets import gate
+
+    repo.write(name, f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.git("add", "--all")
+    assert gate.main(["--all-files"]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "ZT000" not in out.replace("\\nsettings.py:1:1: ZT000", "")
+    shown = name.encode("unicode_escape").decode("ascii")
+    assert shown in out, out

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 from ztgate import __version__
 from ztgate.errors import UserError
-from ztgate.report import FORMATS
+from ztgate.report import FORMATS, printable
 
 # Subcommand -> (module, one-line description). Modules are imported only when used, so a hook
 # run pays for its own gate alone.
@@ -127,7 +127,7 @@ def guarded(body: Callable[[], int], debug: bool) -> int:
         )
         return EXIT_ERROR
     except UserError as error:
-        print(f"ztgate: error: {error.one_line()}", file=sys.stderr)
+        print(f"ztgate: error: {printable(error.one_line())}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print(

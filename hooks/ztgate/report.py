@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -49,6 +50,20 @@ def _masked_value(value: object) -> object:
     return value
 
 
+# What a terminal would act on rather than show: C0/C1 controls (ESC starts the sequences that
+# move the cursor, clear lines, retitle the window; a newline would start a forged finding
+# line) and the invisible or direction-changing format characters ("Trojan Source").
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as its escape (`\\x1b`):
+    a file name or a quoted line cannot rewrite, hide or forge what the developer reads."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def summary_line(report: Report) -> str:
     errors = len(report.blocking)
     warnings = len(report.findings) - errors
@@ -87,7 +102,7 @@ def render_text(report: Report) -> str:
     lines.extend(fix_lines(report))
     lines.append(summary_line(report))
     lines.extend(f"  note: {note}" for note in report.notes)
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _finding_json(finding: Finding) -> dict[str, Any]:
