@@ -90,6 +90,7 @@ class ModelDiff:
     head: str
     as_of: date  # HEAD's commit date: acceptances expiring within EXPIRING_DAYS of it
     documents: tuple[DocumentDiff, ...] = field(default_factory=tuple)
+    range: str = ""  # as the user or the CI named it
 
 
 Item = TypeVar("Item")
@@ -126,8 +127,10 @@ def _set_change(what: str, before: Sequence[str], after: Sequence[str]) -> str |
     lost = [v for v in before if _key(v) not in {_key(a) for a in after}]
     if not gained and not lost:
         return None
-    parts = [f"+{v}" for v in gained] + [f"-{v}" for v in lost]
-    return f"{what} {_listed(before)} -> {_listed(after)} ({', '.join(parts)})"
+    parts = ", ".join([f"+{v}" for v in gained] + [f"-{v}" for v in lost])
+    if len(before) + len(after) > 4:
+        return f"{what} {parts}"
+    return f"{what} {_listed(before)} -> {_listed(after)} ({parts})"
 
 
 def boundaries(base: Sequence[Boundary], head: Sequence[Boundary]) -> Iterator[Change]:
@@ -493,7 +496,7 @@ def diff_range(root: Path, spec: str, files: Sequence[str], policy: str | None =
         documents.append(
             DocumentDiff(path, old is not None, new is not None, compare(old, new, as_of, settings))
         )
-    return ModelDiff(since, head, as_of, tuple(documents))
+    return ModelDiff(since, head, as_of, tuple(documents), spec)
 
 
 # --- reporting
@@ -526,7 +529,8 @@ def _lines(changes: Sequence[Change]) -> list[str]:
 
 def markdown(result: ModelDiff) -> str:
     """For a pull request: headed, short, weakenings first."""
-    lines = [f"### Threat model changes `{result.base[:12]}..{result.head[:12]}`", ""]
+    named = result.range or f"{result.base[:12]}..{result.head[:12]}"
+    lines = [f"### Threat model changes {_quoted(mask_secrets(named))}", ""]
     if not result.documents:
         lines.append("No threat-model document at either commit.")
     for document in result.documents:
@@ -562,6 +566,7 @@ def as_json(result: ModelDiff) -> dict[str, Any]:
         "version": 1,
         "base": result.base,
         "head": result.head,
+        "range": mask_secrets(result.range),
         "as_of": result.as_of.isoformat(),
         "expiring_within_days": EXPIRING_DAYS,
         "documents": [

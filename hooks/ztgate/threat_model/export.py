@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -184,7 +185,8 @@ def read_meaning(text: str | None, where: str, path: str, settings: Settings) ->
         raise UserError("no such file", where=where, fix="give the threat model's path")
     if "\0" in text[:8192]:
         raise UserError("binary file, not markdown", where=where)
-    return meaning_of(parse(text, path), settings)
+    # Parsed under ``where`` so an error names the commit (`<sha12>:path:line`).
+    return replace(meaning_of(parse(text, where), settings), path=path)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

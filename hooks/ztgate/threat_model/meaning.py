@@ -206,7 +206,7 @@ def meaning_of(model: ThreatModel, settings: Settings | None = None) -> Meaning:
                 row.get("id"),
                 row.get("entry point"),
                 row.get("exposed to"),
-                tuple(_data_items(row.get("data"))),
+                _items(row.get("data")),
                 _levels_of(row.get("data"), levels),
             )
             for row in model.rows(ENTRY_POINTS)
@@ -279,13 +279,18 @@ def _components(model: ThreatModel, written: dict[str, str]) -> tuple[Component,
 
 
 def _levels_of(cell: str, levels: dict[str, str]) -> tuple[str, ...]:
-    return tuple(
-        sorted({levels[item.lower()] for item in _data_items(cell) if item.lower() in levels})
-    )
+    return tuple(sorted({levels[item.lower()] for item in _items(cell) if item.lower() in levels}))
 
 
 def _reading(text: str, read: vocabulary.Reading) -> Protection:
+    if is_placeholder(text):  # `<how the caller is authenticated, e.g. mTLS>` states nothing
+        return Protection(text, vocabulary.UNKNOWN)
     return Protection(text, read.meaning, tuple(word.lower() for word in read.words))
+
+
+def _items(cell: str) -> tuple[str, ...]:
+    """The data items a cell names; a template's `<data item>` names none."""
+    return tuple(item for item in _data_items(cell) if not is_placeholder(item))
 
 
 def _flows(model: ThreatModel, levels: dict[str, str], written: dict[str, str]) -> tuple[Flow, ...]:
@@ -300,7 +305,7 @@ def _flows(model: ThreatModel, levels: dict[str, str], written: dict[str, str]) 
                 id=row.get("id"),
                 source=row.get("from"),
                 target=row.get("to"),
-                data=tuple(_data_items(row.get("data"))),
+                data=_items(row.get("data")),
                 classes=_levels_of(row.get("data"), levels),
                 protocol=row.get("protocol"),
                 authentication=_reading(
