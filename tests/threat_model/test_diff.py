@@ -444,6 +444,7 @@ def test_a_malformed_document_fails_closed_with_one_line(
         (["main..nowhere"], "the range's head `nowhere` is not a commit"),
         (["nowhere..main"], "`nowhere` is not a commit"),
         (["..main"], "diff needs BASE..HEAD"),
+        (["main~1..main", "docs/nothing.md"], "docs/nothing.md: not a file at "),
     ],
 )
 def test_usage_errors_exit_2(
@@ -451,6 +452,7 @@ def test_usage_errors_exit_2(
 ) -> None:
     repo.write("THREAT_MODEL.md", EXAMPLE)
     repo.commit("model")
+    repo.commit("another")
     code, _, err = run_diff(args, capsys)
     assert code == 2 and message in err, err
 
@@ -606,3 +608,55 @@ def test_readme_export_and_diff_example(repo: Repo, monkeypatch: pytest.MonkeyPa
     assert outputs[-1] == shown
     exported = json.loads((repo.path / "threat-model.json").read_text())
     jsonschema.validate(exported, json.loads(schema_text()))
+
+
+def test_comparing_and_rendering_grow_linearly() -> None:
+    """Big models (thousands of flows, threats, controls) and long cells: meaning, comparison
+    and the markdown's escaping stay linear."""
+    from datetime import date
+
+    from ztgate.threat_model.meaning import meaning_of
+    from ztgate.threat_model.parse import parse
+    from ztgate.threat_model.rules import Settings
+
+    from tests.worst_case import growth_ratio
+
+    def document(n: int) -> str:
+        rows = n // 40
+        flows = "\n".join(
+            f"| F{i} | Svc{i} | Svc{i + 1} | Card numbers | TB2 | gRPC | mTLS | mTLS |"
+            for i in range(rows)
+        )
+        threats = "\n".join(
+            f"| T{i} | t{i} | Spoofing | F{i} | M{i} | mitigated |" for i in range(rows)
+        )
+        controls = "\n".join(
+            f"| M{i} | mTLS {i} | implemented | https://x.example/{i} |" for i in range(rows)
+        )
+        inside = ", ".join(f"Svc{i}" for i in range(0, rows, 2))
+        return (
+            EXAMPLE.replace(
+                "| Payments worker, Payments DB |", f"| Payments worker, Payments DB, {inside} |"
+            )
+            .replace("| F4 |", flows + "\n| F4 |")
+            .replace("| T5 |", threats + "\n| T5 |")
+            .replace("| M5 |", controls + "\n| M5 |")
+        )
+
+    def work(text: str) -> object:
+        before = meaning_of(parse(text, "T.md"))
+        after = meaning_of(parse(text.replace("| mTLS | mTLS |", "| none | none |"), "T.md"))
+        changes = diff.compare(before, after, date(2027, 1, 1), Settings())
+        return diff.markdown(
+            diff.ModelDiff(
+                "a" * 40,
+                "b" * 40,
+                date(2027, 1, 1),
+                (diff.DocumentDiff("T.md", True, True, changes),),
+            )
+        )
+
+    ratio = growth_ratio(work, document, 20_000)
+    assert ratio < 8.0, f"4x the input took {ratio:.1f}x the time"
+    ratio = growth_ratio(diff._escaped, lambda n: "`[*_<|~@&" * (n // 9), 20_000)
+    assert ratio < 8.0, f"escaping: 4x the input took {ratio:.1f}x the time"

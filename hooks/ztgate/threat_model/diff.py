@@ -493,6 +493,12 @@ def diff_range(root: Path, spec: str, files: Sequence[str], policy: str | None =
     for path in paths:
         old = _meaning_at(old_side, path, settings)
         new = _meaning_at(new_side, path, settings)
+        if old is None and new is None:
+            raise UserError(
+                f"not a file at {since[:12]} nor at {head[:12]}",
+                where=path,
+                fix="name a threat-model document of the repository",
+            )
         documents.append(
             DocumentDiff(path, old is not None, new is not None, compare(old, new, as_of, settings))
         )
