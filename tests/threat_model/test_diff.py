@@ -52,6 +52,15 @@ def run_diff(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, 
     return code, captured.out, captured.err
 
 
+def validate_diff(report: object) -> None:
+    from importlib import resources
+
+    import jsonschema
+
+    shipped = resources.files("ztgate").joinpath("schemas", "threat-model-diff.v1.schema.json")
+    jsonschema.validate(report, json.loads(shipped.read_text(encoding="utf-8")))
+
+
 def section_of(markdown: str, heading: str) -> str:
     """The list under a `**heading**` of the markdown report ("" when absent)."""
     match = re.search(rf"\*\*{heading}\*\*\n\n(.*?)(?:\n\n|\Z)", markdown, re.S)
@@ -346,6 +355,7 @@ def test_a_model_new_at_head_is_all_added_and_one_gone_is_all_removed(
     assert "removed" not in out
     code, out, _ = run_diff([f"{model}..{gone}", "--format", "json"], capsys)
     assert code == 0
+    validate_diff(json.loads(out))
     document = json.loads(out)["documents"][0]
     assert (document["at_base"], document["at_head"]) == (True, False)
     first = document["changes"][0]
@@ -506,6 +516,7 @@ def test_json_names_the_commits_and_its_schema(
     assert code == 0 and out == ""
     report = json.loads(output.read_text())
     assert report["schema"] == diff.SCHEMA_ID and report["version"] == 1
+    validate_diff(report)
     assert (report["base"], report["head"], report["as_of"]) == (base, head, "2026-11-23")
     weakening = [c for c in report["documents"][0]["changes"] if c["weakens"]]
     assert {(c["section"], c["id"]) for c in weakening} == {("control", "M2"), ("threat", "T2")}
@@ -660,3 +671,19 @@ def test_comparing_and_rendering_grow_linearly() -> None:
     assert ratio < 8.0, f"4x the input took {ratio:.1f}x the time"
     ratio = growth_ratio(diff._escaped, lambda n: "`[*_<|~@&" * (n // 9), 20_000)
     assert ratio < 8.0, f"escaping: 4x the input took {ratio:.1f}x the time"
+
+
+def test_the_diff_schema_ships_beside_the_export_schema() -> None:
+    from importlib import resources
+
+    import jsonschema
+
+    shipped = resources.files("ztgate").joinpath("schemas", "threat-model-diff.v1.schema.json")
+    schema = json.loads(shipped.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == diff.SCHEMA_ID
+    assert set(
+        schema["properties"]["documents"]["items"]["properties"]["changes"]["items"]["properties"][
+            "change"
+        ]["enum"]
+    ) == {diff.ADDED, diff.REMOVED, diff.CHANGED, diff.EXPIRING}

@@ -280,4 +280,6 @@ def test_the_wheel_carries_the_schema(tmp_path: Path) -> None:
     wheel = next(wheels.glob("ztgate-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         shipped = archive.read(f"ztgate/schemas/{export.SCHEMA_FILE}").decode("utf-8")
+        diff_schema = archive.read("ztgate/schemas/threat-model-diff.v1.schema.json")
     assert json.loads(shipped)["$id"] == export.SCHEMA_ID
+    assert json.loads(diff_schema)["properties"]["version"] == {"const": 1}
