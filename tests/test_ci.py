@@ -280,3 +280,22 @@ def test_github_workflow_writes_the_threat_model_diff_to_the_job_summary() -> No
     assert summary[0]["if"] == "${{ !cancelled() }}"  # also when a gate failed
     # The job summary needs no write permission: the job's token stays read-only.
     assert "pull-requests" not in workflow["jobs"]["ztgate"]["permissions"]
+
+
+def test_a_diff_that_cannot_be_read_changes_no_verdict(
+    repo: Repo,
+    pull_request: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The diff reports; the gates decide: a model broken at HEAD fails the threat-model gate
+    (exit 1), and the diff's own error is one line beside it, not an exit 2."""
+    base, _ = pull_request
+    repo.write("THREAT_MODEL.md", "---\nsystem: [unclosed\n---\n\n## Data flows\n")
+    head = repo.commit("break the model")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
+    assert ci.main([]) == 1
+    captured = capsys.readouterr()
+    assert "ztgate-threat-model    FAILED" in captured.out
+    assert "THREAT_MODEL.md:2: front matter is not valid YAML" in captured.err

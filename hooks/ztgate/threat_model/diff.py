@@ -123,8 +123,9 @@ def _pairs(
 
 
 def _set_change(what: str, before: Sequence[str], after: Sequence[str]) -> str | None:
-    gained = [v for v in after if _key(v) not in {_key(b) for b in before}]
-    lost = [v for v in before if _key(v) not in {_key(a) for a in after}]
+    had, has = {_key(b) for b in before}, {_key(a) for a in after}
+    gained = [v for v in after if _key(v) not in had]
+    lost = [v for v in before if _key(v) not in has]
     if not gained and not lost:
         return None
     parts = ", ".join([f"+{v}" for v in gained] + [f"-{v}" for v in lost])
@@ -419,11 +420,14 @@ def compare(
         found.append(
             Change("document", old.path, REMOVED, "the threat model is gone at HEAD", weakens=True)
         )
-    if old.owner != new.owner and base is not None and head is not None:
-        found.append(
-            Change(
-                "document", new.path, CHANGED, f"owner {_quoted(old.owner)} -> {_quoted(new.owner)}"
+    if base is not None and head is not None:
+        found.extend(
+            Change("document", new.path, CHANGED, f"{what} {_quoted(was)} -> {_quoted(now)}")
+            for what, was, now in (
+                ("system", old.system, new.system),
+                ("owner", old.owner, new.owner),
             )
+            if was != now
         )
     found.extend(boundaries(old.boundaries, new.boundaries))
     found.extend(components(old.components, new.components))

@@ -351,19 +351,18 @@ def _threats(model: ThreatModel) -> tuple[Threat, ...]:
 
 
 def _controls(model: ThreatModel) -> tuple[Control, ...]:
-    links = mitigations_by_threat(model)
     threat_ids = {row.get("id").lower(): row.get("id") for row in model.rows(THREATS)}
+    answers: dict[str, list[str]] = {}  # control id -> the threats it answers
+    for threat, linked in mitigations_by_threat(model).items():
+        for control in linked:
+            answers.setdefault(control, []).append(threat_ids.get(threat, threat.upper()))
     found = []
     for row in model.rows(MITIGATIONS):
         identifier = row.get("id")
         if not identifier:
             continue
         references, paths = evidence_items(row)
-        answered = sorted(
-            threat_ids.get(threat, threat.upper())
-            for threat, linked in links.items()
-            if identifier.lower() in linked
-        )
+        answered = sorted(answers.get(identifier.lower(), ()))
         found.append(
             Control(
                 id=identifier,
