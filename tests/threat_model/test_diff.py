@@ -139,6 +139,12 @@ CHANGES = [
         "Other changes",
     ),
     (
+        "a second row with a duplicate id is not hidden",
+        [("| F4 |", F2.replace("mTLS with workload identity | mTLS", "none | none") + "\n| F4 |")],
+        "flow F2: added: API gateway -> Payments worker, Card numbers, crosses TB1, TB2, authentication `none`",
+        "Other changes",
+    ),
+    (
         "flow removed",
         [
             (

@@ -112,14 +112,24 @@ def _quoted(text: str) -> str:
 def _pairs(
     base: Sequence[Item], head: Sequence[Item], key: Callable[[Item], str]
 ) -> Iterator[tuple[Item | None, Item | None]]:
-    """(base item, head item) by key, in HEAD's order then the removed ones in BASE's."""
-    before = {key(item): item for item in base}
-    after = {key(item): item for item in head}
+    """(base item, head item) by key, in HEAD's order then the removed ones in BASE's. A key
+    written twice (a duplicate id, ZT205) pairs by occurrence: a second row is never hidden."""
+    before, after = _by_key(base, key), _by_key(head, key)
     for name, item in after.items():
         yield before.get(name), item
     for name, item in before.items():
         if name not in after:
             yield item, None
+
+
+def _by_key(items: Sequence[Item], key: Callable[[Item], str]) -> dict[str, Item]:
+    keyed: dict[str, Item] = {}
+    seen: dict[str, int] = {}
+    for item in items:
+        name = key(item)
+        seen[name] = seen.get(name, 0) + 1
+        keyed[name if seen[name] == 1 else f"{name}\0{seen[name]}"] = item
+    return keyed
 
 
 def _set_change(what: str, before: Sequence[str], after: Sequence[str]) -> str | None:
