@@ -494,6 +494,9 @@ def test_in_ci_the_range_is_the_pull_requests(
     assert code == 0, err
     assert f"### Threat model changes `{base}...{head}`" in out
     assert "control M2: implemented -> planned" in out
+    # Files without a range: the range is still the pull request's.
+    code, out, err = run_diff(["THREAT_MODEL.md"], capsys)
+    assert code == 0 and "control M2: implemented -> planned" in out, err
 
 
 def test_document_text_cannot_inject_markdown_or_leak_a_credential(
