@@ -462,6 +462,28 @@ def test_a_malformed_document_fails_closed_with_one_line(
     assert message in err, err
 
 
+def test_a_change_that_repairs_a_broken_model_still_gets_its_diff(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BASE's problems are not the change's: BASE unreadable is said, and HEAD compared as new."""
+    repo.write("THREAT_MODEL.md", "---\nsystem: [unclosed\n---\n\n## Data flows\n")
+    base = repo.commit("broken")
+    repo.write("THREAT_MODEL.md", EXAMPLE)
+    head = repo.commit("repaired")
+    code, out, err = run_diff([f"{base}..{head}"], capsys)
+    assert code == 0, err
+    assert (
+        "#### `THREAT_MODEL.md` (unreadable at BASE: front matter is not valid YAML; all shown as added)"
+        in out
+    )
+    assert "- flow F2: added: " in out
+    code, out, _ = run_diff([f"{base}..{head}", "--format", "json"], capsys)
+    report = json.loads(out)
+    validate_diff(report)
+    assert report["documents"][0]["base_unreadable"] == "front matter is not valid YAML"
+    assert report["documents"][0]["at_base"] is False
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -70,6 +70,9 @@ class DocumentDiff:
     at_base: bool
     at_head: bool
     changes: tuple[Change, ...]
+    # Why the document at BASE could not be read (it is then compared as new); HEAD's own
+    # problems are errors, since HEAD is what the change brings.
+    base_unreadable: str = ""
 
     @property
     def weakenings(self) -> tuple[Change, ...]:
@@ -505,8 +508,16 @@ def diff_range(root: Path, spec: str, files: Sequence[str], policy: str | None =
     as_of = commit_date(root, head)
     documents = []
     for path in paths:
-        old = _meaning_at(old_side, path, settings)
+        unreadable = ""
+        try:
+            old = _meaning_at(old_side, path, settings)
+        except UserError as error:  # a change that repairs a broken model still gets its diff
+            old, unreadable = None, error.message
         new = _meaning_at(new_side, path, settings)
+        if unreadable and new is None:
+            raise UserError(
+                f"unreadable at {since[:12]} ({unreadable}) and gone at HEAD", where=path
+            )
         if old is None and new is None:
             raise UserError(
                 f"not a file at {since[:12]} nor at {head[:12]}",
@@ -514,7 +525,13 @@ def diff_range(root: Path, spec: str, files: Sequence[str], policy: str | None =
                 fix="name a threat-model document of the repository",
             )
         documents.append(
-            DocumentDiff(path, old is not None, new is not None, compare(old, new, as_of, settings))
+            DocumentDiff(
+                path,
+                old is not None,
+                new is not None,
+                compare(old, new, as_of, settings),
+                unreadable,
+            )
         )
     return ModelDiff(since, head, as_of, tuple(documents), spec)
 
@@ -555,7 +572,10 @@ def markdown(result: ModelDiff) -> str:
         lines.append("No threat-model document at either commit.")
     for document in result.documents:
         title = f"#### `{mask_secrets(document.path)}`"
-        if not document.at_base:
+        if document.base_unreadable:
+            why = _escaped(mask_secrets(document.base_unreadable))
+            title += f" (unreadable at BASE: {why}; all shown as added)"
+        elif not document.at_base:
             title += " (new at HEAD)"
         elif not document.at_head:
             title += " (**removed at HEAD**)"
@@ -594,6 +614,7 @@ def as_json(result: ModelDiff) -> dict[str, Any]:
                 "path": mask_secrets(document.path),
                 "at_base": document.at_base,
                 "at_head": document.at_head,
+                "base_unreadable": mask_secrets(document.base_unreadable) or None,
                 "changes": [
                     {
                         "section": change.section,
