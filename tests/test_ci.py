@@ -246,3 +246,56 @@ def test_a_trusted_config_without_ztgate_hooks_is_an_error(
     head = repo.commit("change")
     assert ci.main(["--range", f"{base}..{head}"]) == 2
     assert "enables no ztgate hook" in capsys.readouterr().err
+
+
+def test_ci_prints_the_threat_model_diff_after_the_gates(
+    repo: Repo,
+    pull_request: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A report for the reviewer, not a gate: the weakening shows, the verdict is the gates'."""
+    base, _ = pull_request
+    model = (repo.path / "THREAT_MODEL.md").read_text()
+    control = "| M2 | mTLS between all services in the VPC | implemented |"
+    repo.write("THREAT_MODEL.md", model.replace(control, control.replace("implemented", "planned")))
+    head = repo.commit("plan M2")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
+    ci.main([])
+    out = capsys.readouterr().out
+    diff_at = out.index(f"== threat-model diff {base}...{head}")
+    assert out.index("== ztgate-threat-model") < diff_at < out.index("\ngate ")
+    assert "- control M2: implemented -> planned" in out[diff_at:]
+
+
+def test_github_workflow_writes_the_threat_model_diff_to_the_job_summary() -> None:
+    workflow = YAML(typ="safe").load(
+        (ROOT / "templates" / "ci" / "github-workflow.yml").read_text()
+    )
+    steps = workflow["jobs"]["ztgate"]["steps"]
+    summary = [step for step in steps if "GITHUB_STEP_SUMMARY" in step.get("run", "")]
+    assert len(summary) == 1
+    assert summary[0]["run"].startswith("ztgate threat-model diff --format markdown")
+    assert summary[0]["if"] == "${{ !cancelled() }}"  # also when a gate failed
+    # The job summary needs no write permission: the job's token stays read-only.
+    assert "pull-requests" not in workflow["jobs"]["ztgate"]["permissions"]
+
+
+def test_a_diff_that_cannot_be_read_changes_no_verdict(
+    repo: Repo,
+    pull_request: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The diff reports; the gates decide: a model broken at HEAD fails the threat-model gate
+    (exit 1), and the diff's own error is one line beside it, not an exit 2."""
+    base, _ = pull_request
+    repo.write("THREAT_MODEL.md", "---\nsystem: [unclosed\n---\n\n## Data flows\n")
+    head = repo.commit("break the model")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
+    assert ci.main([]) == 1
+    captured = capsys.readouterr()
+    assert "ztgate-threat-model    FAILED" in captured.out
+    assert "THREAT_MODEL.md:2: front matter is not valid YAML" in captured.err

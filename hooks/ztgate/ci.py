@@ -158,6 +158,11 @@ def _run(args: argparse.Namespace) -> int:
         secrets_hooks = {h for h in CI_FORMS if BY_ID[h].command == "secrets"}
         failed = any(code == cli.EXIT_ERROR for h, code in results if h in secrets_hooks)
         _write_gitlab_report(Path(args.gitlab_report), gitlab_parts, failed)
+    if spec and any(hook_id == "ztgate-threat-model" for hook_id, _ in hooks):
+        from ztgate.threat_model import diff
+
+        print(f"\n== threat-model diff {spec} (a report for the reviewer, not a gate)", flush=True)
+        diff.main([spec])
     verdicts = {0: "passed", 1: "FAILED", 2: "ERROR", SKIPPED: "skipped (no pull request)"}
     width = max((len(h) for h, _ in results), default=4)
     print(f"\n{'gate':<{width}}  result")
