@@ -32,6 +32,8 @@ WORDS: list[tuple[str, Callable[[str], object], Callable[[int], str], int]] = [
     ("credentials in a long cell", vocabulary.authentication, lambda n: "token " * n, 300),
     ("network words, no credential", vocabulary.authentication, lambda n: "same " * n, 300),
     ("encryption in a long cell", vocabulary.encryption, lambda n: "tls 1." * n, 300),
+    ("deprecated versions in a long cell", vocabulary.deprecated_only, lambda n: "ssl v" * n, 300),
+    ("version numbers in a long cell", vocabulary.deprecated_only, lambda n: "tls 1.0 1." * n, 300),
     ("families of a long control", vocabulary.families_of, lambda n: "rate-" * n, 300),
 ]
 

@@ -140,6 +140,8 @@ MUTATIONS = [
         "| Information disclosure | F3 | M4 | mitigated |",
     ),
     ("ZT230", "| Spoofing | F1 | M1 | mitigated |", "| Spoofing | F1 | M4 | mitigated |"),
+    ("ZT239", "| TLS 1.2+ |", "| TLS 1.0+ |"),
+    ("ZT239", "bound to the device | TLS 1.3 |", "bound to the device | SSLv3 |"),
 ]
 
 
@@ -458,3 +460,25 @@ def test_a_misspelt_component_without_a_components_table() -> None:
         "| F4 | Payments worker | Payments DB |", "| F4 | Payments worker | Audit store |"
     )
     assert ("ZT228", line_of(elsewhere, "| F4 |")) in problems(elsewhere)
+
+
+@pytest.mark.parametrize(
+    ("encryption", "expected"),
+    [
+        ("TLS 1.1", "error"),  # card numbers: sensitive
+        ("TLS 1.0 or 1.2", None),  # may use a current version: the cell is not only deprecated
+        ("TLS 1.3", None),
+        ("SSL", None),  # how many write TLS; no version claimed
+    ],
+)
+def test_deprecated_transport_encryption(encryption: str, expected: str | None) -> None:
+    from ztgate.threat_model.parse import parse
+    from ztgate.threat_model.rules import Settings, run_checks
+
+    broken = EXAMPLE.replace("| TLS 1.2+ |", f"| {encryption} |", 1)
+    found = [p for p in run_checks(parse(broken, "T.md"), Settings()) if p.rule == "ZT239"]
+    if expected is None:
+        assert not found, found
+    else:
+        assert [(p.severity or "error") for p in found] == [expected], found
+        assert "flow F3 carries restricted data over TLS 1.1" in found[0].message

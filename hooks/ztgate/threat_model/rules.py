@@ -157,6 +157,12 @@ RULES: dict[str, Rule] = {
             "why (`ztgate threat-model suggest FILE` drafts them)",
             severity=W,
         ),
+        Rule(
+            "ZT239",
+            "Deprecated transport encryption",
+            "require TLS 1.2 or later (RFC 8996 deprecates TLS 1.0 and 1.1, RFC 7568 SSL 3.0) "
+            "and write the version the flow enforces",
+        ),
     )
 }
 
@@ -717,6 +723,15 @@ def zero_trust(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
             continue  # ZT204 says fill it in
         auth = vocabulary.authentication(authentication)
         enc = vocabulary.encryption(encryption)
+        old = vocabulary.deprecated_only(encryption)
+        if old:
+            yield Problem(
+                "ZT239",
+                row.line,
+                f"flow {flow} carries {', '.join(sorted(classes)) or 'its'} data over "
+                f"{', '.join(old)}, deprecated versions an attacker on the path can break",
+                severity=None if classes & set(settings.sensitive_classes) else "warning",
+            )
         if auth.meaning == vocabulary.UNKNOWN:
             yield Problem(
                 "ZT224",

@@ -117,6 +117,33 @@ ENCRYPTION = (
     r"end-to-end encrypt(?:ed|ion)",
     r"e2ee",
 )
+# Versions the IETF has deprecated (RFC 7568: SSL 3.0; RFC 8996: TLS 1.0 and 1.1): named alone,
+# they are encryption a network attacker can downgrade or break.
+DEPRECATED_ENCRYPTION = (
+    r"ssl ?v?[23](?:\.0)?",  # a bare "SSL" is how many write TLS: only a version is a claim
+    r"tls ?v?1(?:\.[01])?(?!\.\d)\+?",
+)
+# Versions still recommended: any of these beside a deprecated one means the flow may use it.
+CURRENT_ENCRYPTION = (r"tls ?v?1\.[23]\+?", r"mtls", r"mutual tls", r"ssh", r"ipsec", r"wireguard")
+
+
+def deprecated_only(text: str) -> tuple[str, ...]:
+    """The deprecated versions an Encryption cell names when it names no current one (`TLS 1.0`,
+    `SSLv3`); empty when it names none or also a current one (`TLS 1.2+`, `TLS 1.1 or 1.3`)."""
+    old = _found(DEPRECATED_ENCRYPTION, text)
+    if not old or _found(CURRENT_ENCRYPTION, text) or _mentions_newer(text):
+        return ()
+    return old
+
+
+def _mentions_newer(text: str) -> bool:
+    """`TLS 1.1 or 1.3`, `TLS 1.0/1.2`: a later version number written without the `TLS`."""
+    return bool(_LATER_VERSION.search(text))
+
+
+_LATER_VERSION = re.compile(r"(?<![\w.])1\.[23](?![\w.])")
+
+
 # Protocols that carry their own encryption, and ones that carry none unless wrapped.
 SECURE_PROTOCOLS = (r"https", r"ssh", r"sftp", r"ftps", r"wss", r"grpcs", r"tls", r"mtls")
 PLAIN_PROTOCOLS = (r"http", r"plain http", r"ftp", r"telnet", r"ws", r"smtp", r"ldap")
