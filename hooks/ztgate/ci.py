@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ztgate import cli, gitio, trusted
+from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
 from ztgate.registry import BY_ID, HOOKS
 from ztgate.revisions import ci_range
@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    return cli.guarded(lambda: _run(args), args.debug)
+    return runner.guarded(lambda: _run(args), args.debug)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -133,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
                 f"ztgate ci: {hook_id}: no change range in this environment; pass --range",
                 file=sys.stderr,
             )
-            results.append((hook_id, cli.EXIT_ERROR))
+            results.append((hook_id, runner.EXIT_ERROR))
             continue
         gate_args = [a.replace("{range}", spec or "") for a in form] + hook_args
         if args.sarif_dir:
@@ -156,7 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         results.append((hook_id, gate_main(gate_args)))
     if args.gitlab_report:
         secrets_hooks = {h for h in CI_FORMS if BY_ID[h].command == "secrets"}
-        failed = any(code == cli.EXIT_ERROR for h, code in results if h in secrets_hooks)
+        failed = any(code == runner.EXIT_ERROR for h, code in results if h in secrets_hooks)
         _write_gitlab_report(Path(args.gitlab_report), gitlab_parts, failed)
     if spec and any(hook_id == "ztgate-threat-model" for hook_id, _ in hooks):
         from ztgate.threat_model import diff
@@ -170,11 +170,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{hook_id:<{width}}  {verdicts.get(code, 'ERROR')}")
     codes = {code for _, code in results if code != SKIPPED}
     return (
-        cli.EXIT_ERROR
-        if cli.EXIT_ERROR in codes
-        else cli.EXIT_FINDINGS
-        if cli.EXIT_FINDINGS in codes
-        else cli.EXIT_CLEAN
+        runner.EXIT_ERROR
+        if runner.EXIT_ERROR in codes
+        else runner.EXIT_FINDINGS
+        if runner.EXIT_FINDINGS in codes
+        else runner.EXIT_CLEAN
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -112,6 +113,12 @@ class Report:
         """One code-scanning category per gate: GitHub refuses two runs with the same one."""
         name = self.category or self.gate.replace(" --", "-").replace(" ", "-")
         return f"ztgate/{name}/"
+
+
+def fingerprint(*parts: str) -> str:
+    """A finding's stable id, one recipe for every gate: the same parts (a path, a rule id, a
+    commit, a message) give the same id in every run and every output format."""
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:

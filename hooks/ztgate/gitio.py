@@ -63,7 +63,7 @@ def open_repo(start: Path | None = None) -> git.Repo:
 
 # Seconds any one subprocess (git, gpg, ssh-keygen) may take before the gate gives up and
 # blocks. Generous: a huge `git log -p` is streamed, not bounded by this. ZTGATE_TIMEOUT
-# overrides it (and the whole-run limit in cli.guarded).
+# overrides it (and the whole-run limit in runner.guarded).
 DEFAULT_TIMEOUT = 300.0
 
 # Variables a hook inherits from the git that runs it (pre-commit strips them too): left in

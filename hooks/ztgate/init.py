@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ztgate import __version__, cli, gitio
+from ztgate import __version__, gitio, runner
 from ztgate.errors import UserError
 from ztgate.installed import Requirement, this_ztgate
 from ztgate.providers import PROVIDERS
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-install", action="store_true", help="skip `pre-commit install`")
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    return cli.guarded(lambda: _init(args), args.debug)
+    return runner.guarded(lambda: _init(args), args.debug)
 
 
 def hook_source(args: argparse.Namespace) -> tuple[HookSource, Requirement]:
@@ -235,7 +235,7 @@ def _init(args: argparse.Namespace) -> int:
         "  4. Fill THREAT_MODEL.md (every run lists what is left), then set\n"
         "     `threat_model.enforce: true` in .ztgate.yaml."
     )
-    return cli.EXIT_CLEAN
+    return runner.EXIT_CLEAN
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ztgate import cli, gitio
+from ztgate import gitio, runner
 from ztgate.policy import POLICY_FILE, SECTIONS, FieldSpec, load_policy
 
 SCHEMA_ID = "https://ztgate.invalid/schemas/policy.v1.json"
@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{policy.source or 'built-in defaults'}: valid")
         return 0
 
-    return cli.guarded(run, args.debug)
+    return runner.guarded(run, args.debug)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from ztgate import cli, gitio
+from ztgate import gitio, runner
 from ztgate.revisions import PushUpdate, pre_push_updates
 
 # ztgate's own pre-push hooks: run here for every ref, so skipped when pre-commit is chained.
@@ -86,20 +86,20 @@ def _chain_pre_commit(root: Path, line: str, remote: str | None, url: str | None
     )
     sys.stdout.write(process.stdout.decode("utf-8", "replace"))
     sys.stderr.write(process.stderr.decode("utf-8", "replace"))
-    return cli.EXIT_FINDINGS if process.returncode else cli.EXIT_CLEAN
+    return runner.EXIT_FINDINGS if process.returncode else runner.EXIT_CLEAN
 
 
 def run_push(lines: list[str], remote: str | None, url: str | None, trust_root: str | None) -> int:
     root = gitio.find_root()
     updates = pre_push_updates(root, lines, remote)
-    worst = cli.EXIT_CLEAN
+    worst = runner.EXIT_CLEAN
     for update in updates:
         print(f"ztgate pre-push: {update.local_ref} ({len(update.commits)} commit(s))", flush=True)
         with _push_variables(update, remote, url):
             for _, gate_main in _gates(remote, trust_root):
                 worst = max(worst, gate_main())
         chained = _chain_pre_commit(root, update.line, remote, url)
-        worst = max(worst, chained or cli.EXIT_CLEAN)
+        worst = max(worst, chained or runner.EXIT_CLEAN)
     return worst
 
 
@@ -115,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--trust-root", metavar="COMMIT", help="see `ztgate signatures --help`")
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    return cli.guarded(
+    return runner.guarded(
         lambda: run_push(sys.stdin.read().splitlines(), args.remote, args.url, args.trust_root),
         args.debug,
     )

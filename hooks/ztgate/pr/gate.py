@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import fnmatch
-import hashlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ztgate import cli, gitio, trusted
+from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Severity, sorted_findings
+from ztgate.finding import Finding, Report, Severity, fingerprint, sorted_findings
 from ztgate.masking import mask_secrets
 from ztgate.policy import Policy
 from ztgate.pr.check import RULES, ModelView, Touched, check, skip_reason
@@ -219,9 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="read the policy, template and threat model at this commit (default in CI: the "
         "target branch); with --body-file, the change is COMMIT...HEAD",
     )
-    cli.add_report_arguments(parser)
+    runner.add_report_arguments(parser)
     args = parser.parse_args(argv)
-    return cli.guarded(lambda: _main(args), args.debug)
+    return runner.guarded(lambda: _main(args), args.debug)
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -272,7 +271,7 @@ def _main(args: argparse.Namespace) -> int:
             line=p.line,
             column=1,
             message=p.message,
-            fingerprint=hashlib.sha256(f"{p.rule}\0{p.message}".encode()).hexdigest()[:32],
+            fingerprint=fingerprint(p.rule, p.message),
             severity=Severity.ERROR,
         )
         for p in problems

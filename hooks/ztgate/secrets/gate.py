@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ztgate import cli, gitio, trusted
+from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
 from ztgate.policy import Policy
@@ -338,13 +338,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="FILE",
         help="also write GitLab's secret-detection report (gl-secret-detection-report.json)",
     )
-    cli.add_report_arguments(parser)
+    runner.add_report_arguments(parser)
     args = parser.parse_args(argv)
     if args.list_detectors:
         if args.filenames:
             parser.error("--list-detectors takes no file names")
-        return cli.guarded(lambda: list_detectors(args.format, args.output), args.debug)
-    return cli.guarded(lambda: _main(args), args.debug)
+        return runner.guarded(lambda: list_detectors(args.format, args.output), args.debug)
+    return runner.guarded(lambda: _main(args), args.debug)
 
 
 def list_detectors(output_format: str, output: str | None) -> int:
@@ -363,7 +363,7 @@ def list_detectors(output_format: str, output: str | None) -> int:
         write_report(output, rendered)
     else:
         sys.stdout.write(rendered)
-    return cli.EXIT_CLEAN
+    return runner.EXIT_CLEAN
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -400,7 +400,7 @@ def _main(args: argparse.Namespace) -> int:
                 f"{len(before - after)} removed, {len(after)} in all; stage it with "
                 f"`git add -- {baseline_display}` so the next commit carries it"
             )
-        return cli.EXIT_CLEAN
+        return runner.EXIT_CLEAN
 
     known = baseline.identities if baseline else frozenset()
     found = most_specific(result.hits)

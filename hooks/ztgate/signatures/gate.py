@@ -4,16 +4,15 @@ key the repo's policy allowed before that commit."""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ztgate import cli, gitio
+from ztgate import gitio, runner
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
+from ztgate.finding import Finding, Report, Rule, Severity, fingerprint, sorted_findings
 from ztgate.policy import FULL_SHA, SignaturesPolicy, load_policy
 from ztgate.progress import Progress
 from ztgate.report import emit
@@ -104,7 +103,6 @@ def _finding(verdict: v.Verdict) -> Finding:
         f'"{commit.subject[:60]}" by {commit.committer_name} <{commit.committer_email}>: '
         f"{reason}{key}{by}"
     )
-    digest = hashlib.sha256(f"{commit.sha}\0{rule.id}".encode()).hexdigest()[:32]
     # A commit has no file and no line: the text shows its sha, JSON `path: null`, SARIF the
     # signer policy (Report.anchor).
     return Finding(
@@ -113,7 +111,7 @@ def _finding(verdict: v.Verdict) -> Finding:
         line=0,
         column=0,
         message=message,
-        fingerprint=digest,
+        fingerprint=fingerprint(commit.sha, rule.id),
         severity=Severity.ERROR,
         commit=commit.sha,
         properties={
@@ -420,9 +418,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="exempt this commit (full sha) and its history; the first day needs no flag (the "
         "adoption commit is judged by its own policy: see README, Signing, first day)",
     )
-    cli.add_report_arguments(parser, policy_file=False)
+    runner.add_report_arguments(parser, policy_file=False)
     args = parser.parse_args(arguments)
-    return cli.guarded(lambda: _main(args), args.debug)
+    return runner.guarded(lambda: _main(args), args.debug)
 
 
 def _main(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ztgate import cli, gitio
+from ztgate import gitio, runner
 from ztgate.errors import UserError
 from ztgate.signatures.policy import ALLOWED_SIGNERS
 
@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    return cli.guarded(lambda: _setup(args), args.debug)
+    return runner.guarded(lambda: _setup(args), args.debug)
 
 
 def _setup(args: argparse.Namespace) -> int:
@@ -53,7 +53,7 @@ def _setup(args: argparse.Namespace) -> int:
             "No SSH key found in ~/.ssh. Make one, then run this again:\n"
             f'  ssh-keygen -t ed25519 -C "{email}"'
         )
-        return cli.EXIT_FINDINGS
+        return runner.EXIT_FINDINGS
     fields = key.read_text(encoding="utf-8").split()
     if len(fields) < 2:
         raise UserError("not an OpenSSH public key", where=str(key))
@@ -78,9 +78,9 @@ def _setup(args: argparse.Namespace) -> int:
             f'Next: `git add {ALLOWED_SIGNERS} && git commit -S -m "Adopt signed commits"`, '
             "then `git push`."
         )
-        return cli.EXIT_CLEAN
+        return runner.EXIT_CLEAN
     print("Then check your next commit with `git log --show-signature -1`.")
-    return cli.EXIT_CLEAN
+    return runner.EXIT_CLEAN
 
 
 def _confirmed(question: str) -> bool:

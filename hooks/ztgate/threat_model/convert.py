@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ztgate import cli
+from ztgate import runner
 from ztgate.errors import UserError
 from ztgate.masking import mask_secrets
 from ztgate.threat_model.parse import is_placeholder
@@ -998,7 +998,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{args.output}: written from {args.model}; check it with `ztgate threat-model`")
         return 0
 
-    return cli.guarded(run, args.debug)
+    return runner.guarded(run, args.debug)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ztgate import cli, gitio, trusted
+from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
 from ztgate.masking import mask_secrets
 from ztgate.threat_model import vocabulary
@@ -687,9 +687,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_report(args.output, rendered)
         else:
             sys.stdout.write(rendered)
-        return cli.EXIT_CLEAN
+        return runner.EXIT_CLEAN
 
-    return cli.guarded(run, args.debug)
+    return runner.guarded(run, args.debug)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ztgate import cli, gitio
+from ztgate import gitio, runner
 from ztgate.errors import UserError
 from ztgate.masking import mask_secrets
 from ztgate.report import write_report
@@ -225,9 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_report(args.output, rendered)
         else:
             sys.stdout.write(rendered)
-        return cli.EXIT_CLEAN
+        return runner.EXIT_CLEAN
 
-    return cli.guarded(run, args.debug)
+    return runner.guarded(run, args.debug)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib
 import re
 import sys
@@ -11,9 +10,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from ztgate import cli, gitio, trusted
+from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
+from ztgate.finding import Finding, Report, Rule, Severity, fingerprint, sorted_findings
 from ztgate.policy import Policy, ThreatModelPolicy
 from ztgate.report import emit
 from ztgate.threat_model import components, diagram, gaps, stride
@@ -125,14 +124,13 @@ def _finding(
     level = levels.get(problem.rule) or problem.severity or rule.severity.value
     if level == "off":
         return None
-    digest = hashlib.sha256(f"{path}\0{problem.rule}\0{problem.message}".encode()).hexdigest()
     return Finding(
         rule=rule,
         path=path,
         line=problem.line,
         column=1,
         message=problem.message,
-        fingerprint=digest[:32],
+        fingerprint=fingerprint(path, problem.rule, problem.message),
         severity=Severity(level),
     )
 
@@ -258,7 +256,7 @@ def diagram_main(argv: Sequence[str]) -> int:
             print(f"{args.file}: diagram already up to date")
         return 0
 
-    return cli.guarded(run, args.debug)
+    return runner.guarded(run, args.debug)
 
 
 # `ztgate threat-model NAME ...`: each subcommand is a module with its own `main(argv)`.
@@ -300,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="COMMIT",
         help="read the policy at this commit (default in CI: the target branch's tip)",
     )
-    cli.add_report_arguments(parser)
+    runner.add_report_arguments(parser)
     args = parser.parse_args(arguments)
 
     def run() -> int:
@@ -312,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         emit(report, args.format, args.output)
         return report.exit_code
 
-    return cli.guarded(run, args.debug)
+    return runner.guarded(run, args.debug)
 
 
 if __name__ == "__main__":

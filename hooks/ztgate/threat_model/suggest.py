@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ztgate import cli, gitio
+from ztgate import gitio, runner
 from ztgate.errors import UserError
 from ztgate.masking import mask_secrets
 from ztgate.threat_model import stride, vocabulary
@@ -414,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         return 0
 
-    return cli.guarded(run, args.debug)
+    return runner.guarded(run, args.debug)
 
 
 if __name__ == "__main__":
