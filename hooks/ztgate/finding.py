@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
 from collections.abc import Iterable, Mapping
@@ -119,6 +120,19 @@ def fingerprint(*parts: str) -> str:
     """A finding's stable id, one recipe for every gate: the same parts (a path, a rule id, a
     commit, a message) give the same id in every run and every output format."""
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def leveled(findings: Iterable[Finding], levels: Mapping[str, str]) -> list[Finding]:
+    """The policy's word on each rule (`severity: {ZT301: warning}`), one override for every
+    gate: `off` drops the rule's findings, `warning` reports them without blocking, `error`
+    blocks. The levels come from the policy trusted before the change, never its own."""
+    kept = []
+    for finding in findings:
+        level = levels.get(finding.rule.id)
+        if level == "off":
+            continue
+        kept.append(dataclasses.replace(finding, severity=Severity(level)) if level else finding)
+    return kept
 
 
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:

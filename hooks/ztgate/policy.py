@@ -118,6 +118,11 @@ class SignaturesPolicy:
     forge_committers: tuple[str, ...] = key(
         ("noreply@github.com",), "committer e-mails of the forge's merge and squash commits"
     )
+    severity: tuple[tuple[str, str], ...] = key(
+        (),
+        "rule id -> error | warning | off (e.g. ZT301: warning while a team adopts)",
+        choices=_LEVELS,
+    )
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,9 @@ class PrPolicy:
         (), "headings the description must fill (besides the template's `ztgate: required`)"
     )
     required_checkboxes: tuple[str, ...] = key((), "checkbox texts that must be ticked")
+    severity: tuple[tuple[str, str], ...] = key(
+        (), "rule id -> error | warning | off", choices=_LEVELS
+    )
 
 
 @dataclass(frozen=True)

@@ -480,3 +480,17 @@ def test_no_merge_base_with_components_fails_closed_with_the_fix(
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
     code, out = run(capsys)
     assert code == 2 and "fetch-depth: 0" in out, out
+
+
+def test_policy_severity_warns_or_drops_a_rule(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = tmp_path / "body.md"
+    body.write_text(FILLED)
+    required = "pr:\n  required_sections: [Rollback plan]\n"
+    project.write(".ztgate.yaml", required + "  severity: {ZT401: warning}\n")
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 0 and "ZT401 warning: section `rollback plan` is missing" in out, out
+    project.write(".ztgate.yaml", required + "  severity: {ZT401: off}\n")
+    code, out = run(capsys, "--body-file", str(body))
+    assert code == 0 and "ZT401" not in out, out

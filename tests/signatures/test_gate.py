@@ -517,3 +517,30 @@ def test_a_policy_file_cannot_be_named_on_the_command_line(
         main(["--policy", "mine.yaml"])
     assert exit_.value.code == 2
     assert "unrecognized arguments: --policy" in capsys.readouterr().err
+
+
+def test_the_policy_that_judges_a_commit_sets_its_severity(
+    repo: Repo, adopted: str, alice: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`signatures.severity` (e.g. unsigned commits warn while a team adopts) is read from the
+    policy that judges each commit: a commit cannot lower its own."""
+    repo.write(
+        ".ztgate.yaml", f"signatures:\n  trust_root: {adopted}\n  severity: {{ZT301: off}}\n"
+    )
+    repo.commit("unsigned, and silences its own finding")
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")
+    assert code == 1 and "ZT301" in out, out  # judged by its parent's policy
+    repo.write(
+        ".ztgate.yaml", f"signatures:\n  trust_root: {adopted}\n  severity: {{ZT301: warning}}\n"
+    )
+    ssh_commit(repo, alice, "warn on unsigned commits from here on")
+    first = repo.commit("unsigned, after the policy that warns")
+    code, out = run(capsys, "--range", f"{first}~1..HEAD")
+    assert code == 0 and "ZT301 warning" in out, out
+    repo.write(
+        ".ztgate.yaml", f"signatures:\n  trust_root: {adopted}\n  severity: {{ZT301: off}}\n"
+    )
+    ssh_commit(repo, alice, "switch unsigned findings off")
+    repo.commit("unsigned, after the policy that drops the finding")
+    code, out = run(capsys, "--range", "HEAD~1..HEAD")
+    assert code == 0 and "ZT301" not in out, out

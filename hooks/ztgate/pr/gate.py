@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Severity, fingerprint, sorted_findings
+from ztgate.finding import Finding, Report, Severity, fingerprint, leveled, sorted_findings
 from ztgate.masking import mask_secrets
 from ztgate.policy import Policy
 from ztgate.pr.check import RULES, ModelView, Touched, check, skip_reason
@@ -264,18 +264,21 @@ def _main(args: argparse.Namespace) -> int:
             policy.pr.required_sections,
             policy.pr.required_checkboxes,
         )
-    findings = [
-        Finding(
-            rule=RULES[p.rule],
-            path=pull.source,
-            line=p.line,
-            column=1,
-            message=p.message,
-            fingerprint=fingerprint(p.rule, p.message),
-            severity=Severity.ERROR,
-        )
-        for p in problems
-    ]
+    findings = leveled(
+        (
+            Finding(
+                rule=RULES[p.rule],
+                path=pull.source,
+                line=p.line,
+                column=1,
+                message=p.message,
+                fingerprint=fingerprint(p.rule, p.message),
+                severity=Severity.ERROR,
+            )
+            for p in problems
+        ),
+        dict(policy.pr.severity),
+    )
     report = Report(
         gate="pr",
         rules=tuple(RULES.values()),

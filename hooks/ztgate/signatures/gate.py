@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ztgate import gitio, runner
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Rule, Severity, fingerprint, sorted_findings
+from ztgate.finding import Finding, Report, Rule, Severity, fingerprint, leveled, sorted_findings
 from ztgate.policy import FULL_SHA, SignaturesPolicy, load_policy
 from ztgate.progress import Progress
 from ztgate.report import emit
@@ -238,7 +238,8 @@ def _verdicts_by_policy(
     results: dict[tuple[str, str], v.Verdict] = {}
     for key, (policy, members) in groups.items():
         for verdict in _judge_by(root, policy, list(members.values()), trust):
-            results[key, verdict.commit.sha] = verdict
+            levels = policy.options.severity
+            results[key, verdict.commit.sha] = replace(verdict, levels=levels)
     return results
 
 
@@ -510,7 +511,10 @@ def _judge_and_report(
     report = Report(
         gate="signatures",
         rules=tuple(RULES.values()),
-        findings=sorted_findings(_finding(x) for x in failing),
+        # Each commit's findings at the severity the policy that judged it gives them.
+        findings=sorted_findings(
+            found for x in failing for found in leveled([_finding(x)], dict(x.levels))
+        ),
         scanned=len(shas),
         scanned_noun="commit(s)",
         notes=tuple(notes),

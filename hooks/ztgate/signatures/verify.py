@@ -47,6 +47,7 @@ class Verdict:
     detail: str = ""
     fingerprint: str = ""
     policy: str = ""  # the commit whose policy gave this verdict, when several judged it
+    levels: tuple[tuple[str, str], ...] = ()  # that policy's `signatures.severity`
 
 
 @dataclass(frozen=True)
