@@ -1,0 +1,150 @@
+"""Passwords in configuration files read by tools: .netrc, .npmrc, .NET appSettings, and the
+unquoted `key=value` / `key: value` lines of .env, .properties (gradle.properties), INI
+(.pypirc, pip.conf) and YAML files.
+
+`generic-api-key` needs 16 characters and high entropy, `generic-password` quotes: a person's
+password written bare in a properties or .env file (`DB_PASSWORD=Summer2024!`) is neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ztgate.secrets.catalog._shapes import P
+from ztgate.secrets.detectors import About, token
+
+CONFIG = "generic"  # context-only findings: the strict look-alike filters apply
+
+_NOT_A_REFERENCE = r"(?![$%{<*#&`(\-])"
+_WS = r"[ \t\r\n]+"
+
+# A bare value that reads like a password, not like a word, a name or a reference: a letter
+# and a digit or symbol, no brackets or quotes, not a URL, not a kebab/snake/dotted lowercase
+# name (`my-tls-secret-2`, `db_password_1`), not a boolean.
+_BARE_PASSWORD = (
+    r"(?=[^\s]*[A-Za-z])(?=[^\s]*[0-9!@#$%^&*+=?~/])"
+    r"(?![^\s]*://)"
+    r"(?![a-z0-9]+(?:[_.\-][a-z0-9]+)+[ \t]*(?:[ \t]#|\r?$))"
+    r"(?![!|>@\[{$%<*&`(\-~/])"
+    r"[^\s'\"`(){}\[\],;<>]{6,128}"
+)
+
+DETECTORS = (
+    token(
+        "netrc-password",
+        "Password in .netrc",
+        CONFIG,
+        # `machine HOST login USER password PASS`, the tokens blank- or newline-separated.
+        rf"machine{_WS}{P}[^\s]{{1,253}}{P}(?:{_WS}{P}(?:account|port){_WS}{P}[^\s]{{1,256}}{P}){{0,2}}"
+        rf"{_WS}{P}login{_WS}{P}[^\s]{{1,256}}{P}(?:{_WS}{P}(?:account|port){_WS}{P}[^\s]{{1,256}}{P}){{0,2}}"
+        rf"{_WS}{P}password{_WS}{P}(?P<secret>{_NOT_A_REFERENCE}[^\s'\"`]{{3,256}}{P})",
+        ("machine",),
+        right=r"(?=[\s'\"`]|$)",
+        about=About(
+            docs="https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html",
+            examples=(
+                "machine api.example.com login app password {a16}",
+                "machine git.example.com\n  login deploy\n  password {a12}\n",
+            ),
+            negatives=(
+                "machine api.example.com login app password $TOKEN",
+                "machine api.example.com login app password <password>",
+                "machine api.example.com login app",
+                "the machine name password is stored elsewhere",
+                "# `machine HOST login USER password PASS`, blank-separated",
+            ),
+        ),
+    ),
+    token(
+        "unquoted-password-assignment",
+        "Password",
+        CONFIG,
+        # A whole line `NAME=value` or `name: value` whose name ends in a password noun.
+        r"^[ \t]*(?:export[ \t]+|set[ \t]+)?(?:[A-Za-z0-9_][\w.\-]{0,80}?)?"
+        r"(?i:password|passwd|passphrase|pwd|secret)(?:s|[0-9])?"
+        rf"[ \t]*{P}[=:][ \t]*{P}(?P<secret>{_BARE_PASSWORD})"
+        r"[ \t]*(?:[ \t]#[^\n]*)?\r?$",
+        ("passw", "pwd", "passphrase", "secret"),
+        left="",
+        right="",
+        about=About(
+            docs="https://docs.oracle.com/javase/8/docs/api/java/util/Properties.html",
+            examples=(
+                "DB_PASSWORD={a8}!{d2}",
+                "signing.password={a12}\n",
+                "ossrhPassword={a6}{d3}",
+                "spring.datasource.password: {a6}#{d2}",
+                "[pypi]\nusername = app\npassword = {a9}7\n",
+                "export SMTP_PASSWORD={a12}",
+                "database:\n  password: {a7}!{d3}  # prod\n",
+            ),
+            negatives=(
+                "DB_PASSWORD=${DB_PASSWORD}",
+                "DB_PASSWORD=changeme",
+                "password: true",
+                "password_min_length=12",
+                "DB_PASSWORD=",
+                "secret: my-tls-secret-2",
+                "password = get_password(user)",
+                "password = self.password",
+                "password: !vault |",
+                "secret: https://vault.example.com/v1/kv",
+                "PASSWORD=<password>",
+                "password = os.environ['PW']",
+                "db_password: db_password_1",
+            ),
+        ),
+    ),
+    token(
+        "appsettings-secret",
+        "Secret in .NET appSettings",
+        CONFIG,
+        # web.config / app.config: `<add key="SmtpPassword" value="..." />`.
+        r"<add[ \t]+key[ \t]*=[ \t]*\"[^\"\r\n]{0,80}?"
+        r"(?:password|passwd|pwd|passphrase|secret|token|api[_.\-]?key|access[_.\-]?key)\""
+        r"[ \t]+value[ \t]*=[ \t]*\""
+        r"(?!(?:true|false|yes|no|on|off|none|null|[0-9]{1,6})\")"
+        rf"(?P<secret>{_NOT_A_REFERENCE}[^\"\s]{{4,256}}{P})\"",
+        ("<add",),
+        flags=re.IGNORECASE,
+        left="",
+        right="",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/dotnet/framework/configure-apps/file-schema/appsettings/add-element-for-appsettings",
+            examples=(
+                '<add key="SmtpPassword" value="{a8}!{d2}" />',
+                '<add key="Stripe:ApiKey" value="{a32}"/>',
+                '<add key="ClientSecret" value="{a10}~{a20}" />',
+            ),
+            negatives=(
+                '<add key="RequirePassword" value="true" />',
+                '<add key="PasswordLength" value="12" />',
+                '<add key="SmtpPassword" value="" />',
+                '<add key="SmtpPassword" value="#{SmtpPassword}#" />',
+                '<add key="SmtpPassword" value="$(SmtpPassword)" />',
+                '<add key="PasswordPolicy" value="{a12}" />',
+            ),
+        ),
+    ),
+    token(
+        "npmrc-password",
+        "NPM Registry Password",
+        "registry",
+        # `//registry/:_password=` holds the base64 of the password (with `username`).
+        r":_password[ \t]*=[ \t]*['\"]?(?P<secret>[A-Za-z0-9+/]{4,}={0,2})",
+        (":_password",),
+        left="",
+        right=r"(?=[\s'\"]|$)",
+        about=About(
+            docs="https://docs.npmjs.com/cli/v10/configuring-npm/npmrc",
+            examples=(
+                "//registry.example.com/:_password={b16}",
+                '//npm.example.com/repo/:_password="{a20}="',
+            ),
+            negatives=(
+                "//registry.example.com/:_password=${NPM_PASSWORD}",
+                "//registry.example.com/:_password=",
+            ),
+        ),
+    ),
+)

@@ -1,0 +1,195 @@
+"""Password hashes: crypt(3) strings, Windows NT hashes and Kerberos roasting output.
+
+A leaked password hash is a password one offline guessing run away (md5crypt and NT hashes
+fall in hours on one GPU; a Kerberos AS-REP or TGS hash is the account's key encrypted under
+its password, built to be cracked). Where a hash stands as an account's entry (a shadow or
+htpasswd line, a pwdump/secretsdump line, roasting output) it blocks. A lone bcrypt hash warns:
+it is most often a seeded test user of an application, and bcrypt's cost makes guessing slow;
+the policy can make it an error (`bcrypt-password-hash: error`).
+"""
+
+from __future__ import annotations
+
+from ztgate.secrets.catalog._shapes import P
+from ztgate.secrets.detectors import About, token
+
+HASH = "password-hash"
+
+_CRYPT_DOCS = "https://man.archlinux.org/man/crypt.5"
+# crypt(3)'s alphabet: `./0-9A-Za-z`.
+_B64 = "[./A-Za-z0-9]"
+_BCRYPT = rf"2[abxy]\$(?:0[4-9]|[12][0-9]|3[01])\${_B64}{{53}}"
+# The crypt strings after their first `$`: the secret is reported without it, since a value
+# that starts with `$` and a letter (`$apr1$`, `$y$`) reads as a shell variable to the filters.
+_MD5 = rf"(?:1|apr1)\${_B64}{{1,8}}\${_B64}{{22}}"
+_SHA256 = rf"5\$(?:rounds=[0-9]{{1,9}}\$)?{_B64}{{1,16}}\${_B64}{{43}}"
+_SHA512 = rf"6\$(?:rounds=[0-9]{{1,9}}\$)?{_B64}{{1,16}}\${_B64}{{86}}"
+_YESCRYPT = rf"y\${_B64}{{1,32}}\${_B64}{{1,86}}\${_B64}{{43}}"
+# Every crypt prefix, as the keyword automaton sees it (lowercased).
+_CRYPT_KEYWORDS = ("$1$", "$apr1$", "$5$", "$6$", "$y$")
+_BCRYPT_KEYWORDS = ("$2a$", "$2b$", "$2x$", "$2y$")
+# The end of a hash: no further character of its alphabet.
+_HASH_END = r"(?![./A-Za-z0-9$])"
+
+# The NT hash of the empty password: an account without one, nothing to crack.
+_EMPTY_NT = "31d6cfe0d16ae931b73c59d7e0c089c0"  # pragma: allowlist secret
+
+DETECTORS = (
+    token(
+        "password-hash-entry",
+        "Password Hash",
+        HASH,
+        # A shadow(5) or htpasswd line: `name:HASH` then `:` (shadow's next field) or the end.
+        rf"^[ \t]*[A-Za-z0-9_.@\\\-]{{1,64}}{P}:\$(?P<secret>{_BCRYPT}|{_MD5}|{_SHA256}|{_SHA512}"
+        rf"|{_YESCRYPT})(?=:|[ \t]*\r?$)",
+        _CRYPT_KEYWORDS + _BCRYPT_KEYWORDS,
+        left="",
+        right="",
+        by_context=False,
+        about=About(
+            docs="https://man.archlinux.org/man/shadow.5",
+            examples=(
+                "root:$6${a16}${a86}:19700:0:99999:7:::",
+                "deploy:$5$rounds=10000${a16}${a43}:19700::::::",
+                "admin:$apr1${a8}${a22}",
+                "svc:$2y$10${a53}",
+                "alice:$y$j9T${a22}${a43}:19800:0:99999:7:::",
+            ),
+            negatives=(
+                "root:*:19700:0:99999:7:::",
+                "root:!:19700:0:99999:7:::",
+                "admin:$apr1${a8}${a20}",
+                "root:$6${a16}${a80}:19700:0:99999:7:::",
+                "  root:$6$<salt>$<hash>:19700:0:99999:7:::",
+            ),
+        ),
+    ),
+    token(
+        "crypt-password-hash",
+        "Password Hash",
+        HASH,
+        # md5crypt, sha256crypt, sha512crypt and yescrypt strings: the formats of system
+        # accounts (shadow, cloud-init and kickstart `passwd`, Ansible's `user` module).
+        rf"\$(?P<secret>{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT})",
+        _CRYPT_KEYWORDS,
+        left=r"(?<![./A-Za-z0-9])",
+        right=_HASH_END,
+        anchored=True,
+        by_context=False,
+        about=About(
+            docs=_CRYPT_DOCS,
+            examples=(
+                'password_hash: "$6${a16}${a86}"',
+                "rootpw --iscrypted $6$rounds=656000${a16}${a86}",
+                "passwd: $5${a16}${a43}",
+                "$1${a8}${a22}",
+                'hash = "$y$j9T${a22}${a43}"',
+            ),
+            negatives=(
+                "$6$salt$hash",
+                "$6${a16}${a85}",
+                "$1${a8}${a21}",
+                "$5$<salt>$<hash>",
+                "price is $6$ per unit",
+            ),
+        ),
+    ),
+    token(
+        "bcrypt-password-hash",
+        "Password Hash (bcrypt)",
+        HASH,
+        rf"\$(?P<secret>{_BCRYPT})",
+        _BCRYPT_KEYWORDS,
+        left=r"(?<![./A-Za-z0-9])",
+        right=_HASH_END,
+        anchored=True,
+        by_context=False,
+        about=About(
+            docs="https://docs.rs/pwhash/latest/pwhash/bcrypt/index.html",
+            examples=('hashed = "$2b$12${a53}"', "$2a$10${a53}", "password: $2y$04${a53}"),
+            negatives=(
+                "$2b$12${a52}",
+                "$2b$99${a53}",
+                "$2b$12$<salt-and-hash>",
+                "$2c$12${a53}",
+            ),
+            severity="warning",
+        ),
+    ),
+    token(
+        "ntlm-hash-dump",
+        "Windows NT Password Hash",
+        HASH,
+        # pwdump and secretsdump lines: `user:rid:LMHASH:NTHASH:::`. An NT hash is a password
+        # equivalent (pass-the-hash), whatever the password.
+        r"^[^:\s]{1,104}:[0-9]{1,10}:(?:[a-fA-F0-9]{32}|NO PASSWORD\*{21}):"
+        rf"(?P<secret>(?!(?i:{_EMPTY_NT}))[a-fA-F0-9]{{32}}):::",
+        (":::",),
+        left="",
+        right="",
+        by_context=False,
+        about=About(
+            docs="https://vk9-sec.com/windows-password-hashes/",
+            examples=(
+                "Administrator:500:aad3b435b51404eeaad3b435b51404ee:{h32}:::",
+                "CORP\\svc_sql:1105:aad3b435b51404eeaad3b435b51404ee:{h32}:::",
+                "Guest:501:{H32}:{H32}:::",
+            ),
+            negatives=(
+                "Guest:501:aad3b435b51404eeaad3b435b51404ee:" + _EMPTY_NT + ":::",
+                "Administrator:500:aad3b435b51404eeaad3b435b51404ee:{h31}:::",
+                "user:rid:lmhash:nthash:::",
+            ),
+        ),
+    ),
+    token(
+        "kerberos-asrep-hash",
+        "Kerberos AS-REP Hash",
+        HASH,
+        # hashcat's formats: RC4 `$krb5asrep$23$user@realm:chk$edata2` (chk optional in the
+        # short form), AES `$krb5asrep$18$user$realm$chk$edata2`.
+        r"\$(?P<secret>krb5asrep\$(?:23\$(?:[^\s:$]{1,256}:)?[a-fA-F0-9]{32}"
+        r"|1[78]\$[^\s:$]{1,256}\$[^\s:$]{1,256}\$[a-fA-F0-9]{24})\$[a-fA-F0-9]{64,})",
+        ("$krb5asrep$",),
+        left="",
+        right="",
+        by_context=False,
+        about=About(
+            docs="https://strongwind1.github.io/KerbWolf/guide/hashcat-internals",
+            examples=(
+                "$krb5asrep$23$jdoe@CORP.LOCAL:{h32}${h200}",
+                "$krb5asrep$18$jdoe$CORP.LOCAL${h24}${h160}",
+            ),
+            negatives=(
+                "$krb5asrep$23$jdoe@CORP.LOCAL:{h32}${h40}",
+                "$krb5asrep$23$<user>@<realm>:<checksum>$<edata2>",
+            ),
+        ),
+    ),
+    token(
+        "kerberos-tgs-hash",
+        "Kerberos TGS-REP Hash",
+        HASH,
+        # Kerberoasting output: RC4 `$krb5tgs$23$*user$realm$spn*$chk$edata2` (or no account
+        # part), AES `$krb5tgs$18$user$realm$*spn*$chk$edata2`.
+        r"\$(?P<secret>krb5tgs\$(?:23\$(?:\*[^\s*]{1,512}\*\$)?[a-fA-F0-9]{32}"
+        r"|1[78]\$[^\s$*]{1,256}\$[^\s$*]{1,256}\$(?:\*[^\s*]{1,512}\*\$)?[a-fA-F0-9]{24})"
+        r"\$[a-fA-F0-9]{64,})",
+        ("$krb5tgs$",),
+        left="",
+        right="",
+        by_context=False,
+        about=About(
+            docs="https://strongwind1.github.io/KerbWolf/guide/hash-formats",
+            examples=(
+                "$krb5tgs$23$*svc_sql$CORP.LOCAL$MSSQLSvc/db01.corp.local:1433*${h32}${h300}",
+                "$krb5tgs$23${h32}${h300}",
+                "$krb5tgs$18$svc_web$CORP.LOCAL$*HTTP/web01*${h24}${h300}",
+            ),
+            negatives=(
+                "$krb5tgs$23$*svc_sql$CORP.LOCAL$MSSQLSvc/db01*${h32}${h20}",
+                "$krb5tgs$23$*user$realm$spn*$checksum$edata2",
+            ),
+        ),
+    ),
+)
