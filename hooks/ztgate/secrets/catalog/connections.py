@@ -18,6 +18,10 @@ DB = "database"
 # `<password>`, `#{pw}`), a prompt (`*`) or the next option (`-`).
 _NOT_A_REFERENCE = r"(?![$%{<*#&`(\-])"
 
+# A format string's field: `{password}`, `{db_pass}`, `{dbPassword}`, `{cfg['pw']}`, `{a20}`
+# (a name in lowercase words, camel humps and a number), not a random password in braces.
+_FORMAT_FIELD = r"[A-Za-z_][a-z_.]*(?:[A-Z][a-z_]+)*[0-9]{0,3}(?:\[[^\]\n]{0,40}\])?\}"
+
 DETECTORS = (
     token(
         "connection-string-field-password",
@@ -57,7 +61,7 @@ DETECTORS = (
         DB,
         # ODBC quotes a value holding `;` in braces: `PWD={value}`.
         # Not a format string's field (`{password}`, `{cfg[pw]}`, `{{`).
-        rf"(?i:password|pwd)[ \t]*{P}=[ \t]*{P}\{{(?![{{}}]|[A-Za-z_][\w.\[\]'\"]*\}})"
+        rf"(?i:password|pwd)[ \t]*{P}=[ \t]*{P}\{{(?![{{}}]|{_FORMAT_FIELD})"
         rf"(?P<secret>[^}}\r\n]{{3,128}}{P})\}}"
         r"(?=[ \t]*(?:[;'\"\r\n]|$))",
         ("password", "pwd"),
