@@ -20,12 +20,14 @@ _WS = r"[ \t\r\n]+"
 
 # A bare value that reads like a password, not like a word, a name or a reference: a letter
 # and a digit or symbol, no brackets or quotes, not a URL, not a kebab/snake/dotted lowercase
-# name (`my-tls-secret-2`, `db_password_1`), not a boolean.
+# name (`my-tls-secret-2`, `db_password_1`), not a boolean, not a documentation sample.
 _BARE_PASSWORD = (
     r"(?=[^\s]*[A-Za-z])(?=[^\s]*[0-9!@#$%^&*+=?~/])"
     r"(?![^\s]*://)"
     r"(?![a-z0-9]+(?:[_.\-][a-z0-9]+)+[ \t]*(?:[ \t]#|\r?$))"
     r"(?![!|>@\[{$%<*&`(\-~/])"
+    # Documentation's sample passwords spell what they are (`StrongPassword!`, `test1@secret`).
+    r"(?![^\s]*(?i:passw|secret|example|sample|dummy|test|changeit))"
     r"[^\s'\"`(){}\[\],;<>]{6,128}"
 )
 
@@ -92,6 +94,8 @@ DETECTORS = (
                 "PASSWORD=<password>",
                 "password = os.environ['PW']",
                 "db_password: db_password_1",
+                "password: StrongPassword1!",
+                "data_password: test1@secret",
             ),
         ),
     ),

@@ -163,9 +163,10 @@ DETECTORS = (
         "Password in Connection String",
         DB,
         # libpq's keyword/value form: `host=... user=... password=...`, blank separated.
-        r"(?:host|hostaddr|dbname|user|port)=[^\s'\"]{1,200}(?:[ \t]+[a-z_]{1,40}="
-        r"(?:'[^'\n]{0,200}'|[^\s'\"]{1,200})){0,8}?[ \t]+password="
-        rf"(?P<quote>'?)(?P<secret>{_NOT_A_REFERENCE}[^\s'\"]{{3,128}})(?P=quote)",
+        # No commas: `f(host=None, password=None)` is a call, not a connection string.
+        r"(?:host|hostaddr|dbname|user|port)=[^\s'\",]{1,200}(?:[ \t]+[a-z_]{1,40}="
+        r"(?:'[^'\n]{0,200}'|[^\s'\",]{1,200})){0,8}?[ \t]+password="
+        rf"(?P<quote>'?)(?P<secret>{_NOT_A_REFERENCE}[^\s'\",]{{3,128}})(?P=quote)",
         ("password=",),
         left=r"(?<![\w.\-])",
         right=r"(?=[\s'\"]|$)",
@@ -179,6 +180,7 @@ DETECTORS = (
                 'dsn = "host=db dbname=app user=app password=secret"',
                 'dsn = f"host={host} user={user} password={password}"',
                 'dsn = "host=db user=app password=$PGPASSWORD"',
+                "EmailBackend(host=None, port=None, username=None, password=None, use_tls=None)",
             ),
         ),
     ),

@@ -2,11 +2,13 @@
 
 A leaked password hash is a password one offline guessing run away (md5crypt and NT hashes
 fall in hours on one GPU; a Kerberos AS-REP or TGS hash is the account's key encrypted under
-its password, built to be cracked). Where a hash stands as an account's entry (a shadow or
-htpasswd line, a pwdump/secretsdump line, roasting output) it blocks. A lone bcrypt hash warns:
-it is most often a seeded test user of an application, and bcrypt's cost makes guessing slow;
-the policy can make it an error (`bcrypt-password-hash: error`).
-"""
+its password, built to be cracked). Severity follows what the hash is known to belong to:
+* errors: an account's entry (a shadow or htpasswd line, a pwdump/secretsdump line, roasting
+  output) and a hash given to an account (`password: "$6$..."`, `rootpw --iscrypted`);
+* warnings: a lone crypt or bcrypt string, most often a library's test vector, a documented
+  example or an application's seeded test user (bcrypt's cost also makes guessing slow). The
+  policy can make them errors (`crypt-password-hash: error`).
+Salts that no generator draws (`12345678`, `saltstring`) mark test vectors and are skipped."""
 
 from __future__ import annotations
 
@@ -18,13 +20,17 @@ HASH = "password-hash"
 _CRYPT_DOCS = "https://man.archlinux.org/man/crypt.5"
 # crypt(3)'s alphabet: `./0-9A-Za-z`.
 _B64 = "[./A-Za-z0-9]"
-_BCRYPT = rf"2[abxy]\$(?:0[4-9]|[12][0-9]|3[01])\${_B64}{{53}}"
+# A salt that is not random: a test vector's (`12345678`, `saltstring`), not a real account's.
+# Random salts of crypt's 64 characters are almost never all digits or all lowercase.
+_MADE_UP_SALT = r"(?![0-9]{1,16}\$|[a-z./]{4,16}\$|[A-Z]{4,16}\$)"
+_BCRYPT = rf"2[abxy]\$(?:0[4-9]|[12][0-9]|3[01])\$(?![0-9]{{8}}|[a-z]{{12}}){_B64}{{53}}"
 # The crypt strings after their first `$`: the secret is reported without it, since a value
 # that starts with `$` and a letter (`$apr1$`, `$y$`) reads as a shell variable to the filters.
-_MD5 = rf"(?:1|apr1)\${_B64}{{1,8}}\${_B64}{{22}}"
-_SHA256 = rf"5\$(?:rounds=[0-9]{{1,9}}\$)?{_B64}{{1,16}}\${_B64}{{43}}"
-_SHA512 = rf"6\$(?:rounds=[0-9]{{1,9}}\$)?{_B64}{{1,16}}\${_B64}{{86}}"
-_YESCRYPT = rf"y\${_B64}{{1,32}}\${_B64}{{1,86}}\${_B64}{{43}}"
+_MD5 = rf"(?:1|apr1)\${_MADE_UP_SALT}{_B64}{{1,8}}\${_B64}{{22}}"
+_SHA256 = rf"5\$(?:rounds=[0-9]{{1,9}}\$)?{_MADE_UP_SALT}{_B64}{{1,16}}\${_B64}{{43}}"
+_SHA512 = rf"6\$(?:rounds=[0-9]{{1,9}}\$)?{_MADE_UP_SALT}{_B64}{{1,16}}\${_B64}{{86}}"
+_YESCRYPT = rf"y\${_B64}{{1,32}}\${_MADE_UP_SALT}{_B64}{{1,86}}\${_B64}{{43}}"
+_ANY_CRYPT = f"{_BCRYPT}|{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT}"
 # Every crypt prefix, as the keyword automaton sees it (lowercased).
 _CRYPT_KEYWORDS = ("$1$", "$apr1$", "$5$", "$6$", "$y$")
 _BCRYPT_KEYWORDS = ("$2a$", "$2b$", "$2x$", "$2y$")
@@ -40,8 +46,7 @@ DETECTORS = (
         "Password Hash",
         HASH,
         # A shadow(5) or htpasswd line: `name:HASH` then `:` (shadow's next field) or the end.
-        rf"^[ \t]*[A-Za-z0-9_.@\\\-]{{1,64}}{P}:\$(?P<secret>{_BCRYPT}|{_MD5}|{_SHA256}|{_SHA512}"
-        rf"|{_YESCRYPT})(?=:|[ \t]*\r?$)",
+        rf"^[ \t]*[A-Za-z0-9_.@\\\-]{{1,64}}{P}:\$(?P<secret>{_ANY_CRYPT})(?=:|[ \t]*\r?$)",
         _CRYPT_KEYWORDS + _BCRYPT_KEYWORDS,
         left="",
         right="",
@@ -65,11 +70,43 @@ DETECTORS = (
         ),
     ),
     token(
+        "password-hash-assignment",
+        "Password Hash",
+        HASH,
+        # A hash given to an account: `password: "$6$..."` (Ansible's user module, cloud-init's
+        # `passwd`), `root_password_hash = ...`, kickstart's `rootpw --iscrypted`.
+        r"(?i:passw(?:or)?d|pwd|rootpw|hash)[\w.\-]{0,40}?['\"\]]{0,2}"
+        rf"(?:[ \t]*{P}(?:=>|:=|[:=])|[ \t]+{P}--iscrypted)[ \t]*{P}['\"]?"
+        rf"\$(?P<secret>{_ANY_CRYPT})",
+        ("passw", "pwd", "rootpw", "hash"),
+        left=r"(?<![A-Za-z])",
+        right=_HASH_END,
+        anchored=True,
+        by_context=False,
+        about=About(
+            docs="https://docs.ansible.com/ansible/latest/collections/ansible/builtin/user_module.html",
+            examples=(
+                'password: "$6$rounds=656000${a16}${a86}"',
+                "root_password_hash = '$5${a16}${a43}'",
+                "rootpw --iscrypted $6${a16}${a86}",
+                "admin_password_hash: $2b$12${a53}",
+                "passwd: $y$j9T${a22}${a43}",
+            ),
+            negatives=(
+                'password: "$6$12345678${a86}"',
+                "password: $6$saltstring${a86}",
+                "password_hash: $2b$12$123456789012345678901{a31}",
+                "password: \"{{ pw | password_hash('sha512') }}\"",
+                "password: $6$<salt>$<hash>",
+            ),
+        ),
+    ),
+    token(
         "crypt-password-hash",
         "Password Hash",
         HASH,
-        # md5crypt, sha256crypt, sha512crypt and yescrypt strings: the formats of system
-        # accounts (shadow, cloud-init and kickstart `passwd`, Ansible's `user` module).
+        # md5crypt, sha256crypt, sha512crypt and yescrypt strings anywhere (the entry and
+        # assignment detectors above make them errors where they are an account's).
         rf"\$(?P<secret>{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT})",
         _CRYPT_KEYWORDS,
         left=r"(?<![./A-Za-z0-9])",
@@ -79,11 +116,11 @@ DETECTORS = (
         about=About(
             docs=_CRYPT_DOCS,
             examples=(
-                'password_hash: "$6${a16}${a86}"',
-                "rootpw --iscrypted $6$rounds=656000${a16}${a86}",
-                "passwd: $5${a16}${a43}",
+                'verify(candidate, "$6${a16}${a86}")',
+                "hashes = ['$6$rounds=656000${a16}${a86}']",
+                "- $5${a16}${a43}",
                 "$1${a8}${a22}",
-                'hash = "$y$j9T${a22}${a43}"',
+                'check("$y$j9T${a22}${a43}")',
             ),
             negatives=(
                 "$6$salt$hash",
@@ -91,7 +128,9 @@ DETECTORS = (
                 "$1${a8}${a21}",
                 "$5$<salt>$<hash>",
                 "price is $6$ per unit",
+                "assert_hash('$5$12345678${a43}')",
             ),
+            severity="warning",
         ),
     ),
     token(
