@@ -39,9 +39,11 @@ DETECTORS = (
         # `machine HOST login USER password PASS`, the tokens blank- or newline-separated.
         rf"machine{_WS}{P}[^\s]{{1,253}}{P}(?:{_WS}{P}(?:account|port){_WS}{P}[^\s]{{1,256}}{P}){{0,2}}"
         rf"{_WS}{P}login{_WS}{P}[^\s]{{1,256}}{P}(?:{_WS}{P}(?:account|port){_WS}{P}[^\s]{{1,256}}{P}){{0,2}}"
-        rf"{_WS}{P}password{_WS}{P}(?P<secret>{_NOT_A_REFERENCE}[^\s'\"`]{{3,256}}{P})",
+        rf"{_WS}{P}password{_WS}{P}(?P<secret>{_NOT_A_REFERENCE}[^\s'\"`]{{6,256}}{P})",
         ("machine",),
         right=r"(?=[\s'\"`]|$)",
+        # A parser's test file (`password pass1`, `pa#ss`) is not an account's.
+        min_entropy=2.5,
         about=About(
             docs="https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html",
             examples=(
@@ -52,6 +54,8 @@ DETECTORS = (
                 "machine api.example.com login app password $TOKEN",
                 "machine api.example.com login app password <password>",
                 "machine api.example.com login app",
+                "machine host.example.com login log1 password pass1 account acct1",
+                "machine host.example.com login log password pa#sss account acct",
                 "the machine name password is stored elsewhere",
                 "# `machine HOST login USER password PASS`, blank-separated",
             ),

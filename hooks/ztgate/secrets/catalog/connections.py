@@ -18,9 +18,13 @@ DB = "database"
 # `<password>`, `#{pw}`), a prompt (`*`) or the next option (`-`).
 _NOT_A_REFERENCE = r"(?![$%{<*#&`(\-])"
 
-# A format string's field: `{password}`, `{db_pass}`, `{dbPassword}`, `{cfg['pw']}`, `{a20}`
+# A format string's field: `{password}`, `{db_pass}`, `{dbPassword}`, `{cfg['pw']}`, `{a20}`,
+# `{password!r}`
 # (a name in lowercase words, camel humps and a number), not a random password in braces.
-_FORMAT_FIELD = r"[A-Za-z_][a-z_.]*(?:[A-Z][a-z_]+)*[0-9]{0,3}(?:\[[^\]\n]{0,40}\])?\}"
+_FORMAT_FIELD = (
+    r"[A-Za-z_][a-z_.]*(?:[A-Z][a-z_]+)*[0-9]{0,3}(?:\[[^\]\n]{0,40}\])?"
+    r"(?:![rsa])?(?::[^}\n]{0,20})?\}"
+)
 
 DETECTORS = (
     token(
@@ -77,6 +81,7 @@ DETECTORS = (
             negatives=(
                 "Driver={ODBC Driver 18};Server=db;Uid=sa;Pwd={your_password};",
                 'cs = f"Driver={{driver}};Server={server};Uid={user};Pwd={db_pass};"',
+                'print(f"password={password!r}")',
                 'cs = "Driver={ODBC Driver 18};Server=%s;Uid=%s;Pwd={%s};" % args',
                 "Driver={ODBC Driver 18};Server=db;Uid=sa;Pwd={{password}};",
                 "Driver={ODBC Driver 18};Server=db;Uid=sa;Pwd={};",

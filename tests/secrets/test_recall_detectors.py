@@ -1,0 +1,154 @@
+"""The detectors added for recall (hashes, connection strings, configs, command lines, vendors):
+where they stand in the catalog, the severity each kind gets, and linear time on the lines that
+stress their keyed, line-anchored and command-line patterns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from ztgate.secrets.catalog import ALL_DETECTORS, commands, configs, connections, hashes, services
+from ztgate.secrets.detectors import Detector
+from ztgate.secrets.engine import ScanOptions, scan_text
+
+from tests.fakes import fill, random_body
+from tests.worst_case import growth_ratio, scale
+
+MODULES = (commands, configs, connections, hashes, services)
+ADDED = {d.id: d for module in MODULES for d in module.DETECTORS}
+LINEAR = 8.0  # linear ~4, quadratic ~16
+
+
+def found(text: str, filename: str = "notes.txt") -> dict[str, str]:
+    """detector id -> secret, for every detector (merged ones included) that finds one."""
+    options = ScanOptions(detectors=ALL_DETECTORS, use_detect_secrets=False)
+    return {
+        m.detector_id: m.secret for c in scan_text(text, filename, options) for m in (c, *c.merged)
+    }
+
+
+def test_every_added_detector_is_in_the_catalog_and_cites_its_docs() -> None:
+    catalog = {d.id: d for d in ALL_DETECTORS}
+    for detector_id, detector in ADDED.items():
+        assert catalog.get(detector_id) is detector, detector_id
+        assert detector.docs.startswith("https://"), detector_id
+        assert detector.examples and detector.negatives, detector_id
+        assert detector.severity in {"error", "warning"}, detector_id
+
+
+@pytest.mark.parametrize(
+    ("detector_id", "severity"),
+    [
+        # An account's hash blocks: a shadow/htpasswd line, a dump, roasting output, a hash
+        # given to a password key.
+        ("password-hash-entry", "error"),
+        ("password-hash-assignment", "error"),
+        ("ntlm-hash-dump", "error"),
+        ("kerberos-asrep-hash", "error"),
+        ("kerberos-tgs-hash", "error"),
+        # A lone hash string is most often a test vector or a documented example: it warns.
+        ("crypt-password-hash", "warning"),
+        ("bcrypt-password-hash", "warning"),
+    ],
+)
+def test_password_hash_severity(detector_id: str, severity: str) -> None:
+    assert ADDED[detector_id].severity == severity
+
+
+def test_a_hash_given_to_an_account_is_the_blocking_finding() -> None:
+    text = fill('  password: "$6$rounds=656000${a16}${a86}"\n')
+    assert "password-hash-assignment" in found(text, "users.yml")
+    # The same string alone is the lone (warning) kind.
+    alone = fill('check("$6${a16}${a86}")\n')
+    assert set(found(alone, "test_crypt.py")) & set(ADDED) == {"crypt-password-hash"}
+
+
+def test_test_vector_salts_are_not_reported() -> None:
+    for text in (
+        'assert_hash("$5$12345678${a43}")',
+        "$6$saltstring${a86}",
+        "$2b$12$123456789012345678901{a31}",
+        "$2b$12$abcdefghijklmnopqrstuu{a31}",
+    ):
+        assert not set(found(fill(text))) & set(ADDED), text
+
+
+def test_secret_reported_without_the_dollar_that_reads_as_a_variable() -> None:
+    # `$y$...` and `$apr1$...` start like shell variables: the finding holds what follows.
+    secrets = found(fill("alice:$y$j9T${a22}${a43}:19800:0:99999:7:::\n"))
+    assert secrets["password-hash-entry"].startswith("y$j9T$")
+
+
+@pytest.mark.parametrize(
+    ("template", "detector_id"),
+    [
+        ("Driver={ODBC Driver 18};Server=db;Uid=sa;Pwd={PW};", "odbc-braced-password"),
+        ("PGPASSWORD=PW psql -h db", "password-environment-variable"),
+        ("mysql -u root -pPW app", "mysql-password-option"),
+        ("net use \\\\srv\\share PW /user:CORP\\admin", "net-use-password-first"),
+        ("machine h.example.com\n  login u\n  password PW\n", "netrc-password"),
+    ],
+)
+def test_the_secret_is_the_password_alone(template: str, detector_id: str) -> None:
+    # Built at run time: a password with a `;` (which ODBC braces let in) where allowed.
+    separator = ";" if "{PW}" in template else "-"
+    password = random_body("a", 6) + separator + random_body("a", 6)
+    assert found(template.replace("PW", password)).get(detector_id) == password
+
+
+def _only(detector: Detector) -> Callable[[str], object]:
+    options = ScanOptions(detectors=(detector,), use_detect_secrets=False)
+    return lambda text: scan_text(text, "stress.txt", options)
+
+
+# (detector, unit repeated to the size or a builder, size): the prefix repeated, a prefix then
+# a long run of what the pattern's body takes, and long names before an assignment.
+STRESS: list[tuple[str, str | Callable[[int], str], int]] = [
+    ("psexec-password", "psexec -u a ", 100_000),
+    ("psexec-password", lambda n: "psexec -p " + "a" * n, 100_000),
+    ("mysql-password-option", "mysql -u root ", 100_000),
+    ("sshpass-password", "sshpass -p", 100_000),
+    ("net-use-password", lambda n: "net use /user:" + "a" * n, 100_000),
+    ("net-use-password-first", "net use \\\\a ", 100_000),
+    ("wget-password", "wget --password ", 100_000),
+    ("docker-login-password", "docker login -p ", 100_000),
+    ("smbclient-password", lambda n: "smbclient -U " + "a" * n, 100_000),
+    ("sqlplus-password", "sqlplus -s ", 100_000),
+    ("password-environment-variable", "PGPASSWORD=", 100_000),
+    ("netrc-password", "machine a login b ", 100_000),
+    ("netrc-password", lambda n: "machine " + "a " * (n // 2), 100_000),
+    ("unquoted-password-assignment", "password", 100_000),
+    ("unquoted-password-assignment", lambda n: "a" * (n - 12) + "_password=x1", 100_000),
+    ("unquoted-password-assignment", lambda n: "DB_PASSWORD=a1!" + "b" * n + " x", 100_000),
+    ("appsettings-secret", lambda n: '<add key="' + "a" * n, 100_000),
+    ("connection-string-field-password", ";pwd=", 100_000),
+    ("odbc-braced-password", ";Pwd={", 100_000),
+    ("url-query-password", "?password=", 100_000),
+    ("url-password-only", "redis://:", 100_000),
+    ("libpq-conninfo-password", "host=x ", 100_000),
+    ("libpq-conninfo-password", "host=", 100_000),
+    ("password-hash-entry", "root:$6$", 100_000),
+    ("password-hash-assignment", "password: $6$", 100_000),
+    ("crypt-password-hash", "$6$", 100_000),
+    ("kerberos-tgs-hash", lambda n: "$krb5tgs$23$*" + "a" * n, 100_000),
+    ("ntlm-hash-dump", "a:1:", 100_000),
+    ("public-env-secret", lambda n: "REACT_APP_" + "A_" * (n // 2), 100_000),
+    ("twitter-bearer-token-short-prefix", lambda n: "A" * n, 100_000),
+    ("azure-devops-pat-v2", lambda n: "a" * n + "AZDO", 100_000),
+    ("azure-workflow-trigger-url", "https://a.logic.azure.com/w?", 100_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("detector_id", "unit", "size"),
+    [
+        pytest.param(d, unit, size, id=f"{d}: {unit if isinstance(unit, str) else 'run'}")
+        for d, unit, size in STRESS
+    ],
+)
+def test_scan_time_grows_linearly(
+    detector_id: str, unit: str | Callable[[int], str], size: int
+) -> None:
+    line_of = unit if callable(unit) else (lambda n: scale(unit, n))
+    ratio = growth_ratio(_only(ADDED[detector_id]), line_of, size)
+    assert ratio < LINEAR, f"4x the input took {ratio:.1f}x the time"
