@@ -47,6 +47,8 @@ def test_every_added_detector_is_in_the_catalog_and_cites_its_docs() -> None:
         ("kerberos-asrep-hash", "error"),
         ("kerberos-tgs-hash", "error"),
         # A lone hash string is most often a test vector or a documented example: it warns.
+        ("ldap-password-hash", "error"),
+        ("cisco-password", "error"),
         ("crypt-password-hash", "warning"),
         ("bcrypt-password-hash", "warning"),
     ],
@@ -136,6 +138,12 @@ STRESS: list[tuple[str, str | Callable[[int], str], int]] = [
     ("twitter-bearer-token-short-prefix", lambda n: "A" * n, 100_000),
     ("azure-devops-pat-v2", lambda n: "a" * n + "AZDO", 100_000),
     ("azure-workflow-trigger-url", "https://a.logic.azure.com/w?", 100_000),
+    ("java-keystore-password", "keytool -storepass ", 100_000),
+    ("pass-argument-password", "-passin pass:", 100_000),
+    ("android-signing-password", 'storePassword "', 100_000),
+    ("ldap-password-hash", lambda n: "userPassword: {SSHA}" + "a" * n + "!", 100_000),
+    ("cisco-password", "password 7 ", 100_000),
+    ("cisco-password", lambda n: "secret 7 00" + "a" * n + "$", 100_000),
 ]
 
 

@@ -263,6 +263,53 @@ DETECTORS = (
             ),
         ),
     ),
+    _command(
+        "java-keystore-password",
+        "Password in keytool/jarsigner Command",
+        r"(?:keytool|jarsigner)(?:\.exe)?\b",
+        ("keytool", "jarsigner"),
+        r"[ \t]-(?:src|dest)?(?:store|key)pass[ \t]",
+        rf"[ \t]*{P}{_QUOTED_VALUE}",
+        About(
+            docs="https://docs.oracle.com/en/java/javase/17/docs/specs/man/keytool.html",
+            examples=(
+                "keytool -genkeypair -keystore release.jks -storepass {a12} -keypass {a12} "
+                "-alias app",
+                "jarsigner -keystore release.jks -storepass '{a10}' app.apk app",
+            ),
+            negatives=(
+                "keytool -list -keystore release.jks -storepass:env STORE_PASSWORD",
+                "keytool -list -keystore release.jks -storepass $STORE_PASSWORD",
+                "jarsigner -keystore release.jks -storepass:file pass.txt app.apk app",
+            ),
+        ),
+    ),
+    token(
+        "pass-argument-password",
+        "Password in pass: Argument",
+        CMD,
+        # OpenSSL's `-passin`/`-passout`/`-pass pass:<password>` (apksigner's `--ks-pass` and
+        # `--key-pass` take the same form); `env:`, `file:`, `fd:` and `stdin` are references.
+        rf"-pass(?:in|out|word)?[ \t]+['\"]?pass:(?P<secret>{_VALUE})",
+        ("-pass",),
+        left="",
+        right=r"(?=[\s'\"`;|&)]|$)",
+        anchored=True,
+        about=About(
+            docs="https://docs.openssl.org/master/man1/openssl-passphrase-options/",
+            examples=(
+                "openssl pkcs12 -export -in c.pem -inkey k.pem -out c.p12 -passout pass:{a12}",
+                "openssl rsa -in k.pem -passin 'pass:{a10}' -out plain.pem",
+                "apksigner sign --ks release.jks --ks-pass pass:{a12} app.apk",
+            ),
+            negatives=(
+                "openssl rsa -in k.pem -passin env:KEY_PASSWORD -out plain.pem",
+                "openssl rsa -in k.pem -passin file:pass.txt -out plain.pem",
+                "openssl rsa -in k.pem -passin pass:$KEY_PASSWORD -out plain.pem",
+                "apksigner sign --ks release.jks --ks-pass stdin app.apk",
+            ),
+        ),
+    ),
     token(
         "sqlplus-password",
         "Password in SQL*Plus Command",

@@ -27,7 +27,7 @@ _BARE_PASSWORD = (
     r"(?![a-z0-9]+(?:[_.\-][a-z0-9]+)+[ \t]*(?:[ \t]#|\r?$))"
     r"(?![!|>@\[{$%<*&`(\-~/])"
     # Documentation's sample passwords spell what they are (`StrongPassword!`, `test1@secret`).
-    r"(?![^\s]*(?i:passw|secret|example|sample|dummy|test|changeit))"
+    r"(?![^\s]*(?i:passw|pass(?![a-z])|secret|example|sample|dummy|test|changeit))"
     r"[^\s'\"`(){}\[\],;<>]{6,128}"
 )
 
@@ -99,6 +99,7 @@ DETECTORS = (
                 "password = os.environ['PW']",
                 "db_password: db_password_1",
                 "password: StrongPassword1!",
+                "password: AnotherStrongPass!",
                 "data_password: test1@secret",
             ),
         ),
@@ -131,6 +132,33 @@ DETECTORS = (
                 '<add key="SmtpPassword" value="#{SmtpPassword}#" />',
                 '<add key="SmtpPassword" value="$(SmtpPassword)" />',
                 '<add key="PasswordPolicy" value="{a12}" />',
+            ),
+        ),
+    ),
+    token(
+        "android-signing-password",
+        "Android Signing Password",
+        CONFIG,
+        # Gradle's `signingConfigs`: `storePassword "..."` (Groovy's call without `=` that the
+        # generic detectors do not read as an assignment) or `keyPassword = "..."`.
+        rf"(?:store|key)Password[ \t]*{P}(?:=[ \t]*{P}|\([ \t]*{P})?"
+        rf"(?P<quote>['\"])(?P<secret>{_NOT_A_REFERENCE}[^'\"\s]{{4,128}}{P})(?P=quote)",
+        ("storepassword", "keypassword"),
+        left=r"(?<![\w.])",
+        right="",
+        anchored=True,
+        about=About(
+            docs="https://developer.android.com/studio/publish/app-signing",
+            examples=(
+                'signingConfigs {\n  release {\n    storePassword "{a10}7"\n'
+                '    keyPassword "{a10}7"\n  }\n}',
+                "keyPassword '{a12}'",
+            ),
+            negatives=(
+                "storePassword System.getenv('STORE_PASSWORD')",
+                'storePassword "${STORE_PASSWORD}"',
+                "keyPassword keystoreProperties['keyPassword']",
+                'storePassword ""',
             ),
         ),
     ),

@@ -12,6 +12,8 @@ Salts that no generator draws (`12345678`, `saltstring`) mark test vectors and a
 
 from __future__ import annotations
 
+import re
+
 from ztgate.secrets.catalog._shapes import P
 from ztgate.secrets.detectors import About, token
 
@@ -30,9 +32,14 @@ _MD5 = rf"(?:1|apr1)\${_MADE_UP_SALT}{_B64}{{1,8}}\${_B64}{{22}}"
 _SHA256 = rf"5\$(?:rounds=[0-9]{{1,9}}\$)?{_MADE_UP_SALT}{_B64}{{1,16}}\${_B64}{{43}}"
 _SHA512 = rf"6\$(?:rounds=[0-9]{{1,9}}\$)?{_MADE_UP_SALT}{_B64}{{1,16}}\${_B64}{{86}}"
 _YESCRYPT = rf"y\${_B64}{{1,32}}\${_MADE_UP_SALT}{_B64}{{1,86}}\${_B64}{{43}}"
-_ANY_CRYPT = f"{_BCRYPT}|{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT}"
+# PHC strings of Argon2 (`$argon2id$v=19$m=65536,t=3,p=4$salt$hash`, salt and hash base64).
+_ARGON2 = (
+    r"argon2(?:id|i|d)\$v=[0-9]{1,3}\$m=[0-9]{1,8},t=[0-9]{1,4},p=[0-9]{1,3}\$"
+    r"(?![0-9]{8}|[a-z]{12})[A-Za-z0-9+/]{11,64}\$[A-Za-z0-9+/]{22,128}"
+)
+_ANY_CRYPT = f"{_BCRYPT}|{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT}|{_ARGON2}"
 # Every crypt prefix, as the keyword automaton sees it (lowercased).
-_CRYPT_KEYWORDS = ("$1$", "$apr1$", "$5$", "$6$", "$y$")
+_CRYPT_KEYWORDS = ("$1$", "$apr1$", "$5$", "$6$", "$y$", "$argon2")
 _BCRYPT_KEYWORDS = ("$2a$", "$2b$", "$2x$", "$2y$")
 # The end of a hash: no further character of its alphabet.
 _HASH_END = r"(?![./A-Za-z0-9$])"
@@ -91,6 +98,7 @@ DETECTORS = (
                 "rootpw --iscrypted $6${a16}${a86}",
                 "admin_password_hash: $2b$12${a53}",
                 "passwd: $y$j9T${a22}${a43}",
+                'hashed_password = "$argon2id$v=19$m=65536,t=3,p=4${b22}${b43}"',
             ),
             negatives=(
                 'password: "$6$12345678${a86}"',
@@ -102,57 +110,60 @@ DETECTORS = (
         ),
     ),
     token(
-        "crypt-password-hash",
-        "Password Hash",
+        "ldap-password-hash",
+        "LDAP userPassword Hash",
         HASH,
-        # md5crypt, sha256crypt, sha512crypt and yescrypt strings anywhere (the entry and
-        # assignment detectors above make them errors where they are an account's).
-        rf"\$(?P<secret>{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT})",
-        _CRYPT_KEYWORDS,
-        left=r"(?<![./A-Za-z0-9])",
-        right=_HASH_END,
-        anchored=True,
-        by_context=False,
+        # An LDIF entry's `userPassword: {SSHA}...` (RFC 2307 schemes), or its base64 form
+        # `userPassword:: e1NTSEF9...` (`e1` is `{`).
+        # The secret leaves out the `{`, which the filters would read as a template.
+        r"userPassword[ \t]*::?[ \t]*(?:\{|(?=e1))"
+        r"(?P<secret>(?i:ssha|sha|ssha256|ssha384|ssha512|smd5|md5|crypt|pbkdf2[\w\-]{0,12}"
+        r"|argon2)\}[A-Za-z0-9+/=.$,\-]{12,400}|e1[A-Za-z0-9+/]{14,400}={0,2})",
+        ("userpassword",),
+        flags=re.IGNORECASE,
         about=About(
-            docs=_CRYPT_DOCS,
+            docs="https://www.rfc-editor.org/rfc/rfc2307",
             examples=(
-                'verify(candidate, "$6${a16}${a86}")',
-                "hashes = ['$6$rounds=656000${a16}${a86}']",
-                "- $5${a16}${a43}",
-                "$1${a8}${a22}",
-                'check("$y$j9T${a22}${a43}")',
+                "dn: uid=jdoe,ou=people,dc=example,dc=com\nuserPassword: {SSHA}{b32}\n",
+                "userPassword:: e1NTSEF9{b40}\n",
+                "userpassword: {CRYPT}$6${a16}${a86}",
             ),
             negatives=(
-                "$6$salt$hash",
-                "$6${a16}${a85}",
-                "$1${a8}${a21}",
-                "$5$<salt>$<hash>",
-                "price is $6$ per unit",
-                "assert_hash('$5$12345678${a43}')",
+                "userPassword: secret",
+                "userPassword: {SSHA}",
+                "userPassword:: {b40}",
+                "userPassword: <hash>",
             ),
-            severity="warning",
         ),
     ),
     token(
-        "bcrypt-password-hash",
-        "Password Hash (bcrypt)",
+        "cisco-password",
+        "Cisco Device Password",
         HASH,
-        rf"\$(?P<secret>{_BCRYPT})",
-        _BCRYPT_KEYWORDS,
-        left=r"(?<![./A-Za-z0-9])",
-        right=_HASH_END,
+        # IOS configuration: type 7 is a reversible encoding (the password itself), types 5, 8
+        # and 9 are md5crypt, PBKDF2-SHA256 and scrypt hashes.
+        r"(?:password|secret)[ \t]+(?:7[ \t]+(?=[0-9]{2}[0-9A-Fa-f])|5[ \t]+\$(?=1\$)"
+        r"|[89][ \t]+\$(?=[89]\$))"
+        rf"(?P<secret>[0-9]{{2}}[0-9A-Fa-f]{{4,96}}|{_MD5}|[89]\${_B64}{{14}}\${_B64}{{43}})",
+        ("password", "secret"),
+        left=r"(?<![\w\-])",
+        right=r"(?![A-Za-z0-9./$])",
         anchored=True,
         by_context=False,
         about=About(
-            docs="https://docs.rs/pwhash/latest/pwhash/bcrypt/index.html",
-            examples=('hashed = "$2b$12${a53}"', "$2a$10${a53}", "password: $2y$04${a53}"),
-            negatives=(
-                "$2b$12${a52}",
-                "$2b$99${a53}",
-                "$2b$12$<salt-and-hash>",
-                "$2c$12${a53}",
+            docs="https://www.cisco.com/c/en/us/support/docs/security-vpn/remote-authentication-dial-user-service-radius/107614-64.html",
+            examples=(
+                "username admin privilege 15 password 7 1{d1}{H18}",
+                " enable secret 5 $1${a4}${a22}",
+                "username ops secret 9 $9${a14}${a43}",
+                "enable secret 8 $8${a14}${a43}",
             ),
-            severity="warning",
+            negatives=(
+                "username admin password 0 {a12}",
+                "service password-encryption",
+                "enable secret 5 <hash>",
+                "username admin password 7 <encrypted>",
+            ),
         ),
     ),
     token(
@@ -229,6 +240,62 @@ DETECTORS = (
                 "$krb5tgs$23$*svc_sql$CORP.LOCAL$MSSQLSvc/db01*${h32}${h20}",
                 "$krb5tgs$23$*user$realm$spn*$checksum$edata2",
             ),
+        ),
+    ),
+    # Last: where an error detector above finds the same string, it is the one reported.
+    token(
+        "crypt-password-hash",
+        "Password Hash",
+        HASH,
+        # md5crypt, sha256crypt, sha512crypt and yescrypt strings anywhere (the entry and
+        # assignment detectors above make them errors where they are an account's).
+        rf"\$(?P<secret>{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT}|{_ARGON2})",
+        _CRYPT_KEYWORDS,
+        left=r"(?<![./A-Za-z0-9])",
+        right=_HASH_END,
+        anchored=True,
+        by_context=False,
+        about=About(
+            docs=_CRYPT_DOCS,
+            examples=(
+                'verify(candidate, "$6${a16}${a86}")',
+                "hashes = ['$6$rounds=656000${a16}${a86}']",
+                "- $5${a16}${a43}",
+                "$1${a8}${a22}",
+                'check("$y$j9T${a22}${a43}")',
+                "verify('$argon2id$v=19$m=65536,t=3,p=4${b22}${b43}')",
+            ),
+            negatives=(
+                "$6$salt$hash",
+                "$6${a16}${a85}",
+                "$1${a8}${a21}",
+                "$5$<salt>$<hash>",
+                "price is $6$ per unit",
+                "assert_hash('$5$12345678${a43}')",
+            ),
+            severity="warning",
+        ),
+    ),
+    token(
+        "bcrypt-password-hash",
+        "Password Hash (bcrypt)",
+        HASH,
+        rf"\$(?P<secret>{_BCRYPT})",
+        _BCRYPT_KEYWORDS,
+        left=r"(?<![./A-Za-z0-9])",
+        right=_HASH_END,
+        anchored=True,
+        by_context=False,
+        about=About(
+            docs="https://docs.rs/pwhash/latest/pwhash/bcrypt/index.html",
+            examples=('hashed = "$2b$12${a53}"', "$2a$10${a53}", "password: $2y$04${a53}"),
+            negatives=(
+                "$2b$12${a52}",
+                "$2b$99${a53}",
+                "$2b$12$<salt-and-hash>",
+                "$2c$12${a53}",
+            ),
+            severity="warning",
         ),
     ),
 )
