@@ -311,6 +311,80 @@ DETECTORS = (
         ),
     ),
     token(
+        "net-user-password",
+        "Password in net user Command",
+        CMD,
+        # `net user NAME PASSWORD [/add | /domain ...]` sets an account's password.
+        r"net[ \t]+user[ \t]+['\"]?[^\s/'\"]{1,64}['\"]?[ \t]+" + _QUOTED_VALUE,
+        ("net user",),
+        left=r"(?<![\w\-.])",
+        right=r"['\"]?(?=[ \t]+/|[ \t]*(?:\r?$|&))",
+        flags=re.IGNORECASE,
+        anchored=True,
+        about=About(
+            docs="https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/"
+            "windows-server-2012-r2-and-2012/cc771865(v=ws.11)",
+            examples=(
+                "net user deploy {a12} /add",
+                'NET USER svc_backup "{a10}!" /ADD /DOMAIN',
+            ),
+            negatives=(
+                "net user deploy * /add",
+                "net user guest /active:no",
+                "net user deploy %DEPLOY_PASSWORD% /add",
+                "net user",
+            ),
+        ),
+    ),
+    token(
+        "powershell-plaintext-securestring",
+        "Password in ConvertTo-SecureString",
+        CMD,
+        # `ConvertTo-SecureString "<password>" -AsPlainText -Force`: a literal made a credential.
+        r"ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?(?P<quote>['\"])"
+        rf"(?P<secret>(?![$])[^'\"\r\n]{{4,128}}{P})(?P=quote)[^\r\n]{{0,60}}?-AsPlainText",
+        ("convertto-securestring",),
+        left=r"(?<![\w\-])",
+        right="",
+        flags=re.IGNORECASE,
+        anchored=True,
+        about=About(
+            docs="https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.security/convertto-securestring",
+            examples=(
+                '$pw = ConvertTo-SecureString "{a12}" -AsPlainText -Force',
+                "$s = ConvertTo-SecureString -String '{a8}#{d3}' -AsPlainText -Force",
+            ),
+            negatives=(
+                "$pw = ConvertTo-SecureString $env:ADMIN_PASSWORD -AsPlainText -Force",
+                '$pw = ConvertTo-SecureString "$Password" -AsPlainText -Force',
+                "$pw = Read-Host -AsSecureString",
+                '$pw = ConvertTo-SecureString "<password>" -AsPlainText -Force',
+            ),
+        ),
+    ),
+    _command(
+        "htpasswd-batch-password",
+        "Password in htpasswd Command",
+        r"htpasswd\b",
+        ("htpasswd",),
+        r"[ \t]-[A-Za-z]{0,4}b[A-Za-z]{0,4}[ \t]",
+        # Batch mode: the password is the command's last word.
+        rf"[^\r\n]{{0,300}}?[ \t]{_QUOTED_VALUE}['\"]?[ \t]*(?=\r?$)",
+        About(
+            docs="https://httpd.apache.org/docs/current/programs/htpasswd.html",
+            examples=(
+                "htpasswd -b /etc/nginx/.htpasswd admin {a12}",
+                "htpasswd -Bbc .htpasswd deploy '{a10}'",
+            ),
+            negatives=(
+                "htpasswd -c /etc/nginx/.htpasswd admin",
+                "htpasswd -b /etc/nginx/.htpasswd admin $ADMIN_PASSWORD",
+                "htpasswd -nb admin <password>",
+            ),
+        ),
+        right="",
+    ),
+    token(
         "sqlplus-password",
         "Password in SQL*Plus Command",
         CMD,
