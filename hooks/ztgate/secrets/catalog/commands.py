@@ -269,7 +269,8 @@ DETECTORS = (
         r"(?:keytool|jarsigner)(?:\.exe)?\b",
         ("keytool", "jarsigner"),
         r"[ \t]-(?:src|dest)?(?:store|key)pass[ \t]",
-        rf"[ \t]*{P}{_QUOTED_VALUE}",
+        # `android` is the documented password of every Android SDK's debug keystore.
+        rf"[ \t]*{P}['\"]?(?!android(?![^\s'\"`;|&)]))(?P<secret>{_VALUE})",
         About(
             docs="https://docs.oracle.com/en/java/javase/17/docs/specs/man/keytool.html",
             examples=(
@@ -281,6 +282,7 @@ DETECTORS = (
                 "keytool -list -keystore release.jks -storepass:env STORE_PASSWORD",
                 "keytool -list -keystore release.jks -storepass $STORE_PASSWORD",
                 "jarsigner -keystore release.jks -storepass:file pass.txt app.apk app",
+                "keytool -list -keystore debug.keystore -storepass android -keypass android",
             ),
         ),
     ),

@@ -112,7 +112,8 @@ DETECTORS = (
         r"<add[ \t]+key[ \t]*=[ \t]*\"[^\"\r\n]{0,80}?"
         r"(?:password|passwd|pwd|passphrase|secret|token|api[_.\-]?key|access[_.\-]?key)\""
         r"[ \t]+value[ \t]*=[ \t]*\""
-        r"(?!(?:true|false|yes|no|on|off|none|null|[0-9]{1,6})\")"
+        # Not a boolean or number, nor a release pipeline's token to replace (`__ApiKey__`).
+        r"(?!(?:true|false|yes|no|on|off|none|null|[0-9]{1,6}|__[\w.\-]{1,80}__)\")"
         rf"(?P<secret>{_NOT_A_REFERENCE}[^\"\s]{{4,256}}{P})\"",
         ("<add",),
         flags=re.IGNORECASE,
@@ -132,6 +133,7 @@ DETECTORS = (
                 '<add key="SmtpPassword" value="#{SmtpPassword}#" />',
                 '<add key="SmtpPassword" value="$(SmtpPassword)" />',
                 '<add key="PasswordPolicy" value="{a12}" />',
+                '<add key="ApiKey" value="__ApiKey__" />',
             ),
         ),
     ),

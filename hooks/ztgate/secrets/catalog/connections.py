@@ -18,6 +18,21 @@ DB = "database"
 # `<password>`, `#{pw}`), a prompt (`*`) or the next option (`-`).
 _NOT_A_REFERENCE = r"(?![$%{<*#&`(\-])"
 
+
+def _not_a_word(value_class: str) -> str:
+    """A lookahead: the value (characters of ``value_class``) holds something other than
+    lowercase letters. `?password=reset`, `password=postgres`, `scott/tiger`: a word there is a
+    link's state or a well-known default, not an account's password."""
+    other = value_class.replace("[^", "[^a-z", 1)
+    return f"(?={value_class}{{0,127}}{other})"
+
+
+# The characters of a password in an Oracle URL, a URL's user part, a query and libpq.
+_ORACLE = r"[^\s@'\"]"
+_URL = r"[^\s:@/'\"<>]"
+_QUERY = r"[^&\s'\"#<>;,)\]{}]"
+_LIBPQ = r"[^\s'\",]"
+
 # A format string's field: `{password}`, `{db_pass}`, `{dbPassword}`, `{cfg['pw']}`, `{a20}`,
 # `{password!r}`
 # (a name in lowercase words, camel humps and a number), not a random password in braces.
@@ -94,7 +109,7 @@ DETECTORS = (
         DB,
         # Oracle's thin and OCI drivers: `jdbc:oracle:thin:user/password@host...`.
         r"jdbc:oracle:(?:thin|oci8?):[^\s/@:'\"]{1,128}/"
-        rf"(?P<secret>{_NOT_A_REFERENCE}[^\s@'\"]{{3,128}}{P})@",
+        rf"(?P<secret>{_NOT_A_REFERENCE}{_not_a_word(_ORACLE)}{_ORACLE}{{3,128}}{P})@",
         ("jdbc:oracle:",),
         right="",
         about=About(
@@ -108,6 +123,7 @@ DETECTORS = (
                 "jdbc:oracle:thin:app/${DB_PASSWORD}@db:1521:ORCL",
                 "jdbc:oracle:thin:app/<password>@db:1521:ORCL",
                 "jdbc:oracle:thin:app/password@db:1521:ORCL",
+                "jdbc:oracle:thin:scott/tiger@localhost:1521:orcl",
             ),
         ),
     ),
@@ -116,7 +132,7 @@ DETECTORS = (
         "Password in URL",
         DB,
         # `scheme://:password@host`: Redis, and any URL whose user name is empty.
-        rf"://:(?P<secret>{_NOT_A_REFERENCE}[^\s:@/'\"<>]{{3,200}}{P})@[\w\-\[]",
+        rf"://:(?P<secret>{_NOT_A_REFERENCE}{_not_a_word(_URL)}{_URL}{{3,200}}{P})@[\w\-\[]",
         ("://:",),
         left=r"(?<=[a-z0-9+])",
         right="",
@@ -141,7 +157,7 @@ DETECTORS = (
         # `?password=` or `&password=`: a URL's query (libpq, MongoDB, JDBC, any HTTP API) or a
         # form body.
         r"(?i:password|passwd)="
-        rf"(?P<secret>{_NOT_A_REFERENCE}[^&\s'\"#<>;,)\]}}{{]{{3,128}}{P})",
+        rf"(?P<secret>{_NOT_A_REFERENCE}{_not_a_word(_QUERY)}{_QUERY}{{3,128}}{P})",
         ("password=", "passwd="),
         left=r"(?<=[?&])",
         right=r"(?=[&\s'\"#<>;,)\]]|$)",
@@ -160,6 +176,7 @@ DETECTORS = (
                 "https://example.com/login?password={password}",
                 "https://example.com/login?password=${PASSWORD}",
                 "https://example.com/reset?password=changeme",
+                '<a href="/account?password=forgot&step=2">Forgot?</a>',
             ),
         ),
     ),
@@ -171,7 +188,8 @@ DETECTORS = (
         # No commas: `f(host=None, password=None)` is a call, not a connection string.
         r"(?:host|hostaddr|dbname|user|port)=[^\s'\",]{1,200}(?:[ \t]+[a-z_]{1,40}="
         r"(?:'[^'\n]{0,200}'|[^\s'\",]{1,200})){0,8}?[ \t]+password="
-        rf"(?P<quote>'?)(?P<secret>{_NOT_A_REFERENCE}[^\s'\",]{{3,128}})(?P=quote)",
+        rf"(?P<quote>'?)(?P<secret>{_NOT_A_REFERENCE}{_not_a_word(_LIBPQ)}{_LIBPQ}{{3,128}})"
+        r"(?P=quote)",
         ("password=",),
         left=r"(?<![\w.\-])",
         right=r"(?=[\s'\"]|$)",
@@ -183,6 +201,7 @@ DETECTORS = (
             ),
             negatives=(
                 'dsn = "host=db dbname=app user=app password=secret"',
+                'connect("host=localhost dbname=test user=postgres password=postgres")',
                 'dsn = f"host={host} user={user} password={password}"',
                 'dsn = "host=db user=app password=$PGPASSWORD"',
                 "EmailBackend(host=None, port=None, username=None, password=None, use_tls=None)",

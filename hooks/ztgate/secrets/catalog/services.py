@@ -124,19 +124,23 @@ DETECTORS = (
             negatives=("CFPAT-{u20}", "CFPAT-<token>"),
         ),
     ),
-    token(
+    keyed(
         "launchdarkly-api-token",
         "LaunchDarkly Access Token",
         SAAS,
-        # REST API access tokens: `api-` and a UUID.
+        # REST API access tokens: `api-` and a UUID, under an `LD_`/`launchdarkly` name (an
+        # `api-<uuid>` alone is as often a resource's name).
+        r"ld|launch_?darkly",
         r"api-" + UUID,
-        ("api-",),
-        left=r"(?<![\w.\-])",
-        right=r"(?![\w\-])",
+        ("ld", "launchdarkly", "launch_darkly"),
         about=About(
             docs="https://launchdarkly.com/docs/api",
-            examples=("LD_API_KEY=api-{uuid}", 'ldToken: "api-{uuid}"'),
-            negatives=("api-version=2024-01-01", "x-api-{uuid}", "LD_API_KEY=api-{h32}"),
+            examples=("LD_API_KEY=api-{uuid}", 'ldAccessToken: "api-{uuid}"'),
+            negatives=(
+                '"resourceId": "api-{uuid}"',
+                "LD_API_KEY=api-{h32}",
+                "LD_API_KEY=x-api-{uuid}",
+            ),
         ),
     ),
     token(
