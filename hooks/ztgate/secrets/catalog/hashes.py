@@ -82,10 +82,10 @@ DETECTORS = (
         HASH,
         # A hash given to an account: `password: "$6$..."` (Ansible's user module, cloud-init's
         # `passwd`), `root_password_hash = ...`, kickstart's `rootpw --iscrypted`.
-        r"(?i:passw(?:or)?d|pwd|rootpw|hash)[\w.\-]{0,40}?['\"\]]{0,2}"
+        r"(?i:passw(?:or)?d|pwd|rootpw)[\w.\-]{0,40}?['\"\]]{0,2}"
         rf"(?:[ \t]*{P}(?:=>|:=|[:=])|[ \t]+{P}--iscrypted)[ \t]*{P}['\"]?"
         rf"\$(?P<secret>{_ANY_CRYPT})",
-        ("passw", "pwd", "rootpw", "hash"),
+        ("passw", "pwd", "rootpw"),
         left=r"(?<![A-Za-z])",
         right=_HASH_END,
         anchored=True,
@@ -106,6 +106,7 @@ DETECTORS = (
                 "password_hash: $2b$12$123456789012345678901{a31}",
                 "password: \"{{ pw | password_hash('sha512') }}\"",
                 "password: $6$<salt>$<hash>",
+                'expected_hash = "$6${a16}${a86}"',
             ),
         ),
     ),

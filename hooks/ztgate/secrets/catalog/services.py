@@ -100,6 +100,53 @@ DETECTORS = (
         ),
     ),
     token(
+        "azure-sas-signature",
+        "Azure SAS Token",
+        CLOUD,
+        # A SAS in a connection string (`SharedAccessSignature=sv=...&sig=`) or a Service Bus /
+        # Event Hubs `Authorization: SharedAccessSignature sr=...&sig=...&se=...&skn=...`.
+        r"SharedAccessSignature[ \t]*[= ][ \t]*(?:sv|sr|se|skn|sp|ss|srt|st|spr)="
+        r"(?:[^\s'\";&]{0,300}&){0,12}?sig=(?P<secret>[A-Za-z0-9%+/=]{30,200})",
+        ("sharedaccesssignature",),
+        right=r"(?![A-Za-z0-9%+/=])",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/service-bus-messaging/service-bus-sas",
+            examples=(
+                "Authorization: SharedAccessSignature sr=https%3A%2F%2Fns.servicebus.windows.net"
+                "%2Fq&sig={a20}%2B{a22}%3D&se=1700000000&skn=RootManageSharedAccessKey",
+                "BlobEndpoint=https://acct.blob.core.windows.net/;SharedAccessSignature=sv=2022-11-"
+                "02&ss=b&srt=sco&sp=rl&se=2030-01-01T00:00:00Z&sig={a43}%3D",
+            ),
+            negatives=(
+                "SharedAccessSignature sr=<resource>&sig=<signature>&se=<expiry>&skn=<name>",
+                "SharedAccessSignature=sv=2022-11-02&sig=",
+            ),
+        ),
+    ),
+    token(
+        "azure-function-key-url",
+        "Azure Functions Key",
+        CLOUD,
+        # An HTTP-triggered function's URL with its key: `...azurewebsites.net/api/fn?code=`.
+        r"https://[\w\-]{1,100}\.azurewebsites\.net/api/[^\s'\"?]{1,200}\?"
+        r"(?:[^\s'\"]{0,300}?&)?code=(?P<secret>[A-Za-z0-9_\-]{20,100}={0,2})",
+        ("azurewebsites.net",),
+        right=r"(?![A-Za-z0-9_\-=])",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/azure-functions/function-keys-how-to",
+            examples=(
+                "https://myapp.azurewebsites.net/api/HttpTrigger1?code={u54}==",
+                'FUNCTION_URL="https://myapp.azurewebsites.net/api/orders?clientId=default'
+                '&code={u54}=="',
+            ),
+            negatives=(
+                "https://myapp.azurewebsites.net/api/HttpTrigger1?code=<your_function_key>",
+                "https://myapp.azurewebsites.net/api/HttpTrigger1?name=World",
+                "https://myapp.azurewebsites.net/api/HttpTrigger1?code={u10}",
+            ),
+        ),
+    ),
+    token(
         "newrelic-license-key-nral",
         "New Relic License Key",
         OBS,
