@@ -123,6 +123,10 @@ STRESS: list[tuple[str, str | Callable[[int], str], int]] = [
     ("unquoted-password-assignment", lambda n: "a" * (n - 12) + "_password=x1", 400_000),
     ("unquoted-password-assignment", lambda n: "DB_PASSWORD=a1!" + "b" * n + " x", 400_000),
     ("appsettings-secret", lambda n: '<add key="' + "a" * n, 400_000),
+    ("short-token-assignment", "token=", 400_000),
+    ("short-token-assignment", "apiKey", 400_000),
+    ("short-token-assignment", lambda n: "api_key: " + "a1" * (n // 2), 400_000),
+    ("unquoted-password-assignment", lambda n: "PASSWORD=" + "aB" * (n // 2), 400_000),
     ("connection-string-field-password", ";pwd=", 400_000),
     ("odbc-braced-password", ";Pwd={", 400_000),
     ("url-query-password", "?password=", 400_000),
@@ -166,5 +170,8 @@ def test_scan_time_grows_linearly(
     detector_id: str, unit: str | Callable[[int], str], size: int
 ) -> None:
     line_of = unit if callable(unit) else (lambda n: scale(unit, n))
-    ratio = growth_ratio(_only(ADDED[detector_id]), line_of, size)
+    work = _only(ADDED[detector_id])
+    ratio = growth_ratio(work, line_of, size)
+    if ratio >= LINEAR:  # the machine is shared: a super-linear pattern fails twice
+        ratio = min(ratio, growth_ratio(work, line_of, size))
     assert ratio < LINEAR, f"4x the input took {ratio:.1f}x the time"

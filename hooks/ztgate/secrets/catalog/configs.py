@@ -19,16 +19,30 @@ _NOT_A_REFERENCE = r"(?![$%{<*#&`(\-])"
 _WS = r"[ \t\r\n]+"
 
 # A bare value that reads like a password, not like a word, a name or a reference: a letter
-# and a digit or symbol, no brackets or quotes, not a URL, not a kebab/snake/dotted lowercase
-# name (`my-tls-secret-2`, `db_password_1`), not a boolean, not a documentation sample.
+# and a digit, symbol or a capital after a lowercase letter; no brackets or quotes; not a URL,
+# a kebab/snake/dotted lowercase name (`my-tls-secret-2`, `db_password_1`), a boolean or a
+# documentation sample. (Each look-ahead reads at most the value's 128 characters.)
 _BARE_PASSWORD = (
-    r"(?=[^\s]*[A-Za-z])(?=[^\s]*[0-9!@#$%^&*+=?~/])"
-    r"(?![^\s]*://)"
-    r"(?![a-z0-9]+(?:[_.\-][a-z0-9]+)+[ \t]*(?:[ \t]#|\r?$))"
+    r"(?=[^\s]{0,127}[A-Za-z])"
+    # A capital inside (`XkLmQpRt`), not only at the start: `Incomplete` is a type annotation.
+    r"(?=[^\s]{0,127}[0-9!@#$%^&*+=?~/]|[^\s]{0,127}[a-z][A-Z])"
+    r"(?![^\s]{0,128}://)"
+    r"(?![a-z0-9]{1,128}(?:[_.\-][a-z0-9]{1,128}){1,16}[ \t]*(?:[ \t]#|\r?$))"
     r"(?![!|>@\[{$%<*&`(\-~/])"
     # Documentation's sample passwords spell what they are (`StrongPassword!`, `test1@secret`).
-    r"(?![^\s]*(?i:passw|pass(?![a-z])|secret|example|sample|dummy|test|changeit))"
+    r"(?![^\s]{0,128}(?i:passw|pass(?![a-z])|secret|example|sample|dummy|test|changeit))"
     r"[^\s'\"`(){}\[\],;<>]{6,128}"
+)
+
+# A token too short for `generic-api-key` (10 to 15 characters): random letters and digits.
+_SHORT_TOKEN = (
+    r"(?=[A-Za-z0-9_\-]{0,14}[0-9])(?=[A-Za-z0-9_\-]{0,14}[A-Za-z])"
+    r"(?![A-Za-z0-9_\-]{0,15}(?i:example|sample|dummy|test|token|secret|your))"
+    # Not a word and a number (`cachedvol112233`, `build2024`).
+    r"(?![A-Za-z]{1,14}[0-9]{1,14}(?![A-Za-z0-9_\-]))"
+    # Not lowercase words joined by `_` or `-` (`page_2_of_10`, `v2-refresh`).
+    r"(?![a-z0-9]{1,15}(?:[_\-][a-z0-9]{1,15}){1,7}(?![A-Za-z0-9_\-]))"
+    r"[A-Za-z0-9_\-]{10,15}"
 )
 
 DETECTORS = (
@@ -100,7 +114,45 @@ DETECTORS = (
                 "db_password: db_password_1",
                 "password: StrongPassword1!",
                 "password: AnotherStrongPass!",
+                "password: Incomplete",
+                "client_secret: Optional",
                 "data_password: test1@secret",
+            ),
+        ),
+    ),
+    token(
+        "short-token-assignment",
+        "Generic API Key",
+        CONFIG,
+        # `API_TOKEN=`, `apiKey := "..."`, `token: ...` with a value of 10 to 15 characters.
+        r"(?i:token|api[_.\-]?key|apikey|access[_.\-]?key|secret[_.\-]?key|auth[_.\-]?key)"
+        r"(?:s|[0-9])?(?![A-Za-z0-9])['\"\]]{0,2}"
+        rf"[ \t]*{P}(?:=|:=|:|=>)[ \t]*{P}(?P<quote>['\"`]?)(?P<secret>{_SHORT_TOKEN})"
+        r"(?P=quote)(?![A-Za-z0-9_\-.])",
+        ("token", "api", "access", "secret", "auth"),
+        # A name's word: after a non-letter (`API_TOKEN`) or at a camel hump (`githubToken`).
+        left=r"(?:(?<![A-Za-z])|(?<=[a-z0-9])(?=[A-Z]))",
+        right="",
+        anchored=True,
+        min_entropy=3.0,
+        about=About(
+            docs="https://cwe.mitre.org/data/definitions/798.html",
+            examples=(
+                "API_TOKEN={a12}",
+                'apiKey := "{a14}"',
+                "slack:\n  token: {a13}\n",
+                "github.token: {a12}",
+            ),
+            negatives=(
+                "API_TOKEN=${API_TOKEN}",
+                "max_tokens: 4096",
+                "token_type: Bearer",
+                'api_key = "test_key_123"',
+                "API_TOKEN={a20}",
+                "csrf_token = 'a1b2c3d4e5'",
+                "next_token: page_2_of_10",
+                'apiKey := "YOUR_KEY_12"',
+                '"ClientToken": "cachedvol112233"',
             ),
         ),
     ),
