@@ -46,11 +46,13 @@ def test_every_added_detector_is_in_the_catalog_and_cites_its_docs() -> None:
         ("ntlm-hash-dump", "error"),
         ("kerberos-asrep-hash", "error"),
         ("kerberos-tgs-hash", "error"),
-        # A lone hash string is most often a test vector or a documented example: it warns.
         ("ldap-password-hash", "error"),
         ("cisco-password", "error"),
-        ("crypt-password-hash", "warning"),
+        # The system account formats block wherever they stand.
+        ("crypt-password-hash", "error"),
+        # A lone application hash is most often a seeded test user or an example: it warns.
         ("bcrypt-password-hash", "warning"),
+        ("argon2-password-hash", "warning"),
     ],
 )
 def test_password_hash_severity(detector_id: str, severity: str) -> None:
@@ -60,7 +62,7 @@ def test_password_hash_severity(detector_id: str, severity: str) -> None:
 def test_a_hash_given_to_an_account_is_the_blocking_finding() -> None:
     text = fill('  password: "$6$rounds=656000${a16}${a86}"\n')
     assert "password-hash-assignment" in found(text, "users.yml")
-    # The same string alone is the lone (warning) kind.
+    # The same string alone is the lone kind.
     alone = fill('check("$6${a16}${a86}")\n')
     assert set(found(alone, "test_crypt.py")) & set(ADDED) == {"crypt-password-hash"}
 

@@ -128,7 +128,7 @@ DETECTORS = (
         r"(?i:token|api[_.\-]?key|apikey|access[_.\-]?key|secret[_.\-]?key|auth[_.\-]?key)"
         r"(?:s|[0-9])?(?![A-Za-z0-9])['\"\]]{0,2}"
         rf"[ \t]*{P}(?:=|:=|:|=>)[ \t]*{P}(?P<quote>['\"`]?)(?P<secret>{_SHORT_TOKEN})"
-        r"(?P=quote)(?![A-Za-z0-9_\-.])",
+        r"(?P=quote)(?![A-Za-z0-9_\-.{}$%/+=])",
         ("token", "api", "access", "secret", "auth"),
         # A name's word: after a non-letter (`API_TOKEN`) or at a camel hump (`githubToken`).
         left=r"(?:(?<![A-Za-z])|(?<=[a-z0-9])(?=[A-Z]))",
@@ -147,9 +147,10 @@ DETECTORS = (
                 "API_TOKEN=${API_TOKEN}",
                 "max_tokens: 4096",
                 "token_type: Bearer",
-                'api_key = "test_key_123"',
+                'api_key = "test_key_123"',  # pragma: allowlist secret
                 "API_TOKEN={a20}",
                 "csrf_token = 'a1b2c3d4e5'",
+                "ANTHROPIC_API_KEY=sk-ant-api03-{a20}",
                 "next_token: page_2_of_10",
                 'apiKey := "YOUR_KEY_12"',
                 '"ClientToken": "cachedvol112233"',

@@ -30,7 +30,7 @@ def _not_a_word(value_class: str) -> str:
 # The characters of a password in an Oracle URL, a URL's user part, a query and libpq.
 _ORACLE = r"[^\s@'\"]"
 _URL = r"[^\s:@/'\"<>]"
-_QUERY = r"[^&\s'\"#<>;,)\]{}]"
+_QUERY = r"[^&\s'\"`#<>;,)\]{}]"
 _LIBPQ = r"[^\s'\",]"
 
 # A format string's field: `{password}`, `{db_pass}`, `{dbPassword}`, `{cfg['pw']}`, `{a20}`,
@@ -160,7 +160,7 @@ DETECTORS = (
         rf"(?P<secret>{_NOT_A_REFERENCE}{_not_a_word(_QUERY)}{_QUERY}{{3,128}}{P})",
         ("password=", "passwd="),
         left=r"(?<=[?&])",
-        right=r"(?=[&\s'\"#<>;,)\]]|$)",
+        right=r"(?=[&\s'\"`#<>;,)\]]|$)",
         anchored=True,
         about=About(
             docs="https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS",
@@ -176,6 +176,7 @@ DETECTORS = (
                 "https://example.com/login?password={password}",
                 "https://example.com/login?password=${PASSWORD}",
                 "https://example.com/reset?password=changeme",
+                "the link (`?password=reset`) opens the form",
                 '<a href="/account?password=forgot&step=2">Forgot?</a>',
             ),
         ),

@@ -4,10 +4,12 @@ A leaked password hash is a password one offline guessing run away (md5crypt and
 fall in hours on one GPU; a Kerberos AS-REP or TGS hash is the account's key encrypted under
 its password, built to be cracked). Severity follows what the hash is known to belong to:
 * errors: an account's entry (a shadow or htpasswd line, a pwdump/secretsdump line, roasting
-  output) and a hash given to an account (`password: "$6$..."`, `rootpw --iscrypted`);
-* warnings: a lone crypt or bcrypt string, most often a library's test vector, a documented
-  example or an application's seeded test user (bcrypt's cost also makes guessing slow). The
-  policy can make them errors (`crypt-password-hash: error`).
+  output), a hash given to an account (`password: "$6$..."`, `rootpw --iscrypted`), and
+  md5crypt/sha256crypt/sha512crypt/yescrypt strings wherever they stand: these are the formats
+  of system accounts (shadow, cloud-init, kickstart, Ansible), not of application users;
+* warnings: a lone bcrypt or Argon2 string, the formats of application user tables, most often
+  a seeded test user or a documented example (their cost also makes guessing slow). The policy
+  can make them errors (`bcrypt-password-hash: error`).
 Salts that no generator draws (`12345678`, `saltstring`) mark test vectors and are skipped."""
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ _ARGON2 = (
 )
 _ANY_CRYPT = f"{_BCRYPT}|{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT}|{_ARGON2}"
 # Every crypt prefix, as the keyword automaton sees it (lowercased).
-_CRYPT_KEYWORDS = ("$1$", "$apr1$", "$5$", "$6$", "$y$", "$argon2")
+_CRYPT_KEYWORDS = ("$1$", "$apr1$", "$5$", "$6$", "$y$")
+_ARGON2_KEYWORDS = ("$argon2",)
 _BCRYPT_KEYWORDS = ("$2a$", "$2b$", "$2x$", "$2y$")
 # The end of a hash: no further character of its alphabet.
 _HASH_END = r"(?![./A-Za-z0-9$])"
@@ -54,7 +57,7 @@ DETECTORS = (
         HASH,
         # A shadow(5) or htpasswd line: `name:HASH` then `:` (shadow's next field) or the end.
         rf"^[ \t]*[A-Za-z0-9_.@\\\-]{{1,64}}{P}:\$(?P<secret>{_ANY_CRYPT})(?=:|[ \t]*\r?$)",
-        _CRYPT_KEYWORDS + _BCRYPT_KEYWORDS,
+        _CRYPT_KEYWORDS + _BCRYPT_KEYWORDS + _ARGON2_KEYWORDS,
         left="",
         right="",
         by_context=False,
@@ -107,6 +110,36 @@ DETECTORS = (
                 "password: \"{{ pw | password_hash('sha512') }}\"",
                 "password: $6$<salt>$<hash>",
                 'expected_hash = "$6${a16}${a86}"',
+            ),
+        ),
+    ),
+    token(
+        "crypt-password-hash",
+        "Password Hash",
+        HASH,
+        # md5crypt, sha256crypt, sha512crypt and yescrypt strings anywhere.
+        rf"\$(?P<secret>{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT})",
+        _CRYPT_KEYWORDS,
+        left=r"(?<![./A-Za-z0-9])",
+        right=_HASH_END,
+        anchored=True,
+        by_context=False,
+        about=About(
+            docs=_CRYPT_DOCS,
+            examples=(
+                'verify(candidate, "$6${a16}${a86}")',
+                "hashes = ['$6$rounds=656000${a16}${a86}']",
+                "- $5${a16}${a43}",
+                "$1${a8}${a22}",
+                'check("$y$j9T${a22}${a43}")',
+            ),
+            negatives=(
+                "$6$salt$hash",
+                "$6${a16}${a85}",
+                "$1${a8}${a21}",
+                "$5$<salt>$<hash>",
+                "price is $6$ per unit",
+                "assert_hash('$5$12345678${a43}')",
             ),
         ),
     ),
@@ -245,39 +278,6 @@ DETECTORS = (
     ),
     # Last: where an error detector above finds the same string, it is the one reported.
     token(
-        "crypt-password-hash",
-        "Password Hash",
-        HASH,
-        # md5crypt, sha256crypt, sha512crypt and yescrypt strings anywhere (the entry and
-        # assignment detectors above make them errors where they are an account's).
-        rf"\$(?P<secret>{_MD5}|{_SHA256}|{_SHA512}|{_YESCRYPT}|{_ARGON2})",
-        _CRYPT_KEYWORDS,
-        left=r"(?<![./A-Za-z0-9])",
-        right=_HASH_END,
-        anchored=True,
-        by_context=False,
-        about=About(
-            docs=_CRYPT_DOCS,
-            examples=(
-                'verify(candidate, "$6${a16}${a86}")',
-                "hashes = ['$6$rounds=656000${a16}${a86}']",
-                "- $5${a16}${a43}",
-                "$1${a8}${a22}",
-                'check("$y$j9T${a22}${a43}")',
-                "verify('$argon2id$v=19$m=65536,t=3,p=4${b22}${b43}')",
-            ),
-            negatives=(
-                "$6$salt$hash",
-                "$6${a16}${a85}",
-                "$1${a8}${a21}",
-                "$5$<salt>$<hash>",
-                "price is $6$ per unit",
-                "assert_hash('$5$12345678${a43}')",
-            ),
-            severity="warning",
-        ),
-    ),
-    token(
         "bcrypt-password-hash",
         "Password Hash (bcrypt)",
         HASH,
@@ -295,6 +295,29 @@ DETECTORS = (
                 "$2b$99${a53}",
                 "$2b$12$<salt-and-hash>",
                 "$2c$12${a53}",
+            ),
+            severity="warning",
+        ),
+    ),
+    token(
+        "argon2-password-hash",
+        "Password Hash (Argon2)",
+        HASH,
+        rf"\$(?P<secret>{_ARGON2})",
+        _ARGON2_KEYWORDS,
+        left=r"(?<![./A-Za-z0-9])",
+        right=r"(?![A-Za-z0-9+/$])",
+        anchored=True,
+        by_context=False,
+        about=About(
+            docs="https://github.com/P-H-C/phc-string-format/blob/master/phc-sf-spec.md",
+            examples=(
+                "verify('$argon2id$v=19$m=65536,t=3,p=4${b22}${b43}')",
+                '"$argon2i$v=19$m=4096,t=3,p=1${b16}${b32}"',
+            ),
+            negatives=(
+                "$argon2id$v=19$m=65536,t=3,p=4$<salt>$<hash>",
+                "$argon2id$v=19$m=65536,t=3,p=4${b22}${b10}",
             ),
             severity="warning",
         ),
