@@ -34,6 +34,18 @@ _BARE_PASSWORD = (
     r"[^\s'\"`(){}\[\],;<>]{6,128}"
 )
 
+# A name that ends in a password noun (`DB_PASSWORD`, `signing.password`, `clientSecret`,
+# `PASSWORD2`), as look-behinds: each is fixed-width.
+_NAME_ENDS_IN_NOUN = (
+    "(?i:"
+    + "|".join(
+        f"(?<={noun}{end})"
+        for noun in ("password", "passwd", "passphrase", "pwd", "secret")
+        for end in ("", "s", "[0-9]")
+    )
+    + ")"
+)
+
 # A token too short for `generic-api-key` (10 to 15 characters): random letters and digits.
 _SHORT_TOKEN = (
     r"(?=[A-Za-z0-9_\-]{0,14}[0-9])(?=[A-Za-z0-9_\-]{0,14}[A-Za-z])"
@@ -80,8 +92,8 @@ DETECTORS = (
         "Password",
         CONFIG,
         # A whole line `NAME=value` or `name: value` whose name ends in a password noun.
-        r"^[ \t]*(?:export[ \t]+|set[ \t]+)?(?:[A-Za-z0-9_][\w.\-]{0,80}?)?"
-        r"(?i:password|passwd|passphrase|pwd|secret)(?:s|[0-9])?"
+        # The name is read whole (possessive: no `=` or `:` in it), then checked backwards.
+        rf"^[ \t]*(?:export[ \t]+|set[ \t]+)?[A-Za-z0-9_][\w.\-]{{0,80}}{P}{_NAME_ENDS_IN_NOUN}"
         rf"[ \t]*{P}[=:][ \t]*{P}(?P<secret>{_BARE_PASSWORD})"
         r"[ \t]*(?:[ \t]#[^\n]*)?\r?$",
         ("passw", "pwd", "passphrase", "secret"),
@@ -128,7 +140,8 @@ DETECTORS = (
         r"(?i:token|api[_.\-]?key|apikey|access[_.\-]?key|secret[_.\-]?key|auth[_.\-]?key)"
         r"(?:s|[0-9])?(?![A-Za-z0-9])['\"\]]{0,2}"
         rf"[ \t]*{P}(?:=|:=|:|=>)[ \t]*{P}(?P<quote>['\"`]?)(?P<secret>{_SHORT_TOKEN})"
-        r"(?P=quote)(?![A-Za-z0-9_\-.{}$%/+=])",
+        # Quoted: any end but a word character; bare: a blank, `,`, `;`, a comment or the end.
+        r"(?P=quote)(?:(?<=['\"`])(?![A-Za-z0-9_])|(?<!['\"`])(?=[ \t\r\n,;#]|$))",
         ("token", "api", "access", "secret", "auth"),
         # A name's word: after a non-letter (`API_TOKEN`) or at a camel hump (`githubToken`).
         left=r"(?:(?<![A-Za-z])|(?<=[a-z0-9])(?=[A-Z]))",
@@ -141,6 +154,7 @@ DETECTORS = (
                 "API_TOKEN={a12}",
                 'apiKey := "{a14}"',
                 "slack:\n  token: {a13}\n",
+                'cfg := &Config{AuthToken: "{a14}"}',
                 "github.token: {a12}",
             ),
             negatives=(
