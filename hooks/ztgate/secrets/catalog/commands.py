@@ -61,7 +61,7 @@ DETECTORS = (
             docs="https://learn.microsoft.com/en-us/sysinternals/downloads/psexec",
             examples=(
                 "psexec \\\\srv01 -u CORP\\admin -p {a12} cmd.exe",
-                'PsExec64.exe \\\\srv01 -accepteula -u admin -p "{a10}" -s cmd',
+                'PsExec64.exe \\\\srv01 -accepteula -u admin -p "{a8}{d2}" -s cmd',
             ),
             negatives=(
                 "psexec \\\\srv01 -u CORP\\admin -p %ADMIN_PASSWORD% cmd.exe",
@@ -83,8 +83,8 @@ DETECTORS = (
             docs="https://dev.mysql.com/doc/refman/8.0/en/connection-options.html",
             examples=(
                 "mysql -h db.example.com -u root -p{a12} app < dump.sql",
-                "mysqldump --user=root --password={a10} app > dump.sql",
-                "mariadb -u app '-p{a9}' -e 'select 1'",
+                "mysqldump --user=root --password={a8}{d2} app > dump.sql",
+                "mariadb -u app '-p{a7}{d2}' -e 'select 1'",
             ),
             negatives=(
                 "mysql -h db.example.com -u root -p app",
@@ -107,7 +107,7 @@ DETECTORS = (
             docs="https://manpages.ubuntu.com/manpages/focal/man1/sshpass.1.html",
             examples=(
                 "sshpass -p '{a12}' ssh deploy@host.example.com",
-                "sshpass -p{a10} scp build.tgz deploy@host:/srv",
+                "sshpass -p{a8}{d2} scp build.tgz deploy@host:/srv",
             ),
             negatives=(
                 "sshpass -p $SSH_PASSWORD ssh deploy@host",
@@ -167,7 +167,7 @@ DETECTORS = (
             docs="https://www.gnu.org/software/wget/manual/wget.html",
             examples=(
                 "wget --user=app --password={a12} https://example.com/file.tgz",
-                "wget --http-user=app --http-password '{a10}' https://example.com/f",
+                "wget --http-user=app --http-password '{a8}{d2}' https://example.com/f",
             ),
             negatives=(
                 "wget --user=app --password=$PASSWORD https://example.com/f",
@@ -276,7 +276,7 @@ DETECTORS = (
             examples=(
                 "keytool -genkeypair -keystore release.jks -storepass {a12} -keypass {a12} "
                 "-alias app",
-                "jarsigner -keystore release.jks -storepass '{a10}' app.apk app",
+                "jarsigner -keystore release.jks -storepass '{a8}{d2}' app.apk app",
             ),
             negatives=(
                 "keytool -list -keystore release.jks -storepass:env STORE_PASSWORD",
@@ -301,7 +301,7 @@ DETECTORS = (
             docs="https://docs.openssl.org/master/man1/openssl-passphrase-options/",
             examples=(
                 "openssl pkcs12 -export -in c.pem -inkey k.pem -out c.p12 -passout pass:{a12}",
-                "openssl rsa -in k.pem -passin 'pass:{a10}' -out plain.pem",
+                "openssl rsa -in k.pem -passin 'pass:{a8}{d2}' -out plain.pem",
                 "apksigner sign --ks release.jks --ks-pass pass:{a12} app.apk",
             ),
             negatives=(
@@ -328,7 +328,7 @@ DETECTORS = (
             "windows-server-2012-r2-and-2012/cc771865(v=ws.11)",
             examples=(
                 "net user deploy {a12} /add",
-                'NET USER svc_backup "{a10}!" /ADD /DOMAIN',
+                'NET USER svc_backup "{a8}{d2}!" /ADD /DOMAIN',
             ),
             negatives=(
                 "net user deploy * /add",
@@ -354,7 +354,7 @@ DETECTORS = (
             docs="https://learn.microsoft.com/en-us/powershell/module/microsoft.powershell.security/convertto-securestring",
             examples=(
                 '$pw = ConvertTo-SecureString "{a12}" -AsPlainText -Force',
-                "$s = ConvertTo-SecureString -String '{a8}#{d3}' -AsPlainText -Force",
+                "$s = ConvertTo-SecureString -String '{a6}{d2}#{d3}' -AsPlainText -Force",
             ),
             negatives=(
                 "$pw = ConvertTo-SecureString $env:ADMIN_PASSWORD -AsPlainText -Force",
@@ -376,7 +376,7 @@ DETECTORS = (
             docs="https://httpd.apache.org/docs/current/programs/htpasswd.html",
             examples=(
                 "htpasswd -b /etc/nginx/.htpasswd admin {a12}",
-                "htpasswd -Bbc .htpasswd deploy '{a10}'",
+                "htpasswd -Bbc .htpasswd deploy '{a8}{d2}'",
             ),
             negatives=(
                 "htpasswd -c /etc/nginx/.htpasswd admin",
@@ -403,7 +403,7 @@ DETECTORS = (
             "SQLPLUS-command-reference.html",
             examples=(
                 "sqlplus app/{a12}@//db.example.com:1521/svc @migrate.sql",
-                "sqlplus -s app/{a10} @report.sql",
+                "sqlplus -s app/{a8}{d2} @report.sql",
             ),
             negatives=(
                 "sqlplus / as sysdba",
@@ -429,7 +429,7 @@ DETECTORS = (
             docs="https://www.postgresql.org/docs/current/libpq-envars.html",
             examples=(
                 "PGPASSWORD={a12} psql -h db.example.com -U app",
-                "export MYSQL_PWD={a10}",
+                "export MYSQL_PWD={a8}{d2}",
                 '$env:PGPASSWORD = "{a14}"',
             ),
             negatives=(

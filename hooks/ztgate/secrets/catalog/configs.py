@@ -50,8 +50,8 @@ _NAME_ENDS_IN_NOUN = (
 _SHORT_TOKEN = (
     r"(?=[A-Za-z0-9_\-]{0,14}[0-9])(?=[A-Za-z0-9_\-]{0,14}[A-Za-z])"
     r"(?![A-Za-z0-9_\-]{0,15}(?i:example|sample|dummy|test|token|secret|your))"
-    # Not a word and a number (`cachedvol112233`, `build2024`).
-    r"(?![A-Za-z]{1,14}[0-9]{1,14}(?![A-Za-z0-9_\-]))"
+    # Not a lowercase word and a number (`cachedvol112233`, `build2024`).
+    r"(?![a-z]{1,14}[0-9]{1,14}(?![A-Za-z0-9_\-]))"
     # Not lowercase words joined by `_` or `-` (`page_2_of_10`, `v2-refresh`).
     r"(?![a-z0-9]{1,15}(?:[_\-][a-z0-9]{1,15}){1,7}(?![A-Za-z0-9_\-]))"
     r"[A-Za-z0-9_\-]{10,15}"
@@ -93,7 +93,8 @@ DETECTORS = (
         CONFIG,
         # A whole line `NAME=value` or `name: value` whose name ends in a password noun.
         # The name is read whole (possessive: no `=` or `:` in it), then checked backwards.
-        rf"^[ \t]*(?:export[ \t]+|set[ \t]+)?[A-Za-z0-9_][\w.\-]{{0,80}}{P}{_NAME_ENDS_IN_NOUN}"
+        r"^\ufeff?[ \t]*(?:export[ \t]+|set[ \t]+)?"
+        rf"[A-Za-z0-9_][\w.\-]{{0,80}}{P}{_NAME_ENDS_IN_NOUN}"
         rf"[ \t]*{P}[=:][ \t]*{P}(?P<secret>{_BARE_PASSWORD})"
         r"[ \t]*(?:[ \t]#[^\n]*)?\r?$",
         ("passw", "pwd", "passphrase", "secret"),
@@ -102,13 +103,13 @@ DETECTORS = (
         about=About(
             docs="https://docs.oracle.com/javase/8/docs/api/java/util/Properties.html",
             examples=(
-                "DB_PASSWORD={a8}!{d2}",
+                "DB_PASSWORD={a6}{d2}!{d2}",
                 "signing.password={a12}\n",
-                "ossrhPassword={a6}{d3}",
-                "spring.datasource.password: {a6}#{d2}",
-                "[pypi]\nusername = app\npassword = {a9}7\n",
+                "ossrhPassword={a4}{d2}{d3}",
+                "spring.datasource.password: {a4}{d2}#{d2}",
+                "[pypi]\nusername = app\npassword = {a7}{d2}7\n",
                 "export SMTP_PASSWORD={a12}",
-                "database:\n  password: {a7}!{d3}  # prod\n",
+                "database:\n  password: {a5}{d2}!{d3}  # prod\n",
             ),
             negatives=(
                 "DB_PASSWORD=${DB_PASSWORD}",
@@ -189,9 +190,9 @@ DETECTORS = (
         about=About(
             docs="https://learn.microsoft.com/en-us/dotnet/framework/configure-apps/file-schema/appsettings/add-element-for-appsettings",
             examples=(
-                '<add key="SmtpPassword" value="{a8}!{d2}" />',
+                '<add key="SmtpPassword" value="{a6}{d2}!{d2}" />',
                 '<add key="Stripe:ApiKey" value="{a32}"/>',
-                '<add key="ClientSecret" value="{a10}~{a20}" />',
+                '<add key="ClientSecret" value="{a8}{d2}~{a20}" />',
             ),
             negatives=(
                 '<add key="RequirePassword" value="true" />',
@@ -219,8 +220,8 @@ DETECTORS = (
         about=About(
             docs="https://developer.android.com/studio/publish/app-signing",
             examples=(
-                'signingConfigs {\n  release {\n    storePassword "{a10}7"\n'
-                '    keyPassword "{a10}7"\n  }\n}',
+                'signingConfigs {\n  release {\n    storePassword "{a8}{d2}7"\n'
+                '    keyPassword "{a8}{d2}7"\n  }\n}',
                 "keyPassword '{a12}'",
             ),
             negatives=(

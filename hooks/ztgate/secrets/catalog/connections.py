@@ -60,8 +60,8 @@ DETECTORS = (
                 "Driver={ODBC Driver 18};Server=tcp:db,1433;Uid=sa;Pwd={a12};Encrypt=yes;",
                 'conn = "Server=tcp:db.example.com,1433;Initial Catalog=app;User ID=app;'
                 'Password={a12}"',
-                "DSN=prod;UID=sa;PWD={a10}",
-                '<add name="Db" connectionString="Data Source=db;User Id=app;Password={a9}!" />',
+                "DSN=prod;UID=sa;PWD={a8}{d2}",
+                '<add name="Db" connectionString="Server=db;User Id=app;Password={a7}{d2}!" />',
                 '"Default": "Host=db;Database=app;Username=app;Password={a14}"',
             ),
             negatives=(
@@ -90,7 +90,7 @@ DETECTORS = (
         about=About(
             docs="https://learn.microsoft.com/en-us/sql/odbc/reference/syntax/sqldriverconnect-function",
             examples=(
-                "Driver={ODBC Driver 18 for SQL Server};Server=db;Uid=sa;Pwd={{a10};x};",
+                "Driver={ODBC Driver 18 for SQL Server};Server=db;Uid=sa;Pwd={{a8}{d2};x};",
                 'cs = "Driver={PostgreSQL Unicode};Server=db;Uid=app;Pwd={{a14}}"',
             ),
             negatives=(
@@ -116,7 +116,7 @@ DETECTORS = (
             docs="https://docs.oracle.com/en/database/oracle/oracle-database/19/jjdbc/data-sources-and-URLs.html",
             examples=(
                 "url=jdbc:oracle:thin:app/{a12}@db.example.com:1521:ORCL",
-                '"jdbc:oracle:thin:app/{a10}@//db.example.com:1521/svc"',
+                '"jdbc:oracle:thin:app/{a8}{d2}@//db.example.com:1521/svc"',
             ),
             negatives=(
                 "jdbc:oracle:thin:@//db.example.com:1521/svc",
@@ -166,8 +166,8 @@ DETECTORS = (
             docs="https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS",
             examples=(
                 "postgresql://db.example.com/app?user=app&password={a12}",
-                'curl -d "user=app&password={a10}" https://example.com/login',
-                "mongodb://db.example.com/?authSource=admin&password={a9}",
+                'curl -d "user=app&password={a8}{d2}" https://example.com/login',
+                "mongodb://db.example.com/?authSource=admin&password={a7}{d2}",
             ),
             negatives=(
                 "https://example.com/login?user=app&password=",
@@ -198,7 +198,7 @@ DETECTORS = (
             docs="https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-KEYWORD-VALUE",
             examples=(
                 'dsn = "host=db.example.com port=5432 dbname=app user=app password={a12}"',
-                "psycopg.connect(\"dbname=app user=app password='{a10}' host=db\")",
+                "psycopg.connect(\"dbname=app user=app password='{a8}{d2}' host=db\")",
             ),
             negatives=(
                 'dsn = "host=db dbname=app user=app password=secret"',

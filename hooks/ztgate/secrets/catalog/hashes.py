@@ -26,7 +26,7 @@ _CRYPT_DOCS = "https://man.archlinux.org/man/crypt.5"
 _B64 = "[./A-Za-z0-9]"
 # A salt that is not random: a test vector's (`12345678`, `saltstring`), not a real account's.
 # Random salts of crypt's 64 characters are almost never all digits or all lowercase.
-_MADE_UP_SALT = r"(?![0-9]{1,16}\$|[a-z./]{4,16}\$|[A-Z]{4,16}\$)"
+_MADE_UP_SALT = r"(?![0-9]{1,16}\$|[a-z./]{8,16}\$|[A-Z]{8,16}\$)"
 _BCRYPT = rf"2[abxy]\$(?:0[4-9]|[12][0-9]|3[01])\$(?![0-9]{{8}}|[a-z]{{12}}){_B64}{{53}}"
 # The crypt strings after their first `$`: the secret is reported without it, since a value
 # that starts with `$` and a letter (`$apr1$`, `$y$`) reads as a shell variable to the filters.
@@ -56,7 +56,7 @@ DETECTORS = (
         "Password Hash",
         HASH,
         # A shadow(5) or htpasswd line: `name:HASH` then `:` (shadow's next field) or the end.
-        rf"^[ \t]*[A-Za-z0-9_.@\\\-]{{1,64}}{P}:\$(?P<secret>{_ANY_CRYPT})(?=:|[ \t]*\r?$)",
+        rf"^\ufeff?[ \t]*[A-Za-z0-9_.@\\\-]{{1,64}}{P}:\$(?P<secret>{_ANY_CRYPT})(?=:|[ \t]*\r?$)",
         _CRYPT_KEYWORDS + _BCRYPT_KEYWORDS + _ARGON2_KEYWORDS,
         left="",
         right="",
@@ -66,7 +66,7 @@ DETECTORS = (
             examples=(
                 "root:$6${a16}${a86}:19700:0:99999:7:::",
                 "deploy:$5$rounds=10000${a16}${a43}:19700::::::",
-                "admin:$apr1${a8}${a22}",
+                "admin:$apr1${a6}{d2}${a22}",
                 "svc:$2y$10${a53}",
                 "alice:$y$j9T${a22}${a43}:19800:0:99999:7:::",
             ),
@@ -130,7 +130,7 @@ DETECTORS = (
                 'verify(candidate, "$6${a16}${a86}")',
                 "hashes = ['$6$rounds=656000${a16}${a86}']",
                 "- $5${a16}${a43}",
-                "$1${a8}${a22}",
+                "$1${a6}{d2}${a22}",
                 'check("$y$j9T${a22}${a43}")',
             ),
             negatives=(
@@ -188,7 +188,7 @@ DETECTORS = (
             docs="https://www.cisco.com/c/en/us/support/docs/security-vpn/remote-authentication-dial-user-service-radius/107614-64.html",
             examples=(
                 "username admin privilege 15 password 7 1{d1}{H18}",
-                " enable secret 5 $1${a4}${a22}",
+                " enable secret 5 $1${l2}{d2}${a22}",
                 "username ops secret 9 $9${a14}${a43}",
                 "enable secret 8 $8${a14}${a43}",
             ),
@@ -206,7 +206,7 @@ DETECTORS = (
         HASH,
         # pwdump and secretsdump lines: `user:rid:LMHASH:NTHASH:::`. An NT hash is a password
         # equivalent (pass-the-hash), whatever the password.
-        r"^[^:\s]{1,104}:[0-9]{1,10}:(?:[a-fA-F0-9]{32}|NO PASSWORD\*{21}):"
+        r"^\ufeff?[ \t]*[^:\s]{1,104}:[0-9]{1,10}:(?:[a-fA-F0-9]{32}|NO PASSWORD\*{21}):"
         rf"(?P<secret>(?!(?i:{_EMPTY_NT}))[a-fA-F0-9]{{32}}):::",
         (":::",),
         left="",

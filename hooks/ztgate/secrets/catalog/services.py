@@ -40,8 +40,8 @@ DETECTORS = (
         about=About(
             docs="https://learn.microsoft.com/en-us/purview/sit-defn-azure-devops-personal-access-token",
             examples=(
-                "PAT={a76}AZDO{a4}",
-                "git clone https://build:{a76}AZDO{a4}@dev.azure.com/org/proj/_git/repo",
+                "PAT={a76}AZDO{a2}{d2}",
+                "git clone https://build:{a76}AZDO{a2}{d2}@dev.azure.com/org/proj/_git/repo",
             ),
             negatives=("PAT={a70}AZDO{a4}", "PAT={a76}AZDX{a4}", "PAT={a76}AZDO{a6}"),
         ),
@@ -298,7 +298,7 @@ DETECTORS = (
                 "REACT_APP_STRIPE_SECRET={a24}",
                 "VITE_SUPABASE_SERVICE_TOKEN={a32}",
                 "NEXT_PUBLIC_API_SECRET={a20}",
-                "REACT_APP_ADMIN_PASSWORD={a12}",
+                "REACT_APP_ADMIN_PASSWORD={a16}",
             ),
             negatives=(
                 "VITE_MAPBOX_TOKEN=pk.{a60}",
