@@ -247,6 +247,8 @@ STRESS: list[tuple[str, str | Callable[[int], str], int]] = [
     ("azure-sas-signature", "SharedAccessSignature sr=a&", 400_000),
     ("azure-sas-signature", lambda n: "SharedAccessSignature sr=" + "a" * n, 400_000),
     ("azure-function-key-url", "https://a.azurewebsites.net/api/f?", 400_000),
+    ("azure-signalr-access-key", "Endpoint=https://a.service.signalr.net;a=;", 400_000),
+    ("azure-app-configuration-secret", "Endpoint=https://a.azconfig.io;Id=", 400_000),
     ("net-user-password", "net user a ", 400_000),
     ("powershell-plaintext-securestring", 'ConvertTo-SecureString "', 400_000),
     ("powershell-plaintext-securestring", lambda n: "ConvertTo-SecureString 'a" + "b" * n, 400_000),

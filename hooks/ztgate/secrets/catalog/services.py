@@ -124,6 +124,46 @@ DETECTORS = (
         ),
     ),
     token(
+        "azure-app-configuration-secret",
+        "Azure App Configuration Connection String",
+        CLOUD,
+        # `Endpoint=https://<store>.azconfig.io;Id=<id>;Secret=<base64>`.
+        r"Endpoint=https://[\w\-]{1,100}\.azconfig\.io/?;Id=[^;\s'\"]{1,100};"
+        r"Secret=(?P<secret>[A-Za-z0-9+/]{30,100}={0,2})",
+        ("azconfig.io",),
+        right=r"(?![A-Za-z0-9+/=])",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/azure-app-configuration/quickstart-dotnet-core-app",
+            examples=("Endpoint=https://store1.azconfig.io;Id={a4}-l1-s0:{a20};Secret={a43}=",),
+            negatives=(
+                "Endpoint=https://store1.azconfig.io;Id=<id>;Secret=<secret>",
+                "Endpoint=https://store1.azconfig.io;Id={a4}-l1-s0:{a20};Secret={a10}",
+            ),
+        ),
+    ),
+    token(
+        "azure-signalr-access-key",
+        "Azure SignalR / Web PubSub Access Key",
+        CLOUD,
+        # `Endpoint=https://<name>.service.signalr.net;AccessKey=<base64>;Version=1.0;`.
+        r"Endpoint=https://[\w\-]{1,100}\.(?:service\.signalr\.net|webpubsub\.azure\.com)"
+        r"/?;(?:[A-Za-z]{1,20}=[^;\s'\"]{0,100};){0,3}?"
+        r"AccessKey=(?P<secret>[A-Za-z0-9+/]{30,100}={0,2})",
+        ("signalr.net", "webpubsub.azure.com"),
+        right=r"(?![A-Za-z0-9+/=])",
+        about=About(
+            docs="https://learn.microsoft.com/en-us/azure/azure-signalr/concept-connection-string",
+            examples=(
+                "Endpoint=https://chat1.service.signalr.net;AccessKey={a43}=;Version=1.0;",
+                "Endpoint=https://hub1.webpubsub.azure.com;AccessKey={a43}=;Version=1.0;",
+            ),
+            negatives=(
+                "Endpoint=https://chat1.service.signalr.net;AuthType=azure.msi;Version=1.0;",
+                "Endpoint=https://chat1.service.signalr.net;AccessKey=<key>;Version=1.0;",
+            ),
+        ),
+    ),
+    token(
         "azure-function-key-url",
         "Azure Functions Key",
         CLOUD,
