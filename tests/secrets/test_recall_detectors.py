@@ -254,6 +254,8 @@ STRESS: list[tuple[str, str | Callable[[int], str], int]] = [
     ("powershell-plaintext-securestring", lambda n: "ConvertTo-SecureString 'a" + "b" * n, 400_000),
     ("htpasswd-batch-password", "htpasswd -b ", 400_000),
     ("htpasswd-batch-password", lambda n: "htpasswd -b " + "a " * (n // 2) + "$", 400_000),
+    ("htpasswd-batch-password", lambda n: "htpasswd -b a " + "a" * n, 400_000),
+    ("azure-sas-signature", "SharedAccessSignature=sv=", 400_000),
     ("pass-argument-password", "-passin pass:", 400_000),
     ("android-signing-password", 'storePassword "', 400_000),
     ("ldap-password-hash", lambda n: "userPassword: {SSHA}" + "a" * n + "!", 400_000),

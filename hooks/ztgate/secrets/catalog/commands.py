@@ -364,19 +364,24 @@ DETECTORS = (
             ),
         ),
     ),
-    _command(
+    token(
         "htpasswd-batch-password",
         "Password in htpasswd Command",
-        r"htpasswd\b",
+        CMD,
+        # Batch mode (`-b`): `htpasswd -b[c] FILE USER PASSWORD` or `htpasswd -nb USER PASSWORD`,
+        # the password the command's last word.
+        r"htpasswd[ \t]+-[A-Za-z]{0,4}b[A-Za-z]{0,4}(?:[ \t]+-[A-Za-z]{1,4}){0,3}"
+        rf"(?:[ \t]+[^\s\-][^\s]{{0,255}}{P}){{1,2}}[ \t]+{_QUOTED_VALUE}['\"]?[ \t]*(?=\r?$)",
         ("htpasswd",),
-        r"[ \t]-[A-Za-z]{0,4}b[A-Za-z]{0,4}[ \t]",
-        # Batch mode: the password is the command's last word.
-        rf"[^\r\n]{{0,300}}?[ \t]{_QUOTED_VALUE}['\"]?[ \t]*(?=\r?$)",
-        About(
+        left=r"(?<![\w\-.])",
+        right="",
+        anchored=True,
+        about=About(
             docs="https://httpd.apache.org/docs/current/programs/htpasswd.html",
             examples=(
-                "htpasswd -b /etc/nginx/.htpasswd admin {a12}",
+                "htpasswd -b /etc/nginx/.htpasswd admin {a10}{d2}",
                 "htpasswd -Bbc .htpasswd deploy '{a8}{d2}'",
+                "htpasswd -nb admin {a12}",
             ),
             negatives=(
                 "htpasswd -c /etc/nginx/.htpasswd admin",
@@ -384,7 +389,6 @@ DETECTORS = (
                 "htpasswd -nb admin <password>",
             ),
         ),
-        right="",
     ),
     token(
         "sqlplus-password",

@@ -212,7 +212,10 @@ DETECTORS = (
         # Gradle's `signingConfigs`: `storePassword "..."` (Groovy's call without `=` that the
         # generic detectors do not read as an assignment) or `keyPassword = "..."`.
         rf"(?:store|key)Password[ \t]*{P}(?:=[ \t]*{P}|\([ \t]*{P})?"
-        rf"(?P<quote>['\"])(?P<secret>{_NOT_A_REFERENCE}[^'\"\s]{{4,128}}{P})(?P=quote)",
+        # Not letters alone: a name (`storePassword "storePassword"`) or `android`, the
+        # documented password of the SDK's debug keystore.
+        r"(?P<quote>['\"])(?![A-Za-z_]{1,128}['\"])"
+        rf"(?P<secret>{_NOT_A_REFERENCE}[^'\"\s]{{4,128}}{P})(?P=quote)",
         ("storepassword", "keypassword"),
         left=r"(?<![\w.])",
         right="",
@@ -229,6 +232,7 @@ DETECTORS = (
                 'storePassword "${STORE_PASSWORD}"',
                 "keyPassword keystoreProperties['keyPassword']",
                 'storePassword ""',
+                'storePassword "android"',
             ),
         ),
     ),

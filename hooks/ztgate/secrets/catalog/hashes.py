@@ -85,7 +85,8 @@ DETECTORS = (
         HASH,
         # A hash given to an account: `password: "$6$..."` (Ansible's user module, cloud-init's
         # `passwd`), `root_password_hash = ...`, kickstart's `rootpw --iscrypted`.
-        r"(?i:passw(?:or)?d|pwd|rootpw)[\w.\-]{0,40}?['\"\]]{0,2}"
+        # The rest of the name taken whole (possessive: no operator, quote or blank in it).
+        rf"(?i:passw(?:or)?d|pwd|rootpw)[\w.\-]{{0,40}}{P}['\"\]]{{0,2}}"
         rf"(?:[ \t]*{P}(?:=>|:=|[:=])|[ \t]+{P}--iscrypted)[ \t]*{P}['\"]?"
         rf"\$(?P<secret>{_ANY_CRYPT})",
         ("passw", "pwd", "rootpw"),

@@ -105,8 +105,10 @@ DETECTORS = (
         CLOUD,
         # A SAS in a connection string (`SharedAccessSignature=sv=...&sig=`) or a Service Bus /
         # Event Hubs `Authorization: SharedAccessSignature sr=...&sig=...&se=...&skn=...`.
-        r"SharedAccessSignature[ \t]*[= ][ \t]*(?:sv|sr|se|skn|sp|ss|srt|st|spr)="
-        r"(?:[^\s'\";&]{0,300}&){0,12}?sig=(?P<secret>[A-Za-z0-9%+/=]{30,200})",
+        # Each field `name=value&` (no `=` in a value: its base64 is URL-encoded), so a field
+        # never runs into the next `SharedAccessSignature=`.
+        rf"SharedAccessSignature[ \t]*{P}(?:=[ \t]*{P})?"
+        r"(?:[a-z]{1,5}=[^\s'\";&=]{0,300}&){0,12}?sig=(?P<secret>[A-Za-z0-9%+/=]{30,200})",
         ("sharedaccesssignature",),
         right=r"(?![A-Za-z0-9%+/=])",
         about=About(
