@@ -276,7 +276,11 @@ def test_scan_time_grows_linearly(
 ) -> None:
     line_of = unit if callable(unit) else (lambda n: scale(unit, n))
     work = _only(ADDED[detector_id])
+    # The machine is shared: a load spike can slow one measure; a super-linear pattern is
+    # slow in all three.
     ratio = growth_ratio(work, line_of, size)
-    if ratio >= LINEAR:  # the machine is shared: a super-linear pattern fails twice
+    for _ in range(2):
+        if ratio < LINEAR:
+            break
         ratio = min(ratio, growth_ratio(work, line_of, size))
     assert ratio < LINEAR, f"4x the input took {ratio:.1f}x the time"
