@@ -16,7 +16,8 @@ from tests.worst_case import growth_ratio, scale
 
 MODULES = (commands, configs, connections, hashes, services)
 ADDED = {d.id: d for module in MODULES for d in module.DETECTORS}
-LINEAR = 8.0  # linear ~4, quadratic ~16
+FACTOR = 4  # the input grown 4x: linear costs ~4x, quadratic ~16x
+LINEAR = 8.0
 
 
 def found(text: str, filename: str = "notes.txt") -> dict[str, str]:
@@ -278,9 +279,9 @@ def test_scan_time_grows_linearly(
     work = _only(ADDED[detector_id])
     # The machine is shared: a load spike can slow one measure; a super-linear pattern is
     # slow in all three.
-    ratio = growth_ratio(work, line_of, size)
+    ratio = growth_ratio(work, line_of, size, factor=FACTOR)
     for _ in range(2):
         if ratio < LINEAR:
             break
-        ratio = min(ratio, growth_ratio(work, line_of, size))
+        ratio = min(ratio, growth_ratio(work, line_of, size, factor=FACTOR))
     assert ratio < LINEAR, f"4x the input took {ratio:.1f}x the time"
