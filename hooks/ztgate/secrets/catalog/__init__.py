@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from ztgate.secrets.catalog import ai, cloud, comms, data, devtools, generic, payments, saas
+from ztgate.secrets.catalog import (
+    ai,
+    cloud,
+    commands,
+    comms,
+    configs,
+    connections,
+    data,
+    devtools,
+    generic,
+    hashes,
+    payments,
+    saas,
+    services,
+)
 from ztgate.secrets.detectors import Detector
 
 ALL_DETECTORS: tuple[Detector, ...] = (
@@ -14,4 +28,9 @@ ALL_DETECTORS: tuple[Detector, ...] = (
     *data.DETECTORS,
     *saas.DETECTORS,
     *generic.DETECTORS,
+    *connections.DETECTORS,
+    *hashes.DETECTORS,
+    *configs.DETECTORS,
+    *commands.DETECTORS,
+    *services.DETECTORS,
 )
