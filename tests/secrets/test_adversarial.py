@@ -22,7 +22,7 @@ LINEAR = 8.0  # linear ~4, quadratic ~16
 
 def _github_tokens(size: int) -> str:
     # Many detect-secrets findings on one line: each is filtered with the line around it.
-    token = "gh" + "p_" + fakes.random_body("a", 36)
+    token = fakes.github_style("gh" + "p_")
     return scale(token + " ", size)
 
 

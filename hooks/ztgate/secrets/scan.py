@@ -43,6 +43,8 @@ class Hit:
     # Allowed by an inline comment (`pragma: allowlist secret`, `gitleaks:allow`) that the
     # commit judged brings itself: shown as a warning, never silently dropped.
     allowed_inline: bool = False
+    # Why the hit is shown at a lower severity than its detector's (a test fixture path).
+    lowered: str = ""
 
     @property
     def identity(self) -> tuple[str, str, str]:
