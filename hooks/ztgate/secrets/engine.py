@@ -190,6 +190,7 @@ def ds_reject_reason(
         _common_reason(ds.secret, line)
         or (_common_reason(token, line) if token != ds.secret else None)
         or filters.url_drop(ds.secret, line, ds.column)
+        or filters.vendor_token_invalid(filters.word_at(line, ds.column))
     )
     if reason:
         return reason

@@ -563,6 +563,16 @@ def slack_token_invalid(secret: str) -> str | None:
     return None
 
 
+_WORD_AT = LazyPattern(r"[\w\-]+")
+
+
+def word_at(line: str, column: int) -> str:
+    """The run of word characters and dashes that starts at ``column`` (1-based): the whole
+    token when detect-secrets reports only its prefix (`ghp`)."""
+    found = _WORD_AT.match(line, max(column - 1, 0))
+    return found.group(0) if found else ""
+
+
 def vendor_token_invalid(secret: str) -> Drop | None:
     """A value with a vendor's prefix that the vendor's own structure rules out."""
     return (
@@ -743,6 +753,7 @@ _PASSWD_LINE = LazyPattern(
 
 @lru_cache(maxsize=64)
 def passwd_line(line: str) -> str | None:
+    """A line, or a value, that is an /etc/passwd or /etc/group entry."""
     return "/etc/passwd or /etc/group entry" if _PASSWD_LINE.match(line.strip()) else None
 
 
@@ -789,7 +800,10 @@ _ROUTE = LazyPattern(r"^(?:/[a-z0-9_\-.:{}\[\]]+)+/?$")
 
 
 def ui_text(secret: str) -> str | None:
-    """Text a user reads, a selector or a route, not a value a program authenticates with."""
+    """Text a user reads, a selector or a route, not a value a program authenticates with.
+    Labels, selectors and routes are short: a long value is none of them (and stays cheap)."""
+    if len(secret) > 120:
+        return None
     if _CSS_SELECTOR.match(secret):
         return "CSS selector"
     if _ROUTE.match(secret) and any(c.isalpha() for c in secret):
@@ -1052,7 +1066,7 @@ def context_drop(
         or named("integrity-hash", integrity_hash(token, line))
         or named("encoded-content", encoded_content(secret))
         or named("container-id", container_id(secret, line, column))
-        or named("passwd-line", passwd_line(line))
+        or named("passwd-line", passwd_line(secret) or passwd_line(line))
         or named("kubernetes-reference", kubernetes_reference(secret, line))
         or named("numeric-id", numeric_id(secret, line, column))
         or named("short-hex", short_hex(secret, line, column))
