@@ -58,6 +58,7 @@ LOOK_ALIKES: list[tuple[str, str, str]] = [
     ("passwd-line", "users_test.go", 'passwdLine := "nobody:x:65534:65534:nobody:/:/sbin/nologin"'),
     ("kubernetes-reference|not-secret-key", "pod.yaml", "    secretName: db-credentials-{l12}"),
     ("short-hex", "apt_key.py", 'sample: ["{H16}", "{H16}"]'),
+    ("not-secret-key", "get_url.py", '    sample: "{h40}"'),
     (
         "aws-credential-scope",
         "sig.py",

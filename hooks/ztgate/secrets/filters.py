@@ -202,6 +202,11 @@ _REFERENCE_SUFFIXES = frozenset(
         "policy",
         "version",
         "location",
+        # documentation's sample values (Ansible's RETURN `sample:`, OpenAPI `example:`)
+        "sample",
+        "samples",
+        "example",
+        "examples",
     }
 )
 _NAME_PARTS = LazyPattern(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
