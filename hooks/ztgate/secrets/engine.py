@@ -208,6 +208,9 @@ def ds_reject_reason(
             )
         )
     if ds.plugin == "PrivateKeyDetector":
+        if ds.secret.startswith("BEGIN") and not line[: max(ds.column - 1, 0)].endswith("-----"):
+            # `-{5}BEGIN PRIVATE KEY-{5}` in a pattern, `BEGIN PRIVATE KEY` in prose.
+            return filters.Drop("key-header-only", "not a PEM header")
         # A header with no key material after it is documentation, not a key.
         body = "\n".join(lines[ds.line - 1 : ds.line + 200]).split("-----END", 1)[0]
         if _KEY_MATERIAL.search(body):

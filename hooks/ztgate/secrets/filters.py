@@ -31,6 +31,35 @@ DOCUMENTED_EXAMPLES = frozenset(
         "pk_test_TYooMQauvdEDq54NiTphI7jx",
         "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",
         "xoxb-not-a-real-token-this-will-not-work",
+        # OAuth's own specifications' examples (RFC 5849, 6749, 6750, OpenID Connect Core),
+        # quoted in every OAuth library's docstrings
+        "2YotnFZFEjr1zCsicMWpAA",
+        "tGzv3JOkF0XG5Qx2TlKWIA",
+        "SplxlOBeZQQYbYS6WxSbIA",
+        "mF_9.B5f-4.1JqM",
+        "czZCaGRSa3F0MzpnWDFmQmF0M2JW",
+        "h480djs93hd8",
+        "SlAV32hkKG",
+        "8xLOxBtZp8",
+        "0685bd9184jfhq22",
+        "ad180jjd733klru7",
+        "dj202jd9n9",
+        "kd94hf93k423kf44",
+        "pfkkdhi9sl3r4s00",
+        "hh5s93j4hdidpola",
+        "hdk48Djdsa",
+        "xyz4992k83j47x0b",
+        "nnch734d00sl2jdk",
+        "bhCQXTVyfj5cmA9uKkPFx1zeOXM=",
+        "GmRhmhcxhwAzkoEqiMEg_DnyEysNkuNhszIySk9eS",
+    }
+)
+# Digests of empty input: constants of every hashing library, not secrets.
+EMPTY_DIGESTS = frozenset(
+    {
+        "d41d8cd98f00b204e9800998ecf8427e",
+        "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     }
 )
 
@@ -55,7 +84,8 @@ _ENV_LOOKUP = LazyPattern(
 )
 _FILE_OR_PATH = LazyPattern(
     r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\|https?://)|\.(?:json|ya?ml|txt|pem|key|crt|cer|js|ts|py|"
-    r"html?|png|jpe?g|gif|svg|xml|conf|cfg|ini|env|lock|md|log|csv|sh|rb|go|java)$",
+    r"html?|png|jpe?g|gif|svg|xml|conf|cfg|ini|env|lock|md|log|csv|sh|rb|go|java|war|jar|zip|"
+    r"tar|gz|tgz|whl|deb|rpm|exe|dll|so|pdf|docx?|xlsx?|mp4|mp3|wav)$",
     re.IGNORECASE,
 )
 _VERSION = LazyPattern(r"^v?\d+(?:\.\d+){1,3}(?:[\-+._][\w.\-]*)?$")
@@ -104,8 +134,16 @@ def environment_lookup(secret: str) -> str | None:
 
 
 def documented_example(secret: str) -> str | None:
-    if secret in DOCUMENTED_EXAMPLES or secret.endswith(("EXAMPLE", "EXAMPLEKEY")):
+    """Vendors' and specifications' published examples; AWS marks its own with `EXAMPLE`
+    (`AKIAIOSFODNN7EXAMPLE`, `AQoEXAMPLEH4aoAH0gNCAPy...`, `...SEXAMPLE=`)."""
+    if (
+        secret in DOCUMENTED_EXAMPLES
+        or secret.rstrip("=").endswith(("EXAMPLE", "EXAMPLEKEY"))
+        or secret.startswith("AQoEXAMPLE")  # AWS's documented session token
+    ):
         return "vendor's documented example key"
+    if secret.lower() in EMPTY_DIGESTS:
+        return "digest of empty input"
     return None
 
 
@@ -323,6 +361,7 @@ def by_context_reason(secret: str, line: str, column: int, *, generic: bool) -> 
         or named("sequential", sequential_run(secret, length=8))
         or (None if any(c.isdigit() for c in secret) else named("identifier", identifier(secret)))
         or named("code-value", class_name(secret))
+        or named("code-value", "code word" if secret.lower() in _CODE_WORDS else None)
     )
 
 
@@ -904,6 +943,11 @@ _CODE_WORDS = frozenset(
         "unknown",
         "present",
         "absent",
+        "strict",
+        "lenient",
+        "function",
+        "symbol",
+        "bigint",
     }
 )
 # `HS256`, `A128CBC-HS256`, `aes-256-gcm`, `sha512`: algorithm names.
@@ -928,6 +972,8 @@ def code_value(secret: str, line: str, column: int) -> str | None:
         return "type annotation"
     if _ALGORITHM.match(secret):
         return "algorithm name"
+    if _TIMESTAMP.match(secret):
+        return "date or time"
     if _HASH_PREFIX.match(secret):
         return "hash algorithm prefix"
     if _PASSWORD_HASH.match(secret):
@@ -940,6 +986,9 @@ def code_value(secret: str, line: str, column: int) -> str | None:
     return class_name(secret)
 
 
+_TIMESTAMP = LazyPattern(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+\-]\d{2}:?\d{2})?)?$"
+)
 # `sha1$$`, `bcrypt$`: the start of a stored hash, as Django's lookups compare it.
 _HASH_PREFIX = LazyPattern(r"^[a-z][a-z0-9_]{1,20}\${1,2}$")
 # Django's `<algorithm>$<iterations>$<salt>$<hash>` and crypt(3)'s `$6$rounds=...$salt$hash`.
@@ -981,7 +1030,7 @@ def wordy_name(secret: str) -> bool:
     return len(parts) >= 3 and words >= 0.75 * len(secret)
 
 
-_API_VERSION = LazyPattern(r"^V\d{1,2}(?:(?:alpha|beta)\d{1,2})?$")
+_API_VERSION = LazyPattern(r"^V\d{1,2}(?:(?:alpha|beta)\d{1,2})?$|^[A-Z][a-z]{0,3}\d{1,2}$")
 _VOWELS = frozenset("aeiouy")
 
 
@@ -1120,7 +1169,23 @@ _FIXTURE_DIRS = frozenset(
         "examples",
         "example",
         "samples",
+        # vendored and generated code: not written in this repository
+        "vendor",
+        "vendored",
+        "third_party",
+        "third-party",
+        "node_modules",
     }
+)
+# Documentation files, example copies of configuration (`.env.example`, `settings.sample.py`),
+# minified bundles, lock files.
+_DOC_OR_GENERATED_FILE = LazyPattern(
+    r"^(?:readme|changelog|changes|history|news|pkg-info)(?:\.[\w.]+)?$|\.(?:md|rst|adoc)$|"
+    r"[._\-](?:examples?|samples?|dist|template)(?:[._\-]|$)|^(?:examples|samples)(?:-\d+)?\.\w+$|"
+    r"\.min\.(?:js|css)$|\.map$|"
+    r"^(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|pipfile\.lock|cargo\.lock|"
+    r"go\.sum|composer\.lock|gemfile\.lock|uv\.lock)$",
+    re.IGNORECASE,
 )
 _TEST_FILE = LazyPattern(
     r"^(?:test_.*\.py|.*_test\.(?:py|go|rb|exs?|dart|cc|cpp|c)|.*[._\-](?:test|spec)\."
@@ -1135,6 +1200,8 @@ def fixture_path(path: str) -> str | None:
         return "test fixture path"
     if _TEST_FILE.match(parts[-1]):
         return "test file"
+    if _DOC_OR_GENERATED_FILE.search(parts[-1]):
+        return "documentation, example, generated or lock file"
     return None
 
 
