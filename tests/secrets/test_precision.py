@@ -311,3 +311,31 @@ def test_filters_on_long_lines_are_linear(unit: str) -> None:
         2000,
     )
     assert ratio < 8, ratio
+
+
+@pytest.mark.parametrize(
+    ("name", "filename", "template"),
+    [pytest.param(*case, id=f"{case[0]}:{case[1]}") for case in LOOK_ALIKES + REAL],
+)
+def test_every_detect_secrets_finding_is_reported_or_dropped_by_name(
+    name: str, filename: str, template: str, tmp_path: pytest.TempPathFactory
+) -> None:
+    from detect_secrets import SecretsCollection
+    from detect_secrets.settings import default_settings
+
+    text = expand(template) + "\n"
+    path = tmp_path / filename  # type: ignore[operator]
+    path.write_text(text, encoding="utf-8")
+    with default_settings():
+        theirs = SecretsCollection()
+        theirs.scan_file(str(path))
+    scanned = scan_text_allowing(text, filename, EXPLAIN)
+    ours = {
+        (c.line, c.secret)
+        for candidate in scanned.candidates
+        for c in (candidate, *candidate.merged)
+    }
+    named = {(d.candidate.line, d.candidate.secret) for d in scanned.dropped}
+    for _, secret in theirs:
+        place = (secret.line_number, secret.secret_value)
+        assert place in ours or place in named, (secret.type, secret.line_number)
