@@ -9,8 +9,10 @@ from __future__ import annotations
 import base64
 import gzip
 import re
+from pathlib import Path
 
 import pytest
+from ztgate.lazyre import LazyPattern
 from ztgate.secrets import filters, gate
 from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.engine import ScanOptions, scan_text_allowing
@@ -287,7 +289,7 @@ PATTERNS = [
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:30])
-def test_filter_patterns_are_linear(pattern: filters.LazyPattern) -> None:
+def test_filter_patterns_are_linear(pattern: LazyPattern) -> None:
     # As the filters apply them: anchored patterns matched at the start, others searched.
     apply = pattern.match if pattern.pattern.startswith("^") else pattern.search
     for _, line in worst_lines(pattern.pattern, pattern.flags, size=20_000):
@@ -318,13 +320,13 @@ def test_filters_on_long_lines_are_linear(unit: str) -> None:
     [pytest.param(*case, id=f"{case[0]}:{case[1]}") for case in LOOK_ALIKES + REAL],
 )
 def test_every_detect_secrets_finding_is_reported_or_dropped_by_name(
-    name: str, filename: str, template: str, tmp_path: pytest.TempPathFactory
+    name: str, filename: str, template: str, tmp_path: Path
 ) -> None:
-    from detect_secrets import SecretsCollection
+    from detect_secrets.core.secrets_collection import SecretsCollection
     from detect_secrets.settings import default_settings
 
     text = expand(template) + "\n"
-    path = tmp_path / filename  # type: ignore[operator]
+    path = tmp_path / filename
     path.write_text(text, encoding="utf-8")
     with default_settings():
         theirs = SecretsCollection()
