@@ -307,11 +307,18 @@ def test_filter_patterns_are_linear(pattern: LazyPattern) -> None:
     ["#password-field .a", "/reset-password", "password: Enter your ", "root:x:0:0:", "Basic "],
 )
 def test_filters_on_long_lines_are_linear(unit: str) -> None:
-    ratio = growth_ratio(
-        lambda text: scan_text_allowing(text, "app.py", EXPLAIN),
-        lambda n: 'password = "' + scale(unit, n) + '"',
-        2000,
-    )
+    def measure() -> float:
+        return growth_ratio(
+            lambda text: scan_text_allowing(text, "app.py", EXPLAIN),
+            lambda n: 'password = "' + scale(unit, n) + '"',
+            2000,
+        )
+
+    # Measured again before it counts: a shared machine's load alone can reach 8x once;
+    # quadratic work is ~16x every time.
+    ratio = measure()
+    if ratio >= 8:
+        ratio = min(ratio, measure())
     assert ratio < 8, ratio
 
 
