@@ -244,6 +244,20 @@ def test_fixture_path_warns_for_generic_findings_and_blocks_vendor_tokens(
     assert gate.main(["--all-files"]) == 1
 
 
+def test_the_policy_can_block_a_kind_in_fixture_paths_again(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".ztgate.yaml", "secrets:\n  severity:\n    generic-api-key: error\n")
+    repo.write("tests/test_login.py", fill('api_secret = "{a32}"\n'))
+    repo.commit("test data, strict policy")
+    assert gate.main(["--all-files", "--format", "json"]) == 1
+    assert '"lowered"' not in capsys.readouterr().out
+    repo.write(".ztgate.yaml", "secrets: {}\n")
+    repo.commit("default policy")
+    assert gate.main(["--all-files", "--format", "json"]) == 0
+    assert '"lowered": "test fixture path"' in capsys.readouterr().out
+
+
 def test_explain_names_the_filter_of_each_dropped_candidate(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:

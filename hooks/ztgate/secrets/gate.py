@@ -82,7 +82,7 @@ def _finding(hit: Hit) -> Finding:
             message += f" added by commit {hit.commit[:12]}"
         if hit.allowed_inline:
             message += " (allowed by an inline comment the change adds: review it)"
-        if hit.lowered and hit.severity == "warning":
+        if hit.lowered:
             message += f" ({hit.lowered}: shown, not blocking)"
     import hashlib
 
@@ -101,6 +101,7 @@ def _finding(hit: Hit) -> Finding:
             "hashed_secret": hit.hashed_secret,
             "masked_secret": hit.masked,
             "detector": hit.detector_id,
+            **({"lowered": hit.lowered} if hit.lowered else {}),
         },
     )
 
@@ -169,8 +170,9 @@ def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
         lowered = fixture_reason(hit) if default == "error" else None
         if lowered:
             default = "warning"
-            hit = replace(hit, lowered=lowered)
         level = policy.secrets.severity_of(hit.detector_id, hit.secret_type, default)
+        if lowered and level == "warning":
+            hit = replace(hit, lowered=lowered)
         if level == "error" and hit.allowed_inline:
             level = "warning"  # allowed by the change's own comment: visible, not blocking
         if level != "off":
