@@ -104,6 +104,8 @@ REAL: list[tuple[str, str, str]] = [
     ("valid fine-grained token", "ci.env", "GITHUB_TOKEN=github_pat_{a22}_{a59}"),
     ("valid PyPI token", ".pypirc", "password = {pypi}"),
     ("random key named after a word", "settings.py", 'API_SECRET = "{a32}"'),
+    ("a one-word password", "form.js", 'const user = { password: "Newcastle1987" };'),
+    ("a password like a selector", "db.py", 'db_password = "#k3yW0rd9x7"'),
 ]
 
 

@@ -845,17 +845,24 @@ _ROUTE = LazyPattern(r"^(?:/[a-z0-9_\-.:{}\[\]]+)+/?$")
 
 def ui_text(secret: str) -> str | None:
     """Text a user reads, a selector or a route, not a value a program authenticates with.
-    Labels, selectors and routes are short: a long value is none of them (and stays cheap)."""
+    Labels, selectors and routes are short: a long value is none of them (and stays cheap).
+    A single word (`Newcastle`, `#abc123`) could be a password: a label needs blanks or
+    closing punctuation, a selector a `-`, `[`, blank, combinator or no digit."""
     if len(secret) > 120:
         return None
-    if _CSS_SELECTOR.match(secret):
+    if _CSS_SELECTOR.match(secret) and (
+        _SELECTOR_MARK.search(secret) or not any(c.isdigit() for c in secret)
+    ):
         return "CSS selector"
     if _ROUTE.match(secret) and any(c.isalpha() for c in secret):
         return "URL route or path"
     if _UI_LABEL.match(secret) and _LABEL_WORD.search(secret):
-        if " " in secret or secret[:1].isupper() or secret[-1:] in ":?!.…*":
+        if " " in secret or secret[-1:] in ":?!.…*":
             return "user interface label"
     return None
+
+
+_SELECTOR_MARK = LazyPattern(r"[\-\[\s>+~]")
 
 
 _DIGITS_ONLY = LazyPattern(r"^\d{4,24}$")
