@@ -364,3 +364,15 @@ def test_every_detect_secrets_finding_is_reported_or_dropped_by_name(
     for _, secret in theirs:
         place = (secret.line_number, secret.secret_value)
         assert place in ours or place in named, (secret.type, secret.line_number)
+
+
+def test_explain_in_a_commit_range_names_the_commit(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit("base")
+    repo.write("ci.env", f"GITHUB_TOKEN={github_style('ghp_', valid=False)}\n")
+    added = repo.commit("a token GitHub never issued")
+    assert gate.main(["--range", f"{base}..{added}", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert f"ci.env:1 (commit {added[:12]}): github-pat" in out
+    assert "dropped by `vendor-checksum`" in out
