@@ -26,7 +26,7 @@ PASSWORD = "pass" + "word"
 
 def tokens() -> dict[str, tuple[str, str]]:
     """Vendor -> (the text as pasted, the secret in it that must never be printed)."""
-    github = "ghp_" + fakes.random_body("a", 36)
+    github = fakes.github_style("ghp_")
     aws = fakes.aws_key_id()
     slack = "xoxb-" + fakes.fill("{d11}-{d12}-{a24}")
     key_body = fakes.random_body("b", 64)
@@ -312,7 +312,7 @@ def test_a_token_in_a_path_is_masked(
     """A directory named after a pasted token: the finding's location is masked too."""
     from ztgate.secrets import gate
 
-    github = "ghp_" + fakes.random_body("a", 36)
+    github = fakes.github_style("ghp_")
     repo.write("README.md", "hello\n")
     base = repo.commit("base")
     repo.write(f"{github}/settings.py", f'AWS_ACCESS_KEY_ID = "{fakes.aws_key_id()}"\n')

@@ -21,7 +21,7 @@ EVERYTHING = ScanOptions(detectors=ALL_DETECTORS)
 
 def _github_tokens(size: int) -> str:
     # Many detect-secrets findings on one line: each is filtered with the line around it.
-    token = "gh" + "p_" + fakes.random_body("a", 36)
+    token = fakes.github_style("gh" + "p_")
     return scale(token + " ", size)
 
 

@@ -12,7 +12,7 @@ from ztgate.secrets import gate
 from ztgate.secrets.engine import Candidate, merge_overlapping
 
 from tests.conftest import Repo
-from tests.fakes import random_body
+from tests.fakes import github_style, random_body
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -21,7 +21,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
 
 
 def github_token() -> str:
-    return "ghp_" + random_body("a", 36)
+    return github_style("ghp_")
 
 
 def postgres_url() -> str:

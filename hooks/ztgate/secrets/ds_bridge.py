@@ -202,10 +202,14 @@ def candidate_lines(
     unquoted_values: bool,
     b64_limit: float,
     hex_limit: float,
+    *,
+    keep_all: bool = False,
 ) -> dict[int, set[str]]:
     """Line (1-based) -> the detect-secrets plugins that could report a secret on it.
 
     ``found`` holds the keyword occurrences (from the keyword automaton) in ``lowered``.
+    With ``keep_all``, values our filters would drop anyway are asked about too, so that
+    ``--explain`` can show them with the filter that drops them.
     """
     lines: dict[int, set[str]] = {}
     line_texts: list[str] | None = None
@@ -251,7 +255,7 @@ def candidate_lines(
     if unquoted_values:
         entropy_values += [(m.group(1), m.start(1)) for m in _UNQUOTED_VALUE.finditer(text)]
     for value, offset in entropy_values:
-        if _above_limit(value, b64_limit, hex_limit) and not _dropped_anyway(value):
+        if _above_limit(value, b64_limit, hex_limit) and (keep_all or not _dropped_anyway(value)):
             lines.setdefault(line_of(offset), set()).update(ENTROPY_PLUGINS)
     return lines
 
@@ -354,8 +358,31 @@ def analyze_lines(
             for secret in _plugin_secrets(plugin, filename, line, unquoted_values):
                 if _filtered_by_detect_secrets(heuristic, secret, line, plugin):
                     continue
-                column = line.find(secret) + 1 or 1
+                column = value_column(line, secret)
                 yield DsSecret(plugin.secret_type, type(plugin).__name__, secret, number, column)
+
+
+_QUOTES = frozenset("'\"`")
+
+
+def value_column(line: str, secret: str) -> int:
+    """The 1-based column of ``secret`` as a value: its first occurrence after an `=` or `:`
+    (and blanks or a quote), else after a quote, else its first occurrence
+    (`password1_field_name="password1"` holds it first in the key); 1 when it is not on the
+    line verbatim."""
+    first = at = line.find(secret)
+    quoted = -1
+    tries = 0
+    while at > 0 and tries < 16:  # a few occurrences: a long line may hold thousands
+        if line[max(0, at - 8) : at].rstrip(" \t'\"`").endswith(("=", ":")):
+            return at + 1
+        if quoted < 0 and line[at - 1] in _QUOTES:
+            quoted = at
+        at = line.find(secret, at + 1)
+        tries += 1
+    if quoted >= 0:
+        return quoted + 1
+    return first + 1 if first >= 0 else 1
 
 
 def _plugin_secrets(plugin: Any, filename: str, line: str, unquoted_values: bool) -> set[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import cached_property, lru_cache
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache, partial
 
 from ztgate.secrets import ds_bridge, filters, keywords
 from ztgate.secrets.detectors import Detector, gapped_matches, shannon_entropy
@@ -35,12 +35,22 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Dropped:
+    """A candidate a named filter dropped (kept only with ``ScanOptions.explain``)."""
+
+    candidate: Candidate
+    drop: filters.Drop
+
+
+@dataclass(frozen=True)
 class TextScan:
     """What one text holds: the candidates reported, and those an inline comment allows
-    (detect-secrets' `pragma: allowlist secret`, gitleaks' `gitleaks:allow`)."""
+    (detect-secrets' `pragma: allowlist secret`, gitleaks' `gitleaks:allow`); with
+    ``ScanOptions.explain``, also those a filter dropped."""
 
     candidates: list[Candidate]
     allowed: list[Candidate]
+    dropped: list[Dropped] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,9 @@ class ScanOptions:
     use_detect_secrets: bool = True
     base64_limit: float = 4.5
     hex_limit: float = 3.0
+    # Keep what the filters drop (`ztgate secrets --explain`); also asks detect-secrets about
+    # the values its prefilter would skip because a filter drops them anyway.
+    explain: bool = False
 
     @cached_property
     def detectors_by_keyword(self) -> dict[str, tuple[int, ...]]:
@@ -76,6 +89,7 @@ class _Lines:
         self.text = text
         self._starts: list[int] | None = None
         self._lines: list[str] | None = None
+        self._separators: list[int] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -88,6 +102,13 @@ class _Lines:
 
     def column_of(self, offset: int) -> int:
         return offset - self.starts[self.number_of(offset) - 1] + 1
+
+    def crosses_document(self, start: int, end: int) -> bool:
+        """Whether a YAML document separator (a `---` line) lies inside [start, end)."""
+        if self._separators is None:
+            self._separators = [m.start() for m in filters.YAML_SEPARATOR.finditer(self.text)]
+        at = bisect.bisect_right(self._separators, start)
+        return at < len(self._separators) and self._separators[at] < end
 
     @property
     def lines(self) -> list[str]:
@@ -105,16 +126,35 @@ class _Lines:
 _common_reason = lru_cache(maxsize=8)(filters.common_reason)
 
 
-def _reject_reason(detector: Detector, secret: str, line: str, column: int) -> str | None:
+def _reject_reason(
+    detector: Detector,
+    secret: str,
+    lines: Sequence[str],
+    number: int,
+    column: int,
+    crosses_documents: Callable[[], bool],
+) -> filters.Drop | None:
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
     if detector.min_entropy and shannon_entropy(secret) < detector.min_entropy:
-        return "low entropy"
-    reason = _common_reason(secret, line)
-    if reason or not detector.by_context:
+        return filters.Drop("min-entropy", "low entropy")
+    reason = _common_reason(secret, line) or filters.url_drop(secret, line, column)
+    if reason:
         return reason
-    reason = filters.by_context_reason(secret, line, column, generic=detector.category == "generic")
-    if reason or not detector.random_value:
+    if crosses_documents():
+        return filters.Drop("yaml-documents", "match spans two YAML documents")
+    if not detector.by_context:
         return reason
-    return filters.not_a_generic_secret(secret)
+    generic = detector.category == "generic"
+    reason = filters.by_context_reason(secret, line, column, generic=generic)
+    if reason:
+        return reason
+    if generic:
+        around = filters.surrounding_token(line, column, secret)
+        reason = filters.context_drop(secret, around, lines, number, column)
+        if reason:
+            return reason
+    # A detector whose value must look random (the generic key) demands more evidence.
+    return filters.not_a_generic_secret(secret) if detector.random_value else None
 
 
 # detect-secrets plugins that judge by context (a key name, entropy) rather than a format.
@@ -151,29 +191,44 @@ _KEY_MATERIAL = re.compile(r"[A-Za-z0-9+/=]{40,}")
 
 def ds_reject_reason(
     ds: ds_bridge.DsSecret, lines: Sequence[str], filename: str = ""
-) -> str | None:
+) -> filters.Drop | None:
     """Why our filters drop a detect-secrets finding (``lines``: the file's lines), or None."""
     line = lines[ds.line - 1] if 0 < ds.line <= len(lines) else ""
     token = filters.surrounding_token(line, ds.column, ds.secret)
-    reason = _common_reason(ds.secret, line) or (
-        _common_reason(token, line) if token != ds.secret else None
+    reason = (
+        _common_reason(ds.secret, line)
+        or (_common_reason(token, line) if token != ds.secret else None)
+        or filters.url_drop(ds.secret, line, ds.column)
+        or filters.vendor_token_invalid(filters.word_at(line, ds.column))
     )
     if reason:
         return reason
     if ds.plugin in DS_CONTEXT_PLUGINS:
-        return filters.by_context_reason(ds.secret, line, ds.column, generic=True) or (
-            filters.commit_id_in_policy(ds.secret, lines, ds.line, ds.column)
-            if filters.is_structured_policy_file(filename)
-            else None
+        return (
+            filters.by_context_reason(ds.secret, line, ds.column, generic=True)
+            or filters.context_drop(ds.secret, token, lines, ds.line, ds.column)
+            or (filters.keyword_value_drop(ds.secret) if ds.plugin == "KeywordDetector" else None)
+            or (
+                filters.named(
+                    "commit-id", filters.commit_id_in_policy(ds.secret, lines, ds.line, ds.column)
+                )
+                if filters.is_structured_policy_file(filename)
+                else None
+            )
         )
     if ds.plugin == "PrivateKeyDetector":
+        if ds.secret.startswith("BEGIN") and not line[: max(ds.column - 1, 0)].endswith("-----"):
+            # `-{5}BEGIN PRIVATE KEY-{5}` in a pattern, `BEGIN PRIVATE KEY` in prose.
+            return filters.Drop("key-header-only", "not a PEM header")
         # A header with no key material after it is documentation, not a key.
         body = "\n".join(lines[ds.line - 1 : ds.line + 200]).split("-----END", 1)[0]
-        return None if _KEY_MATERIAL.search(body) else "private key header without a key"
+        if _KEY_MATERIAL.search(body):
+            return None
+        return filters.Drop("key-header-only", "private key header without a key")
     return (
-        filters.embedded_in_word(line, ds.column, ds.secret)
-        or filters.sequential_run(token)
-        or filters.repeating(token)
+        filters.named("embedded-in-word", filters.embedded_in_word(line, ds.column, ds.secret))
+        or filters.named("sequential", filters.sequential_run(token))
+        or filters.named("repeating", filters.repeating(token))
     )
 
 
@@ -227,6 +282,7 @@ def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextSc
     found_keywords = keywords.occurrences(lowered, options.keywords)
     where = _Lines(text)
     found: dict[tuple[int, str, str], Candidate] = {}
+    dropped: list[Dropped] = []
     policy_file = filters.is_structured_policy_file(filename)
 
     gated = options.detectors_by_keyword
@@ -242,20 +298,27 @@ def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextSc
             if key in found:  # found already: its filters need not run again
                 continue
             column = where.column_of(offset)
-            if _reject_reason(detector, secret, where.line(number), column):
-                continue
             rank = specificity_of(detector)
-            if (
-                policy_file
-                and rank == CONTEXT_ONLY
-                and filters.commit_id_in_policy(secret, where.lines, number, column)
-            ):
-                continue
-            key = (number, secret, detector.secret_type)
-            if key not in found:
-                found[key] = Candidate(
-                    detector.id, detector.secret_type, secret, number, column, "ztgate", rank
+            drop = _reject_reason(
+                detector,
+                secret,
+                where.lines,
+                number,
+                column,
+                partial(where.crosses_document, *match.span()),
+            )
+            if drop is None and policy_file and rank == CONTEXT_ONLY:
+                drop = filters.named(
+                    "commit-id", filters.commit_id_in_policy(secret, where.lines, number, column)
                 )
+            candidate = Candidate(
+                detector.id, detector.secret_type, secret, number, column, "ztgate", rank
+            )
+            if drop is not None:
+                if options.explain:
+                    dropped.append(Dropped(candidate, drop))
+                continue
+            found[key] = candidate
 
     if options.use_detect_secrets:
         unquoted = ds_bridge.wants_unquoted_values(filename)
@@ -268,6 +331,7 @@ def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextSc
             unquoted,
             options.base64_limit,
             options.hex_limit,
+            keep_all=options.explain,
         )
         if plugins_by_line:
             for ds in ds_bridge.analyze_lines(
@@ -280,19 +344,21 @@ def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextSc
             ):
                 if ds.plugin in options.disabled or ds.secret_type in options.disabled:
                     continue
-                if ds_reject_reason(ds, where.lines, filename):
+                candidate = Candidate(
+                    ds.plugin,
+                    ds.secret_type,
+                    ds.secret,
+                    ds.line,
+                    ds.column,
+                    "detect-secrets",
+                    specificity(ds.plugin),
+                )
+                drop = ds_reject_reason(ds, where.lines, filename)
+                if drop is not None:
+                    if options.explain:
+                        dropped.append(Dropped(candidate, drop))
                     continue
-                key = (ds.line, ds.secret, ds.secret_type)
-                if key not in found:
-                    found[key] = Candidate(
-                        ds.plugin,
-                        ds.secret_type,
-                        ds.secret,
-                        ds.line,
-                        ds.column,
-                        "detect-secrets",
-                        specificity(ds.plugin),
-                    )
+                found.setdefault((ds.line, ds.secret, ds.secret_type), candidate)
 
     merged = merge_overlapping(list(found.values()))
     # Once per line, not per candidate: a long line may hold thousands of them.
@@ -305,6 +371,7 @@ def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextSc
     return TextScan(
         [c for c in merged if not allowlisted[c.line]],
         [c for c in merged if allowlisted[c.line]],
+        dropped,
     )
 
 
@@ -349,10 +416,10 @@ def _groups(candidates: list[Candidate]) -> list[list[Candidate]]:
     for candidate in sorted(candidates, key=lambda c: (c.column, -len(c.secret))):
         if groups and candidate.column < reach:
             groups[-1].append(candidate)
-            reach = max(reach, candidate.end)
+            reach = max(reach, _reach(candidate))
         else:
             groups.append([candidate])
-            reach = candidate.end
+            reach = _reach(candidate)
     if len(groups) < 2 or len(candidates) > _CONTAINMENT_LIMIT:
         return groups
     joined: list[list[Candidate]] = []
@@ -364,6 +431,15 @@ def _groups(candidates: list[Candidate]) -> list[list[Candidate]]:
         else:
             joined.append(group)
     return joined
+
+
+def _reach(candidate: Candidate) -> int:
+    """Where a candidate's span ends. detect-secrets reports a private key by its header
+    (`BEGIN RSA PRIVATE KEY`) and we by the key after it: the header stands for the rest of
+    its line, so the two are one finding."""
+    if candidate.detector_id == "PrivateKeyDetector":
+        return 1 << 30
+    return candidate.end
 
 
 def _contains(one: str, other: str) -> bool:

@@ -16,7 +16,7 @@ from ztgate.policy import Policy
 from ztgate.progress import Progress
 from ztgate.report import emit, render_gitlab, write_report
 from ztgate.revisions import commits_in, push_endpoints, push_revisions, range_revisions
-from ztgate.secrets import gitleaks
+from ztgate.secrets import filters, gitleaks
 from ztgate.secrets.baseline import (
     Baseline,
     BaselineEntry,
@@ -29,6 +29,7 @@ from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.engine import context_only_ids
 from ztgate.secrets.scan import (
     SECRET_FILE,
+    DroppedHit,
     Hit,
     ScanResult,
     Unscanned,
@@ -83,6 +84,8 @@ def _finding(hit: Hit) -> Finding:
             message += f" added by commit {hit.commit[:12]}"
         if hit.allowed_inline:
             message += " (allowed by an inline comment the change adds: review it)"
+        if hit.lowered:
+            message += f" ({hit.lowered}: shown, not blocking)"
     import hashlib
 
     identity = f"{hit.path}\0{hit.hashed_secret}\0{hit.secret_type}"
@@ -100,6 +103,7 @@ def _finding(hit: Hit) -> Finding:
             "hashed_secret": hit.hashed_secret,
             "masked_secret": hit.masked,
             "detector": hit.detector_id,
+            **({"lowered": hit.lowered} if hit.lowered else {}),
         },
     )
 
@@ -149,6 +153,15 @@ def gitleaks_ignore_from(source: Trusted) -> frozenset[gitleaks.Fingerprint]:
     return gitleaks.parse_ignore(text) if text is not None else frozenset()
 
 
+def fixture_reason(hit: Hit) -> str | None:
+    """Test data is full of keys made for the tests: in a test fixture path a finding whose
+    format names no vendor (a key name, entropy, a private key, a password in a URL) warns
+    instead of blocking. It is still shown; a vendor's token there still blocks."""
+    if hit.kind == SECRET_FILE:
+        return None
+    return filters.fixture_path(hit.path) if filters.lowered_in_fixtures(hit.detector_id) else None
+
+
 def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
     """Each hit at the severity the policy gives its detector; `off` drops it."""
     from dataclasses import replace
@@ -156,7 +169,12 @@ def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
     leveled = []
     for hit in hits:
         default = _DEFAULT_SEVERITY.get(hit.detector_id, "error")
+        lowered = fixture_reason(hit) if default == "error" else None
+        if lowered:
+            default = "warning"
         level = policy.secrets.severity_of(hit.detector_id, hit.secret_type, default)
+        if lowered and level == "warning":
+            hit = replace(hit, lowered=lowered)
         if level == "error" and hit.allowed_inline:
             level = "warning"  # allowed by the change's own comment: visible, not blocking
         if level != "off":
@@ -250,12 +268,14 @@ def baseline_from(source: Trusted, policy: Policy, explicit: str | None) -> Base
     return parse_baseline(text, source.where(name))
 
 
-def scan_commits(root: Path, commits: list[str], policy: Policy) -> ScanResult:
+def scan_commits(
+    root: Path, commits: list[str], policy: Policy, explain: bool = False
+) -> ScanResult:
     """The lines ``commits`` add, scanned with the policy trusted before them."""
     result = ScanResult()
     if commits:
         with Progress("ztgate secrets", len(commits), "commit(s)") as progress:
-            result = scan_history(root, commits, policy.secrets, progress)
+            result = scan_history(root, commits, policy.secrets, progress, explain)
     result.commits.update(commits)
     return result
 
@@ -269,7 +289,9 @@ def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResul
         else:
             revisions = push_revisions(root, args.remote)
         commits = commits_in(root, revisions) if revisions else []
-        return scan_commits(root, commits, policy), f"changed file(s) in {len(commits)} commit(s)"
+        explain = bool(getattr(args, "explain", False))
+        scanned = scan_commits(root, commits, policy, explain)
+        return scanned, f"changed file(s) in {len(commits)} commit(s)"
     if args.all_files or args.update_baseline:
         filenames = gitio.tracked_files(root)
     elif not filenames:
@@ -296,7 +318,8 @@ def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResul
     baseline_path = policy.secrets.baseline
     paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
     with Progress("ztgate secrets", len(paths), "file(s)") as progress:
-        return scan_files(paths, policy.secrets, root, progress), "file(s)"
+        explain = bool(getattr(args, "explain", False))
+        return scan_files(paths, policy.secrets, root, progress, explain), "file(s)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -337,6 +360,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--gitlab-report",
         metavar="FILE",
         help="also write GitLab's secret-detection report (gl-secret-detection-report.json)",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also list every candidate a filter dropped: path:line, detector, masked value, "
+        "the filter's name and why (to report a credential a filter should not have dropped)",
     )
     runner.add_report_arguments(parser)
     args = parser.parse_args(argv)
@@ -425,7 +454,24 @@ def _main(args: argparse.Namespace) -> int:
     if args.gitlab_report:
         write_report(args.gitlab_report, render_gitlab(report))
     emit(report, args.format, args.output)
+    if args.explain:
+        explain_dropped(result.dropped, to_stderr=args.format != "text" or bool(args.output))
     return report.exit_code
+
+
+def explain_dropped(dropped: list[DroppedHit], *, to_stderr: bool) -> None:
+    """`--explain`: each dropped candidate, masked, with the filter that dropped it."""
+    from ztgate.masking import mask_secrets
+
+    out = sys.stderr if to_stderr else sys.stdout
+    print(f"explain: {len(dropped)} candidate(s) dropped by filters", file=out)
+    for gone in sorted(dropped, key=lambda d: (d.commit or "", d.path, d.line, d.column)):
+        where = f"{gone.path}:{gone.line}"
+        if gone.commit:
+            where += f" (commit {gone.commit[:12]})"
+        # The reason may quote a key name from the file: masked like any quoted input.
+        line = f"  {where}: {gone.detector_id} {gone.masked} dropped by `{gone.filter}`"
+        print(mask_secrets(f"{line} ({gone.reason})"), file=out)
 
 
 if __name__ == "__main__":

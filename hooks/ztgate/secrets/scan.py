@@ -13,7 +13,7 @@ from ztgate.policy import SecretsPolicy
 from ztgate.secrets import ds_bridge, files
 from ztgate.secrets.baseline import hash_secret
 from ztgate.secrets.catalog import ALL_DETECTORS
-from ztgate.secrets.engine import Candidate, ScanOptions, scan_text_allowing
+from ztgate.secrets.engine import Candidate, Dropped, ScanOptions, scan_text_allowing
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -43,6 +43,8 @@ class Hit:
     # Allowed by an inline comment (`pragma: allowlist secret`, `gitleaks:allow`) that the
     # commit judged brings itself: shown as a warning, never silently dropped.
     allowed_inline: bool = False
+    # Why the hit is shown at a lower severity than its detector's (a test fixture path).
+    lowered: str = ""
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -53,6 +55,20 @@ class Hit:
     def identities(self) -> tuple[tuple[str, str, str], ...]:
         """Its own identity, then those of the matches merged into it."""
         return (self.identity, *((self.path, h, t) for h, t in self.merged))
+
+
+@dataclass(frozen=True)
+class DroppedHit:
+    """A candidate a named filter dropped, at its place (`ztgate secrets --explain`)."""
+
+    path: str
+    line: int
+    column: int
+    detector_id: str
+    masked: str
+    filter: str
+    reason: str
+    commit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,8 @@ class ScanResult:
     # Secrets on lines an inline comment allows (`pragma: allowlist secret`, `gitleaks:allow`):
     # not reported, but counted, so that nothing is silent.
     allowed_inline: int = 0
+    # With `explain`: what the filters dropped, each with the filter's name.
+    dropped: list[DroppedHit] = field(default_factory=list)
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped.setdefault(reason, []).append(path)
@@ -85,12 +103,29 @@ def mask(secret: str) -> str:
     return f"{shown}…({len(secret)} chars)"
 
 
-def options_from(policy: SecretsPolicy) -> ScanOptions:
+def options_from(policy: SecretsPolicy, explain: bool = False) -> ScanOptions:
     return ScanOptions(
         detectors=ALL_DETECTORS,
         disabled=frozenset(policy.disable),
         base64_limit=float(policy.base64_limit),
         hex_limit=float(policy.hex_limit),
+        explain=explain,
+    )
+
+
+def _dropped_hit(
+    path: str, dropped: Dropped, commit: str | None, line: int, column: int
+) -> DroppedHit:
+    candidate = dropped.candidate
+    return DroppedHit(
+        path,
+        line,
+        column,
+        candidate.detector_id,
+        mask(candidate.secret),
+        dropped.drop.filter,
+        dropped.drop.reason,
+        commit,
     )
 
 
@@ -146,12 +181,17 @@ PARALLEL_MIN_BYTES = 1 << 20
 
 
 def scan_files(
-    paths: Sequence[str], policy: SecretsPolicy, root: Path, progress: Progress | None = None
+    paths: Sequence[str],
+    policy: SecretsPolicy,
+    root: Path,
+    progress: Progress | None = None,
+    explain: bool = False,
 ) -> ScanResult:
-    """Scan working-tree files (paths relative to ``root``), on every core for big sets."""
+    """Scan working-tree files (paths relative to ``root``), on every core for big sets.
+    With ``explain``, also keep what the filters drop."""
     workers = _worker_count(paths, root)
     if workers < 2:
-        return _scan_files_here(paths, policy, root, progress)
+        return _scan_files_here(paths, policy, root, progress, explain)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -162,9 +202,18 @@ def scan_files(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         if progress is not None and progress.enabled:
-            parts = _scan_counted(pool, shares, policy, root, progress)
+            parts = _scan_counted(pool, shares, policy, root, progress, explain)
         else:
-            parts = list(pool.map(_scan_files_here, shares, [policy] * workers, [root] * workers))
+            parts = list(
+                pool.map(
+                    _scan_files_here,
+                    shares,
+                    [policy] * workers,
+                    [root] * workers,
+                    [None] * workers,
+                    [explain] * workers,
+                )
+            )
     merged = ScanResult()
     for part in parts:
         merged.hits.extend(part.hits)
@@ -173,6 +222,7 @@ def scan_files(
             merged.skipped.setdefault(reason, []).extend(skipped)
         merged.unreadable.extend(part.unreadable)
         merged.allowed_inline += part.allowed_inline
+        merged.dropped.extend(part.dropped)
     return merged
 
 
@@ -182,6 +232,7 @@ def _scan_counted(
     policy: SecretsPolicy,
     root: Path,
     progress: Progress,
+    explain: bool = False,
 ) -> list[ScanResult]:
     """``pool.map`` over the shares, each cut in consecutive pieces so the count moves as
     pieces finish; a share's pieces merged in order are the share's result, so the report is
@@ -190,7 +241,10 @@ def _scan_counted(
 
     size = max(1, max(len(share) for share in shares) // 16)
     pieces = [share[i : i + size] for share in shares for i in range(0, len(share), size)]
-    pending = {pool.submit(_scan_files_here, piece, policy, root): len(piece) for piece in pieces}
+    pending = {
+        pool.submit(_scan_files_here, piece, policy, root, None, explain): len(piece)
+        for piece in pieces
+    }
     futures = list(pending)
     while pending:
         done, _ = wait(pending, return_when="FIRST_COMPLETED")
@@ -220,10 +274,14 @@ def _worker_count(paths: Sequence[str], root: Path) -> int:
 
 
 def _scan_files_here(
-    paths: Iterable[str], policy: SecretsPolicy, root: Path, progress: Progress | None = None
+    paths: Iterable[str],
+    policy: SecretsPolicy,
+    root: Path,
+    progress: Progress | None = None,
+    explain: bool = False,
 ) -> ScanResult:
     result = ScanResult()
-    options = options_from(policy)
+    options = options_from(policy, explain)
     for path in paths:
         if progress is not None:
             progress.advance()
@@ -235,7 +293,9 @@ def _scan_files_here(
             if opened.skipped != "deleted":
                 result.skip(path, opened.skipped)
             if opened.target is not None:  # a symlink's content is its target's path
-                found, allowed = _scan_content(path, [os.fsencode(opened.target)], policy, options)
+                found, allowed = _scan_content(
+                    path, [os.fsencode(opened.target)], policy, options, dropped=result.dropped
+                )
                 result.hits.extend(found)
                 result.allowed_inline += allowed
             continue
@@ -245,7 +305,7 @@ def _scan_files_here(
         elif opened.blocks is not None:
             try:
                 found, allowed = _scan_content(
-                    path, _keep_head(opened.blocks, head), policy, options
+                    path, _keep_head(opened.blocks, head), policy, options, dropped=result.dropped
                 )
             except files.Unreadable as error:
                 result.unreadable.append(Unscanned(path, str(error)))
@@ -277,6 +337,7 @@ def _scan_content(
     policy: SecretsPolicy,
     options: ScanOptions,
     commit: str | None = None,
+    dropped: list[DroppedHit] | None = None,
 ) -> tuple[list[Hit], int]:
     """Every hit in raw content, read in overlapping pieces of at most ``max_file_size``
     characters, a secret in an overlap reported once; and how many secrets inline comments
@@ -287,6 +348,13 @@ def _scan_content(
     allowed: set[tuple[int, str, str]] = set()
     for piece in files.pieces(blocks, policy.max_file_size):
         scanned = scan_text_allowing(piece.text, path, options)
+        if dropped is not None:
+            for gone in scanned.dropped:
+                where = gone.candidate
+                if not piece.at_a_cut(where.line, where.column, len(where.secret)):
+                    dropped.append(
+                        _dropped_hit(path, gone, commit, *piece.place(where.line, where.column))
+                    )
         reported = [(c, False) for c in scanned.candidates]
         for candidate, is_allowed in reported + [(c, True) for c in scanned.allowed]:
             if piece.at_a_cut(candidate.line, candidate.column, len(candidate.secret)):
@@ -302,7 +370,11 @@ def _scan_content(
 
 
 def scan_history(
-    root: Path, commits: Sequence[str], policy: SecretsPolicy, progress: Progress | None = None
+    root: Path,
+    commits: Sequence[str],
+    policy: SecretsPolicy,
+    progress: Progress | None = None,
+    explain: bool = False,
 ) -> ScanResult:
     """Scan the lines each of ``commits`` adds; a key added then deleted still counts.
 
@@ -311,7 +383,7 @@ def scan_history(
     from ztgate.secrets import history
 
     result = ScanResult()
-    options = options_from(policy)
+    options = options_from(policy, explain)
     for added in history.added_lines(root, commits, policy.max_file_size):
         if progress is not None and added.commit not in result.commits:
             progress.advance()
@@ -324,7 +396,9 @@ def scan_history(
         elif added.blob is not None:
             try:
                 blocks = _keep_head(history.blob_blocks(root, added.blob), head)
-                found, allowed = _scan_content(added.path, blocks, policy, options, added.commit)
+                found, allowed = _scan_content(
+                    added.path, blocks, policy, options, added.commit, result.dropped
+                )
             except files.Unreadable as error:
                 result.unreadable.append(Unscanned(added.path, str(error), added.commit))
             else:
@@ -338,6 +412,11 @@ def scan_history(
             result.scanned += 1
             scanned = scan_text_allowing(text, added.path, options)
             result.allowed_inline += len(scanned.allowed)
+            for gone in scanned.dropped:
+                number = numbers[gone.candidate.line - 1]
+                result.dropped.append(
+                    _dropped_hit(added.path, gone, added.commit, number, gone.candidate.column)
+                )
             for candidate in scanned.candidates:
                 result.hits.append(
                     _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
