@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Rule, Severity, sorted_findings
+from ztgate.finding import Finding, Report, Rule, Severity, fingerprint, sorted_findings
 from ztgate.policy import Policy
 from ztgate.progress import Progress
 from ztgate.report import emit, render_gitlab, write_report
@@ -86,8 +86,6 @@ def _finding(hit: Hit) -> Finding:
             message += " (allowed by an inline comment the change adds: review it)"
         if hit.lowered:
             message += f" ({hit.lowered}: shown, not blocking)"
-    import hashlib
-
     identity = f"{hit.path}\0{hit.hashed_secret}\0{hit.secret_type}"
     return Finding(
         rule=rule,
@@ -95,7 +93,7 @@ def _finding(hit: Hit) -> Finding:
         line=hit.line,
         column=hit.column,
         message=message,
-        fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32],
+        fingerprint=fingerprint(identity),
         severity=Severity(hit.severity),
         commit=hit.commit,
         properties={
@@ -185,8 +183,6 @@ def with_severity(hits: list[Hit], policy: Policy) -> list[Hit]:
 def unscanned_findings(unreadable: list[Unscanned], policy: Policy) -> list[Finding]:
     """Content that could not be read blocks like a secret would (ZT104), at the severity
     the policy gives the rule id; `off` drops it."""
-    import hashlib
-
     level = policy.secrets.severity_of(UNSCANNED.id, UNSCANNED.title, UNSCANNED.severity.value)
     if level == "off":
         return []
@@ -203,7 +199,7 @@ def unscanned_findings(unreadable: list[Unscanned], policy: Policy) -> list[Find
                 line=1,
                 column=1,
                 message=message,
-                fingerprint=hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32],
+                fingerprint=fingerprint(identity),
                 severity=Severity(level),
                 commit=item.commit,
                 properties={"reason": item.reason},
