@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-# Section kinds, in the order the template lists them.
+# Section kinds (Section.kind), in the order the template lists them.
 SCOPE = "scope"
 CLASSIFICATION = "data classification"
 BOUNDARIES = "trust boundaries"
@@ -16,17 +16,6 @@ THREATS = "threats"
 MITIGATIONS = "mitigations"
 ACCEPTED = "accepted risks"
 COMPONENTS = "components"  # optional: where each component lives, and what kind it is
-SECTION_KINDS = (
-    SCOPE,
-    CLASSIFICATION,
-    BOUNDARIES,
-    FLOWS,
-    ENTRY_POINTS,
-    THREATS,
-    MITIGATIONS,
-    ACCEPTED,
-    COMPONENTS,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +49,7 @@ class Table:
 
 @dataclass(frozen=True)
 class Section:
-    kind: str | None  # one of SECTION_KINDS, or None for an extra section
+    kind: str | None  # one of the section kinds above, or None for an extra section
     title: str
     line: int
     level: int
@@ -91,7 +80,6 @@ class ThreatModel:
     sections: tuple[Section, ...]
     placeholders: tuple[Placeholder, ...] = ()
     title_line: int = 1
-    line_count: int = 0
     problems: tuple[tuple[int, str], ...] = field(default_factory=tuple)  # (line, message)
 
     def section(self, kind: str) -> Section | None:

@@ -431,7 +431,6 @@ def parse(text: str, path: str) -> ThreatModel:
         sections=built,
         placeholders=tuple(placeholders),
         title_line=title_line,
-        line_count=text.count("\n") + 1,
         problems=tuple(problems),
     )
 
