@@ -111,8 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     root = gitio.find_root()
     spec = args.range or ci_range(dict(os.environ), root)
-    results: list[tuple[str, int]] = []
-    gitlab_parts: list[Path] = []
     source = _trusted(root, spec)
     print(f"ztgate ci: gates and policy from {source.label}", flush=True)
     hooks = enabled_hooks(source)
@@ -122,38 +120,11 @@ def _run(args: argparse.Namespace) -> int:
             "would be checked",
             fix="add ztgate's hooks (`ztgate init`), or remove this CI job",
         )
-    for hook_id, hook_args in hooks:
-        module_name, form = CI_FORMS[hook_id]
-        if hook_id == "ztgate-pr" and not _is_change_request(dict(os.environ)):
-            print(f"\n== {hook_id}: not a pull or merge request event: no description to check")
-            results.append((hook_id, SKIPPED))
-            continue
-        if hook_id in NEEDS_RANGE and not spec:
-            print(
-                f"ztgate ci: {hook_id}: no change range in this environment; pass --range",
-                file=sys.stderr,
-            )
-            results.append((hook_id, runner.EXIT_ERROR))
-            continue
-        gate_args = [a.replace("{range}", spec or "") for a in form] + hook_args
-        if args.sarif_dir:
-            Path(args.sarif_dir).mkdir(parents=True, exist_ok=True)
-            gate_args += [
-                "--format",
-                "sarif",
-                "--output",
-                str(Path(args.sarif_dir) / f"{hook_id}.sarif"),
-            ]
-        command = BY_ID[hook_id].command
-        if args.gitlab_report and command == "secrets":
-            # Files and commits are scanned by two runs; their reports become one file.
-            part = Path(f"{args.gitlab_report}.{hook_id}.part")
-            part.unlink(missing_ok=True)
-            gitlab_parts.append(part)
-            gate_args += ["--gitlab-report", str(part)]
-        print(f"\n== {hook_id}: ztgate {command} {' '.join(gate_args)}", flush=True)
-        gate_main: Callable[[Sequence[str]], int] = importlib.import_module(module_name).main
-        results.append((hook_id, gate_main(gate_args)))
+    gitlab_parts: list[Path] = []
+    results = [
+        (hook_id, _run_hook(hook_id, hook_args, spec, args, gitlab_parts))
+        for hook_id, hook_args in hooks
+    ]
     if args.gitlab_report:
         secrets_hooks = {h for h in CI_FORMS if BY_ID[h].command == "secrets"}
         failed = any(code == runner.EXIT_ERROR for h, code in results if h in secrets_hooks)
@@ -163,19 +134,63 @@ def _run(args: argparse.Namespace) -> int:
 
         print(f"\n== threat-model diff {spec} (a report for the reviewer, not a gate)", flush=True)
         diff.main([spec])
+    return _summary(results)
+
+
+def _run_hook(
+    hook_id: str,
+    hook_args: list[str],
+    spec: str | None,
+    args: argparse.Namespace,
+    gitlab_parts: list[Path],
+) -> int:
+    """Run one enabled hook's gate in its CI form; its exit code (or SKIPPED)."""
+    module_name, form = CI_FORMS[hook_id]
+    if hook_id == "ztgate-pr" and not _is_change_request(dict(os.environ)):
+        print(f"\n== {hook_id}: not a pull or merge request event: no description to check")
+        return SKIPPED
+    if hook_id in NEEDS_RANGE and not spec:
+        print(
+            f"ztgate ci: {hook_id}: no change range in this environment; pass --range",
+            file=sys.stderr,
+        )
+        return runner.EXIT_ERROR
+    gate_args = [a.replace("{range}", spec or "") for a in form] + hook_args
+    gate_args += _report_arguments(hook_id, args, gitlab_parts)
+    command = BY_ID[hook_id].command
+    print(f"\n== {hook_id}: ztgate {command} {' '.join(gate_args)}", flush=True)
+    gate_main: Callable[[Sequence[str]], int] = importlib.import_module(module_name).main
+    return gate_main(gate_args)
+
+
+def _report_arguments(
+    hook_id: str, args: argparse.Namespace, gitlab_parts: list[Path]
+) -> list[str]:
+    """SARIF per hook, and the secrets gates' parts of the one GitLab report."""
+    extra: list[str] = []
+    if args.sarif_dir:
+        Path(args.sarif_dir).mkdir(parents=True, exist_ok=True)
+        extra += ["--format", "sarif", "--output", str(Path(args.sarif_dir) / f"{hook_id}.sarif")]
+    if args.gitlab_report and BY_ID[hook_id].command == "secrets":
+        # Files and commits are scanned by two runs; their reports become one file.
+        part = Path(f"{args.gitlab_report}.{hook_id}.part")
+        part.unlink(missing_ok=True)
+        gitlab_parts.append(part)
+        extra += ["--gitlab-report", str(part)]
+    return extra
+
+
+def _summary(results: list[tuple[str, int]]) -> int:
+    """One line per gate, and the run's exit code: an error wins, then findings."""
     verdicts = {0: "passed", 1: "FAILED", 2: "ERROR", SKIPPED: "skipped (no pull request)"}
     width = max((len(h) for h, _ in results), default=4)
     print(f"\n{'gate':<{width}}  result")
     for hook_id, code in results:
         print(f"{hook_id:<{width}}  {verdicts.get(code, 'ERROR')}")
     codes = {code for _, code in results if code != SKIPPED}
-    return (
-        runner.EXIT_ERROR
-        if runner.EXIT_ERROR in codes
-        else runner.EXIT_FINDINGS
-        if runner.EXIT_FINDINGS in codes
-        else runner.EXIT_CLEAN
-    )
+    if runner.EXIT_ERROR in codes:
+        return runner.EXIT_ERROR
+    return runner.EXIT_FINDINGS if runner.EXIT_FINDINGS in codes else runner.EXIT_CLEAN
 
 
 if __name__ == "__main__":
