@@ -200,6 +200,23 @@ def _type_name(kinds: tuple[type, ...]) -> str:
 
 
 def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
+    """The value as the policy dataclass holds it (a tuple for a list or a mapping), or a
+    UserError naming the key, its line and what it must be."""
+    _check_scalar(value, spec, key, where)
+    if isinstance(value, Mapping):
+        return _mapping_items(value, spec, key, where)
+    if spec.item_kind is not None:
+        for item in value:
+            if not isinstance(item, spec.item_kind):
+                raise UserError(
+                    f"every item of `{key}` must be a {_type_name((spec.item_kind,))}",
+                    where=where,
+                )
+        return tuple(value)
+    return value
+
+
+def _check_scalar(value: Any, spec: FieldSpec, key: str, where: str) -> None:
     # bool is an int in Python; an int field must not accept `true`.
     ok = isinstance(value, spec.kinds) and not (isinstance(value, bool) and bool not in spec.kinds)
     if not ok:
@@ -221,30 +238,25 @@ def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
         raise UserError(
             f"`{key}` must be {spec.pattern_help}, not `{value[:80]}`", where=where, fix=spec.help
         )
-    if isinstance(value, Mapping):
-        for item_key, item in value.items():
-            if spec.key_pattern is not None and not spec.key_pattern.fullmatch(str(item_key)):
-                item_where = f"{where.rsplit(':', 1)[0]}:{_line_of(value, item_key)}"
-                raise UserError(
-                    f"`{key}` entry `{str(item_key)[:80]}` must be {spec.pattern_help}",
-                    where=item_where,
-                    fix=spec.help,
-                )
-            if not isinstance(item, str) or spec.choices and item not in spec.choices:
-                raise UserError(
-                    f"`{key}.{item_key}` must be one of {', '.join(spec.choices)}",
-                    where=where,
-                )
-        return tuple((str(k), str(v)) for k, v in value.items())
-    if spec.item_kind is not None:
-        for item in value:
-            if not isinstance(item, spec.item_kind):
-                raise UserError(
-                    f"every item of `{key}` must be a {_type_name((spec.item_kind,))}",
-                    where=where,
-                )
-        return tuple(value)
-    return value
+
+
+def _mapping_items(
+    value: Mapping[Any, Any], spec: FieldSpec, key: str, where: str
+) -> tuple[tuple[str, str], ...]:
+    for item_key, item in value.items():
+        if spec.key_pattern is not None and not spec.key_pattern.fullmatch(str(item_key)):
+            item_where = f"{where.rsplit(':', 1)[0]}:{_line_of(value, item_key)}"
+            raise UserError(
+                f"`{key}` entry `{str(item_key)[:80]}` must be {spec.pattern_help}",
+                where=item_where,
+                fix=spec.help,
+            )
+        if not isinstance(item, str) or spec.choices and item not in spec.choices:
+            raise UserError(
+                f"`{key}.{item_key}` must be one of {', '.join(spec.choices)}",
+                where=where,
+            )
+    return tuple((str(k), str(v)) for k, v in value.items())
 
 
 def parse_policy(text: str, path: str) -> Policy:
