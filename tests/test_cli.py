@@ -16,15 +16,65 @@ def test_usage_lists_every_subcommand(capsys: pytest.CaptureFixture[str]) -> Non
         assert name in out
 
 
-@pytest.mark.parametrize("argv", [[], ["no-such-gate"]])
-def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(argv) == 2
+def test_no_command_prints_usage_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main([]) == 2
+    out = capsys.readouterr().out
+    assert out == cli.usage() and out.startswith("usage: ztgate <command> [options]")
+
+
+def test_an_unknown_command_is_named_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["no-such-gate"]) == 2
+    captured = capsys.readouterr()
+    first, rest = captured.err.split("\n", 1)
+    assert first == "ztgate: error: unknown command `no-such-gate`"
+    assert rest == "\n" + cli.usage() and captured.out == ""
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from ztgate import __version__
+
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out == f"ztgate {__version__}\n"
 
 
 def test_bad_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         cli.main(["secrets", "--format", "xml"])
     assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "ztgate secrets: error: argument --format: invalid choice: 'xml'" in err
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("soon", "ztgate: error: ZTGATE_RUN_TIMEOUT must be a number of seconds, not `soon`\n"),
+        ("-5", "ztgate: error: ZTGATE_RUN_TIMEOUT must be a positive number of seconds\n"),
+    ],
+)
+def test_a_bad_run_timeout_is_a_one_line_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.setenv("ZTGATE_RUN_TIMEOUT", value)
+    ran: list[bool] = []
+    assert cli.guarded(lambda: ran.append(True) or 0, debug=False) == 2
+    assert capsys.readouterr().err == message and not ran
+
+
+def test_an_interrupt_blocks(capsys: pytest.CaptureFixture[str]) -> None:
+    def interrupted() -> int:
+        raise KeyboardInterrupt
+
+    assert cli.guarded(interrupted, debug=False) == 2
+    assert "interrupted: nothing was checked to the end, so this blocks" in capsys.readouterr().err
+
+
+def test_only_encoding_errors_degrade_to_ascii() -> None:
+    error = UnicodeEncodeError("ascii", "a→b", 1, 2, "cannot encode")
+    assert cli._ascii_fallback(error) == ("->", 2)
+    decode_error = UnicodeDecodeError("ascii", b"\xff", 0, 1, "cannot decode")
+    with pytest.raises(UnicodeDecodeError):
+        cli._ascii_fallback(decode_error)
 
 
 def test_python_dash_m(tmp_path: object) -> None:

@@ -90,11 +90,14 @@ def test_range_mode_and_secret_files_in_history(
 def test_merge_resolution_that_adds_a_key_is_caught(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A merge is read as a remerge diff: what the resolution itself adds is reported on the
+    merge commit, and what a parent brought is reported once, on the commit that added it."""
     repo.write("conf.py", "value = 1\n")
     base = repo.commit("base")
     repo.git("checkout", "-q", "-b", "side")
     repo.write("conf.py", "value = 2\n")
-    repo.commit("side")
+    repo.write("side.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    side = repo.commit("side")
     repo.git("checkout", "-q", "main")
     repo.write("conf.py", "value = 3\n")
     repo.commit("main")
@@ -102,8 +105,13 @@ def test_merge_resolution_that_adds_a_key_is_caught(
     repo.write("conf.py", f'value = 4\nAWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
     repo.git("add", "conf.py")
     repo.git("commit", "-q", "--no-edit")
+    merge = repo.head()
     code, out = run(capsys, "--range", f"{base}..HEAD")
-    assert code == 1 and "conf.py:2:" in out
+    assert code == 1, out
+    assert f"{merge[:12]}:conf.py:2:22: ZT103" in out
+    assert f"{side[:12]}:side.py:1:22: ZT103" in out
+    assert out.count("side.py:1:22: ZT103") == 1  # not again on the merge that brings it
+    assert "2 error(s)" in out
 
 
 def test_missing_base_in_shallow_clone_fails_closed(

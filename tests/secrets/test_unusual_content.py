@@ -220,6 +220,26 @@ def test_symlinks_are_noted_not_followed(
     assert code == 1 and "odd-link:1:6: ZT101" in out, out
 
 
+def test_a_symlinked_env_is_noted_not_followed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A `.env` that is a symlink holds a path, not the variables: the working-tree modes
+    note it and read neither it nor its target as a secret file; the target is judged by its
+    own name when it is in the repository."""
+    outside = tmp_path / "outside.env"
+    outside.write_text(leak())
+    os.symlink(outside, repo.path / ".env")
+    repo.write("config/real.env.txt", "DEBUG=1\n")
+    os.symlink("real.env.txt", repo.path / "config" / ".env.production")
+    code, out = run(capsys, ".env", "config/.env.production", "config/real.env.txt")
+    assert code == 0, out
+    assert "ZT102" not in out and "ZT101" not in out
+    assert "skipped 2 file(s), symlink (not followed): .env, config/.env.production" in out
+    repo.write("config/.env.local", "DEBUG=1\n")  # a real file of that name is a secret file
+    code, out = run(capsys, "config/.env.local")
+    assert code == 1 and "config/.env.local:1:1: ZT102" in out, out
+
+
 def test_blob_git_cannot_read_is_a_finding(
     repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
