@@ -95,6 +95,33 @@ def test_malformed_baseline_is_an_error_naming_the_file(
     assert ".secrets.baseline:1: malformed baseline JSON" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ("[]", "baseline has no `results` mapping"),
+        ('{"results": []}', "baseline has no `results` mapping"),
+        ('{"results": {}, "ztgate_results": []}', "baseline `ztgate_results` must be a mapping"),
+        ('{"results": {"a.py": {}}}', "baseline results for `a.py` must be a list"),
+        ('{"results": {"a.py": [{"type": "X"}]}}', "entry for `a.py` lacks `type` or"),
+        ('{"results": {"a.py": ["text"]}}', "entry for `a.py` lacks `type` or"),
+        (
+            '{"results": {"a.py": [{"type": "X", "hashed_secret": "0", "line_number": "one"}]}}',
+            "entry for `a.py` lacks `type` or",
+        ),
+    ],
+    ids=["list", "results-list", "ours-list", "file-not-list", "no-hash", "string", "line"],
+)
+def test_a_baseline_of_the_wrong_shape_is_a_one_line_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str], document: str, message: str
+) -> None:
+    repo.write(".secrets.baseline", document)
+    repo.write("a.py", "x = 1\n")
+    assert gate.main(["a.py"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ztgate: error: .secrets.baseline: ") and message in err, err
+    assert len(err.strip().splitlines()) == 1
+
+
 def detect_secrets(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "detect_secrets", *args],

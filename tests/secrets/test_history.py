@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -202,3 +203,35 @@ def test_a_private_key_body_pasted_between_an_existing_header_and_footer(
     repo.git("revert", "--no-edit", "HEAD")
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1 and "deploy-key.txt" in out and "ZT103" in out, out
+
+
+def test_a_whole_private_key_added_in_a_commit(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    key = tmp_path / "deploy"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)],
+        check=True,
+    )
+    repo.write("README.md", "hello\n")
+    base = repo.commit("root")
+    repo.write("notes.txt", "deploy key:\n" + key.read_text())
+    repo.commit("the key")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1, out
+    assert re.search(r":notes\.txt:2:\d+: ZT103 Private Key", out), out
+
+
+def test_a_key_at_the_end_of_a_line_longer_than_a_read_is_found(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A minified line of 200 KB is more than one read of `git log -p` output: the file is
+    read from its blob instead, and the key past the first read is found at its place."""
+    repo.write("README.md", "hello\n")
+    base = repo.commit("root")
+    filler = "var a=1;" * 25_000
+    repo.write("bundle.min.js", f'{filler}var k="{aws_key_id()}";\n')
+    repo.commit("bundle")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1, out
+    assert f"bundle.min.js:1:{len(filler) + 8}: ZT103" in out, out
