@@ -295,3 +295,20 @@ def test_templates_come_from_an_installed_wheel(tmp_path: Path) -> None:
     shipped = (ROOT / "templates" / "THREAT_MODEL.md").read_text()
     assert (project / "THREAT_MODEL.md").read_text() == shipped
     assert (project / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
+
+
+def test_templates_come_from_a_checkout_then_their_absence_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ztgate import shipped
+
+    expected = (ROOT / "templates" / "THREAT_MODEL.md").read_text(encoding="utf-8")
+    # No packaged copy (a checkout on a file system without the package's symlink).
+    monkeypatch.setattr(shipped.resources, "files", lambda _: tmp_path)
+    assert shipped.template_text("THREAT_MODEL.md") == expected
+    monkeypatch.setattr(shipped, "__file__", str(tmp_path / "a" / "b" / "shipped.py"))
+    with pytest.raises(UserError) as error:
+        shipped.template_text("THREAT_MODEL.md")
+    assert error.value.one_line() == (
+        "ztgate's template THREAT_MODEL.md is missing from this installation"
+    )

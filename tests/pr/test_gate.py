@@ -480,3 +480,23 @@ def test_no_merge_base_with_components_fails_closed_with_the_fix(
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
     code, out = run(capsys)
     assert code == 2 and "fetch-depth: 0" in out, out
+
+
+def test_where_the_description_comes_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from ztgate.errors import UserError
+    from ztgate.pr.source import from_environment
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("## Summary\nfrom stdin\n"))
+    piped = from_environment({}, "-")
+    assert (piped.body, piped.source) == ("## Summary\nfrom stdin\n", "<stdin>")
+    latin1 = tmp_path / "body.md"
+    latin1.write_bytes("caf\xe9\n".encode("latin-1"))
+    for name in (str(latin1), str(tmp_path / "missing.md")):
+        with pytest.raises(UserError) as error:
+            from_environment({}, name)
+        assert error.value.one_line().startswith(f"{name}: cannot read the description: ")
+    with pytest.raises(UserError) as error:
+        from_environment({"CI": "true"}, None)
+    assert error.value.one_line().startswith("no pull request description found (run in a")
