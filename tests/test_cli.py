@@ -108,3 +108,27 @@ def test_a_terminal_that_cannot_show_utf8_gets_ascii(repo: object, tmp_path: obj
     out = result.stdout.decode("ascii")  # would raise if anything else had been written
     assert result.returncode == 1, out + result.stderr.decode("ascii")
     assert "AKIA...(20 chars)" in out
+
+
+@pytest.mark.parametrize(
+    "module, prog",
+    [
+        ("ztgate.cli", "usage: ztgate <command>"),
+        ("ztgate.ci", "usage: ztgate ci"),
+        ("ztgate.demo", "usage: ztgate demo"),
+        ("ztgate.init", "usage: ztgate init"),
+        ("ztgate.policy_cli", "usage: ztgate policy"),
+        ("ztgate.pr.gate", "usage: ztgate pr"),
+        ("ztgate.prepush", "usage: ztgate pre-push"),
+        ("ztgate.secrets.gate", "usage: ztgate secrets"),
+        ("ztgate.signatures.gate", "usage: ztgate signatures"),
+        ("ztgate.signatures.setup", "usage: ztgate signatures setup"),
+        ("ztgate.threat_model.gate", "usage: ztgate threat-model"),
+    ],
+)
+def test_every_command_module_runs_as_a_script(module: str, prog: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", module, "--help"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(prog), result.stdout[:200]
