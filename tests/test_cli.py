@@ -132,3 +132,22 @@ def test_every_command_module_runs_as_a_script(module: str, prog: str) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(prog), result.stdout[:200]
+
+
+def test_the_demo_keeps_its_repository_when_asked_and_says_when_it_did_not_catch(
+    tmp_path: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    from pathlib import Path
+
+    from ztgate import demo
+
+    monkeypatch.setattr(demo.gate, "main", lambda argv: 0)  # a gate that catches nothing
+    here = Path.cwd()
+    assert demo.main(["--keep"]) == 2
+    captured = capsys.readouterr()
+    assert "UNEXPECTED exit codes 0, 0, 0 (expected 1, 0, 1)" in captured.err
+    kept = Path(captured.out.rsplit("demo repository kept at ", 1)[1].strip())
+    assert (kept / ".git").is_dir() and (kept / "settings.py").is_file()
+    assert Path.cwd() == here
+    shutil.rmtree(kept)
