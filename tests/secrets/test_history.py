@@ -225,9 +225,10 @@ def test_a_whole_private_key_added_in_a_commit(
 def test_a_key_at_the_end_of_a_line_longer_than_a_read_is_found(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A minified line of 200 KB is more than one read of `git log -p` output: the file is
-    read from its blob instead, and the key past the first read is found at its place."""
-    repo.write("README.md", "hello\n")
+    """With a small `max_file_size`, a minified line of 200 KB is more than one read of
+    `git log -p` output (64 KiB): the file is read from its blob instead, in pieces, and the
+    key past the first read is found at its place."""
+    repo.write(".ztgate.yaml", "secrets:\n  max_file_size: 1000\n")
     base = repo.commit("root")
     filler = "var a=1;" * 25_000
     repo.write("bundle.min.js", f'{filler}var k="{aws_key_id()}";\n')
