@@ -230,16 +230,24 @@ def test_internal_error_blocks_without_traceback(
 
 
 def test_excluded_paths(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.write(".ztgate.yaml", "secrets:\n  exclude: ['fixtures/*']\n")
-    for name in ("fixtures/key.py", "fixtures/deep/key.py", "fixtures.py", "other/fixtures/k.py"):
+    repo.write(".ztgate.yaml", "secrets:\n  exclude: ['fixtures/*', 'local_*.py']\n")
+    names = (
+        "fixtures/key.py",
+        "fixtures/deep/key.py",
+        "fixtures.py",
+        "other/fixtures/k.py",
+        "app/local_settings.py",
+        "app/settings.py",
+    )
+    for name in names:
         repo.write(name, leak())
     code, out, _ = run(capsys, "fixtures/key.py")
     assert code == 0 and "skipped 1 file(s), excluded by policy: fixtures/key.py" in out
-    code, out, _ = run(
-        capsys, "fixtures/key.py", "fixtures/deep/key.py", "fixtures.py", "other/fixtures/k.py"
-    )
-    # The glob is matched against the whole path from the repository's root.
+    code, out, _ = run(capsys, *names)
+    # A glob matches the whole path from the repository's root (`*` crosses `/`) or the
+    # file's name alone.
     assert code == 1, out
     assert "fixtures.py:1:22: ZT101" in out and "other/fixtures/k.py:1:22: ZT101" in out
-    assert "excluded by policy: fixtures/key.py, fixtures/deep/key.py" in out
-    assert "2 error(s)" in out
+    assert "app/settings.py:1:22: ZT101" in out
+    assert "excluded by policy: fixtures/key.py, fixtures/deep/key.py, app/local_settings.py" in out
+    assert "3 error(s)" in out
