@@ -322,3 +322,26 @@ def test_long_paths_survive_a_small_piece_size(
     repo.commit("deep")
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1 and f":{path}:1:22: ZT103" in out, out
+
+
+def test_a_directory_is_noted_and_a_path_through_a_file_blocks(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A directory named as a file (a submodule's checkout) holds no content of its own; a
+    path that cannot be there is a usage error, never a pass."""
+    (repo.path / "vendor" / "lib").mkdir(parents=True)
+    repo.write("notes.txt", "hello\n")
+    code, out = run(capsys, "vendor/lib")
+    assert code == 0 and "skipped 1 file(s), directory: vendor/lib" in out, out
+    code, out = run(capsys, "notes.txt/inner.py")
+    assert code == 2, out
+    assert out.startswith("ztgate: error: no such file: notes.txt/inner.py")
+
+
+def test_utf16_big_endian_without_a_bom_is_decoded(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = aws_key_id()
+    repo.write("wide.txt", f'aws_access_key_id = "{key}"\n'.encode("utf-16-be"))
+    code, out = run(capsys, "wide.txt")
+    assert code == 1 and "wide.txt:1:22: ZT101" in out, out
