@@ -312,3 +312,14 @@ def test_templates_come_from_a_checkout_then_their_absence_is_named(
     assert error.value.one_line() == (
         "ztgate's template THREAT_MODEL.md is missing from this installation"
     )
+
+
+def test_init_stops_when_the_baseline_cannot_be_written(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".ztgate.yaml", "secrets:\n  max_file_size: big\n")
+    assert init.main(["--no-install", "--requirement", "ztgate==0.1.0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ztgate: error: could not write the baseline: ztgate: error: ")
+    assert "`secrets.max_file_size` must be" in err
+    assert not (repo.path / ".secrets.baseline").exists()

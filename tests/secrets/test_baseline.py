@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from ztgate.secrets import gate
@@ -180,3 +181,14 @@ def test_switch_from_detect_secrets_and_back(
     )
     assert hook.returncode == 0, hook.stdout + hook.stderr
     assert run(capsys, "--all-files")[0] == 0  # and ztgate still honours all of it
+
+
+def test_a_baseline_that_cannot_be_replaced_leaves_nothing_behind(tmp_path: Path) -> None:
+    from ztgate.secrets.baseline import write_baseline
+
+    target = tmp_path / ".secrets.baseline"
+    target.mkdir()  # a directory where the file should go: os.replace fails
+    with pytest.raises(OSError):
+        write_baseline(target, {"results": {}})
+    assert [p.name for p in tmp_path.iterdir()] == [".secrets.baseline"]
+    assert target.is_dir() and not any(target.iterdir())
