@@ -53,19 +53,32 @@ def test_bad_option_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_a_bad_run_timeout_is_a_one_line_usage_error(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str, message: str
+    repo: object,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    value: str,
+    message: str,
 ) -> None:
+    from pathlib import Path
+
+    Path("a.py").write_text("x = 1\n")
     monkeypatch.setenv("ZTGATE_RUN_TIMEOUT", value)
-    ran: list[bool] = []
-    assert cli.guarded(lambda: ran.append(True) or 0, debug=False) == 2
-    assert capsys.readouterr().err == message and not ran
+    assert cli.main(["secrets", "a.py"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == message and "scanned" not in captured.out
 
 
-def test_an_interrupt_blocks(capsys: pytest.CaptureFixture[str]) -> None:
-    def interrupted() -> int:
+def test_an_interrupt_blocks(
+    repo: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    assert cli.guarded(interrupted, debug=False) == 2
+    monkeypatch.setattr("ztgate.secrets.gate.scan_files", interrupted)
+    Path("a.py").write_text("x = 1\n")
+    assert cli.main(["secrets", "a.py"]) == 2
     assert "interrupted: nothing was checked to the end, so this blocks" in capsys.readouterr().err
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -22,9 +23,9 @@ def test_a_path_git_quotes_with_octal_escapes_is_reported_by_its_name(
     name = "odd\x01name\x7f.py"
     repo.write(name, f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
     repo.commit("odd name")
-    assert gate.main(["--push"]) == 1
-    out = capsys.readouterr().out
-    assert f"{name}:1:22: ZT103" in out, out
+    assert gate.main(["--push", "--format", "json"]) == 1
+    [finding] = json.loads(capsys.readouterr().out)["findings"]
+    assert (finding["rule"], finding["path"], finding["line"]) == ("ZT103", name, 1), finding
 
 
 @pytest.mark.parametrize(
