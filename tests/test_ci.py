@@ -299,3 +299,53 @@ def test_a_diff_that_cannot_be_read_changes_no_verdict(
     captured = capsys.readouterr()
     assert "ztgate-threat-model    FAILED" in captured.out
     assert "THREAT_MODEL.md:2: front matter is not valid YAML" in captured.err
+
+
+def test_a_malformed_trusted_config_is_an_error_naming_it(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".pre-commit-config.yaml", "repos: [\n")
+    base = repo.commit("broken config")
+    assert ci.main(["--range", f"{base}..{base}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"ztgate: error: {base[:12]}:.pre-commit-config.yaml: malformed YAML")
+
+
+def test_the_enabled_hooks_each_once_with_their_args(repo: Repo) -> None:
+    repo.write(
+        ".pre-commit-config.yaml",
+        """repos:
+  - not a mapping
+  - repo: local
+    hooks:
+      - just-a-string
+      - {id: ztgate-secrets, args: [--format, json]}
+      - {id: ztgate-secrets, args: [--again]}
+      - {id: other-hook}
+  - repo: local
+""",
+    )
+    hooks = ci.enabled_hooks(Trusted.work_tree(repo.path))
+    assert hooks == [("ztgate-secrets", ["--format", "json"])]
+
+
+def test_without_a_range_the_range_gates_cannot_run(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a laptop with no --range and no CI event: the gates that judge a change say so and
+    block, the others run on the work tree."""
+    repo.write(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: local\n    hooks:\n"
+        "      - {id: ztgate-secrets, name: s, entry: ztgate secrets, language: system}\n"
+        "      - {id: ztgate-signed-commits, name: c, entry: ztgate signatures, "
+        "language: system}\n",
+    )
+    repo.commit("config")
+    assert ci.main([]) == 2
+    captured = capsys.readouterr()
+    assert "ztgate ci: gates and policy from the work tree" in captured.out
+    assert (
+        "ztgate ci: ztgate-signed-commits: no change range in this environment; pass --range"
+        in captured.err
+    )

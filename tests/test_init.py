@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from ztgate import init
+from ztgate.errors import UserError
 
 from tests.conftest import Repo
 from tests.fakes import aws_key_id
@@ -93,6 +94,93 @@ def test_the_requirement_comes_from_the_installation_record() -> None:
     assert from_direct_url(vcs).spec == f"ztgate @ git+https://example.test/ztgate.git@{sha}"
     local = from_direct_url({"url": "file:///src/ztgate", "dir_info": {"editable": True}})
     assert local.spec == "ztgate @ file:///src/ztgate" and not local.portable
+
+
+def test_the_running_ztgate_is_named_by_its_installation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from importlib import metadata
+
+    from ztgate import __version__, installed
+
+    here = installed.this_ztgate()  # this checkout, installed editable
+    assert here.spec.startswith("ztgate @ file:") and here.shown.endswith(
+        "(a path on this machine)"
+    )
+
+    def not_installed(name: str) -> metadata.Distribution:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(metadata, "distribution", not_installed)
+    found = installed.this_ztgate()
+    assert (found.spec, found.portable, found.shown) == (f"ztgate=={__version__}", True, found.spec)
+
+
+def test_init_writes_what_is_missing_and_keeps_what_is_there(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write("app.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    repo.write("THREAT_MODEL.md", "# ours\n")
+    repo.git("add", "app.py")
+    argv = ["--no-install", "--ci", "gitlab", "--requirement", "ztgate==0.1.0"]
+    assert init.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "wrote      .pre-commit-config.yaml: ztgate's hooks" in out
+    assert "ztgate     ztgate==0.1.0" in out
+    assert "kept       THREAT_MODEL.md (exists; never overwritten)" in out
+    assert "add `include: ztgate.gitlab-ci.yml` to .gitlab-ci.yml" in out
+    assert (repo.path / "THREAT_MODEL.md").read_text() == "# ours\n"
+    assert '"ztgate==0.1.0"' in (repo.path / "ztgate.gitlab-ci.yml").read_text()
+    assert (repo.path / ".gitlab/merge_request_templates/Default.md").is_file()
+    assert "app.py" in (repo.path / ".secrets.baseline").read_text()
+    assert init.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "kept       .pre-commit-config.yaml (ztgate's hooks already there)" in out
+    assert out.count("kept ") == 5 and "wrote" not in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--repo", "https://example.test/ztgate"], "--repo needs --rev"),
+        (["--requirement", "ztgate; echo $HOME"], "the requirement holds quotes or shell"),
+    ],
+)
+def test_init_refuses_what_it_cannot_write_safely(
+    repo: Repo, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    assert init.main(["--no-install", *argv]) == 2
+    assert capsys.readouterr().err.startswith(f"ztgate: error: {message}")
+    assert not (repo.path / ".pre-commit-config.yaml").exists()
+
+
+def test_a_pre_commit_config_that_is_not_a_mapping_is_refused() -> None:
+    with pytest.raises(UserError) as error:
+        init.merge_hooks("- just\n- a list\n", REMOTE)
+    assert error.value.one_line() == (
+        ".pre-commit-config.yaml: the pre-commit config is not a mapping"
+    )
+
+
+def test_init_never_replaces_a_pre_push_hook_it_did_not_write(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # This test's git refuses hooks (core.hooksPath), and so does `pre-commit install`.
+    assert init.main(["--requirement", "ztgate==0.1.0"]) == 2
+    assert capsys.readouterr().err.startswith("ztgate: error: pre-commit install failed: ")
+    repo.git("config", "--global", "--unset", "core.hooksPath")
+    hook = repo.path / ".git" / "hooks" / "pre-push"
+    hook.write_text("#!/bin/sh\nexec make check\n")
+    assert init.main(["--requirement", "ztgate==0.1.0"]) == 2
+    err = capsys.readouterr().err
+    assert "a pre-push hook that ztgate did not write is installed" in err
+    assert hook.read_text() == "#!/bin/sh\nexec make check\n"
+    hook.unlink()
+    assert init.main(["--requirement", "ztgate==0.1.0"]) == 0
+    assert "installed  the pre-commit hook (pre-commit) and the pre-push hook" in (
+        capsys.readouterr().out
+    )
+    assert init.PRE_PUSH_MARK in hook.read_text() and os.access(hook, os.X_OK)
 
 
 def committed_checkout() -> str:
@@ -207,3 +295,31 @@ def test_templates_come_from_an_installed_wheel(tmp_path: Path) -> None:
     shipped = (ROOT / "templates" / "THREAT_MODEL.md").read_text()
     assert (project / "THREAT_MODEL.md").read_text() == shipped
     assert (project / ".github" / "PULL_REQUEST_TEMPLATE.md").is_file()
+
+
+def test_templates_come_from_a_checkout_then_their_absence_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ztgate import shipped
+
+    expected = (ROOT / "templates" / "THREAT_MODEL.md").read_text(encoding="utf-8")
+    # No packaged copy (a checkout on a file system without the package's symlink).
+    monkeypatch.setattr(shipped.resources, "files", lambda _: tmp_path)
+    assert shipped.template_text("THREAT_MODEL.md") == expected
+    monkeypatch.setattr(shipped, "__file__", str(tmp_path / "a" / "b" / "shipped.py"))
+    with pytest.raises(UserError) as error:
+        shipped.template_text("THREAT_MODEL.md")
+    assert error.value.one_line() == (
+        "ztgate's template THREAT_MODEL.md is missing from this installation"
+    )
+
+
+def test_init_stops_when_the_baseline_cannot_be_written(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.write(".ztgate.yaml", "secrets:\n  max_file_size: big\n")
+    assert init.main(["--no-install", "--requirement", "ztgate==0.1.0"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ztgate: error: could not write the baseline: ztgate: error: ")
+    assert "`secrets.max_file_size` must be" in err
+    assert not (repo.path / ".secrets.baseline").exists()

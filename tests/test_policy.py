@@ -37,8 +37,13 @@ def test_the_shipped_schema_is_the_generated_one() -> None:
         ("secrets:\n  base64_limit: 9\n", "between 0 and 8"),
         ("secrets:\n  exclude: docs\n", "must be a list"),
         ("secrets:\n  severity:\n    jwt: loud\n", "must be one of error, warning, off"),
-        ("threat_model:\n  enforce: 1\n", "must be a true/false"),
-        ("pr:\n  min_reason_length: true\n", "must be a integer"),
+        ("threat_model:\n  enforce: 1\n", "`threat_model.enforce` must be true or false, not int"),
+        ("pr:\n  min_reason_length: true\n", "must be an integer, not bool"),
+        ("secrets:\n  exclude: [docs, 1]\n", "every item of `secrets.exclude` must be a string"),
+        (
+            f"signatures:\n  goodlist:\n    {'a' * 40}: '  '\n",
+            f"goodlist entry `{'a' * 40}` needs a full commit sha and a reason",
+        ),
         ("signatures:\n  trust_root: main\n", "never a ref"),
         ("secrets:\n  colour: red\n", "unknown key `secrets.colour`"),
     ],
@@ -47,6 +52,21 @@ def test_a_wrong_value_is_one_clear_error(text: str, message: str) -> None:
     with pytest.raises(UserError) as error:
         parse_policy(text, ".ztgate.yaml")
     assert message in str(error.value)
+
+
+def test_a_policy_file_named_must_exist_and_be_text(tmp_path: Path) -> None:
+    from ztgate.policy import load_policy
+
+    assert load_policy(tmp_path) == Policy()  # no .ztgate.yaml: the defaults
+    with pytest.raises(UserError) as error:
+        load_policy(tmp_path, str(tmp_path / "strict.yaml"))
+    assert error.value.one_line() == f"{tmp_path / 'strict.yaml'}: policy file not found"
+    (tmp_path / ".ztgate.yaml").write_bytes(b"secrets:\n  exclude: [caf\xe9]\n")
+    with pytest.raises(UserError) as error:
+        load_policy(tmp_path)
+    assert error.value.one_line().startswith(
+        f"{tmp_path / '.ztgate.yaml'}: cannot read policy: 'utf-8' codec can't decode"
+    )
 
 
 def test_values_the_schema_accepts_parse(tmp_path: Path) -> None:

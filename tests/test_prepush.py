@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Repo
 from tests.fakes import aws_key_id
 from tests.signatures.test_gate import ssh_commit
@@ -72,3 +74,22 @@ def test_other_pre_commit_pre_push_hooks_run_for_every_ref(
     assert "no WIP commits" in out and "Failed" in out
     assert not remote_has(repo, "second")
     assert subprocess.run(["git", "push", "origin", "first"], cwd=repo.path).returncode == 0
+
+
+def test_the_push_variables_hold_for_one_ref_then_are_restored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    from ztgate.prepush import _push_variables
+    from ztgate.revisions import PushUpdate
+
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", "theirs")
+    monkeypatch.delenv("PRE_COMMIT_FROM_REF", raising=False)
+    update = PushUpdate("refs/heads/x", "a" * 40, "refs/heads/x", None, (), "line")
+    with _push_variables(update, "origin", None):
+        assert os.environ["PRE_COMMIT_TO_REF"] == "a" * 40
+        assert os.environ["PRE_COMMIT_FROM_REF"] == ""  # a new branch
+        assert os.environ["PRE_COMMIT_REMOTE_NAME"] == "origin"
+    assert os.environ["PRE_COMMIT_TO_REF"] == "theirs"
+    assert "PRE_COMMIT_FROM_REF" not in os.environ

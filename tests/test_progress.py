@@ -179,3 +179,29 @@ def test_a_parallel_scan_counted_finds_the_same(repo: Repo, at_once: None) -> No
     assert loud.hits == quiet.hits and loud.skipped == quiet.skipped
     assert loud.scanned == quiet.scanned == 20
     assert counted.done == len(paths)
+
+
+class _GoneTerminal(io.StringIO):
+    """A terminal that went away mid-run: writes fail."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError("terminal closed")
+
+
+def test_a_terminal_that_goes_away_stops_the_progress_not_the_run(at_once: None) -> None:
+    with p.Progress("x", 3, "file(s)", stream=_GoneTerminal()) as progress:
+        assert progress.enabled
+        progress.advance()
+        assert not progress.enabled  # drawing failed once: no more tries
+        progress.advance(2)
+    assert progress.done == 3
+
+
+def test_a_closed_or_replaced_stream_is_no_terminal() -> None:
+    closed = io.StringIO()
+    closed.close()
+    assert not p.wanted(closed, {})
+    assert not p.wanted(object(), {})  # type: ignore[arg-type]

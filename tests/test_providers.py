@@ -102,3 +102,121 @@ def test_a_merged_results_pipeline_judges_the_source_branch_tip() -> None:
     assert providers.PROVIDERS["gitlab"].pull_request(environ).head_sha == source
     del environ["CI_MERGE_REQUEST_SOURCE_BRANCH_SHA"]
     assert providers.PROVIDERS["gitlab"].pull_request(environ).head_sha == merge
+
+
+def test_github_event_problems_are_named(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as error:
+        github.change_range({})
+    assert error.value.one_line() == ("GITHUB_EVENT_PATH is not set (run in a GitHub Actions job)")
+    missing = str(tmp_path / "nowhere.json")
+    with pytest.raises(UserError) as error:
+        github.change_range({"GITHUB_EVENT_PATH": missing})
+    assert error.value.one_line().startswith(
+        f"{missing}: cannot read the GitHub event payload: [Errno 2]"
+    )
+
+
+def test_a_github_push_range_and_what_is_not_one(tmp_path: Path) -> None:
+    before, after = "5" * 40, "6" * 40
+    assert github.change_range(_event(tmp_path, {"before": before, "after": after})) == (
+        f"{before}..{after}"
+    )
+    # A half-filled pull request falls back to the push fields; a new branch's push has none.
+    for payload in (
+        {"pull_request": {"base": {"sha": before}}, "before": "0" * 40, "after": after},
+        {"after": after},
+    ):
+        with pytest.raises(UserError) as error:
+            github.change_range(_event(tmp_path, payload))
+        assert "the GitHub event has no pull-request or push range to check" in str(error.value)
+
+
+def test_github_targets(repo: Repo, tmp_path: Path) -> None:
+    repo.commit("first")
+    before = repo.head()
+    pull = _event(tmp_path, {"pull_request": {"base": {"sha": before}}})
+    found = github.target(pull, repo.path)
+    assert found is not None and (found.commit, found.what) == (before, "pull request's base")
+    assert github.target(_event(tmp_path, {"pull_request": {}}), repo.path) is None
+    to_default = {
+        "ref": "refs/heads/main",
+        "before": before,
+        "repository": {"default_branch": "main"},
+    }
+    found = github.target(_event(tmp_path, to_default), repo.path)
+    assert found is not None and (found.commit, found.what) == (before, "push's previous tip")
+    # Without a default branch or a ref nothing is named (the caller decides).
+    assert github.target(_event(tmp_path, {"ref": "refs/heads/main"}), repo.path) is None
+
+
+@pytest.mark.parametrize(
+    "pull, message",
+    [
+        (None, "the GitHub event is not a pull request (run the PR gate on pull_request events)"),
+        ({"body": 5}, "pull_request.body is not text"),
+    ],
+)
+def test_a_github_event_that_is_no_pull_request(tmp_path: Path, pull: object, message: str) -> None:
+    environ = _event(tmp_path, {"pull_request": pull} if pull is not None else {"ref": "x"})
+    with pytest.raises(UserError) as error:
+        github.pull_request(environ)
+    assert error.value.one_line().endswith(message)
+
+
+def test_a_github_pull_request_as_the_pr_gate_reads_it(tmp_path: Path) -> None:
+    environ = _event(
+        tmp_path,
+        {
+            "pull_request": {
+                "body": None,
+                "user": {"login": "renovate[bot]", "type": "User"},
+                "labels": [{"name": "deps"}, "not-a-label", {"name": "security"}],
+            }
+        },
+    )
+    pull = github.pull_request(environ)
+    assert pull.body == "" and pull.author == "renovate[bot]" and pull.author_is_bot
+    assert pull.labels == ("deps", "security")
+
+
+def test_gitlab_targets_and_ranges(repo: Repo) -> None:
+    gitlab = providers.PROVIDERS["gitlab"]
+    repo.commit("first")
+    tip = repo.head()
+    named = {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main", "CI_COMMIT_SHA": "7" * 40}
+    assert gitlab.target(named, repo.path) is None  # not fetched, and no diff base given
+    repo.git("update-ref", "refs/remotes/origin/main", tip)
+    found = gitlab.target(named, repo.path)
+    assert found is not None and (found.commit, found.what) == (tip, "merge request's target")
+    assert gitlab.change_range(named, repo.path) == f"{tip}...{'7' * 40}"
+    given = {"CI_MERGE_REQUEST_TARGET_BRANCH_SHA": "8" * 40}
+    assert gitlab.change_range(given, repo.path) is None  # no head to check
+    assert gitlab.change_range({}, repo.path) is None
+
+
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"GITLAB_CI": "true"}, "this GitLab pipeline is not for a merge request"),
+        (
+            {"CI_MERGE_REQUEST_IID": "7", "CI_MERGE_REQUEST_DESCRIPTION_IS_TRUNCATED": "True"},
+            "GitLab truncated the merge request description",
+        ),
+    ],
+)
+def test_a_gitlab_pipeline_the_pr_gate_cannot_judge(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(UserError) as error:
+        providers.PROVIDERS["gitlab"].pull_request(environ)
+    assert error.value.one_line().startswith(message)
+
+
+def test_a_gitlab_merge_request_as_the_pr_gate_reads_it() -> None:
+    environ = {
+        "CI_MERGE_REQUEST_IID": "7",
+        "CI_MERGE_REQUEST_DESCRIPTION": "## Summary\n",
+        "CI_MERGE_REQUEST_LABELS": "deps,,security",
+        "GITLAB_USER_LOGIN": "dev",
+    }
+    pull = providers.PROVIDERS["gitlab"].pull_request(environ)
+    assert (pull.body, pull.author, pull.labels) == ("## Summary\n", "dev", ("deps", "security"))
+    assert providers.PROVIDERS["gitlab"].is_change_request({"CI_MERGE_REQUEST_DESCRIPTION": ""})

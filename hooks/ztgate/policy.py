@@ -195,8 +195,15 @@ def _line_of(mapping: Any, key: str) -> int:
 
 
 def _type_name(kinds: tuple[type, ...]) -> str:
-    names = {str: "string", int: "integer", float: "number", bool: "true/false", list: "list"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
+    """`a string`, `an integer or a number`: the kinds a value may be, with their articles."""
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+    }
+    return " or ".join(names.get(k, f"a {k.__name__}") for k in kinds)
 
 
 def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
@@ -209,7 +216,7 @@ def _check_value(value: Any, spec: FieldSpec, key: str, where: str) -> Any:
         for item in value:
             if not isinstance(item, spec.item_kind):
                 raise UserError(
-                    f"every item of `{key}` must be a {_type_name((spec.item_kind,))}",
+                    f"every item of `{key}` must be {_type_name((spec.item_kind,))}",
                     where=where,
                 )
         return tuple(value)
@@ -221,7 +228,7 @@ def _check_scalar(value: Any, spec: FieldSpec, key: str, where: str) -> None:
     ok = isinstance(value, spec.kinds) and not (isinstance(value, bool) and bool not in spec.kinds)
     if not ok:
         raise UserError(
-            f"`{key}` must be a {_type_name(spec.kinds)}, not {type(value).__name__}",
+            f"`{key}` must be {_type_name(spec.kinds)}, not {type(value).__name__}",
             where=where,
             fix=spec.help,
         )

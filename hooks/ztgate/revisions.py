@@ -157,14 +157,6 @@ def pre_push_updates(root: Path, stdin_lines: list[str], remote: str | None) -> 
     return updates
 
 
-def pre_push_revisions(root: Path, stdin_lines: list[str], remote: str | None) -> list[str]:
-    """The commits of every ref a push sends, each once."""
-    commits: list[str] = []
-    for update in pre_push_updates(root, stdin_lines, remote):
-        commits.extend(sha for sha in update.commits if sha not in commits)
-    return commits
-
-
 def ci_range(environ: Mapping[str, str], root: Path | None = None) -> str | None:
     """BASE..HEAD of the change a CI job checks, as its provider names it (see providers)."""
     from ztgate.providers import provider_for

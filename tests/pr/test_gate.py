@@ -494,3 +494,49 @@ def test_policy_severity_warns_or_drops_a_rule(
     project.write(".ztgate.yaml", required + "  severity: {ZT401: off}\n")
     code, out = run(capsys, "--body-file", str(body))
     assert code == 0 and "ZT401" not in out, out
+
+
+def test_where_the_description_comes_from(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from ztgate.errors import UserError
+    from ztgate.pr.source import from_environment
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("## Summary\nfrom stdin\n"))
+    piped = from_environment({}, "-")
+    assert (piped.body, piped.source) == ("## Summary\nfrom stdin\n", "<stdin>")
+    latin1 = tmp_path / "body.md"
+    latin1.write_bytes("caf\xe9\n".encode("latin-1"))
+    for name in (str(latin1), str(tmp_path / "missing.md")):
+        with pytest.raises(UserError) as error:
+            from_environment({}, name)
+        assert error.value.one_line().startswith(f"{name}: cannot read the description: ")
+    with pytest.raises(UserError) as error:
+        from_environment({"CI": "true"}, None)
+    assert error.value.one_line().startswith("no pull request description found (run in a")
+
+
+def test_threat_models_that_cannot_be_read_name_no_component(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A binary or non-UTF-8 document matched by `threat_model.files` is skipped: it names no
+    component, so a mapping to it is the policy's error, never a pass."""
+    repo.write(".github/PULL_REQUEST_TEMPLATE.md", PR_TEMPLATE)
+    repo.write("docs/threat-models/binary.md", b"# Model\0\x01\x02")
+    repo.write("docs/threat-models/latin1.md", "# Mod\xe8le\n".encode("latin-1"))
+    repo.write(
+        ".ztgate.yaml",
+        "threat_model:\n  files: [docs/threat-models/*.md]\n"
+        "pr:\n  components:\n    'services/**': Payments worker\n",
+    )
+    base = repo.commit("base")
+    repo.write("services/limits.py", "LIMIT = 10\n")
+    head = repo.commit("limits")
+    event = github_event(tmp_path, FILLED, base={"sha": base}, head={"sha": head})
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
+    code, out = run(capsys)
+    assert code == 2, out
+    assert (
+        "pr.components maps `services/**` to `Payments worker`, which is not a component of "
+        f"the threat model at commit {base[:12]} (no readable document)"
+    ) in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from ztgate.secrets import gate
@@ -95,6 +96,33 @@ def test_malformed_baseline_is_an_error_naming_the_file(
     assert ".secrets.baseline:1: malformed baseline JSON" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ("[]", "baseline has no `results` mapping"),
+        ('{"results": []}', "baseline has no `results` mapping"),
+        ('{"results": {}, "ztgate_results": []}', "baseline `ztgate_results` must be a mapping"),
+        ('{"results": {"a.py": {}}}', "baseline results for `a.py` must be a list"),
+        ('{"results": {"a.py": [{"type": "X"}]}}', "entry for `a.py` lacks `type` or"),
+        ('{"results": {"a.py": ["text"]}}', "entry for `a.py` lacks `type` or"),
+        (
+            '{"results": {"a.py": [{"type": "X", "hashed_secret": "0", "line_number": "one"}]}}',
+            "entry for `a.py` lacks `type` or",
+        ),
+    ],
+    ids=["list", "results-list", "ours-list", "file-not-list", "no-hash", "string", "line"],
+)
+def test_a_baseline_of_the_wrong_shape_is_a_one_line_error(
+    repo: Repo, capsys: pytest.CaptureFixture[str], document: str, message: str
+) -> None:
+    repo.write(".secrets.baseline", document)
+    repo.write("a.py", "x = 1\n")
+    assert gate.main(["a.py"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ztgate: error: .secrets.baseline: ") and message in err, err
+    assert len(err.strip().splitlines()) == 1
+
+
 def detect_secrets(repo: Repo, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "detect_secrets", *args],
@@ -153,3 +181,14 @@ def test_switch_from_detect_secrets_and_back(
     )
     assert hook.returncode == 0, hook.stdout + hook.stderr
     assert run(capsys, "--all-files")[0] == 0  # and ztgate still honours all of it
+
+
+def test_a_baseline_that_cannot_be_replaced_leaves_nothing_behind(tmp_path: Path) -> None:
+    from ztgate.secrets.baseline import write_baseline
+
+    target = tmp_path / ".secrets.baseline"
+    target.mkdir()  # a directory where the file should go: os.replace fails
+    with pytest.raises(OSError):
+        write_baseline(target, {"results": {}})
+    assert [p.name for p in tmp_path.iterdir()] == [".secrets.baseline"]
+    assert target.is_dir() and not any(target.iterdir())

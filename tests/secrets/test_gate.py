@@ -88,7 +88,23 @@ def test_pragma_allowlist(repo: Repo, capsys: pytest.CaptureFixture[str]) -> Non
         + "# pragma: allowlist nextline secret\n"
         + leak(),
     )
-    assert run(capsys, "a.py")[0] == 0
+    repo.write("b.py", leak())
+    code, out, _ = run(capsys, "a.py", "b.py")
+    # Exactly the commented line and the one after the nextline comment are allowed.
+    assert code == 1, out
+    assert "b.py:1:22: ZT101" in out and "a.py:" not in out
+    assert "note: 2 finding(s) allowed by inline comments" in out
+
+
+def test_a_pragma_allows_its_own_line_only(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write(
+        "a.py",
+        leak().rstrip("\n") + "  # pragma: allowlist secret\n" + "x = 1\n" + leak() + leak(),
+    )
+    code, out, _ = run(capsys, "a.py")
+    assert code == 1, out
+    assert "a.py:1:" not in out and "a.py:3:22: ZT101" in out and "a.py:4:22: ZT101" in out
+    assert "1 finding(s) allowed by inline comments" in out
 
 
 @pytest.mark.parametrize(
@@ -158,8 +174,16 @@ def test_policy_disables_and_downgrades(repo: Repo, capsys: pytest.CaptureFixtur
     repo.write(".ztgate.yaml", "secrets:\n  severity:\n    aws-access-key-id: warning\n")
     code, out, _ = run(capsys, "a.py")
     assert code == 0 and "1 warning(s)" in out
+    assert "a.py:1:22: ZT101 warning: AWS Access Key" in out
     repo.write(".ztgate.yaml", "secrets:\n  severity:\n    AWS Access Key: 'off'\n")
-    assert run(capsys, "a.py")[0] == 0
+    code, out, _ = run(capsys, "a.py")
+    # `off` drops the finding altogether: not shown, not counted, no warning.
+    assert code == 0 and "a.py:1" not in out and "ZT101" not in out
+    assert "passed: 0 error(s), 0 warning(s) in 0 file(s); 1 file(s) scanned" in out
+    # Only the detector named is off: another secret in the same file still blocks.
+    repo.write("a.py", leak() + fill('token = "ghp_{a36}"\n'))
+    code, out, _ = run(capsys, "a.py")
+    assert code == 1 and "a.py:2:" in out and "a.py:1:" not in out, out
 
 
 def test_google_api_keys_warn_by_default(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -206,6 +230,24 @@ def test_internal_error_blocks_without_traceback(
 
 
 def test_excluded_paths(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
-    repo.write(".ztgate.yaml", "secrets:\n  exclude: ['fixtures/*']\n")
-    repo.write("fixtures/key.py", leak())
-    assert run(capsys, "fixtures/key.py")[0] == 0
+    repo.write(".ztgate.yaml", "secrets:\n  exclude: ['fixtures/*', 'local_*.py']\n")
+    names = (
+        "fixtures/key.py",
+        "fixtures/deep/key.py",
+        "fixtures.py",
+        "other/fixtures/k.py",
+        "app/local_settings.py",
+        "app/settings.py",
+    )
+    for name in names:
+        repo.write(name, leak())
+    code, out, _ = run(capsys, "fixtures/key.py")
+    assert code == 0 and "skipped 1 file(s), excluded by policy: fixtures/key.py" in out
+    code, out, _ = run(capsys, *names)
+    # A glob matches the whole path from the repository's root (`*` crosses `/`) or the
+    # file's name alone.
+    assert code == 1, out
+    assert "fixtures.py:1:22: ZT101" in out and "other/fixtures/k.py:1:22: ZT101" in out
+    assert "app/settings.py:1:22: ZT101" in out
+    assert "excluded by policy: fixtures/key.py, fixtures/deep/key.py, app/local_settings.py" in out
+    assert "3 error(s)" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -90,11 +91,14 @@ def test_range_mode_and_secret_files_in_history(
 def test_merge_resolution_that_adds_a_key_is_caught(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A merge is read as a remerge diff: what the resolution itself adds is reported on the
+    merge commit, and what a parent brought is reported once, on the commit that added it."""
     repo.write("conf.py", "value = 1\n")
     base = repo.commit("base")
     repo.git("checkout", "-q", "-b", "side")
     repo.write("conf.py", "value = 2\n")
-    repo.commit("side")
+    repo.write("side.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
+    side = repo.commit("side")
     repo.git("checkout", "-q", "main")
     repo.write("conf.py", "value = 3\n")
     repo.commit("main")
@@ -102,8 +106,13 @@ def test_merge_resolution_that_adds_a_key_is_caught(
     repo.write("conf.py", f'value = 4\nAWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
     repo.git("add", "conf.py")
     repo.git("commit", "-q", "--no-edit")
+    merge = repo.head()
     code, out = run(capsys, "--range", f"{base}..HEAD")
-    assert code == 1 and "conf.py:2:" in out
+    assert code == 1, out
+    assert f"{merge[:12]}:conf.py:2:22: ZT103" in out
+    assert f"{side[:12]}:side.py:1:22: ZT103" in out
+    assert out.count("side.py:1:22: ZT103") == 1  # not again on the merge that brings it
+    assert "2 error(s)" in out
 
 
 def test_missing_base_in_shallow_clone_fails_closed(
@@ -194,3 +203,36 @@ def test_a_private_key_body_pasted_between_an_existing_header_and_footer(
     repo.git("revert", "--no-edit", "HEAD")
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1 and "deploy-key.txt" in out and "ZT103" in out, out
+
+
+def test_a_whole_private_key_added_in_a_commit(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    key = tmp_path / "deploy"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)],
+        check=True,
+    )
+    repo.write("README.md", "hello\n")
+    base = repo.commit("root")
+    repo.write("notes.txt", "deploy key:\n" + key.read_text())
+    repo.commit("the key")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1, out
+    assert re.search(r":notes\.txt:2:\d+: ZT103 Private Key", out), out
+
+
+def test_a_key_at_the_end_of_a_line_longer_than_a_read_is_found(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a small `max_file_size`, a minified line of 200 KB is more than one read of
+    `git log -p` output (64 KiB): the file is read from its blob instead, in pieces, and the
+    key past the first read is found at its place."""
+    repo.write(".ztgate.yaml", "secrets:\n  max_file_size: 1000\n")
+    base = repo.commit("root")
+    filler = "var a=1;" * 25_000
+    repo.write("bundle.min.js", f'{filler}var k="{aws_key_id()}";\n')
+    repo.commit("bundle")
+    code, out = run(capsys, "--range", f"{base}..HEAD")
+    assert code == 1, out
+    assert f"bundle.min.js:1:{len(filler) + 8}: ZT103" in out, out

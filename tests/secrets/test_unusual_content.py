@@ -220,6 +220,26 @@ def test_symlinks_are_noted_not_followed(
     assert code == 1 and "odd-link:1:6: ZT101" in out, out
 
 
+def test_a_symlinked_env_is_noted_not_followed(
+    repo: Repo, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A `.env` that is a symlink holds a path, not the variables: the working-tree modes
+    note it and read neither it nor its target as a secret file; the target is judged by its
+    own name when it is in the repository."""
+    outside = tmp_path / "outside.env"
+    outside.write_text(leak())
+    os.symlink(outside, repo.path / ".env")
+    repo.write("config/real.env.txt", "DEBUG=1\n")
+    os.symlink("real.env.txt", repo.path / "config" / ".env.production")
+    code, out = run(capsys, ".env", "config/.env.production", "config/real.env.txt")
+    assert code == 0, out
+    assert "ZT102" not in out and "ZT101" not in out
+    assert "skipped 2 file(s), symlink (not followed): .env, config/.env.production" in out
+    repo.write("config/.env.local", "DEBUG=1\n")  # a real file of that name is a secret file
+    code, out = run(capsys, "config/.env.local")
+    assert code == 1 and "config/.env.local:1:1: ZT102" in out, out
+
+
 def test_blob_git_cannot_read_is_a_finding(
     repo: Repo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -302,3 +322,26 @@ def test_long_paths_survive_a_small_piece_size(
     repo.commit("deep")
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1 and f":{path}:1:22: ZT103" in out, out
+
+
+def test_a_directory_is_noted_and_a_path_through_a_file_blocks(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A directory named as a file (a submodule's checkout) holds no content of its own; a
+    path that cannot be there is a usage error, never a pass."""
+    (repo.path / "vendor" / "lib").mkdir(parents=True)
+    repo.write("notes.txt", "hello\n")
+    code, out = run(capsys, "vendor/lib")
+    assert code == 0 and "skipped 1 file(s), directory: vendor/lib" in out, out
+    code, out = run(capsys, "notes.txt/inner.py")
+    assert code == 2, out
+    assert out.startswith("ztgate: error: no such file: notes.txt/inner.py")
+
+
+def test_utf16_big_endian_without_a_bom_is_decoded(
+    repo: Repo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = aws_key_id()
+    repo.write("wide.txt", f'aws_access_key_id = "{key}"\n'.encode("utf-16-be"))
+    code, out = run(capsys, "wide.txt")
+    assert code == 1 and "wide.txt:1:22: ZT101" in out, out

@@ -338,3 +338,30 @@ def test_the_signatures_own_pre_push_entry_adopts_too(
     code = prepush.main(["origin", str(origin)])
     out = capsys.readouterr().out
     assert code == 1 and '"three"' in out, out
+
+
+def test_only_a_remote_known_to_be_empty_counts_as_empty(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    from ztgate import gitio
+    from ztgate.errors import UserError
+    from ztgate.signatures.adoption import Receiver, remote_is_empty
+
+    bare = tmp_path / "empty.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    repo.commit("one")
+    assert remote_is_empty(repo.path, str(bare))
+    repo.git("push", "-q", str(bare), "main")
+    assert not remote_is_empty(repo.path, str(bare))
+    # No remote named, one that reads as an option, or one that cannot be asked: not empty.
+    assert not remote_is_empty(repo.path, None)
+    assert not remote_is_empty(repo.path, "--upload-pack=touch /tmp/x")
+    assert not remote_is_empty(repo.path, str(tmp_path / "missing.git"))
+
+    def hung(*_: object, **__: object) -> None:
+        raise UserError("timed out after 1 s: git ls-remote")
+
+    monkeypatch.setattr(gitio, "run_tool", hung)
+    assert not remote_is_empty(repo.path, str(bare))
+    assert not Receiver().has(repo.path, repo.head())  # a receiver with no history has nothing

@@ -544,3 +544,50 @@ def test_the_policy_that_judges_a_commit_sets_its_severity(
     repo.commit("unsigned, after the policy that drops the finding")
     code, out = run(capsys, "--range", "HEAD~1..HEAD")
     assert code == 0 and "ZT301" not in out, out
+
+
+def commit_with_signature(repo: Repo, signature: str, message: str) -> str:
+    """A commit on HEAD whose gpgsig header holds ``signature`` as given."""
+    tree = repo.git("write-tree").strip()
+    parent = repo.head()
+    header = "\n ".join(signature.splitlines())
+    raw = (
+        f"tree {tree}\nparent {parent}\n"
+        "author Dev <alice@example.test> 1700000000 +0000\n"
+        "committer Dev <alice@example.test> 1700000000 +0000\n"
+        f"gpgsig {header}\n\n{message}\n"
+    )
+    sha = subprocess.run(
+        ["git", "hash-object", "-t", "commit", "-w", "--stdin"],
+        cwd=repo.path,
+        input=raw,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    repo.git("update-ref", "HEAD", sha)
+    return sha
+
+
+@pytest.mark.parametrize(
+    "signature, expected",
+    [
+        (
+            "-----BEGIN SIGNED MESSAGE-----\nMIIB\n-----END SIGNED MESSAGE-----",
+            'ZT309 "odd signature" by Dev <alice@example.test>: X.509 (gitsign/S/MIME) '
+            "signatures are not supported yet",
+        ),
+        (
+            "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----",
+            'ZT302 "odd signature" by Dev <alice@example.test>: the SSH signature is malformed',
+        ),
+    ],
+    ids=["x509", "malformed-ssh"],
+)
+def test_a_signature_ztgate_cannot_judge_blocks_and_says_why(
+    repo: Repo, adopted: str, capsys: pytest.CaptureFixture[str], signature: str, expected: str
+) -> None:
+    sha = commit_with_signature(repo, signature, "odd signature")
+    code, out = run(capsys, "--range", f"{adopted}..HEAD")
+    assert code == 1, out
+    assert f"{sha[:12]}: {expected}" in out, out

@@ -130,3 +130,87 @@ def test_signature_header_of_the_other_hash_is_not_a_signature(
     assert letter.strip() == "N"  # git's own word: not signed
     here, _ = verdicts_both_ways(repo, monkeypatch)
     assert here == v.UNSIGNED
+
+
+def _signed(tmp_path: Path, message: bytes) -> str:
+    key = tmp_path / "signer"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
+    data = tmp_path / "message"
+    data.write_bytes(message)
+    subprocess.run(
+        ["ssh-keygen", "-q", "-Y", "sign", "-f", str(key), "-n", "git", str(data)],
+        check=True,
+        capture_output=True,
+    )
+    return Path(f"{data}.sig").read_text()
+
+
+def test_a_signature_judged_here_and_what_is_left_to_git(tmp_path: Path) -> None:
+    import dataclasses
+
+    from ztgate.signatures.sshsig import _string
+
+    sig = parse_signature(_signed(tmp_path, b"tree abc\n\nwork\n"))
+    assert sig.key_type == "ssh-ed25519" and sig.namespace == b"git"
+    assert sig.fingerprint.startswith("SHA256:") and not sig.fingerprint.endswith("=")
+    assert signature_is_valid(sig, b"tree abc\n\nwork\n") is True
+    assert signature_is_valid(sig, b"tree abc\n\nwork!\n") is False
+    # A signature algorithm that is not the key's is refused, not tried.
+    mismatched = _string(b"rsa-sha2-256") + _string(b"\0" * 64)
+    assert signature_is_valid(dataclasses.replace(sig, signature=mismatched), b"x") is False
+    # A hash or key type not handled here: git decides.
+    assert signature_is_valid(dataclasses.replace(sig, hash_algorithm=b"sha1"), b"x") is None
+    security_key = _string(b"sk-ssh-ed25519@openssh.com") + _string(b"\0" * 32)
+    assert signature_is_valid(dataclasses.replace(sig, public_key=security_key), b"x") is None
+
+
+@pytest.mark.parametrize(
+    "armored, message",
+    [
+        ("no armor at all", "not an SSH signature"),
+        (
+            "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAg==\n-----END SSH SIGNATURE-----",
+            "not an SSHSIG version 1 blob",  # version 2
+        ),
+        ("-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----", "truncated"),
+    ],
+    ids=["no-armor", "version-2", "truncated"],
+)
+def test_a_malformed_signature_is_refused(armored: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_signature(armored)
+
+
+def test_allowed_signers_lines_as_git_reads_them() -> None:
+    import base64
+    from datetime import datetime, timezone
+
+    from ztgate.signatures.sshsig import parse_allowed_signers
+
+    key = base64.b64encode(b"key bytes, parsed not verified").decode()
+    text = "\n".join(
+        [
+            "# a comment",
+            "",
+            "nokey@example.test",
+            "nobody@example.test ssh-ed25519",  # a key type without a key
+            f"alice@example.test,,bob@example.test ssh-ed25519 {key} alice's laptop",
+            'carol@example.test namespaces="git, file" valid-after="202401021530" '
+            f"ssh-ed25519 {key}",
+            f'dave@example.test valid-before="20250101000000Z" ssh-ed25519 {key}',
+            f'erin@example.test valid-after="soon" ssh-ed25519 {key}',
+            f"ca@example.test cert-authority ssh-ed25519 {key}",
+            f"frank@example.test sk-ssh-ed25519@openssh.com {key}",
+            "grace@example.test ssh-ed25519 abc",  # not base64
+        ]
+    )
+    alice, carol, dave, erin, ca, frank = parse_allowed_signers(text)
+    assert alice.principals == ("alice@example.test", "bob@example.test")
+    assert alice.public_key == b"key bytes, parsed not verified"
+    assert alice.namespaces is None and not alice.special
+    assert carol.namespaces == ("git", "file")
+    assert carol.valid_after == datetime(2024, 1, 2, 15, 30, tzinfo=timezone.utc)
+    assert dave.valid_before == datetime(2025, 1, 1, tzinfo=timezone.utc)
+    assert erin.valid_after is None and erin.special  # unreadable: git decides, not "no limit"
+    assert not carol.special and not dave.special
+    assert ca.special and frank.special  # certificates and security keys: left to git

@@ -193,3 +193,18 @@ def test_a_branch_named_like_a_file_is_not_a_path(
     code, out = run(capsys, "--range", f"{root}..settings.py")
     assert code == 0, out
     assert "1 commit(s) scanned" in out
+
+
+def test_reading_commits_takes_commits_only(repo: Repo) -> None:
+    from ztgate.errors import UserError
+    from ztgate.signatures.commits import read_commits
+
+    assert read_commits(repo.path, []) == []
+    repo.write("a.txt", "a")
+    sha = repo.commit("one")
+    [commit] = read_commits(repo.path, [sha])
+    assert commit.sha == sha and commit.signature is None
+    tree = repo.git("rev-parse", "HEAD^{tree}").strip()
+    with pytest.raises(UserError) as error:
+        read_commits(repo.path, [tree])
+    assert error.value.one_line() == f"{tree[:12]} is not a commit in this clone"

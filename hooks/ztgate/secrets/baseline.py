@@ -52,18 +52,6 @@ class Baseline:
         return frozenset(e.identity for e in self.entries)
 
 
-def load_baseline(path: Path, display: str) -> Baseline | None:
-    """The baseline at ``path``, None if there is none; UserError if it is malformed."""
-
-    if not path.exists():
-        return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise UserError("baseline is not UTF-8", where=display) from error
-    return parse_baseline(text, display)
-
-
 def parse_baseline(text: str, display: str) -> Baseline:
     """A baseline from its JSON text; UserError naming the line if it is malformed."""
     import json

@@ -81,7 +81,8 @@ def detect_secrets_plugins(names: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """The plugins named (the ones the gate runs), each with its secret type."""
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    types = {cls.__name__: kind for kind, cls in get_mapping_from_secret_type_to_class().items()}
+    mapping: dict[str, type] = get_mapping_from_secret_type_to_class()
+    types = {plugin.__name__: kind for kind, plugin in mapping.items()}
     return tuple((name, types.get(name, name)) for name in names)
 
 

@@ -133,14 +133,20 @@ class AllowedSigner:
 _OPTION = re.compile(r'([A-Za-z-]+)(?:="([^"]*)")?')
 
 
+# ssh-keygen's YYYYMMDD[HHMM[SS]]: chosen by length, as strptime would read `202401021530` as
+# 15:03:00 with the longest pattern.
+_WHEN_PATTERNS = {8: "%Y%m%d", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}
+
+
 def _when(text: str) -> datetime | None:
-    text = text.rstrip("Z")
-    for pattern in ("%Y%m%d%H%M%S", "%Y%m%d%H%M", "%Y%m%d"):
-        try:
-            return datetime.strptime(text, pattern).replace(tzinfo=timezone.utc)
-        except ValueError:
-            continue
-    return None
+    text = text.removesuffix("Z")
+    pattern = _WHEN_PATTERNS.get(len(text))
+    if pattern is None or not text.isdigit():
+        return None
+    try:
+        return datetime.strptime(text, pattern).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def parse_allowed_signers(text: str) -> list[AllowedSigner]:
@@ -166,8 +172,10 @@ def parse_allowed_signers(text: str) -> list[AllowedSigner]:
                 namespaces = tuple(n.strip() for n in value.split(","))
             elif name == "valid-after":
                 valid_after = _when(value)
+                special |= valid_after is None  # unreadable: git decides, never "no limit"
             elif name == "valid-before":
                 valid_before = _when(value)
+                special |= valid_before is None
             else:
                 special = True
         try:
