@@ -14,7 +14,7 @@ from ztgate.threat_model.rules import Settings, run_checks
 
 from tests.conftest import Repo
 from tests.threat_model.example import EXAMPLE, TEMPLATE
-from tests.worst_case import growth_ratio
+from tests.worst_case import LINEAR, growth_ratio
 
 LAST_THREAT = (
     "| T5 | Enumerating payment ids reveals other customers' status | Information disclosure "
@@ -243,7 +243,7 @@ def test_long_cells_take_linear_time(
     work: Callable[[str], object], cell_of: Callable[[int], str]
 ) -> None:
     # 8x the input: linear ~8x the time, quadratic ~64x (room for a shared, noisy machine)
-    assert growth_ratio(work, cell_of, 1000, factor=8) < 24.0
+    assert growth_ratio(work, cell_of, 1000) < LINEAR
 
 
 def test_ruled_out_rows_may_sit_in_a_second_table_without_mitigations() -> None:
