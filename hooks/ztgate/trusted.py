@@ -118,6 +118,14 @@ class Trusted:
                     ordered.append(name)
         return ordered
 
+    def files_matching_with(
+        self, other: Trusted, patterns: tuple[str, ...] | list[str]
+    ) -> list[str]:
+        """The files matching ``patterns`` here, then those only ``other`` has (a change's
+        documents: the trusted side's, and the ones the change adds)."""
+        found = self.files_matching(patterns)
+        return found + [path for path in other.files_matching(patterns) if path not in found]
+
     def _tracked(self) -> list[str]:
         if self.kind == NOTHING:
             return []

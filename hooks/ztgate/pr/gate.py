@@ -188,12 +188,12 @@ def model_view(
     patterns = policy.threat_model.files
     models = _models(source, patterns)
     lookup, names = _boundary_names(models)
-    documents = list(source.files_matching(patterns))
     if diff is None:
+        documents = source.files_matching(patterns)
         return ModelView(lookup, names, (), tuple(documents), None)
     head_sha, changed = diff
     head = Trusted.at(root, head_sha)
-    documents += [d for d in head.files_matching(patterns) if d not in documents]
+    documents = source.files_matching_with(head, patterns)
     changed_set = set(changed)
     model_changed = tuple(d for d in documents if d in changed_set)
     if model_changed:

@@ -503,8 +503,7 @@ def diff_range(root: Path, spec: str, files: Sequence[str], policy: str | None =
     paths = list(files)
     if not paths:
         patterns = trusted_side.policy(policy).threat_model.files
-        paths = old_side.files_matching(patterns)
-        paths += [p for p in new_side.files_matching(patterns) if p not in paths]
+        paths = old_side.files_matching_with(new_side, patterns)
     as_of = commit_date(root, head)
     documents = []
     for path in paths:

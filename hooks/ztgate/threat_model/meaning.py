@@ -22,18 +22,18 @@ from ztgate.threat_model.model import (
 )
 from ztgate.threat_model.parse import is_placeholder
 from ztgate.threat_model.rules import (
-    _NONE,
+    NONE_CELL,
     Settings,
-    _class_of,
-    _data_items,
-    _date,
+    class_of,
     control_families,
+    data_items,
     declared_crossings,
     derived_crossings,
     evidence_items,
     ids_in,
     mitigations_by_threat,
     normalize_stride,
+    parse_date,
     really_mitigated,
     tables_well_formed,
 )
@@ -180,7 +180,7 @@ def meaning_of(model: ThreatModel, settings: Settings | None = None) -> Meaning:
     settings = settings or Settings()
     written = _boundary_ids(model)
     levels = {
-        row.get("data").lower(): _class_of(row.get("class"), settings)
+        row.get("data").lower(): class_of(row.get("class"), settings)
         for row in model.rows(CLASSIFICATION)
         if row.get("data") and not is_placeholder(row.get("data"))
     }
@@ -188,7 +188,7 @@ def meaning_of(model: ThreatModel, settings: Settings | None = None) -> Meaning:
         path=model.path,
         system=_text(model.metadata.get("system", "")),
         owner=_text(model.metadata.get("owner", "")),
-        last_reviewed=_date(model.metadata.get("last_reviewed", "")),
+        last_reviewed=parse_date(model.metadata.get("last_reviewed", "")),
         boundaries=_boundaries(model),
         components=_components(model, written),
         data_classes=tuple(
@@ -219,7 +219,7 @@ def meaning_of(model: ThreatModel, settings: Settings | None = None) -> Meaning:
                 tuple(ids_in(row.get("threat"))),
                 row.get("reason"),
                 row.get("owner"),
-                _date(row.get("expires")),
+                parse_date(row.get("expires")),
             )
             for row in model.rows(ACCEPTED)
             if ids_in(row.get("threat"))
@@ -233,7 +233,7 @@ def _text(value: str) -> str:
 
 
 def _names(cell: str) -> tuple[str, ...]:
-    return tuple(name for name in components.names_in(cell) if not _NONE.match(name))
+    return tuple(name for name in components.names_in(cell) if not NONE_CELL.match(name))
 
 
 def _boundaries(model: ThreatModel) -> tuple[Boundary, ...]:
@@ -290,7 +290,7 @@ def _reading(text: str, read: vocabulary.Reading) -> Protection:
 
 def _items(cell: str) -> tuple[str, ...]:
     """The data items a cell names; a template's `<data item>` names none."""
-    return tuple(item for item in _data_items(cell) if not is_placeholder(item))
+    return tuple(item for item in data_items(cell) if not is_placeholder(item))
 
 
 def _flows(model: ThreatModel, levels: dict[str, str], written: dict[str, str]) -> tuple[Flow, ...]:

@@ -211,7 +211,7 @@ STRIDE = {
 }
 THREAT_STATUSES = ("mitigated", "accepted", "transferred", "not-applicable", "open")
 MITIGATION_STATUSES = ("implemented", "planned")
-_NONE = re.compile(
+NONE_CELL = re.compile(
     r"^(?:-|—|none|n/?a|no|false|plain|plaintext|clear ?text|unauthenticated)$", re.I
 )
 _TRACKING = re.compile(r"https?://|\b[A-Z][A-Z0-9]+-\d+\b|(?:^|\s)#\d+\b")
@@ -226,14 +226,14 @@ def ids_in(text: str) -> list[str]:
     return [part.strip().strip(".") for part in _SPLIT.split(text) if part.strip().strip(".")]
 
 
-def _date(text: str) -> date | None:
+def parse_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text.strip()[:10])
     except ValueError:
         return None
 
 
-def _class_of(raw: str, settings: Settings) -> str:
+def class_of(raw: str, settings: Settings) -> str:
     name = raw.strip().lower()
     return dict(settings.class_map).get(name, name)
 
@@ -273,7 +273,7 @@ def metadata(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
     reviewed = model.metadata.get("last_reviewed", "").strip()
     if reviewed and not is_placeholder(reviewed):
         line = model.metadata_lines.get("last_reviewed", 1)
-        when = _date(reviewed)
+        when = parse_date(reviewed)
         if when is None:
             yield Problem("ZT214", line, f"last_reviewed `{reviewed}` is not a date (YYYY-MM-DD)")
         elif when > settings.today:
@@ -343,7 +343,7 @@ def mitigations_by_threat(model: ThreatModel) -> dict[str, set[str]]:
     links: dict[str, set[str]] = {}
     for row in model.rows(THREATS):
         links.setdefault(row.get("id").lower(), set()).update(
-            m.lower() for m in ids_in(row.get("mitigations")) if not _NONE.match(m)
+            m.lower() for m in ids_in(row.get("mitigations")) if not NONE_CELL.match(m)
         )
     for row in model.rows(MITIGATIONS):
         for threat in ids_in(row.get("mitigates")):
@@ -376,7 +376,7 @@ def _undefined(
     """ZT206 for every id named in ``column`` that ``defined`` lacks."""
     for row in rows:
         for name in ids_in(row.get(column)):
-            if not _NONE.match(name) and name.lower() not in defined:
+            if not NONE_CELL.match(name) and name.lower() not in defined:
                 yield Problem("ZT206", row.line, describe(row, name))
 
 
@@ -438,7 +438,7 @@ def classification(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
         if (
             row.get("class")
             and not is_placeholder(row.get("class"))
-            and _class_of(row.get("class"), settings) not in settings.data_classes
+            and class_of(row.get("class"), settings) not in settings.data_classes
         ):
             yield Problem(
                 "ZT207",
@@ -448,18 +448,18 @@ def classification(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
             )
     for kind in (FLOWS, ENTRY_POINTS):
         for row in model.rows(kind):
-            for item in _data_items(row.get("data")):
+            for item in data_items(row.get("data")):
                 if item.lower() not in classified and not is_placeholder(item):
                     yield Problem(
                         "ZT208", row.line, f"`{item}` is not in the data classification table"
                     )
 
 
-def _data_items(text: str) -> list[str]:
+def data_items(text: str) -> list[str]:
     return [
         item.strip()
         for item in re.split(r"[,;]", text)
-        if item.strip() and not _NONE.match(item.strip())
+        if item.strip() and not NONE_CELL.match(item.strip())
     ]
 
 
@@ -632,14 +632,14 @@ def accepted_risks(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
     for row in model.rows(ACCEPTED):
         if (
             not row.get("owner")
-            or _NONE.match(row.get("owner"))
+            or NONE_CELL.match(row.get("owner"))
             and not is_placeholder(row.get("owner"))
         ):
             yield Problem("ZT212", row.line, f"accepted risk for {row.get('threat')} has no owner")
         expires = row.get("expires")
         if is_placeholder(expires):
             continue
-        when = _date(expires) if expires else None
+        when = parse_date(expires) if expires else None
         if when is None:
             yield Problem(
                 "ZT213",
@@ -659,7 +659,7 @@ def targeted_ids(model: ThreatModel) -> set[str]:
 
 def declared_crossings(row: Row) -> set[str]:
     """The boundary ids (lowercased) a flow's Crosses boundary cell names."""
-    return {b.lower() for b in ids_in(row.get("crosses")) if not _NONE.match(b)}
+    return {b.lower() for b in ids_in(row.get("crosses")) if not NONE_CELL.match(b)}
 
 
 def derived_crossings(row: Row, places: components.Places) -> set[str] | None:
@@ -682,11 +682,11 @@ def crossing_flows(model: ThreatModel) -> list[Row]:
 
 def _classes(row: Row, model: ThreatModel, settings: Settings) -> set[str]:
     classes = {
-        r.get("data").lower(): _class_of(r.get("class"), settings)
+        r.get("data").lower(): class_of(r.get("class"), settings)
         for r in model.rows(CLASSIFICATION)
     }
     return {
-        classes[item.lower()] for item in _data_items(row.get("data")) if item.lower() in classes
+        classes[item.lower()] for item in data_items(row.get("data")) if item.lower() in classes
     }
 
 
@@ -849,7 +849,7 @@ def boundaries_are_facts(model: ThreatModel, settings: Settings) -> Iterator[Pro
                 )
             for where in components.names_in(row.get("boundary")):
                 if (
-                    not _NONE.match(where)
+                    not NONE_CELL.match(where)
                     and where.lower() not in defined_boundaries
                     and where.lower() not in places.boundary_names
                 ):

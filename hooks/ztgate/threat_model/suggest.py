@@ -15,7 +15,7 @@ from pathlib import Path
 from ztgate import gitio, runner
 from ztgate.errors import UserError
 from ztgate.masking import mask_secrets
-from ztgate.threat_model import stride, vocabulary
+from ztgate.threat_model import components, stride, vocabulary
 from ztgate.threat_model.model import (
     BOUNDARIES,
     CLASSIFICATION,
@@ -165,12 +165,6 @@ def _listed(names: list[str], empty: str, limit: int = 3) -> str:
     return unique[0] if len(unique) == 1 else f"{', '.join(unique[:-1])} and {unique[-1]}"
 
 
-def _data_items(text: str) -> list[str]:
-    if is_placeholder(text):
-        return []
-    return [part.strip() for part in re.split(r"[,;]", text) if part.strip()]
-
-
 class Phrasing:
     def __init__(
         self,
@@ -212,7 +206,7 @@ class Phrasing:
         if element.key in self._facts:
             return self._facts[element.key]
         rows = self.touching.get(element.key, [])
-        data = [item for _, row in rows for item in _data_items(row.get("data"))]
+        data = [item for _, row in rows for item in components.names_in(row.get("data"))]
         peers_in = [row.get("from") for end, row in rows if end == "to"]
         peers_out = [row.get("to") for end, row in rows if end == "from"]
         found = _Facts(data, peers_in, peers_out)

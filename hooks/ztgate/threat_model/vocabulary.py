@@ -131,16 +131,12 @@ def deprecated_only(text: str) -> tuple[str, ...]:
     """The deprecated versions an Encryption cell names when it names no current one (`TLS 1.0`,
     `SSLv3`); empty when it names none or also a current one (`TLS 1.2+`, `TLS 1.1 or 1.3`)."""
     old = _found(DEPRECATED_ENCRYPTION, text)
-    if not old or _found(CURRENT_ENCRYPTION, text) or _mentions_newer(text):
+    if not old or _found(CURRENT_ENCRYPTION, text) or _LATER_VERSION.search(text):
         return ()
     return old
 
 
-def _mentions_newer(text: str) -> bool:
-    """`TLS 1.1 or 1.3`, `TLS 1.0/1.2`: a later version number written without the `TLS`."""
-    return bool(_LATER_VERSION.search(text))
-
-
+# `TLS 1.1 or 1.3`, `TLS 1.0/1.2`: a later version number written without the `TLS`.
 _LATER_VERSION = re.compile(r"(?<![\w.])1\.[23](?![\w.])")
 
 
