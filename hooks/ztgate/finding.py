@@ -80,6 +80,18 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Problem:
+    """A rule broken at a line of the gate's input, before the gate places it in a file and
+    makes it a Finding. Every gate's checks return these (the threat model's rules, the PR
+    description's); ``severity`` overrides the rule's default, and the policy's word wins."""
+
+    rule: str
+    line: int
+    message: str
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     """What one gate run produced: its findings, and the notes that belong in the summary."""
 

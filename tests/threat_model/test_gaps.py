@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from ztgate.finding import Problem
 from ztgate.threat_model import gate
 from ztgate.threat_model.gaps import find_gaps
-from ztgate.threat_model.rules import Problem
 
 from tests.conftest import Repo
 from tests.worst_case import LINEAR, growth_ratio

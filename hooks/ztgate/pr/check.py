@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ztgate.finding import Rule
+from ztgate.finding import Problem, Rule
 from ztgate.masking import mask_secrets
 
 RULES = {
@@ -143,13 +143,6 @@ def skip_reason(body: str) -> str | None:
             if reason:
                 return reason if len(reason) <= _REASON_MAX else reason[:_REASON_MAX] + "…"
     return None
-
-
-@dataclass(frozen=True)
-class Problem:
-    rule: str
-    line: int
-    message: str
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ztgate.finding import Problem
 from ztgate.masking import mask_secrets
 from ztgate.threat_model.model import (
     BOUNDARIES,
@@ -31,7 +32,6 @@ from ztgate.threat_model.model import (
     THREATS,
 )
 from ztgate.threat_model.parse import _cell, _children, _markdown, normalize, section_kind
-from ztgate.threat_model.rules import Problem
 
 GAP_RULES = {
     "ZT231": "no trust boundaries: add a `Trust boundaries` table (id, boundary, inside, outside)",

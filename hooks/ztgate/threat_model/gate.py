@@ -12,14 +12,21 @@ from pathlib import Path
 
 from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Rule, Severity, fingerprint, sorted_findings
+from ztgate.finding import (
+    Finding,
+    Problem,
+    Report,
+    Rule,
+    Severity,
+    fingerprint,
+    sorted_findings,
+)
 from ztgate.policy import Policy, ThreatModelPolicy
 from ztgate.report import emit
 from ztgate.threat_model import components, diagram, gaps, stride
 from ztgate.threat_model.parse import parse
 from ztgate.threat_model.rules import (
     RULES,
-    Problem,
     Settings,
     coverage_summary,
     evidence_paths,

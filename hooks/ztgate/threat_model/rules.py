@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from ztgate.finding import Rule, Severity
+from ztgate.finding import Problem, Rule, Severity
 from ztgate.threat_model import components, vocabulary
 from ztgate.threat_model.model import (
     ACCEPTED,
@@ -165,16 +165,6 @@ RULES: dict[str, Rule] = {
         ),
     )
 }
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A rule violation at a line, before the gate turns it into a Finding."""
-
-    rule: str
-    line: int
-    message: str
-    severity: str | None = None  # overrides the rule's default (the policy's severity wins)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
+from ztgate.finding import Problem
 from ztgate.threat_model import components
 from ztgate.threat_model.model import (
     BOUNDARIES,
@@ -30,7 +31,7 @@ from ztgate.threat_model.model import (
     ThreatModel,
 )
 from ztgate.threat_model.parse import is_placeholder
-from ztgate.threat_model.rules import Problem, ids_in, normalize_stride
+from ztgate.threat_model.rules import ids_in, normalize_stride
 
 SPOOFING = "spoofing"
 TAMPERING = "tampering"
