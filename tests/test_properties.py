@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ztgate.errors import UserError
 from ztgate.policy import parse_policy
-from ztgate.secrets import ds_bridge, keywords
+from ztgate.secrets import ds_bridge, prefilter
 from ztgate.secrets.engine import ScanOptions, _Lines, lower_same_length
 from ztgate.secrets.scan import mask
 from ztgate.threat_model.parse import parse
@@ -149,21 +149,38 @@ def _reported(filename: str, text: str, plugins_by_line: dict[int, set[str]]) ->
     }
 
 
+_DS_ONLY = ScanOptions(detectors=(), use_detect_secrets=True)
+
+
+def _hyperscan_sighting(text: str, lowered: str) -> prefilter.Sighting:
+    """The one-pass prefilter's view (the automaton's where Hyperscan does not read the text)."""
+    database = _DS_ONLY.database
+    seen = database.sighting(text, lowered) if database is not None else None
+    return seen or prefilter.python_sighting(lowered, _DS_ONLY.keywords)
+
+
+@pytest.mark.parametrize("path", ["automaton", "hyperscan"])
 @SETTINGS
-@given(_FILES, _LINES)
+@given(filename=_FILES, text=_LINES)
 def test_the_prefilter_keeps_every_line_a_detect_secrets_plugin_reports(
-    filename: str, text: str
+    path: str, filename: str, text: str
 ) -> None:
     """What keeps ztgate right across detect-secrets upgrades: every plugin run on every line
-    reports nothing that the prefiltered run (plugins only where the prefilter says) misses."""
-    options = ScanOptions(detectors=(), use_detect_secrets=True)
+    reports nothing that the prefiltered run (plugins only where the prefilter says) misses,
+    whether the keyword automaton or the Hyperscan database did the first pass."""
+    options = _DS_ONLY
     lowered = lower_same_length(text)
     where = _Lines(text)
+    seen = (
+        _hyperscan_sighting(text, lowered)
+        if path == "hyperscan"
+        else prefilter.python_sighting(lowered, options.keywords)
+    )
     prefiltered = ds_bridge.candidate_lines(
         filename,
         text,
         lowered,
-        keywords.occurrences(lowered, options.keywords),
+        seen,
         where.number_of,
         ds_bridge.wants_unquoted_values(filename),
         *_LIMITS,

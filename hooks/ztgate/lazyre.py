@@ -27,8 +27,10 @@ class LazyPattern:
     def fullmatch(self, string: str, pos: int = 0, endpos: int = 2**63 - 1) -> re.Match[str] | None:
         return self.compiled.fullmatch(string, pos, endpos)
 
-    def finditer(self, string: str) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(string)
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = 2**63 - 1
+    ) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(string, pos, endpos)
 
     def findall(self, string: str) -> list[str]:
         return self.compiled.findall(string)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from ztgate.lazyre import LazyPattern
 from ztgate.secrets import filters, offline
 from ztgate.secrets.detectors import shannon_entropy
+from ztgate.secrets.prefilter import Sighting
 
 
 # One prefilter per detect-secrets plugin: the lowercase keywords that gate it (none: always
@@ -116,6 +117,10 @@ PREFILTERS: dict[str, Prefilter] = {
     "TwilioKeyDetector": Prefilter((), r"(?:AC|SK)[a-z0-9]{32}"),
 }
 ALL_PREFILTER_KEYWORDS = frozenset(k for p in PREFILTERS.values() for k in p.keywords)
+_PLUGINS_BY_KEYWORD: dict[str, tuple[str, ...]] = {
+    keyword: tuple(name for name, p in PREFILTERS.items() if keyword in p.keywords)
+    for keyword in ALL_PREFILTER_KEYWORDS
+}
 
 # What the keyword plugin needs besides the word, by file type. In Go, YAML, INI, config,
 # properties and TOML files the value may be bare; everywhere else it must be quoted after an
@@ -184,6 +189,40 @@ _CODE_EXTENSIONS = frozenset(
 _SHAPES = {name: LazyPattern(p.shape, re.MULTILINE) for name, p in PREFILTERS.items() if p.shape}
 
 
+# What else the one-pass prefilter looks for, by name: the keyword plugin's two rules (on the
+# lowercased line: caseless), and the long token the `long_tokens_only` plugins need.
+KEYWORD_RULE_QUOTED, KEYWORD_RULE_BARE, LONG_TOKEN = "keyword-quoted", "keyword-bare", "long-token"
+
+
+def prefilter_shapes() -> list[tuple[str, str, int]]:
+    """(name, pattern, flags) of every shape, as the one-pass prefilter compiles them: a
+    shape run on the lowercased text is caseless there. A text where one is not seen holds
+    no line it would mark."""
+    caseless = re.MULTILINE | re.IGNORECASE
+    return [
+        *(
+            (name, pattern.pattern, caseless if PREFILTERS[name].on_lowered else re.MULTILINE)
+            for name, pattern in _SHAPES.items()
+        ),
+        (KEYWORD_RULE_QUOTED, _KEYWORD_QUOTED.pattern, caseless),
+        (KEYWORD_RULE_BARE, _KEYWORD_BARE.pattern, caseless),
+        (LONG_TOKEN, _LONG_TOKEN.pattern, re.MULTILINE),
+    ]
+
+
+# The values the entropy plugins weigh, as Hyperscan matches them exactly: every match ends on
+# its line (no part matches a newline), so each is found again by the `re` pattern on that line.
+_VALUE_SHAPES = {
+    "quoted": (_QUOTED, r"'[A-Za-z0-9+/=_\\\-]{9,}'|\"[A-Za-z0-9+/=_\\\-]{9,}\""),
+    "unquoted": (_UNQUOTED_VALUE, _UNQUOTED_VALUE.pattern),
+}
+
+
+def value_shapes() -> list[tuple[str, str, int]]:
+    """(name, Hyperscan pattern, flags) of the values the entropy plugins weigh."""
+    return [(name, hs, pattern.flags) for name, (pattern, hs) in _VALUE_SHAPES.items()]
+
+
 @dataclass(frozen=True)
 class DsSecret:
     secret_type: str
@@ -197,7 +236,7 @@ def candidate_lines(
     filename: str,
     text: str,
     lowered: str,
-    found: dict[str, list[int]],
+    seen: Sighting,
     line_of: Callable[[int], int],
     unquoted_values: bool,
     b64_limit: float,
@@ -207,60 +246,126 @@ def candidate_lines(
 ) -> dict[int, set[str]]:
     """Line (1-based) -> the detect-secrets plugins that could report a secret on it.
 
-    ``found`` holds the keyword occurrences (from the keyword automaton) in ``lowered``.
-    With ``keep_all``, values our filters would drop anyway are asked about too, so that
-    ``--explain`` can show them with the filter that drops them.
+    ``seen`` says which keywords ``lowered`` holds (and where), which shapes and values could
+    be there. With ``keep_all``, values our filters would drop anyway are asked about too, so
+    that ``--explain`` can show them with the filter that drops them.
     """
     lines: dict[int, set[str]] = {}
-    line_texts: list[str] | None = None
+    texts = _LineTexts(text)
+    gated = {name for keyword in seen.keywords for name in _PLUGINS_BY_KEYWORD.get(keyword, ())}
     for name, prefilter in PREFILTERS.items():
-        if prefilter.keywords and not any(k in found for k in prefilter.keywords):
+        if prefilter.keywords and name not in gated:
             continue
-        marked: set[int] = set()
-        shape = _SHAPES.get(name)
-        if shape is not None:
-            covered = -1  # offsets before this lie on lines marked already (or before them)
-            for match in shape.finditer(lowered if prefilter.on_lowered else text):
-                last = max(match.end() - 1, match.start())
-                if last < covered:
-                    continue
-                first = line_of(match.start())
-                marked.update(range(first, line_of(last) + 1))
-                covered = text.find("\n", last)
-                if covered < 0:
-                    covered = len(text)
-        else:
-            for keyword in prefilter.keywords:
-                marked.update(_lines_holding(text, found.get(keyword, []), line_of))
-        if name == "KeywordDetector" and marked:
-            if line_texts is None:
-                line_texts = text.split("\n")
-            rule = (
-                _KEYWORD_BARE if _extension(filename) in _BARE_VALUE_EXTENSIONS else _KEYWORD_QUOTED
+        if name in _SHAPES:
+            if not seen.may_shape(name):
+                continue
+            marked = _shape_lines(
+                _SHAPES[name], lowered if prefilter.on_lowered else text, text, line_of
             )
-            # Every alternative of the quoted rule needs a quote: a line without one cannot match.
-            marked = {
-                n
-                for n in marked
-                if (rule is _KEYWORD_BARE or _QUOTE_CHAR.search(line_texts[n - 1]))
-                and rule.search(line_texts[n - 1].lower())
-            }
+        else:
+            marked = set()
+            for keyword in prefilter.keywords:
+                marked.update(_lines_holding(text, seen.keywords.get(keyword, []), line_of))
+        if name == "KeywordDetector" and marked:
+            marked = _keyword_rule_lines(marked, texts, filename, seen)
         if prefilter.long_tokens_only and marked:
-            if line_texts is None:
-                line_texts = text.split("\n")
-            marked = {n for n in marked if _LONG_TOKEN.search(line_texts[n - 1])}
+            if not seen.may_shape(LONG_TOKEN):
+                continue
+            marked = {n for n in marked if _LONG_TOKEN.search(texts[n])}
         for number in marked:
             lines.setdefault(number, set()).add(name)
-    entropy_values = [(m.group(2), m.start()) for m in _QUOTED.finditer(text)]
-    if unquoted_values:
-        entropy_values += [(m.group(1), m.start(1)) for m in _UNQUOTED_VALUE.finditer(text)]
-    for value, offset in entropy_values:
-        if _above_limit(value, b64_limit, hex_limit) and (keep_all or not _dropped_anyway(value)):
-            lines.setdefault(line_of(offset), set()).update(ENTROPY_PLUGINS)
+    for number in _entropy_lines(
+        text, seen, unquoted_values, b64_limit, hex_limit, keep_all, line_of
+    ):
+        lines.setdefault(number, set()).update(ENTROPY_PLUGINS)
     return lines
 
 
-def _lines_holding(text: str, starts: list[int], line_of: Callable[[int], int]) -> set[int]:
+class _LineTexts:
+    """A text's lines by number (1-based), split only when first asked for."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._lines: list[str] | None = None
+
+    def __getitem__(self, number: int) -> str:
+        if self._lines is None:
+            self._lines = self._text.split("\n")
+        return self._lines[number - 1]
+
+
+def _shape_lines(
+    shape: LazyPattern, searched: str, text: str, line_of: Callable[[int], int]
+) -> set[int]:
+    """The lines a shape's matches touch (a match may span lines), each line searched once."""
+    marked: set[int] = set()
+    covered = -1  # offsets before this lie on lines marked already (or before them)
+    for match in shape.finditer(searched):
+        last = max(match.end() - 1, match.start())
+        if last < covered:
+            continue
+        marked.update(range(line_of(match.start()), line_of(last) + 1))
+        covered = text.find("\n", last)
+        if covered < 0:
+            covered = len(text)
+    return marked
+
+
+def _keyword_rule_lines(
+    marked: set[int], texts: _LineTexts, filename: str, seen: Sighting
+) -> set[int]:
+    """The lines where the keyword plugin's own rule for this file type could match."""
+    bare = _extension(filename) in _BARE_VALUE_EXTENSIONS
+    if not seen.may_shape(KEYWORD_RULE_BARE if bare else KEYWORD_RULE_QUOTED):
+        return set()
+    if bare:
+        return {n for n in marked if _KEYWORD_BARE.search(texts[n].lower())}
+    # Every alternative of the quoted rule needs a quote: a line without one cannot match.
+    return {
+        n
+        for n in marked
+        if _QUOTE_CHAR.search(texts[n]) and _KEYWORD_QUOTED.search(texts[n].lower())
+    }
+
+
+def _entropy_lines(
+    text: str,
+    seen: Sighting,
+    unquoted_values: bool,
+    b64_limit: float,
+    hex_limit: float,
+    keep_all: bool,
+    line_of: Callable[[int], int],
+) -> Iterator[int]:
+    """The lines of values the entropy plugins would weigh above their limits."""
+    values = [(m.group(2), m.start()) for m in _value_matches(text, seen, "quoted")]
+    if unquoted_values:
+        values += [(m.group(1), m.start(1)) for m in _value_matches(text, seen, "unquoted")]
+    for value, offset in values:
+        if _above_limit(value, b64_limit, hex_limit) and (keep_all or not _dropped_anyway(value)):
+            yield line_of(offset)
+
+
+def _value_matches(text: str, seen: Sighting, name: str) -> Iterator[re.Match[str]]:
+    """The matches of a value shape: over the whole text, or (where the prefilter says where
+    they end) on those lines only; a match never spans lines, so they are the same."""
+    pattern = _VALUE_SHAPES[name][0].compiled
+    ends = seen.values.get(name) if seen.values is not None else None
+    if ends is None:
+        yield from pattern.finditer(text)
+        return
+    line_end = -1
+    for end in sorted(ends):
+        if end <= line_end:
+            continue  # on a line searched already
+        line_start = text.rfind("\n", 0, max(end - 1, 0)) + 1
+        line_end = text.find("\n", end - 1)
+        if line_end < 0:
+            line_end = len(text)
+        yield from pattern.finditer(text, line_start, line_end)
+
+
+def _lines_holding(text: str, starts: Sequence[int], line_of: Callable[[int], int]) -> set[int]:
     """The lines (1-based) of ``starts`` (ascending offsets): one look-up per line, however many
     of them a line holds."""
     lines: set[int] = set()
@@ -350,14 +455,18 @@ def analyze_lines(
         context = get_code_snippet(lines=lines, line_number=number)
         if is_line_allowlisted(filename=filename, line=line, context=context):
             continue
-        if heuristic.is_indirect_reference(line):
+        found = [
+            (plugin, secret)
+            for plugin in plugins
+            if type(plugin).__name__ in wanted
+            for secret in sorted(_plugin_secrets(plugin, filename, line, unquoted_values))
+        ]
+        # detect-secrets skips the whole line first; asked only when there is something to
+        # skip, as its regex is slow on long lines (same outcome).
+        if not found or heuristic.is_indirect_reference(line):
             continue
-        for plugin in plugins:
-            if type(plugin).__name__ not in wanted:
-                continue
-            for secret in _plugin_secrets(plugin, filename, line, unquoted_values):
-                if _filtered_by_detect_secrets(heuristic, secret, line, plugin):
-                    continue
+        for plugin, secret in found:
+            if not _filtered_by_detect_secrets(heuristic, secret, line, plugin):
                 column = value_column(line, secret)
                 yield DsSecret(plugin.secret_type, type(plugin).__name__, secret, number, column)
 

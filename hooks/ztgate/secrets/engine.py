@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
+from itertools import accumulate
 
-from ztgate.secrets import ds_bridge, filters, keywords
+from ztgate.secrets import ds_bridge, filters, prefilter
 from ztgate.secrets.detectors import Detector, gapped_matches, shannon_entropy
-
-_NEWLINE = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -81,6 +80,59 @@ class ScanOptions:
         ours = frozenset(self.detectors_by_keyword)  # enabled detectors only
         return ours | (ds_bridge.ALL_PREFILTER_KEYWORDS if self.use_detect_secrets else frozenset())
 
+    @cached_property
+    def plan(self) -> prefilter.Plan:
+        enabled = frozenset(p for ps in self.detectors_by_keyword.values() for p in ps)
+        return _plan(tuple(self.detectors), enabled, self.keywords, self.use_detect_secrets)
+
+    @cached_property
+    def database(self) -> prefilter.Database | None:
+        """The compiled prefilter (cached on disk); None: the pure-Python path."""
+        return prefilter.cached_database(self.plan)
+
+    def warm_up(self) -> None:
+        """Load the prefilter now (before forking workers, which then share it)."""
+        if prefilter.mode() != "python" and self.database is not None:
+            _PURE_LEFT[0] = 0
+
+    def sighting(self, text: str, lowered: str) -> prefilter.Sighting:
+        """What one pass sees in ``text``: by Hyperscan where it can, else the automaton. A
+        run starts on the automaton (``prefilter.PURE_FIRST``): a hook's few files are done
+        before the database would have loaded."""
+        mode = prefilter.mode()
+        seen = None
+        if mode == "auto" and _PURE_LEFT[0] > 0:
+            _PURE_LEFT[0] -= len(text)
+        elif mode != "python" and self.database is not None:
+            seen = self.database.sighting(text, lowered)
+        return seen if seen is not None else prefilter.python_sighting(lowered, self.keywords)
+
+
+# What this process still scans on the automaton before it turns to Hyperscan.
+_PURE_LEFT = [prefilter.PURE_FIRST]
+
+
+@lru_cache(maxsize=4)
+def _plan(
+    detectors: tuple[Detector, ...],
+    enabled: frozenset[int],
+    words: frozenset[str],
+    use_detect_secrets: bool,
+) -> prefilter.Plan:
+    """What the one-pass prefilter looks for: every keyword, every enabled detector's
+    pattern (a gapped one by its head), detect-secrets' shapes and entropy values."""
+    entries = [e for k in sorted(words) if (e := prefilter.keyword_entry(k))]
+    for position in sorted(enabled):
+        detector = detectors[position]
+        regex = detector.gap[0] if detector.gap else detector.regex
+        entries.append(prefilter.Entry(prefilter.DETECTOR, position, regex, detector.flags))
+    if use_detect_secrets:
+        for name, regex, flags in ds_bridge.prefilter_shapes():
+            entries.append(prefilter.Entry(prefilter.SHAPE, name, regex, flags))
+        for name, regex, flags in ds_bridge.value_shapes():
+            entries.append(prefilter.Entry(prefilter.VALUE, name, regex, flags))
+    return prefilter.Plan((*entries, prefilter.ODD_ENTRY))
+
 
 class _Lines:
     """Offset -> line number, and line texts, computed only once a file has a candidate."""
@@ -94,7 +146,8 @@ class _Lines:
     @property
     def starts(self) -> list[int]:
         if self._starts is None:
-            self._starts = [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+            # Each line's start: the lengths of the lines before it, plus their newlines.
+            self._starts = list(accumulate(map((1).__add__, map(len, self.lines)), initial=0))
         return self._starts
 
     def number_of(self, offset: int) -> int:
@@ -232,7 +285,7 @@ def ds_reject_reason(
     )
 
 
-def _matches(detector: Detector, text: str, found: dict[str, list[int]]) -> list[re.Match[str]]:
+def _matches(detector: Detector, text: str, found: prefilter.KeywordIndex) -> list[re.Match[str]]:
     if detector.gap is not None:
         head = detector.parts[0]
         starts = (
@@ -279,89 +332,126 @@ def scan_text_allowing(text: str, filename: str, options: ScanOptions) -> TextSc
     (``merge_overlapping``), split into those reported and those an inline comment allows.
     ``filename`` decides detect-secrets' file-type rules and the pragma comment syntax."""
     lowered = lower_same_length(text)
-    found_keywords = keywords.occurrences(lowered, options.keywords)
+    seen = options.sighting(text, lowered)
     where = _Lines(text)
     found: dict[tuple[int, str, str], Candidate] = {}
     dropped: list[Dropped] = []
-    policy_file = filters.is_structured_policy_file(filename)
+    for candidate, drop in _ours(text, filename, seen, where, options):
+        if drop is None:
+            found.setdefault((candidate.line, candidate.secret, candidate.secret_type), candidate)
+        elif options.explain:
+            dropped.append(Dropped(candidate, drop))
+    if options.use_detect_secrets:
+        for candidate, drop in _detect_secrets(text, lowered, filename, seen, where, options):
+            if drop is None:
+                found.setdefault(
+                    (candidate.line, candidate.secret, candidate.secret_type), candidate
+                )
+            elif options.explain:
+                dropped.append(Dropped(candidate, drop))
+    return _split_allowed(merge_overlapping(list(found.values())), where, filename, dropped)
 
+
+_Judged = tuple[Candidate, "filters.Drop | None"]
+
+
+def _ours(
+    text: str, filename: str, seen: prefilter.Sighting, where: _Lines, options: ScanOptions
+) -> Iterator[_Judged]:
+    """Our detectors' candidates, each with the filter that drops it (None: kept); a secret a
+    detector found once on a line is judged once."""
+    policy_file = filters.is_structured_policy_file(filename)
     gated = options.detectors_by_keyword
-    wanted = sorted({p for keyword in found_keywords for p in gated.get(keyword, ())})
-    for detector in (options.detectors[p] for p in wanted):
-        for match in _matches(detector, text, found_keywords):
+    wanted = sorted({p for keyword in seen.keywords for p in gated.get(keyword, ())})
+    judged: set[tuple[int, str, str]] = set()
+    for position in wanted:
+        if not seen.may_match(position):
+            continue
+        detector = options.detectors[position]
+        for match in _matches(detector, text, seen.keywords):
             secret = match.group("secret")
             if not secret:
                 continue
             offset = match.start("secret")
             number = where.number_of(offset)
-            key = (number, secret, detector.secret_type)
-            if key in found:  # found already: its filters need not run again
+            if (number, secret, detector.secret_type) in judged:
                 continue
-            column = where.column_of(offset)
-            rank = specificity_of(detector)
-            drop = _reject_reason(
-                detector,
-                secret,
-                where.lines,
-                number,
-                column,
-                partial(where.crosses_document, *match.span()),
-            )
-            if drop is None and policy_file and rank == CONTEXT_ONLY:
-                drop = filters.named(
-                    "commit-id", filters.commit_id_in_policy(secret, where.lines, number, column)
-                )
-            candidate = Candidate(
-                detector.id, detector.secret_type, secret, number, column, "ztgate", rank
-            )
-            if drop is not None:
-                if options.explain:
-                    dropped.append(Dropped(candidate, drop))
-                continue
-            found[key] = candidate
+            judged.add((number, secret, detector.secret_type))
+            yield _judge_ours(detector, match, secret, number, where, policy_file)
 
-    if options.use_detect_secrets:
-        unquoted = ds_bridge.wants_unquoted_values(filename)
-        plugins_by_line = ds_bridge.candidate_lines(
-            filename,
-            text,
-            lowered,
-            found_keywords,
-            where.number_of,
-            unquoted,
-            options.base64_limit,
-            options.hex_limit,
-            keep_all=options.explain,
+
+def _judge_ours(
+    detector: Detector,
+    match: re.Match[str],
+    secret: str,
+    number: int,
+    where: _Lines,
+    policy_file: bool,
+) -> _Judged:
+    column = where.column_of(match.start("secret"))
+    rank = specificity_of(detector)
+    drop = _reject_reason(
+        detector,
+        secret,
+        where.lines,
+        number,
+        column,
+        partial(where.crosses_document, *match.span()),
+    )
+    if drop is None and policy_file and rank == CONTEXT_ONLY:
+        drop = filters.named(
+            "commit-id", filters.commit_id_in_policy(secret, where.lines, number, column)
         )
-        if plugins_by_line:
-            for ds in ds_bridge.analyze_lines(
-                filename,
-                where.lines,
-                plugins_by_line,
-                options.base64_limit,
-                options.hex_limit,
-                unquoted,
-            ):
-                if ds.plugin in options.disabled or ds.secret_type in options.disabled:
-                    continue
-                candidate = Candidate(
-                    ds.plugin,
-                    ds.secret_type,
-                    ds.secret,
-                    ds.line,
-                    ds.column,
-                    "detect-secrets",
-                    specificity(ds.plugin),
-                )
-                drop = ds_reject_reason(ds, where.lines, filename)
-                if drop is not None:
-                    if options.explain:
-                        dropped.append(Dropped(candidate, drop))
-                    continue
-                found.setdefault((ds.line, ds.secret, ds.secret_type), candidate)
+    candidate = Candidate(detector.id, detector.secret_type, secret, number, column, "ztgate", rank)
+    return candidate, drop
 
-    merged = merge_overlapping(list(found.values()))
-    # Once per line, not per candidate: a long line may hold thousands of them.
+
+def _detect_secrets(
+    text: str,
+    lowered: str,
+    filename: str,
+    seen: prefilter.Sighting,
+    where: _Lines,
+    options: ScanOptions,
+) -> Iterator[_Judged]:
+    """detect-secrets' findings on the lines its prefilters mark, each with our filter's
+    verdict (None: kept)."""
+    unquoted = ds_bridge.wants_unquoted_values(filename)
+    plugins_by_line = ds_bridge.candidate_lines(
+        filename,
+        text,
+        lowered,
+        seen,
+        where.number_of,
+        unquoted,
+        options.base64_limit,
+        options.hex_limit,
+        keep_all=options.explain,
+    )
+    if not plugins_by_line:
+        return
+    for ds in ds_bridge.analyze_lines(
+        filename, where.lines, plugins_by_line, options.base64_limit, options.hex_limit, unquoted
+    ):
+        if ds.plugin in options.disabled or ds.secret_type in options.disabled:
+            continue
+        candidate = Candidate(
+            ds.plugin,
+            ds.secret_type,
+            ds.secret,
+            ds.line,
+            ds.column,
+            "detect-secrets",
+            specificity(ds.plugin),
+        )
+        yield candidate, ds_reject_reason(ds, where.lines, filename)
+
+
+def _split_allowed(
+    merged: list[Candidate], where: _Lines, filename: str, dropped: list[Dropped]
+) -> TextScan:
+    """Those reported, and those on a line an inline comment allows (judged once per line, not
+    per candidate: a long line may hold thousands of them)."""
     allowlisted: dict[int, bool] = {}
     for number in {c.line for c in merged}:
         line = where.line(number)

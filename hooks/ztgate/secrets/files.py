@@ -41,6 +41,10 @@ SECRET_FILE_NAMES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^\.?s3cfg$|^\.boto$|^\.dockercfg$", "cloud credentials file"),
     )
 )
+# Any of them: most names match none, and one search says so.
+_ANY_SECRET_FILE_NAME = re.compile(
+    "|".join(f"(?:{p.pattern})" for p, _ in SECRET_FILE_NAMES), re.IGNORECASE
+)
 _CLOUD_CREDENTIAL_DIRS = {".aws", ".azure", ".config/gcloud", ".docker", ".kube", ".oci"}
 _PRIVATE_KEY_MARK = re.compile(rb"-----BEGIN[ A-Z0-9_\-]{0,100}PRIVATE KEY")
 _KEY_EXTENSIONS = (".pem", ".key", ".der", ".crt")
@@ -287,8 +291,21 @@ def pieces(blocks: Iterable[bytes], size: int) -> Iterator[Piece]:
 
 def secret_file_kind(path: str, head: bytes | None) -> str | None:
     """What makes this path a secret file, or None. ``head`` is the start of its content."""
+    name = path.replace("\\", "/").rstrip("/").rpartition("/")[2]
+    kind = _secret_file_name_kind(path, name) if _ANY_SECRET_FILE_NAME.search(name) else None
+    if kind:
+        return kind
+    if (
+        name.lower().endswith(_KEY_EXTENSIONS)
+        and head is not None
+        and _PRIVATE_KEY_MARK.search(head)
+    ):
+        return "private key file"
+    return None
+
+
+def _secret_file_name_kind(path: str, name: str) -> str | None:
     posix = PurePosixPath(path.replace("\\", "/"))
-    name = posix.name
     for pattern, what in SECRET_FILE_NAMES:
         if pattern.search(name):
             if what == "cloud credentials file" and name == "credentials":
@@ -296,10 +313,4 @@ def secret_file_kind(path: str, head: bytes | None) -> str | None:
                 if not any(parent.endswith(d) for d in _CLOUD_CREDENTIAL_DIRS):
                     continue
             return what
-    if (
-        name.lower().endswith(_KEY_EXTENSIONS)
-        and head is not None
-        and _PRIVATE_KEY_MARK.search(head)
-    ):
-        return "private key file"
     return None

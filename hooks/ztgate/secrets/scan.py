@@ -198,6 +198,7 @@ def scan_files(
     # Interleaved shares balance big and small files. A big tree almost always needs
     # detect-secrets somewhere: load it once here, and fork shares it with the workers.
     ds_bridge.warm_up(float(policy.base64_limit), float(policy.hex_limit))
+    options_from(policy, explain).warm_up()
     shares = [list(paths[i::workers]) for i in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -282,13 +283,14 @@ def _scan_files_here(
 ) -> ScanResult:
     result = ScanResult()
     options = options_from(policy, explain)
+    top = str(root)
     for path in paths:
         if progress is not None:
             progress.advance()
         if excluded(path, policy.exclude):
             result.skip(path, "excluded by policy")
             continue
-        opened = files.open_for_scan(str(root / path))
+        opened = files.open_for_scan(os.path.join(top, path))
         if opened.skipped:
             if opened.skipped != "deleted":
                 result.skip(path, opened.skipped)

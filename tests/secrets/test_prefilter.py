@@ -1,0 +1,268 @@
+"""The one-pass prefilter: Hyperscan and the pure-Python path find the same secrets.
+
+Hyperscan only decides which detectors and shapes run; these tests hold that it never leaves
+out one that would have found something, on every detector's documented examples, on generated
+text, and on text it must hand back to the pure-Python path (non-ASCII, odd blanks).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ztgate.secrets import engine, prefilter
+from ztgate.secrets.catalog import ALL_DETECTORS
+from ztgate.secrets.detectors import token
+from ztgate.secrets.engine import ScanOptions, scan_text_allowing
+
+from tests.fakes import fill
+
+pytest.importorskip("hyperscan")
+
+OPTIONS = ScanOptions(detectors=ALL_DETECTORS, explain=True)
+
+
+def _both(text: str, filename: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """The scan of ``text`` through Hyperscan, and through the automaton."""
+    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
+    fast = scan_text_allowing(text, filename, OPTIONS)
+    monkeypatch.setenv("ZTGATE_PREFILTER", "python")
+    pure = scan_text_allowing(text, filename, OPTIONS)
+    return fast, pure
+
+
+def test_every_built_in_pattern_compiles() -> None:
+    """No built-in detector or shape falls back to "always may match" (which would also make
+    the first compile try each of ~800 patterns alone)."""
+    compiled, refused = prefilter._compile_plan(OPTIONS.plan)
+    assert refused == ()
+    assert compiled is not None
+    kinds = {e.kind for e in OPTIONS.plan.entries}
+    assert kinds == {
+        prefilter.KEYWORD,
+        prefilter.DETECTOR,
+        prefilter.SHAPE,
+        prefilter.VALUE,
+        prefilter.ODD,
+    }
+
+
+def test_the_database_reads_ascii_text_and_leaves_out_detectors_that_cannot_match() -> None:
+    database = OPTIONS.database
+    assert database is not None
+    text = "token = 'not a credential at all'\n"
+    seen = database.sighting(text, text.lower())
+    assert seen is not None and seen.detectors is not None
+    assert "token" in seen.keywords
+    assert len(seen.detectors) < len(ALL_DETECTORS) // 4  # it did prune
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password = 'caf\u00e9-Secret-9x'\n",  # non-ASCII
+        "key\x1c= 'x'\n",  # a blank to Python's \s, not to Hyperscan's
+        "a\x0bb\n",
+    ],
+)
+def test_text_hyperscan_and_python_could_read_differently_takes_the_pure_path(text: str) -> None:
+    database = OPTIONS.database
+    assert database is not None
+    assert database.sighting(text, engine.lower_same_length(text)) is None
+
+
+def test_every_detector_example_is_found_the_same_both_ways(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    differ = []
+    for detector in ALL_DETECTORS:
+        for template in (*detector.examples, *detector.negatives):
+            for _ in range(2):
+                text = f"# config\n{fill(template)}\n"
+                fast, pure = _both(text, "settings.py", monkeypatch)
+                if fast != pure:
+                    differ.append(detector.id)
+    assert differ == []
+
+
+def test_the_comparison_has_teeth(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database that wrongly leaves a detector out changes the result: the comparison above
+    would see it."""
+    example = next(d for d in ALL_DETECTORS if d.id == "github-pat")
+    text = fill(example.examples[0]) + "\n"
+    database = OPTIONS.database
+    assert database is not None
+    real = database.sighting
+
+    def blind(text: str, lowered: str) -> prefilter.Sighting | None:
+        seen = real(text, lowered)
+        assert seen is not None
+        return prefilter.Sighting(seen.keywords, frozenset(), seen.shapes, seen.values)
+
+    monkeypatch.setattr(database, "sighting", blind)
+    fast, pure = _both(text, "settings.py", monkeypatch)
+    assert fast != pure
+
+
+_PIECES = st.sampled_from(
+    [
+        *sorted({k for d in ALL_DETECTORS for k in d.keywords})[::7],
+        " = ",
+        ": ",
+        "'",
+        '"',
+        "\n",
+        "\t",
+        "-----BEGIN RSA PRIVATE KEY-----\n",
+        "https://user:pw@host/",
+        "password",
+        "api_key",
+        "\u00e9",
+        "\x1c",
+        "kind: Secret\ndata:\n  x: ",
+    ]
+)
+_FILLED = st.sampled_from([t for d in ALL_DETECTORS[::5] for t in d.examples[:1]]).map(fill)
+_TEXT = st.lists(st.one_of(_PIECES, _FILLED, st.text(max_size=12)), max_size=25).map("".join)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXT, filename=st.sampled_from(["app.py", "config.yaml", "notes.md", ".env"]))
+def test_generated_text_is_scanned_the_same_both_ways(text: str, filename: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, pure = _both(text, filename, monkeypatch)
+    assert fast == pure
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"^a\u00a0b", r"^a\xffb"),  # non-ASCII: a byte ASCII text never holds
+        (r"[\u0041-\u2000]", r"[\x41-\xff]"),
+        (r"a^b$c$", r"abc$"),  # embedded anchors dropped, the last `$` kept
+        (r"x{0,400}?y{2,8}", r"x{0,}?y{2,8}"),  # wide repeats open-ended, narrow ones kept
+        (r"[]{0,400}^]", r"[]{0,400}^]"),  # inside a class nothing is rewritten
+        (r"[^]^]x", r"[^]^]x"),
+        (r"\^\{0,99\}\\u", r"\^\{0,99\}\\u"),  # escapes copied as they are
+        (r"(?i)\u017fk", r"(?i)\u017fk"),  # the long s is an `s` to caseless `re`: refused
+    ],
+)
+def test_python_patterns_become_wider_hyperscan_ones(regex: str, expected: str) -> None:
+    assert prefilter.hs_expression(regex) == expected
+
+
+def test_the_database_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    plan = ScanOptions(detectors=ALL_DETECTORS[:20], use_detect_secrets=False).plan
+    first = prefilter.database(plan)
+    (cached,) = (tmp_path / "cache").iterdir()
+    assert cached.name == f"{plan.key()}.hsdb"
+    assert os.stat(tmp_path / "cache").st_mode & 0o077 == 0  # owner only
+    header = json.loads(cached.read_bytes().partition(b"\n")[0])
+    assert header["format"] == prefilter.FORMAT and header["refused"] == []
+
+    text = "xoxb-not-a-real-one and ghp_ and AKIA\n"
+    expected = first.sighting(text, text.lower())
+    assert prefilter.database(plan).sighting(text, text.lower()) == _same(expected)
+
+    cached.write_bytes(cached.read_bytes()[:-100])  # truncated: its checksum fails
+    again = prefilter.database(plan)
+    assert again.sighting(text, text.lower()) == _same(expected)
+    assert prefilter._load(cached) is not None  # rewritten whole
+
+
+def _same(seen: prefilter.Sighting | None) -> object:
+    class Same:
+        def __eq__(self, other: object) -> bool:
+            assert isinstance(other, prefilter.Sighting) and seen is not None
+            return (
+                set(other.keywords) == set(seen.keywords)
+                and other.detectors == seen.detectors
+                and other.shapes == seen.shapes
+            )
+
+    return Same()
+
+
+def test_an_unwritable_cache_costs_only_the_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(blocker / "cache"))
+    plan = ScanOptions(detectors=ALL_DETECTORS[:5], use_detect_secrets=False).plan
+    text = "ghp_x\n"
+    assert prefilter.database(plan).sighting(text, text) is not None
+
+
+def test_a_pattern_hyperscan_refuses_always_may_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A policy's own detector that Hyperscan cannot compile (an ASCII-only group) is left
+    out of the database and run on every text holding its keyword: still found."""
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    odd = token(
+        "odd", "Odd", "test", r"(?a:oddtok_)(?P<secret>[0-9]{6})", ("oddtok_",), by_context=False
+    )
+    options = ScanOptions(detectors=(*ALL_DETECTORS[:3], odd), use_detect_secrets=False)
+    database = prefilter.database(options.plan)
+    header = json.loads(next(tmp_path.iterdir()).read_bytes().partition(b"\n")[0])
+    assert len(header["refused"]) == 1
+    text = "x = 'oddtok_804917'\n"
+    seen = database.sighting(text, text)
+    assert seen is not None and seen.may_match(3)
+    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
+    (found,) = scan_text_allowing(text, "a.py", options).candidates
+    assert found.secret == "804917"
+
+
+def test_a_hook_sized_run_never_loads_hyperscan(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The first megabyte goes through the automaton: a few files, no database, no compile."""
+    import subprocess
+    import sys
+
+    repo.write("a.py", "x = 1\n" * 100)
+    script = (
+        "import sys\n"
+        "from ztgate.cli import main\n"
+        "code = main(['secrets', 'a.py'])\n"
+        "assert 'hyperscan' not in sys.modules, 'loaded'\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo.path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_big_scan_switches_to_hyperscan_with_the_same_report(repo) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    line = "value = 'abcdefghijklmnopqrstuvwxyz0123'  # api_key password secret\n"
+    for n in range(12):
+        repo.write(f"big{n}.py", line * 2000)
+    repo.write("leak.py", "token = '" + fill("ghp_{a36}") + "'\n")
+    repo.commit("files")
+
+    def report(mode: str) -> str:
+        env = dict(os.environ, ZTGATE_PREFILTER=mode)
+        done = subprocess.run(
+            [sys.executable, "-m", "ztgate", "secrets", "--all-files", "--format", "json"],
+            cwd=repo.path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        assert done.returncode == 1, done.stderr
+        return re.sub(r'"(started|duration)[^,}]*', "", done.stdout)
+
+    assert report("auto") == report("python") == report("hyperscan")
