@@ -103,6 +103,28 @@ def test_unfilled_template_fails_with_lines(
     assert "ZT403 `tests cover the change` is not ticked" in out
 
 
+def test_fingerprints_are_pinned_and_independent_of_where_the_description_was_read(
+    project: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A description has no stable path (stdin, a file, the CI event): its findings are
+    fingerprinted by rule and message only, with the same recipe in every release, so code
+    scanning keeps following a finding from one run to the next."""
+    pinned = [
+        ("ZT402", 1, "efe555edfdb79d75bb7239bd9e0e9a1a"),
+        ("ZT402", 5, "e123c5529d3fcbb8850a0d6d6ea8ae73"),
+        ("ZT406", 12, "b55d2d69cedb4b344f271eb01393cf07"),
+        ("ZT403", 15, "f072539865372de4830b62edafde3f67"),
+        ("ZT403", 16, "8ec4059b1cb94853bcd8f4c87bab7634"),
+    ]
+    for name in ("body.md", "elsewhere.md"):
+        body = tmp_path / name
+        body.write_text(PR_TEMPLATE)
+        code, out = run(capsys, "--body-file", str(body), "--format", "json")
+        assert code == 1, out
+        findings = json.loads(out)["findings"]
+        assert [(f["rule"], f["line"], f["fingerprint"]) for f in findings] == pinned
+
+
 @pytest.mark.parametrize(
     "change, rule",
     [
