@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from ztgate.pr import gate
+from ztgate.pr.check import ModelView, check
 
 from tests.conftest import Repo
 from tests.threat_model.example import EXAMPLE
@@ -476,9 +477,10 @@ def test_reading_a_description_is_linear(prefix: str, unit: str) -> None:
         documents=("THREAT_MODEL.md", "docs/threat-models/pay.md"),
         changed=("docs/threat-models/pay.md",),
     )
+    expected = check.Expectations(data_classes=frozenset({"public"}), min_reason_length=40)
 
     def judge(body: str) -> None:
-        check.check(body, PR_TEMPLATE, model, {"public"}, 40)
+        check.check(body, PR_TEMPLATE, model, expected)
         check.skip_reason(body)
 
     from tests.worst_case import LINEAR, growth_ratio
@@ -562,3 +564,33 @@ def test_threat_models_that_cannot_be_read_name_no_component(
         "pr.components maps `services/**` to `Payments worker`, which is not a component of "
         f"the threat model at commit {base[:12]} (no readable document)"
     ) in out
+
+
+def test_expectations_are_read_from_both_policy_sections() -> None:
+    """The check's inputs from the policy, in one place: the threat model's data classes
+    (compared lowercased) and the PR section's requirements."""
+    from ztgate.policy import Policy, PrPolicy, ThreatModelPolicy
+    from ztgate.pr.check import Expectations
+
+    policy = Policy(
+        threat_model=ThreatModelPolicy(data_classes=("Public", "PCI")),
+        pr=PrPolicy(
+            min_reason_length=12,
+            required_sections=("Rollback plan",),
+            required_checkboxes=("Docs updated",),
+        ),
+    )
+    assert Expectations.from_policy(policy) == Expectations(
+        data_classes=frozenset({"public", "pci"}),
+        min_reason_length=12,
+        required_sections=("Rollback plan",),
+        required_checkboxes=("Docs updated",),
+    )
+    body = FILLED.replace("Data classes: restricted", "Data classes: pci")
+    expected = Expectations.from_policy(policy)
+    model = ModelView(boundaries={"tb1": "TB1"})
+    problems = check(body, PR_TEMPLATE, model, expected)
+    assert [(p.rule, p.message) for p in problems] == [
+        ("ZT401", "section `rollback plan` is missing"),
+        ("ZT403", "`docs updated` is not ticked"),
+    ]

@@ -6,10 +6,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ztgate.finding import Problem, Rule
 from ztgate.masking import mask_secrets
+
+if TYPE_CHECKING:
+    from ztgate.policy import Policy
 
 RULES = {
     rule.id: rule
@@ -265,20 +268,31 @@ def _filled(section: Section, template: Section | None) -> tuple[bool, str]:
     return bool(words) and words != _key(" ".join(template.text) if template else ""), ""
 
 
-def check(
-    body: str,
-    template_text: str,
-    model: ModelView,
-    data_classes: set[str],
-    min_reason_length: int,
-    required_sections: Sequence[str] = (),
-    required_checkboxes: Sequence[str] = (),
-) -> list[Problem]:
+@dataclass(frozen=True)
+class Expectations:
+    """What the policy in force asks of a description, read from it in one place."""
+
+    data_classes: frozenset[str]  # lowercased
+    min_reason_length: int  # of a no-impact reason, when the change touches a component
+    required_sections: tuple[str, ...] = ()  # besides the template's `ztgate: required`
+    required_checkboxes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_policy(cls, policy: Policy) -> Expectations:
+        return cls(
+            data_classes=frozenset(c.lower() for c in policy.threat_model.data_classes),
+            min_reason_length=policy.pr.min_reason_length,
+            required_sections=policy.pr.required_sections,
+            required_checkboxes=policy.pr.required_checkboxes,
+        )
+
+
+def check(body: str, template_text: str, model: ModelView, expected: Expectations) -> list[Problem]:
     if not strip_comments(body).strip():
         return [Problem("ZT408", 1, "the description is empty")]
     template, document = read(template_text), read(body)
     problems = []
-    wanted = dict.fromkeys([*template.required_sections, *map(_key, required_sections)])
+    wanted = dict.fromkeys([*template.required_sections, *map(_key, expected.required_sections)])
     for key in wanted:
         section = document.sections.get(key)
         if section is None:
@@ -289,7 +303,7 @@ def check(
             if not filled:
                 message = f"section `{section.title}` is not filled" + (f": {why}" if why else "")
                 problems.append(Problem("ZT402", section.line, message))
-    for text in dict.fromkeys([*template.required_boxes, *map(_key, required_checkboxes)]):
+    for text in dict.fromkeys([*template.required_boxes, *map(_key, expected.required_checkboxes)]):
         # A ticked item may carry a note after the template's words ("... (unit tests)"); a
         # struck one is the template's words struck whole ("~~...~~ (docs only)").
         boxes = [
@@ -311,28 +325,26 @@ def check(
         (s for k, s in document.sections.items() if "security" in k), None
     )
     if security is not None:
-        problems.extend(_security(security, model, data_classes, min_reason_length))
+        problems.extend(_security(security, model, expected))
     return problems
 
 
-def _security(
-    section: Section, model: ModelView, data_classes: set[str], min_reason_length: int
-) -> list[Problem]:
+def _security(section: Section, model: ModelView, expected: Expectations) -> list[Problem]:
     labels = section.labels
     value, line = labels.get("trust boundaries") or ("", section.line)
     problems = _boundaries(value, line, model)
     value, line = labels.get("data classes") or ("", section.line)
     for name in _names(value):
-        if name.lower() not in data_classes:
+        if name.lower() not in expected.data_classes:
             problems.append(
                 Problem(
                     "ZT405",
                     line,
                     f"data class `{mask_secrets(name)}` is not one of "
-                    + ", ".join(sorted(data_classes)),
+                    + ", ".join(sorted(expected.data_classes)),
                 )
             )
-    problems.extend(_threat_model(labels, section.line, model, min_reason_length))
+    problems.extend(_threat_model(labels, section.line, model, expected.min_reason_length))
     return problems
 
 

@@ -16,7 +16,7 @@ from ztgate.errors import UserError
 from ztgate.finding import Finding, Report, Severity, fingerprint, leveled, sorted_findings
 from ztgate.masking import mask_secrets
 from ztgate.policy import Policy
-from ztgate.pr.check import RULES, ModelView, Touched, check, skip_reason
+from ztgate.pr.check import RULES, Expectations, ModelView, Touched, check, skip_reason
 from ztgate.pr.source import PullRequest, from_environment
 from ztgate.report import emit
 from ztgate.trusted import Trusted
@@ -259,10 +259,7 @@ def _main(args: argparse.Namespace) -> int:
             pull.body,
             _template(source, policy),
             model_view(root, source, policy, diff),
-            {c.lower() for c in policy.threat_model.data_classes},
-            policy.pr.min_reason_length,
-            policy.pr.required_sections,
-            policy.pr.required_checkboxes,
+            Expectations.from_policy(policy),
         )
     findings = leveled(
         (
