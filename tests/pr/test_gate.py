@@ -594,3 +594,56 @@ def test_expectations_are_read_from_both_policy_sections() -> None:
         ("ZT401", "section `rollback plan` is missing"),
         ("ZT403", "`docs updated` is not ticked"),
     ]
+
+
+_NO_IMPACT_LINE = (
+    "Threat model: No threat-model impact: limits only count requests per customer; "
+    "no new data, flow or boundary."
+)
+
+
+@pytest.mark.parametrize(
+    "answer, changed, touched, found",
+    [
+        ("No threat-model impact: TODO", (), False, ("ZT406", "needs a reason")),
+        ("No threat-model impact: whitespace only", ("THREAT_MODEL.md",), False, ("ZT411", "")),
+        ("No threat-model impact: tiny", (), True, ("ZT407", "has 4 characters (policy: 40)")),
+        ("No threat-model impact: tiny", (), False, None),
+        ("THREAT_MODEL.md\nNo threat model impact: -", ("THREAT_MODEL.md",), False, None),
+        ("later", (), False, ("ZT406", "(`later` is neither)")),
+        ("THREAT_MODEL.md", None, False, ("ZT410", "the diff is not available")),
+        (
+            "THREAT_MODEL.md",
+            ("docs/threat-models/pay.md",),
+            False,
+            ("ZT410", "does not change (it changes docs/threat-models/pay.md)"),
+        ),
+        ("#7", (), False, ("ZT410", "points at `#7`, not a threat-model document")),
+        ("see ./THREAT_MODEL.md", ("THREAT_MODEL.md",), False, None),
+    ],
+)
+def test_the_threat_model_answer_cases(
+    answer: str,
+    changed: tuple[str, ...] | None,
+    touched: bool,
+    found: tuple[str, str] | None,
+) -> None:
+    """Each way `Threat model:` is answered, against a model view without git."""
+    from ztgate.pr.check import Expectations, Touched
+
+    model = ModelView(
+        boundaries={"tb1": "TB1"},
+        touched=(Touched("API gateway", ("TB1",), ("gateway/a.py",)),) if touched else (),
+        documents=("THREAT_MODEL.md", "docs/threat-models/pay.md"),
+        changed=changed,
+    )
+    body = FILLED.replace(_NO_IMPACT_LINE, f"Threat model: {answer}")
+    every = check(body, PR_TEMPLATE, model, Expectations(frozenset({"restricted"}), 40))
+    # A placeholder (`later`) also leaves the section unfilled (ZT402): not this test's concern.
+    problems = [p for p in every if p.rule in {"ZT406", "ZT407", "ZT410", "ZT411"}]
+    assert len(every) - len(problems) == (answer == "later"), every
+    if found is None:
+        assert problems == []
+    else:
+        assert len(problems) == 1 and problems[0].rule == found[0], problems
+        assert found[1] in problems[0].message, problems

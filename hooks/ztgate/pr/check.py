@@ -179,10 +179,25 @@ class Section:
     labels: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Checkbox:
+    text: str  # its words, as a key (`_key`)
+    ticked: bool
+    struck: bool  # the words struck through as a whole: "does not apply"
+    line: int
+
+    def answers(self, required: str) -> bool:
+        """A ticked item may carry a note after the required words ("... (unit tests)"); a
+        struck one is the required words struck whole ("~~...~~ (docs only)")."""
+        if self.ticked and (self.text == required or self.text.startswith(required + " ")):
+            return True
+        return self.struck and self.text == required
+
+
 @dataclass
 class Document:
     sections: dict[str, Section]
-    checkboxes: list[tuple[str, bool, bool, int]]  # (text, ticked, struck, line)
+    checkboxes: list[Checkbox]
     required_sections: list[str]
     required_boxes: list[str]
 
@@ -216,7 +231,7 @@ def read(text: str) -> Document:
     visible = strip_comments(text)
     tokens = _markdown().parse(visible)
     sections: dict[str, Section] = {}
-    checkboxes: list[tuple[str, bool, bool, int]] = []
+    checkboxes: list[Checkbox] = []
     current: Section | None = None
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -230,7 +245,9 @@ def read(text: str) -> Document:
             if box:
                 struck = _STRUCK.fullmatch(box.group(2).strip())
                 item = struck.group(1) if struck else box.group(2)
-                checkboxes.append((_key(item), box.group(1) != " ", struck is not None, line))
+                checkboxes.append(
+                    Checkbox(_key(item), box.group(1) != " ", struck is not None, line)
+                )
                 continue
             if current is None:
                 continue
@@ -288,45 +305,57 @@ class Expectations:
 
 
 def check(body: str, template_text: str, model: ModelView, expected: Expectations) -> list[Problem]:
+    """The description against the template (its sections and checkboxes, and the policy's),
+    then its security section against the threat model."""
     if not strip_comments(body).strip():
         return [Problem("ZT408", 1, "the description is empty")]
     template, document = read(template_text), read(body)
+    problems = _sections(document, template, expected.required_sections)
+    problems += _checkboxes(document, template, expected.required_checkboxes)
+    security = _security_section(document, template)
+    if security is not None:
+        problems += _security(security, model, expected)
+    return problems
+
+
+def _sections(document: Document, template: Document, required: Sequence[str]) -> list[Problem]:
+    """ZT401 and ZT402: the template's required sections, then the policy's, each present and
+    filled."""
+    wanted = dict.fromkeys([*template.required_sections, *map(_key, required)])
+    found = (_section_problem(key, document, template) for key in wanted)
+    return [problem for problem in found if problem is not None]
+
+
+def _section_problem(key: str, document: Document, template: Document) -> Problem | None:
+    section = document.sections.get(key)
+    if section is None:
+        title = template.sections[key].title if key in template.sections else key
+        return Problem("ZT401", 1, f"section `{title}` is missing")
+    filled, why = _filled(section, template.sections.get(key))
+    if filled:
+        return None
+    message = f"section `{section.title}` is not filled" + (f": {why}" if why else "")
+    return Problem("ZT402", section.line, message)
+
+
+def _checkboxes(document: Document, template: Document, required: Sequence[str]) -> list[Problem]:
+    """ZT403: each required checkbox (the template's, then the policy's) ticked or struck."""
     problems = []
-    wanted = dict.fromkeys([*template.required_sections, *map(_key, expected.required_sections)])
-    for key in wanted:
-        section = document.sections.get(key)
-        if section is None:
-            title = template.sections[key].title if key in template.sections else key
-            problems.append(Problem("ZT401", 1, f"section `{title}` is missing"))
-        else:
-            filled, why = _filled(section, template.sections.get(key))
-            if not filled:
-                message = f"section `{section.title}` is not filled" + (f": {why}" if why else "")
-                problems.append(Problem("ZT402", section.line, message))
-    for text in dict.fromkeys([*template.required_boxes, *map(_key, expected.required_checkboxes)]):
-        # A ticked item may carry a note after the template's words ("... (unit tests)"); a
-        # struck one is the template's words struck whole ("~~...~~ (docs only)").
-        boxes = [
-            (
-                line,
-                (ticked and (item == text or item.startswith(text + " ")))
-                or (struck and item == text),
-            )
-            for item, ticked, struck, line in document.checkboxes
-            if item.startswith(text)
-        ]
-        if not any(done for _, done in boxes):
-            line = boxes[0][0] if boxes else 1
+    for text in dict.fromkeys([*template.required_boxes, *map(_key, required)]):
+        candidates = [box for box in document.checkboxes if box.text.startswith(text)]
+        if not any(box.answers(text) for box in candidates):
+            line = candidates[0].line if candidates else 1
             problems.append(Problem("ZT403", line, f"`{text}` is not ticked"))
-    # The template's own security section, by its exact key: a decoy heading earlier in the
-    # body ("Security notes") must not stand in for it.
+    return problems
+
+
+def _security_section(document: Document, template: Document) -> Section | None:
+    """The template's own security section, by its exact key: a decoy heading earlier in the
+    body ("Security notes") must not stand in for it. Any security section when it is missing."""
     wanted_key = next((k for k in template.sections if "security" in k), "security")
-    security = document.sections.get(wanted_key) or next(
+    return document.sections.get(wanted_key) or next(
         (s for k, s in document.sections.items() if "security" in k), None
     )
-    if security is not None:
-        problems.extend(_security(security, model, expected))
-    return problems
 
 
 def _security(section: Section, model: ModelView, expected: Expectations) -> list[Problem]:
@@ -399,38 +428,56 @@ def _threat_model(
 ) -> list[Problem]:
     """`Threat model:` links the model document the diff changes, or gives a no-impact reason
     (and none while the diff changes the model)."""
-    no_impact = labels.get("no threat model impact")
     answer, line = labels.get("threat model") or ("", section_line)
-    if no_impact is not None and _placeholder(no_impact[0]) and answer:
-        no_impact = None  # a `No threat model impact:` line left empty beside a real answer
-    said_no_impact = _NO_IMPACT.match(answer)
-    if no_impact is None and said_no_impact:
-        no_impact = (said_no_impact.group(1).strip(), line)
-    changed = model.changed or ()
+    no_impact = _no_impact(labels.get("no threat model impact"), answer, line)
     if no_impact is not None:
         reason, reason_line = no_impact
-        if _placeholder(reason):
-            return [Problem("ZT406", reason_line, "`No threat-model impact` needs a reason")]
-        if changed:
-            return [
-                Problem(
-                    "ZT411",
-                    reason_line,
-                    f"the pull request changes {', '.join(changed[:3])} but says it has no "
-                    "threat-model impact",
-                )
-            ]
-        paths = [path for touched in model.touched for path in touched.paths]
-        if paths and len(reason) < min_reason_length:
-            return [
-                Problem(
-                    "ZT407",
-                    reason_line,
-                    f"the change touches {', '.join(paths[:3])} but the reason has "
-                    f"{len(reason)} characters (policy: {min_reason_length})",
-                )
-            ]
-        return []
+        return _judge_reason(reason, reason_line, model, min_reason_length)
+    return _judge_link(answer, line, model)
+
+
+def _no_impact(separate: tuple[str, int] | None, answer: str, line: int) -> tuple[str, int] | None:
+    """The no-impact reason and its line: a `No threat model impact:` line of its own (unless
+    left empty beside a real answer), else one written as the `Threat model:` answer."""
+    if separate is not None and not (_placeholder(separate[0]) and answer):
+        return separate
+    said = _NO_IMPACT.match(answer)
+    return (said.group(1).strip(), line) if said else None
+
+
+def _judge_reason(
+    reason: str, line: int, model: ModelView, min_reason_length: int
+) -> list[Problem]:
+    """ZT406 (no reason), ZT411 (the diff changes the model) or ZT407 (too short a reason for
+    the components the diff touches)."""
+    if _placeholder(reason):
+        return [Problem("ZT406", line, "`No threat-model impact` needs a reason")]
+    changed = model.changed or ()
+    if changed:
+        return [
+            Problem(
+                "ZT411",
+                line,
+                f"the pull request changes {', '.join(changed[:3])} but says it has no "
+                "threat-model impact",
+            )
+        ]
+    paths = [path for touched in model.touched for path in touched.paths]
+    if paths and len(reason) < min_reason_length:
+        return [
+            Problem(
+                "ZT407",
+                line,
+                f"the change touches {', '.join(paths[:3])} but the reason has "
+                f"{len(reason)} characters (policy: {min_reason_length})",
+            )
+        ]
+    return []
+
+
+def _judge_link(answer: str, line: int, model: ModelView) -> list[Problem]:
+    """ZT406 (no pointer at all) or ZT410 (a pointer, but not at a model change this diff
+    makes, or no diff to show it)."""
     if not _LINK.search(answer):
         # `later`, `TODO`, `see above`: only a pointer to the change or a stated reason answers.
         return [
@@ -452,19 +499,25 @@ def _threat_model(
                 "to show this change edits it (pass --base COMMIT; in CI fetch the base)",
             )
         ]
+    changed = model.changed or ()
     if named and any(document in changed for document in named):
         return []
-    quoted = mask_secrets(answer)[:60]
+    return [Problem("ZT410", line, f"`Threat model:` {_not_the_change(answer, named, model)}")]
+
+
+def _not_the_change(answer: str, named: Sequence[str], model: ModelView) -> str:
+    """Why a pointer is not the model change: the documents it names are not changed here, or
+    it names no model document at all."""
+    changed = model.changed or ()
     if named:
-        why = f"names {', '.join(named[:3])}, which this pull request does not change" + (
+        return f"names {', '.join(named[:3])}, which this pull request does not change" + (
             f" (it changes {', '.join(changed[:3])})" if changed else ""
         )
-    else:
-        model_files = ", ".join(model.documents[:3]) or "none at the base"
-        why = f"points at `{quoted}`, not a threat-model document (model: {model_files})" + (
-            f"; this pull request changes {', '.join(changed[:3])}: link it" if changed else ""
-        )
-    return [Problem("ZT410", line, f"`Threat model:` {why}")]
+    quoted = mask_secrets(answer)[:60]
+    model_files = ", ".join(model.documents[:3]) or "none at the base"
+    return f"points at `{quoted}`, not a threat-model document (model: {model_files})" + (
+        f"; this pull request changes {', '.join(changed[:3])}: link it" if changed else ""
+    )
 
 
 # A token of an answer: a URL, a link target or a path, cut at spaces, brackets and quotes.
