@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Severity, fingerprint, leveled, sorted_findings
+from ztgate.finding import Report, placed, sorted_findings
 from ztgate.masking import mask_secrets
 from ztgate.policy import Policy
 from ztgate.pr.check import RULES, Expectations, ModelView, Touched, check, skip_reason
@@ -305,20 +305,9 @@ def _main(args: argparse.Namespace) -> int:
             model_view(root, source, policy, diff),
             Expectations.from_policy(policy),
         )
-    findings = leveled(
-        (
-            Finding(
-                rule=RULES[p.rule],
-                path=pull.source,
-                line=p.line,
-                column=1,
-                message=p.message,
-                fingerprint=fingerprint(p.rule, p.message),
-                severity=Severity.ERROR,
-            )
-            for p in problems
-        ),
-        dict(policy.pr.severity),
+    # The description's path (a file, stdin, the CI event) is not where the finding lives.
+    findings = placed(
+        problems, pull.source, RULES, levels=dict(policy.pr.severity), path_in_fingerprint=False
     )
     report = Report(
         gate="pr",
