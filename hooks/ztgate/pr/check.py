@@ -178,6 +178,16 @@ class Section:
     text: list[str] = field(default_factory=list)
     labels: dict[str, tuple[str, int]] = field(default_factory=dict)
 
+    def add(self, content: str, line: int) -> None:
+        """A paragraph of the section, starting at ``line``: its text, and each `Label: value`
+        line in it (the last of a label wins)."""
+        for offset, raw in enumerate(content.split("\n")):
+            label = _LABEL.match(raw)
+            if label:
+                key = _key(label.group(1))
+                self.labels[_LABEL_KEYS.get(key, key)] = (label.group(2).strip(), line + offset)
+        self.text.append(content)
+
 
 @dataclass(frozen=True)
 class Checkbox:
@@ -213,10 +223,11 @@ def _markdown() -> Any:
     return MarkdownIt("commonmark", {"html": True}).enable(["strikethrough", "table"])
 
 
-def read(text: str) -> Document:
-    """Sections, labelled lines and checkboxes; HTML comments count as nothing."""
-    required_sections: list[str] = []
-    required_boxes: list[str] = []
+def _required(text: str) -> tuple[list[str], list[str]]:
+    """The template's sections and checkboxes marked `<!-- ztgate: required -->`, as keys: a
+    mark on a checkbox's line requires the checkbox, any other the heading above it."""
+    sections: list[str] = []
+    boxes: list[str] = []
     heading: str | None = None
     for raw_line in text.split("\n"):
         if raw_line.lstrip().startswith("#"):
@@ -225,11 +236,26 @@ def read(text: str) -> Document:
             cleaned = strip_comments(raw_line).strip()
             box = _CHECKBOX.match(re.sub(r"^[-*+]\s+", "", cleaned))
             if box:
-                required_boxes.append(_key(box.group(2)))
+                boxes.append(_key(box.group(2)))
             elif heading:
-                required_sections.append(_key(heading.lstrip("# ")))
-    visible = strip_comments(text)
-    tokens = _markdown().parse(visible)
+                sections.append(_key(heading.lstrip("# ")))
+    return sections, boxes
+
+
+def _checkbox(content: str, line: int) -> Checkbox | None:
+    """A paragraph that is a task-list item (`[x] ...`), its words struck through or not."""
+    box = _CHECKBOX.match(content)
+    if box is None:
+        return None
+    struck = _STRUCK.fullmatch(box.group(2).strip())
+    item = struck.group(1) if struck else box.group(2)
+    return Checkbox(_key(item), box.group(1) != " ", struck is not None, line)
+
+
+def read(text: str) -> Document:
+    """Sections, labelled lines and checkboxes; HTML comments count as nothing."""
+    required_sections, required_boxes = _required(text)
+    tokens = _markdown().parse(strip_comments(text))
     sections: dict[str, Section] = {}
     checkboxes: list[Checkbox] = []
     current: Section | None = None
@@ -241,25 +267,11 @@ def read(text: str) -> Document:
         elif token.type == "inline" and tokens[index - 1].type != "heading_open":
             line = int(token.map[0]) + 1 if token.map else 1
             content = token.content.strip()
-            box = _CHECKBOX.match(content)
-            if box:
-                struck = _STRUCK.fullmatch(box.group(2).strip())
-                item = struck.group(1) if struck else box.group(2)
-                checkboxes.append(
-                    Checkbox(_key(item), box.group(1) != " ", struck is not None, line)
-                )
-                continue
-            if current is None:
-                continue
-            for offset, raw in enumerate(content.split("\n")):
-                label = _LABEL.match(raw)
-                if label:
-                    key = _key(label.group(1))
-                    current.labels[_LABEL_KEYS.get(key, key)] = (
-                        label.group(2).strip(),
-                        line + offset,
-                    )
-            current.text.append(content)
+            box = _checkbox(content, line)
+            if box is not None:
+                checkboxes.append(box)
+            elif current is not None:
+                current.add(content, line)
     return Document(sections, checkboxes, required_sections, required_boxes)
 
 
