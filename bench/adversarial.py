@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "hooks"))
 sys.path.insert(0, str(ROOT))
 
-from ztgate.pr.check import check, read  # noqa: E402
+from ztgate.pr.check import Expectations, ModelView, check, read  # noqa: E402
 from ztgate.secrets import ds_bridge, engine, keywords  # noqa: E402
 from ztgate.secrets.catalog import ALL_DETECTORS  # noqa: E402
 from ztgate.threat_model.parse import parse  # noqa: E402
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     pr_read_normal = normal(read, normal_pr)
 
     def pr_check(text: str) -> object:
-        return check(text, template, set(), set(), [], False, 10)
+        return check(text, template, ModelView(), Expectations(frozenset(), 10))
 
     pr_check_normal = normal(pr_check, normal_pr)
     tm_normal = normal(lambda t: parse(t, "THREAT_MODEL.md"), normal_threat_model)

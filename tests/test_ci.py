@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 from ruamel.yaml import YAML
@@ -65,41 +66,50 @@ def record_event(tmp_path: Path, base: str, head: str, body: str) -> str:
     return str(event)
 
 
-def test_ci_fails_on_an_empty_description_and_passes_on_a_filled_one(
-    repo: Repo,
+class OpenPullRequest(Protocol):
+    def __call__(self, head: str, body: str, *argv: str) -> tuple[int, str, str]:
+        """`ztgate ci`'s exit code, stdout and stderr on a GitHub pull_request event from the
+        fixture's base to ``head``, described by ``body``."""
+
+
+@pytest.fixture
+def open_pr(
     pull_request: tuple[str, str],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+) -> OpenPullRequest:
+    base, _ = pull_request
+
+    def run(head: str, body: str, *argv: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, body))
+        code = ci.main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def test_ci_fails_on_an_empty_description_and_passes_on_a_filled_one(
+    pull_request: tuple[str, str], open_pr: OpenPullRequest, tmp_path: Path
 ) -> None:
-    base, head = pull_request
-    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, ""))
-    assert ci.main([]) == 1
-    out = capsys.readouterr().out
+    _, head = pull_request
+    code, out, _ = open_pr(head, "")
+    assert code == 1
     assert "ZT408" in out
     assert "ztgate-pr              FAILED" in out and "ztgate-signed-commits  passed" in out
-    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
-    code = ci.main(["--sarif-dir", str(tmp_path / "sarif")])
-    out = capsys.readouterr().out
+    code, out, _ = open_pr(head, FILLED, "--sarif-dir", str(tmp_path / "sarif"))
     assert code == 0, out
     assert sorted(p.name for p in (tmp_path / "sarif").iterdir()) == sorted(
         f"{hook}.sarif" for hook in ci.CI_FORMS
     )
 
 
-def test_ci_blocks_what_a_laptop_skipped(
-    repo: Repo,
-    pull_request: tuple[str, str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    base, _ = pull_request
+def test_ci_blocks_what_a_laptop_skipped(repo: Repo, open_pr: OpenPullRequest) -> None:
     repo.write("settings.py", f'AWS_ACCESS_KEY_ID = "{aws_key_id()}"\n')
     head = repo.commit("unsigned, with a key")  # --no-verify: no hooks ran here
-    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
-    assert ci.main([]) == 1
-    out = capsys.readouterr().out
+    code, out, _ = open_pr(head, FILLED)
+    assert code == 1
     assert "ztgate-secrets-push    FAILED" in out and "ztgate-signed-commits  FAILED" in out
 
 
@@ -132,11 +142,7 @@ def test_gitlab_template_runs_on_merge_requests_with_full_history() -> None:
 
 
 def test_a_pull_request_cannot_switch_off_the_gates_that_judge_it(
-    repo: Repo,
-    pull_request: tuple[str, str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    repo: Repo, pull_request: tuple[str, str], open_pr: OpenPullRequest
 ) -> None:
     """The head drops every hook from the pre-commit config, loosens the threat-model policy and
     empties its own description: the base's config and policy still decide."""
@@ -150,9 +156,8 @@ def test_a_pull_request_cannot_switch_off_the_gates_that_judge_it(
     )
     repo.write("THREAT_MODEL.md", "# nothing here\n")
     head = repo.commit("switch the gates off")
-    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, ""))
-    assert ci.main([]) == 1
-    out = capsys.readouterr().out
+    code, out, _ = open_pr(head, "")
+    assert code == 1
     assert f"gates and policy from commit {base[:12]}" in out
     assert "ztgate-pr              FAILED" in out
     assert "ztgate-threat-model    FAILED" in out
@@ -249,11 +254,7 @@ def test_a_trusted_config_without_ztgate_hooks_is_an_error(
 
 
 def test_ci_prints_the_threat_model_diff_after_the_gates(
-    repo: Repo,
-    pull_request: tuple[str, str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    repo: Repo, pull_request: tuple[str, str], open_pr: OpenPullRequest
 ) -> None:
     """A report for the reviewer, not a gate: the weakening shows, the verdict is the gates'."""
     base, _ = pull_request
@@ -261,9 +262,7 @@ def test_ci_prints_the_threat_model_diff_after_the_gates(
     control = "| M2 | mTLS between all services in the VPC | implemented |"
     repo.write("THREAT_MODEL.md", model.replace(control, control.replace("implemented", "planned")))
     head = repo.commit("plan M2")
-    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
-    ci.main([])
-    out = capsys.readouterr().out
+    _, out, _ = open_pr(head, FILLED)
     diff_at = out.index(f"== threat-model diff {base}...{head}")
     assert out.index("== ztgate-threat-model") < diff_at < out.index("\ngate ")
     assert "- control M2: implemented -> planned" in out[diff_at:]
@@ -283,22 +282,16 @@ def test_github_workflow_writes_the_threat_model_diff_to_the_job_summary() -> No
 
 
 def test_a_diff_that_cannot_be_read_changes_no_verdict(
-    repo: Repo,
-    pull_request: tuple[str, str],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    repo: Repo, open_pr: OpenPullRequest
 ) -> None:
     """The diff reports; the gates decide: a model broken at HEAD fails the threat-model gate
     (exit 1), and the diff's own error is one line beside it, not an exit 2."""
-    base, _ = pull_request
     repo.write("THREAT_MODEL.md", "---\nsystem: [unclosed\n---\n\n## Data flows\n")
     head = repo.commit("break the model")
-    monkeypatch.setenv("GITHUB_EVENT_PATH", record_event(tmp_path, base, head, FILLED))
-    assert ci.main([]) == 1
-    captured = capsys.readouterr()
-    assert "ztgate-threat-model    FAILED" in captured.out
-    assert "THREAT_MODEL.md:2: front matter is not valid YAML" in captured.err
+    code, out, err = open_pr(head, FILLED)
+    assert code == 1
+    assert "ztgate-threat-model    FAILED" in out
+    assert "THREAT_MODEL.md:2: front matter is not valid YAML" in err
 
 
 def test_a_malformed_trusted_config_is_an_error_naming_it(

@@ -147,6 +147,39 @@ def leveled(findings: Iterable[Finding], levels: Mapping[str, str]) -> list[Find
     return kept
 
 
+def placed(
+    problems: Iterable[Problem],
+    path: str,
+    rules: Mapping[str, Rule],
+    *,
+    levels: Mapping[str, str],
+    path_in_fingerprint: bool = True,
+) -> list[Finding]:
+    """The problems a gate's checks found in one input, as findings at ``path``: each rule
+    looked up by its id, at its line (column 1), fingerprinted by one recipe (the path, the
+    rule id and the message, never the line, so a finding is followed when lines move; the
+    path left out when it is only where this run read the input, as a pull request's
+    description from stdin or a CI event).
+
+    The severity: the policy's level for the rule (``levels``, through `leveled`), else the
+    problem's own, else the rule's default; `off` drops the finding."""
+    found = [
+        Finding(
+            rule=rules[problem.rule],
+            path=path,
+            line=problem.line,
+            column=1,
+            message=problem.message,
+            fingerprint=fingerprint(
+                *((path,) if path_in_fingerprint else ()), problem.rule, problem.message
+            ),
+            severity=Severity(problem.severity or rules[problem.rule].severity.value),
+        )
+        for problem in problems
+    ]
+    return [f for f in leveled(found, levels) if f.severity is not Severity.OFF]
+
+
 def sorted_findings(findings: Iterable[Finding]) -> tuple[Finding, ...]:
     return tuple(
         sorted(findings, key=lambda f: (f.commit or "", f.path or "", f.line, f.column, f.rule.id))

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 
 from tests.conftest import Repo
-from tests.pr.test_gate import FILLED, github_event, project, run
+from tests.pr.test_gate import FILLED, PR_TEMPLATE, github_event, project, run
 
 __all__ = ["project"]  # the fixture, imported for these tests
 
@@ -46,57 +47,72 @@ def pull(
     monkeypatch.setenv("GITHUB_EVENT_PATH", str(event))
 
 
-def test_a_changed_component_needs_its_boundaries(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    mapped.write("services/payments/limits.py", "LIMIT = 10\n")
-    mapped.commit("limits")
-    pull(mapped, tmp_path, monkeypatch, body("TB1"))
-    code, out = run(capsys)
+def change_limits(repo: Repo) -> str:
+    """A commit that changes the payments worker (`services/payments/**`)."""
+    repo.write("services/payments/limits.py", "LIMIT = 10\n")
+    return repo.commit("limits")
+
+
+def touch_model(repo: Repo) -> str:
+    """A commit that changes THREAT_MODEL.md and nothing it says."""
+    repo.write("THREAT_MODEL.md", (repo.path / "THREAT_MODEL.md").read_text() + "\n")
+    return repo.commit("model touched")
+
+
+def based_on(repo: Repo, model: str, policy: str) -> str:
+    """The base commit: the PR template, this threat model and this policy."""
+    repo.write(".github/PULL_REQUEST_TEMPLATE.md", PR_TEMPLATE)
+    repo.write("THREAT_MODEL.md", model)
+    repo.write(".ztgate.yaml", policy)
+    return repo.commit("base")
+
+
+class Judge(Protocol):
+    def __call__(self, repo: Repo, text: str, *argv: str, base: str = "main") -> tuple[int, str]:
+        """The PR gate's exit code and output on a GitHub pull request from ``base`` to the
+        repo's HEAD, described by ``text``."""
+
+
+@pytest.fixture
+def judge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Judge:
+    def judged(repo: Repo, text: str, *argv: str, base: str = "main") -> tuple[int, str]:
+        pull(repo, tmp_path, monkeypatch, text, base)
+        return run(capsys, *argv)
+
+    return judged
+
+
+def test_a_changed_component_needs_its_boundaries(mapped: Repo, judge: Judge) -> None:
+    change_limits(mapped)
+    code, out = judge(mapped, body("TB1"))
     assert code == 1, out
     assert "ZT409" in out and "Payments worker (services/payments/limits.py)" in out, out
     assert "leaves out TB2 (Payments VPC)" in out, out
     # By id, by name in any case, or both boundaries: each answers it.
     for named in ("TB2", "payments vpc", "TB1, TB2", "Internet edge; Payments VPC"):
-        pull(mapped, tmp_path, monkeypatch, body(named))
-        code, out = run(capsys)
+        code, out = judge(mapped, body(named))
         assert code == 0, (named, out)
 
 
-def test_two_components_each_need_their_own_boundary(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_two_components_each_need_their_own_boundary(mapped: Repo, judge: Judge) -> None:
     mapped.write("services/payments/limits.py", "LIMIT = 10\n")
     mapped.write("gateway/routes.yaml", "routes: []\n")
     mapped.commit("limits and routes")
-    pull(mapped, tmp_path, monkeypatch, body("None"))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("None"))
     assert code == 1, out
     assert out.count(": ZT409 ") == 2, out
     assert "API gateway (gateway/routes.yaml); `Trust boundaries:` leaves out TB1" in out, out
-    pull(mapped, tmp_path, monkeypatch, body("TB2"))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB2"))
     assert code == 1 and out.count(": ZT409 ") == 1 and "leaves out TB1 (Internet edge)" in out, out
-    pull(mapped, tmp_path, monkeypatch, body("TB1, TB2"))
-    assert run(capsys)[0] == 0
+    assert judge(mapped, body("TB1, TB2"))[0] == 0
 
 
-def test_an_untouched_component_asks_for_nothing(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_an_untouched_component_asks_for_nothing(mapped: Repo, judge: Judge) -> None:
     mapped.write("docs/usage.md", "How to pay.\n")
     mapped.commit("docs")
-    pull(mapped, tmp_path, monkeypatch, body("none"))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("none"))
     assert code == 0, out
 
 
@@ -118,11 +134,7 @@ def test_an_untouched_component_asks_for_nothing(
     ids=["moved", "boundary-dropped", "component-dropped"],
 )
 def test_the_head_cannot_edit_the_model_out_of_the_requirement(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    edit: object,
+    mapped: Repo, judge: Judge, edit: object
 ) -> None:
     assert callable(edit)
     model = (mapped.path / "THREAT_MODEL.md").read_text()
@@ -131,35 +143,22 @@ def test_the_head_cannot_edit_the_model_out_of_the_requirement(
     mapped.write("THREAT_MODEL.md", edited)
     mapped.write("services/payments/limits.py", "LIMIT = 10\n")
     mapped.commit("limits, and a model that no longer puts the worker in TB2")
-    pull(mapped, tmp_path, monkeypatch, body("TB1", LINKED))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB1", LINKED))
     assert code == 1 and "ZT409" in out and "leaves out TB2" in out, out
     # Named, it passes: the model change is linked, the base's boundary is named.
-    pull(mapped, tmp_path, monkeypatch, body("TB1, TB2", LINKED))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB1, TB2", LINKED))
     assert code == 0, out
 
 
-def test_the_head_cannot_unmap_its_component(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_the_head_cannot_unmap_its_component(mapped: Repo, judge: Judge) -> None:
     mapped.write(".ztgate.yaml", "pr: {}\n")
     mapped.write("services/payments/limits.py", "LIMIT = 10\n")
     mapped.commit("limits, and no more components")
-    pull(mapped, tmp_path, monkeypatch, body("TB1"))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB1"))
     assert code == 1 and "ZT409" in out, out
 
 
-def test_a_boundary_the_pull_request_adds_may_be_named(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_boundary_the_pull_request_adds_may_be_named(mapped: Repo, judge: Judge) -> None:
     model = (mapped.path / "THREAT_MODEL.md").read_text()
     row = "| TB2 | Payments VPC | Payments worker, Payments DB | API gateway, Card processor |\n"
     mapped.write(
@@ -168,15 +167,13 @@ def test_a_boundary_the_pull_request_adds_may_be_named(
     )
     mapped.write("services/payments/limits.py", "LIMIT = 10\n")
     mapped.commit("a ledger subnet")
-    pull(mapped, tmp_path, monkeypatch, body("TB2, TB3", LINKED))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB2, TB3", LINKED))
     assert code == 0, out
     # A boundary only in a head that does not change the model is still unknown.
     mapped.git("checkout", "-q", "-b", "other", "main")
     mapped.write("services/payments/limits.py", "LIMIT = 11\n")
     mapped.commit("limits")
-    pull(mapped, tmp_path, monkeypatch, body("TB2, TB3"))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB2, TB3"))
     assert code == 1 and "ZT404 trust boundary `TB3`" in out, out
 
 
@@ -193,24 +190,18 @@ def test_a_boundary_the_pull_request_adds_may_be_named(
     ],
 )
 def test_a_link_to_the_model_the_diff_changes_passes(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    answer: str,
+    mapped: Repo, judge: Judge, answer: str
 ) -> None:
     model = (mapped.path / "THREAT_MODEL.md").read_text()
     mapped.write("THREAT_MODEL.md", model.replace("| F4 |", "| F4 |", 1) + "\n<!-- F4 rev -->\n")
     mapped.commit("model: F4 reviewed")
-    pull(mapped, tmp_path, monkeypatch, body("TB1", answer))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB1", answer))
     assert code == 0, out
     # The same answers, on a diff that leaves the model alone.
     mapped.git("checkout", "-q", "-b", "other", "main")
     mapped.write("docs/usage.md", "How to pay.\n")
     mapped.commit("docs")
-    pull(mapped, tmp_path, monkeypatch, body("TB1", answer))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB1", answer))
     assert code == 1 and "ZT410" in out and "does not change" in out, out
 
 
@@ -225,26 +216,15 @@ def test_a_link_to_the_model_the_diff_changes_passes(
     ],
 )
 def test_a_link_that_is_not_the_model_is_not_an_answer(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    answer: str,
+    mapped: Repo, judge: Judge, answer: str
 ) -> None:
-    mapped.write("THREAT_MODEL.md", (mapped.path / "THREAT_MODEL.md").read_text() + "\n")
-    mapped.commit("model touched")
-    pull(mapped, tmp_path, monkeypatch, body("TB1", answer))
-    code, out = run(capsys)
+    touch_model(mapped)
+    code, out = judge(mapped, body("TB1", answer))
     assert code == 1 and "ZT410" in out and ", not a threat-model document" in out, out
     assert "this pull request changes THREAT_MODEL.md: link it" in out, out
 
 
-def test_a_model_in_a_folder_and_a_new_document(
-    project: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_model_in_a_folder_and_a_new_document(project: Repo, judge: Judge) -> None:
     project.write("docs/threat-models/ledger.md", "# Threat model: Ledger\n")
     project.commit("a second model")
     project.git("checkout", "-q", "-b", "pr")
@@ -255,34 +235,21 @@ def test_a_model_in_a_folder_and_a_new_document(
         ("https://git.example.test/pay/-/blob/pr/docs/threat-models/refunds.md", 0),
         ("docs/threat-models/ledger.md", 1),  # at the base, not changed here
     ):
-        pull(project, tmp_path, monkeypatch, body("TB1", answer))
-        code, out = run(capsys)
+        code, out = judge(project, body("TB1", answer))
         assert code == code_wanted, (answer, out)
     assert "(it changes docs/threat-models/refunds.md)" in out, out
 
 
-def test_no_impact_while_the_diff_changes_the_model(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    mapped.write("THREAT_MODEL.md", (mapped.path / "THREAT_MODEL.md").read_text() + "\n")
-    mapped.commit("model touched")
-    pull(mapped, tmp_path, monkeypatch, body("TB1"))
-    code, out = run(capsys)
+def test_no_impact_while_the_diff_changes_the_model(mapped: Repo, judge: Judge) -> None:
+    touch_model(mapped)
+    code, out = judge(mapped, body("TB1"))
     assert code == 1 and "ZT411" in out and "changes THREAT_MODEL.md" in out, out
-    pull(mapped, tmp_path, monkeypatch, body("TB1", "THREAT_MODEL.md (whitespace)"))
-    assert run(capsys)[0] == 0
+    assert judge(mapped, body("TB1", "THREAT_MODEL.md (whitespace)"))[0] == 0
 
 
 @pytest.mark.parametrize("reason", ["", "TODO", "n/a", "-", "<reason>"])
 def test_an_empty_or_placeholder_reason_is_no_reason(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    reason: str,
+    mapped: Repo, judge: Judge, reason: str
 ) -> None:
     mapped.write("docs/usage.md", "How to pay.\n")
     mapped.commit("docs")
@@ -290,22 +257,14 @@ def test_an_empty_or_placeholder_reason_is_no_reason(
         body("TB1", f"No threat-model impact: {reason}"),
         body("TB1", "").replace("Threat model: \n", f"No threat model impact: {reason}\n"),
     ):
-        pull(mapped, tmp_path, monkeypatch, text)
-        code, out = run(capsys)
+        code, out = judge(mapped, text)
         assert code == 1 and ("ZT406" in out or "ZT402" in out), (reason, out)
 
 
-def test_the_separate_no_impact_label_answers(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    mapped.write("services/payments/limits.py", "LIMIT = 10\n")
-    mapped.commit("limits")
+def test_the_separate_no_impact_label_answers(mapped: Repo, judge: Judge) -> None:
+    change_limits(mapped)
     text = body("TB2", "").replace("Threat model: \n", f"No threat model impact: {REASON}\n")
-    pull(mapped, tmp_path, monkeypatch, text)
-    code, out = run(capsys)
+    code, out = judge(mapped, text)
     assert code == 0, out
 
 
@@ -322,19 +281,13 @@ def test_the_separate_no_impact_label_answers(
     ],
 )
 def test_an_unknown_component_is_a_policy_error_with_a_suggestion(
-    project: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    name: str,
-    hint: str | None,
+    project: Repo, judge: Judge, name: str, hint: str | None
 ) -> None:
     project.write(".ztgate.yaml", f"pr:\n  components:\n    'gateway/**': C2\n    'x/**': {name}\n")
     base = project.commit("a component the model lacks")
     project.write("docs/usage.md", "How to pay.\n")
     project.commit("docs")
-    pull(project, tmp_path, monkeypatch, body("TB1"), base)
-    code, out = run(capsys)
+    code, out = judge(project, body("TB1"), base=base)
     assert code == 2, out
     assert len(out.strip().splitlines()) == 1, out
     assert f"pr.components maps `x/**` to `{name}`" in out, out
@@ -344,6 +297,7 @@ def test_an_unknown_component_is_a_policy_error_with_a_suggestion(
 
 def test_a_pull_request_cannot_fix_the_policy_for_itself_but_the_skip_label_can(
     project: Repo,
+    judge: Judge,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -353,8 +307,7 @@ def test_a_pull_request_cannot_fix_the_policy_for_itself_but_the_skip_label_can(
     project.git("checkout", "-q", "-b", "pr")
     project.write(".ztgate.yaml", "pr:\n  components:\n    'x/**': Payments DB\n")
     project.commit("fix the name")
-    pull(project, tmp_path, monkeypatch, body("TB1"), base)
-    assert run(capsys)[0] == 2
+    assert judge(project, body("TB1"), base=base)[0] == 2
     event = github_event(
         tmp_path,
         body("TB1") + "\nztgate-skip: fixes the policy's component name\n",
@@ -367,33 +320,22 @@ def test_a_pull_request_cannot_fix_the_policy_for_itself_but_the_skip_label_can(
     assert code == 0 and "fixes the policy" in out, out
 
 
-def test_a_component_named_only_in_a_boundary_column(
-    repo: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_component_named_only_in_a_boundary_column(repo: Repo, judge: Judge) -> None:
     # No Components table: membership comes from the Inside column.
-    from tests.pr.test_gate import PR_TEMPLATE
-
-    repo.write(".github/PULL_REQUEST_TEMPLATE.md", PR_TEMPLATE)
-    repo.write(
-        "THREAT_MODEL.md",
+    base = based_on(
+        repo,
         "# Threat model\n\n## Trust boundaries\n\n| ID | Boundary | Inside | Outside |\n"
         "| --- | --- | --- | --- |\n| B7 | Build network | CI runner | Developer laptop |\n",
+        "pr:\n  components:\n    '.github/workflows/*': ci runner\n",
     )
-    repo.write(".ztgate.yaml", "pr:\n  components:\n    '.github/workflows/*': ci runner\n")
-    base = repo.commit("base")
     repo.write(".github/workflows/ci.yaml", "on: push\n")
     repo.commit("ci")
-    pull(repo, tmp_path, monkeypatch, body("none"), base)
-    code, out = run(capsys)
+    code, out = judge(repo, body("none"), base=base)
     assert (
         code == 1
         and "CI runner (.github/workflows/ci.yaml); `Trust boundaries:` leaves out B7" in out
     ), out
-    pull(repo, tmp_path, monkeypatch, body("build network"), base)
-    assert run(capsys)[0] == 0
+    assert judge(repo, body("build network"), base=base)[0] == 0
 
 
 # --- Without a pull request event: --body-file and --base. ---
@@ -402,8 +344,7 @@ def test_a_component_named_only_in_a_boundary_column(
 def test_body_file_with_base_judges_base_to_head(
     mapped: Repo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    mapped.write("services/payments/limits.py", "LIMIT = 10\n")
-    mapped.commit("limits")
+    change_limits(mapped)
     described = tmp_path / "body.md"
     described.write_text(body("TB1"))
     code, out = run(capsys, "--body-file", str(described), "--base", "main")
@@ -422,16 +363,9 @@ def test_a_model_link_without_a_diff_is_not_taken_on_trust(
     assert code == 1 and "ZT410" in out and "diff is not available" in out, out
 
 
-def test_new_rules_in_sarif(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    mapped.write("services/payments/limits.py", "LIMIT = 10\n")
-    mapped.commit("limits")
-    pull(mapped, tmp_path, monkeypatch, body("TB1", "THREAT_MODEL.md"))
-    code, out = run(capsys, "--format", "sarif")
+def test_new_rules_in_sarif(mapped: Repo, judge: Judge) -> None:
+    change_limits(mapped)
+    code, out = judge(mapped, body("TB1", "THREAT_MODEL.md"), "--format", "sarif")
     sarif = json.loads(out)["runs"][0]
     assert {"ZT409", "ZT410", "ZT411"} <= {rule["id"] for rule in sarif["tool"]["driver"]["rules"]}
     assert sorted(result["ruleId"] for result in sarif["results"]) == ["ZT409", "ZT410"]
@@ -464,51 +398,27 @@ NESTED = """\
 """
 
 
-def test_nested_boundaries_and_a_boundary_without_an_id(
-    repo: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from tests.pr.test_gate import PR_TEMPLATE
-
-    repo.write(".github/PULL_REQUEST_TEMPLATE.md", PR_TEMPLATE)
-    repo.write("THREAT_MODEL.md", NESTED)
-    repo.write(".ztgate.yaml", "pr:\n  components:\n    'deploy/*': c1\n")
-    base = repo.commit("base")
+def test_nested_boundaries_and_a_boundary_without_an_id(repo: Repo, judge: Judge) -> None:
+    base = based_on(repo, NESTED, "pr:\n  components:\n    'deploy/*': c1\n")
     repo.write("deploy/job.sh", "true\n")
     repo.commit("deploy")
-    pull(repo, tmp_path, monkeypatch, body("TB1"), base)
-    code, out = run(capsys)
+    code, out = judge(repo, body("TB1"), base=base)
     assert code == 1 and "leaves out Build network (it lives in Build network, TB1)" in out, out
-    pull(repo, tmp_path, monkeypatch, body("tb1, build network"), base)
-    code, out = run(capsys)
+    code, out = judge(repo, body("tb1, build network"), base=base)
     assert code == 0, out
 
 
-def test_an_empty_no_impact_line_beside_a_link_is_ignored(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    mapped.write("THREAT_MODEL.md", (mapped.path / "THREAT_MODEL.md").read_text() + "\n")
-    mapped.commit("model touched")
+def test_an_empty_no_impact_line_beside_a_link_is_ignored(mapped: Repo, judge: Judge) -> None:
+    touch_model(mapped)
     text = body("TB1", "THREAT_MODEL.md").replace(
         "Threat model: THREAT_MODEL.md\n",
         "Threat model: THREAT_MODEL.md\nNo threat model impact:\n",
     )
-    pull(mapped, tmp_path, monkeypatch, text)
-    code, out = run(capsys)
+    code, out = judge(mapped, text)
     assert code == 0, out
 
 
-def test_a_component_moved_out_of_its_folder_still_touches_it(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_a_component_moved_out_of_its_folder_still_touches_it(mapped: Repo, judge: Judge) -> None:
     mapped.git("checkout", "-q", "main")
     mapped.write("services/payments/limits.py", "LIMIT = 10\n" * 20)
     base = mapped.commit("limits")
@@ -516,8 +426,7 @@ def test_a_component_moved_out_of_its_folder_still_touches_it(
     (mapped.path / "lib").mkdir()
     mapped.git("mv", "services/payments/limits.py", "lib/limits.py")
     mapped.commit("move the limits out")
-    pull(mapped, tmp_path, monkeypatch, body("TB1"), base)
-    code, out = run(capsys)
+    code, out = judge(mapped, body("TB1"), base=base)
     assert code == 1 and "ZT409" in out and "services/payments/limits.py" in out, out
 
 
@@ -587,9 +496,7 @@ def test_many_changed_paths_are_matched_in_linear_time(tmp_path: Path) -> None:
 
 
 def test_gitlab_merged_results_pipeline_judges_the_source_branch_only(
-    mapped: Repo,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    mapped: Repo, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     fork = mapped.git("rev-parse", "main").strip()
     mapped.write("gateway/routes.yaml", "routes: []\n")
@@ -622,10 +529,7 @@ def test_gitlab_merged_results_pipeline_judges_the_source_branch_only(
 
 
 def test_a_component_added_with_its_code_is_judged_from_the_next_pull_request(
-    mapped: Repo,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    mapped: Repo, judge: Judge
 ) -> None:
     model = (mapped.path / "THREAT_MODEL.md").read_text()
     mapped.write(
@@ -640,16 +544,13 @@ def test_a_component_added_with_its_code_is_judged_from_the_next_pull_request(
     mapped.commit("a ledger, in the model and the policy")
     # The base's policy maps nothing to services/ledger: no boundary is asked for, but the
     # model changed, so the description must link it.
-    pull(mapped, tmp_path, monkeypatch, body("none"))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("none"))
     assert code == 1 and "ZT411" in out and "ZT409" not in out, out
-    pull(mapped, tmp_path, monkeypatch, body("none", "THREAT_MODEL.md (adds the Ledger, C6)"))
-    code, out = run(capsys)
+    code, out = judge(mapped, body("none", "THREAT_MODEL.md (adds the Ledger, C6)"))
     assert code == 0, out
     # Merged: the next pull request under services/ledger names TB2.
     mapped.git("checkout", "-q", "-b", "next")
     mapped.write("services/ledger/book.py", "ENTRIES: list[str] = []\n")
     mapped.commit("typed ledger")
-    pull(mapped, tmp_path, monkeypatch, body("none"), base="pr")
-    code, out = run(capsys)
+    code, out = judge(mapped, body("none"), base="pr")
     assert code == 1 and "Ledger (services/ledger/book.py)" in out and "TB2" in out, out

@@ -6,10 +6,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ztgate.finding import Problem, Rule
 from ztgate.masking import mask_secrets
+
+if TYPE_CHECKING:
+    from ztgate.policy import Policy
 
 RULES = {
     rule.id: rule
@@ -175,11 +178,36 @@ class Section:
     text: list[str] = field(default_factory=list)
     labels: dict[str, tuple[str, int]] = field(default_factory=dict)
 
+    def add(self, content: str, line: int) -> None:
+        """A paragraph of the section, starting at ``line``: its text, and each `Label: value`
+        line in it (the last of a label wins)."""
+        for offset, raw in enumerate(content.split("\n")):
+            label = _LABEL.match(raw)
+            if label:
+                key = _key(label.group(1))
+                self.labels[_LABEL_KEYS.get(key, key)] = (label.group(2).strip(), line + offset)
+        self.text.append(content)
+
+
+@dataclass(frozen=True)
+class Checkbox:
+    text: str  # its words, as a key (`_key`)
+    ticked: bool
+    struck: bool  # the words struck through as a whole: "does not apply"
+    line: int
+
+    def answers(self, required: str) -> bool:
+        """A ticked item may carry a note after the required words ("... (unit tests)"); a
+        struck one is the required words struck whole ("~~...~~ (docs only)")."""
+        if self.ticked and (self.text == required or self.text.startswith(required + " ")):
+            return True
+        return self.struck and self.text == required
+
 
 @dataclass
 class Document:
     sections: dict[str, Section]
-    checkboxes: list[tuple[str, bool, bool, int]]  # (text, ticked, struck, line)
+    checkboxes: list[Checkbox]
     required_sections: list[str]
     required_boxes: list[str]
 
@@ -195,10 +223,11 @@ def _markdown() -> Any:
     return MarkdownIt("commonmark", {"html": True}).enable(["strikethrough", "table"])
 
 
-def read(text: str) -> Document:
-    """Sections, labelled lines and checkboxes; HTML comments count as nothing."""
-    required_sections: list[str] = []
-    required_boxes: list[str] = []
+def _required(text: str) -> tuple[list[str], list[str]]:
+    """The template's sections and checkboxes marked `<!-- ztgate: required -->`, as keys: a
+    mark on a checkbox's line requires the checkbox, any other the heading above it."""
+    sections: list[str] = []
+    boxes: list[str] = []
     heading: str | None = None
     for raw_line in text.split("\n"):
         if raw_line.lstrip().startswith("#"):
@@ -207,13 +236,28 @@ def read(text: str) -> Document:
             cleaned = strip_comments(raw_line).strip()
             box = _CHECKBOX.match(re.sub(r"^[-*+]\s+", "", cleaned))
             if box:
-                required_boxes.append(_key(box.group(2)))
+                boxes.append(_key(box.group(2)))
             elif heading:
-                required_sections.append(_key(heading.lstrip("# ")))
-    visible = strip_comments(text)
-    tokens = _markdown().parse(visible)
+                sections.append(_key(heading.lstrip("# ")))
+    return sections, boxes
+
+
+def _checkbox(content: str, line: int) -> Checkbox | None:
+    """A paragraph that is a task-list item (`[x] ...`), its words struck through or not."""
+    box = _CHECKBOX.match(content)
+    if box is None:
+        return None
+    struck = _STRUCK.fullmatch(box.group(2).strip())
+    item = struck.group(1) if struck else box.group(2)
+    return Checkbox(_key(item), box.group(1) != " ", struck is not None, line)
+
+
+def read(text: str) -> Document:
+    """Sections, labelled lines and checkboxes; HTML comments count as nothing."""
+    required_sections, required_boxes = _required(text)
+    tokens = _markdown().parse(strip_comments(text))
     sections: dict[str, Section] = {}
-    checkboxes: list[tuple[str, bool, bool, int]] = []
+    checkboxes: list[Checkbox] = []
     current: Section | None = None
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
@@ -223,23 +267,11 @@ def read(text: str) -> Document:
         elif token.type == "inline" and tokens[index - 1].type != "heading_open":
             line = int(token.map[0]) + 1 if token.map else 1
             content = token.content.strip()
-            box = _CHECKBOX.match(content)
-            if box:
-                struck = _STRUCK.fullmatch(box.group(2).strip())
-                item = struck.group(1) if struck else box.group(2)
-                checkboxes.append((_key(item), box.group(1) != " ", struck is not None, line))
-                continue
-            if current is None:
-                continue
-            for offset, raw in enumerate(content.split("\n")):
-                label = _LABEL.match(raw)
-                if label:
-                    key = _key(label.group(1))
-                    current.labels[_LABEL_KEYS.get(key, key)] = (
-                        label.group(2).strip(),
-                        line + offset,
-                    )
-            current.text.append(content)
+            box = _checkbox(content, line)
+            if box is not None:
+                checkboxes.append(box)
+            elif current is not None:
+                current.add(content, line)
     return Document(sections, checkboxes, required_sections, required_boxes)
 
 
@@ -265,74 +297,95 @@ def _filled(section: Section, template: Section | None) -> tuple[bool, str]:
     return bool(words) and words != _key(" ".join(template.text) if template else ""), ""
 
 
-def check(
-    body: str,
-    template_text: str,
-    model: ModelView,
-    data_classes: set[str],
-    min_reason_length: int,
-    required_sections: Sequence[str] = (),
-    required_checkboxes: Sequence[str] = (),
-) -> list[Problem]:
+@dataclass(frozen=True)
+class Expectations:
+    """What the policy in force asks of a description, read from it in one place."""
+
+    data_classes: frozenset[str]  # lowercased
+    min_reason_length: int  # of a no-impact reason, when the change touches a component
+    required_sections: tuple[str, ...] = ()  # besides the template's `ztgate: required`
+    required_checkboxes: tuple[str, ...] = ()
+
+    @classmethod
+    def from_policy(cls, policy: Policy) -> Expectations:
+        return cls(
+            data_classes=frozenset(c.lower() for c in policy.threat_model.data_classes),
+            min_reason_length=policy.pr.min_reason_length,
+            required_sections=policy.pr.required_sections,
+            required_checkboxes=policy.pr.required_checkboxes,
+        )
+
+
+def check(body: str, template_text: str, model: ModelView, expected: Expectations) -> list[Problem]:
+    """The description against the template (its sections and checkboxes, and the policy's),
+    then its security section against the threat model."""
     if not strip_comments(body).strip():
         return [Problem("ZT408", 1, "the description is empty")]
     template, document = read(template_text), read(body)
-    problems = []
-    wanted = dict.fromkeys([*template.required_sections, *map(_key, required_sections)])
-    for key in wanted:
-        section = document.sections.get(key)
-        if section is None:
-            title = template.sections[key].title if key in template.sections else key
-            problems.append(Problem("ZT401", 1, f"section `{title}` is missing"))
-        else:
-            filled, why = _filled(section, template.sections.get(key))
-            if not filled:
-                message = f"section `{section.title}` is not filled" + (f": {why}" if why else "")
-                problems.append(Problem("ZT402", section.line, message))
-    for text in dict.fromkeys([*template.required_boxes, *map(_key, required_checkboxes)]):
-        # A ticked item may carry a note after the template's words ("... (unit tests)"); a
-        # struck one is the template's words struck whole ("~~...~~ (docs only)").
-        boxes = [
-            (
-                line,
-                (ticked and (item == text or item.startswith(text + " ")))
-                or (struck and item == text),
-            )
-            for item, ticked, struck, line in document.checkboxes
-            if item.startswith(text)
-        ]
-        if not any(done for _, done in boxes):
-            line = boxes[0][0] if boxes else 1
-            problems.append(Problem("ZT403", line, f"`{text}` is not ticked"))
-    # The template's own security section, by its exact key: a decoy heading earlier in the
-    # body ("Security notes") must not stand in for it.
-    wanted_key = next((k for k in template.sections if "security" in k), "security")
-    security = document.sections.get(wanted_key) or next(
-        (s for k, s in document.sections.items() if "security" in k), None
-    )
+    problems = _sections(document, template, expected.required_sections)
+    problems += _checkboxes(document, template, expected.required_checkboxes)
+    security = _security_section(document, template)
     if security is not None:
-        problems.extend(_security(security, model, data_classes, min_reason_length))
+        problems += _security(security, model, expected)
     return problems
 
 
-def _security(
-    section: Section, model: ModelView, data_classes: set[str], min_reason_length: int
-) -> list[Problem]:
+def _sections(document: Document, template: Document, required: Sequence[str]) -> list[Problem]:
+    """ZT401 and ZT402: the template's required sections, then the policy's, each present and
+    filled."""
+    wanted = dict.fromkeys([*template.required_sections, *map(_key, required)])
+    found = (_section_problem(key, document, template) for key in wanted)
+    return [problem for problem in found if problem is not None]
+
+
+def _section_problem(key: str, document: Document, template: Document) -> Problem | None:
+    section = document.sections.get(key)
+    if section is None:
+        title = template.sections[key].title if key in template.sections else key
+        return Problem("ZT401", 1, f"section `{title}` is missing")
+    filled, why = _filled(section, template.sections.get(key))
+    if filled:
+        return None
+    message = f"section `{section.title}` is not filled" + (f": {why}" if why else "")
+    return Problem("ZT402", section.line, message)
+
+
+def _checkboxes(document: Document, template: Document, required: Sequence[str]) -> list[Problem]:
+    """ZT403: each required checkbox (the template's, then the policy's) ticked or struck."""
+    problems = []
+    for text in dict.fromkeys([*template.required_boxes, *map(_key, required)]):
+        candidates = [box for box in document.checkboxes if box.text.startswith(text)]
+        if not any(box.answers(text) for box in candidates):
+            line = candidates[0].line if candidates else 1
+            problems.append(Problem("ZT403", line, f"`{text}` is not ticked"))
+    return problems
+
+
+def _security_section(document: Document, template: Document) -> Section | None:
+    """The template's own security section, by its exact key: a decoy heading earlier in the
+    body ("Security notes") must not stand in for it. Any security section when it is missing."""
+    wanted_key = next((k for k in template.sections if "security" in k), "security")
+    return document.sections.get(wanted_key) or next(
+        (s for k, s in document.sections.items() if "security" in k), None
+    )
+
+
+def _security(section: Section, model: ModelView, expected: Expectations) -> list[Problem]:
     labels = section.labels
     value, line = labels.get("trust boundaries") or ("", section.line)
     problems = _boundaries(value, line, model)
     value, line = labels.get("data classes") or ("", section.line)
     for name in _names(value):
-        if name.lower() not in data_classes:
+        if name.lower() not in expected.data_classes:
             problems.append(
                 Problem(
                     "ZT405",
                     line,
                     f"data class `{mask_secrets(name)}` is not one of "
-                    + ", ".join(sorted(data_classes)),
+                    + ", ".join(sorted(expected.data_classes)),
                 )
             )
-    problems.extend(_threat_model(labels, section.line, model, min_reason_length))
+    problems.extend(_threat_model(labels, section.line, model, expected.min_reason_length))
     return problems
 
 
@@ -387,38 +440,56 @@ def _threat_model(
 ) -> list[Problem]:
     """`Threat model:` links the model document the diff changes, or gives a no-impact reason
     (and none while the diff changes the model)."""
-    no_impact = labels.get("no threat model impact")
     answer, line = labels.get("threat model") or ("", section_line)
-    if no_impact is not None and _placeholder(no_impact[0]) and answer:
-        no_impact = None  # a `No threat model impact:` line left empty beside a real answer
-    said_no_impact = _NO_IMPACT.match(answer)
-    if no_impact is None and said_no_impact:
-        no_impact = (said_no_impact.group(1).strip(), line)
-    changed = model.changed or ()
+    no_impact = _no_impact(labels.get("no threat model impact"), answer, line)
     if no_impact is not None:
         reason, reason_line = no_impact
-        if _placeholder(reason):
-            return [Problem("ZT406", reason_line, "`No threat-model impact` needs a reason")]
-        if changed:
-            return [
-                Problem(
-                    "ZT411",
-                    reason_line,
-                    f"the pull request changes {', '.join(changed[:3])} but says it has no "
-                    "threat-model impact",
-                )
-            ]
-        paths = [path for touched in model.touched for path in touched.paths]
-        if paths and len(reason) < min_reason_length:
-            return [
-                Problem(
-                    "ZT407",
-                    reason_line,
-                    f"the change touches {', '.join(paths[:3])} but the reason has "
-                    f"{len(reason)} characters (policy: {min_reason_length})",
-                )
-            ]
-        return []
+        return _judge_reason(reason, reason_line, model, min_reason_length)
+    return _judge_link(answer, line, model)
+
+
+def _no_impact(separate: tuple[str, int] | None, answer: str, line: int) -> tuple[str, int] | None:
+    """The no-impact reason and its line: a `No threat model impact:` line of its own (unless
+    left empty beside a real answer), else one written as the `Threat model:` answer."""
+    if separate is not None and not (_placeholder(separate[0]) and answer):
+        return separate
+    said = _NO_IMPACT.match(answer)
+    return (said.group(1).strip(), line) if said else None
+
+
+def _judge_reason(
+    reason: str, line: int, model: ModelView, min_reason_length: int
+) -> list[Problem]:
+    """ZT406 (no reason), ZT411 (the diff changes the model) or ZT407 (too short a reason for
+    the components the diff touches)."""
+    if _placeholder(reason):
+        return [Problem("ZT406", line, "`No threat-model impact` needs a reason")]
+    changed = model.changed or ()
+    if changed:
+        return [
+            Problem(
+                "ZT411",
+                line,
+                f"the pull request changes {', '.join(changed[:3])} but says it has no "
+                "threat-model impact",
+            )
+        ]
+    paths = [path for touched in model.touched for path in touched.paths]
+    if paths and len(reason) < min_reason_length:
+        return [
+            Problem(
+                "ZT407",
+                line,
+                f"the change touches {', '.join(paths[:3])} but the reason has "
+                f"{len(reason)} characters (policy: {min_reason_length})",
+            )
+        ]
+    return []
+
+
+def _judge_link(answer: str, line: int, model: ModelView) -> list[Problem]:
+    """ZT406 (no pointer at all) or ZT410 (a pointer, but not at a model change this diff
+    makes, or no diff to show it)."""
     if not _LINK.search(answer):
         # `later`, `TODO`, `see above`: only a pointer to the change or a stated reason answers.
         return [
@@ -440,19 +511,25 @@ def _threat_model(
                 "to show this change edits it (pass --base COMMIT; in CI fetch the base)",
             )
         ]
+    changed = model.changed or ()
     if named and any(document in changed for document in named):
         return []
-    quoted = mask_secrets(answer)[:60]
+    return [Problem("ZT410", line, f"`Threat model:` {_not_the_change(answer, named, model)}")]
+
+
+def _not_the_change(answer: str, named: Sequence[str], model: ModelView) -> str:
+    """Why a pointer is not the model change: the documents it names are not changed here, or
+    it names no model document at all."""
+    changed = model.changed or ()
     if named:
-        why = f"names {', '.join(named[:3])}, which this pull request does not change" + (
+        return f"names {', '.join(named[:3])}, which this pull request does not change" + (
             f" (it changes {', '.join(changed[:3])})" if changed else ""
         )
-    else:
-        model_files = ", ".join(model.documents[:3]) or "none at the base"
-        why = f"points at `{quoted}`, not a threat-model document (model: {model_files})" + (
-            f"; this pull request changes {', '.join(changed[:3])}: link it" if changed else ""
-        )
-    return [Problem("ZT410", line, f"`Threat model:` {why}")]
+    quoted = mask_secrets(answer)[:60]
+    model_files = ", ".join(model.documents[:3]) or "none at the base"
+    return f"points at `{quoted}`, not a threat-model document (model: {model_files})" + (
+        f"; this pull request changes {', '.join(changed[:3])}: link it" if changed else ""
+    )
 
 
 # A token of an answer: a URL, a link target or a path, cut at spaces, brackets and quotes.

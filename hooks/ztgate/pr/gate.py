@@ -8,20 +8,22 @@ import fnmatch
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ztgate import gitio, runner, trusted
 from ztgate.errors import UserError
-from ztgate.finding import Finding, Report, Severity, fingerprint, leveled, sorted_findings
+from ztgate.finding import Report, placed, sorted_findings
 from ztgate.masking import mask_secrets
 from ztgate.policy import Policy
-from ztgate.pr.check import RULES, ModelView, Touched, check, skip_reason
+from ztgate.pr.check import RULES, Expectations, ModelView, Touched, check, skip_reason
 from ztgate.pr.source import PullRequest, from_environment
 from ztgate.report import emit
 from ztgate.trusted import Trusted
 
 if TYPE_CHECKING:
+    from ztgate.threat_model.components import Places
     from ztgate.threat_model.model import ThreatModel
 
 TEMPLATE_PLACES = (
@@ -89,6 +91,84 @@ def _where_in_policy(source: Trusted, policy: Policy, glob: str) -> str:
     return f"{where}:{line}" if line else where
 
 
+@dataclass(frozen=True)
+class _Home:
+    """Where one document of the model puts a component: its name as written there, and the
+    boundaries that hold it (ids as written; a boundary without an id by its name)."""
+
+    name: str
+    boundaries: frozenset[str]
+
+
+@dataclass
+class _Changed:
+    """A component the diff changes, as it is gathered over the `pr.components` globs."""
+
+    name: str
+    boundaries: set[str] = field(default_factory=set)
+    paths: dict[str, None] = field(default_factory=dict)  # in order, without repeats
+
+
+def _required_names(model: ThreatModel) -> dict[str, str]:
+    """A boundary's id lowercased -> how a description names it: its id as written, or its
+    name when it has no id (a boundary without an id is named, and required, by its name)."""
+    from ztgate.threat_model.model import BOUNDARIES
+
+    return {
+        row.get("id").lower(): row.get("id") or row.get("boundary")
+        for row in model.rows(BOUNDARIES)
+    }
+
+
+def _homes(name: str, placed: Sequence[tuple[Places, dict[str, str]]]) -> list[_Home]:
+    """Where each document that knows the component ``name`` puts it."""
+    homes = []
+    for where, required in placed:
+        key = where.key(name)
+        if key is None:
+            continue
+        boundaries = frozenset(
+            required[b] for b, members in where.inside.items() if key in members and required.get(b)
+        )
+        homes.append(_Home(where.written[key], boundaries))
+    return homes
+
+
+def _unknown_component(
+    source: Trusted,
+    policy: Policy,
+    glob: str,
+    name: str,
+    models: Sequence[ThreatModel],
+    placed: Sequence[Places],
+) -> UserError:
+    """The policy's error for a `pr.components` name no document of the model knows, with
+    the closest name the model does know."""
+    from ztgate.threat_model.model import COMPONENTS
+
+    known = sorted(
+        {n for where in placed for n in where.written.values()}
+        | {row.get("id") for m in models for row in m.rows(COMPONENTS) if row.get("id")}
+    )
+    documents = ", ".join(model.path for model in models) or "no readable document"
+    return UserError(
+        f"pr.components maps `{mask_secrets(glob)}` to `{mask_secrets(name)}`, which "
+        f"is not a component of the threat model at {source.label} ({documents})"
+        + _did_you_mean(name, known),
+        where=_where_in_policy(source, policy, glob),
+        fix="name a component of the model (a Components table name or id, or a name "
+        "in a boundary's Inside/Outside column); a pull request fixing this is judged "
+        f"by this same policy, so it needs the `{policy.pr.skip_label}` label",
+    )
+
+
+def _did_you_mean(name: str, known: Sequence[str]) -> str:
+    """`; did you mean `Payments worker`?`, the known name closest to ``name`` in any case."""
+    close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
+    hint = next((k for k in known if close and k.lower() == close[0]), None)
+    return f"; did you mean `{hint}`?" if hint else ""
+
+
 def _touched(
     source: Trusted, policy: Policy, models: Sequence[ThreatModel], changed: Sequence[str]
 ) -> tuple[Touched, ...]:
@@ -96,59 +176,23 @@ def _touched(
     A `pr.components` name the model does not know is the policy's error (exit 2): without
     it the gate cannot say which boundaries a change must name."""
     from ztgate.threat_model.components import places
-    from ztgate.threat_model.model import BOUNDARIES, COMPONENTS
 
-    placed = [(places(model), model) for model in models]
-    # key -> (name, boundaries, paths); the paths a dict, kept in order without repeats
-    found: dict[str, tuple[str, set[str], dict[str, None]]] = {}
+    placed = [(places(model), _required_names(model)) for model in models]
+    found: dict[str, _Changed] = {}  # by the component's name, lowercased
     for glob, name in policy.pr.components:
-        homes: list[tuple[str, set[str]]] = []
-        for where, model in placed:
-            key = where.key(name)
-            if key is not None:
-                # A boundary without an id is named (and required) by its name.
-                written = {
-                    row.get("id").lower(): row.get("id") or row.get("boundary")
-                    for row in model.rows(BOUNDARIES)
-                }
-                homes.append(
-                    (
-                        where.written[key],
-                        {
-                            written[b]
-                            for b, members in where.inside.items()
-                            if key in members and written.get(b)
-                        },
-                    )
-                )
+        homes = _homes(name, placed)
         if not homes:
-            known = sorted(
-                {n for where, _ in placed for n in where.written.values()}
-                | {row.get("id") for m in models for row in m.rows(COMPONENTS) if row.get("id")}
-            )
-            close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=1)
-            hint = next((k for k in known if close and k.lower() == close[0]), None)
-            documents = ", ".join(model.path for model in models) or "no readable document"
-            raise UserError(
-                f"pr.components maps `{mask_secrets(glob)}` to `{mask_secrets(name)}`, which "
-                f"is not a component of the threat model at {source.label} ({documents})"
-                + (f"; did you mean `{hint}`?" if hint else ""),
-                where=_where_in_policy(source, policy, glob),
-                fix="name a component of the model (a Components table name or id, or a name "
-                "in a boundary's Inside/Outside column); a pull request fixing this is judged "
-                f"by this same policy, so it needs the `{policy.pr.skip_label}` label",
-            )
+            raise _unknown_component(source, policy, glob, name, models, [w for w, _ in placed])
         paths = [path for path in changed if fnmatch.fnmatch(path, glob)]
         if not paths:
             continue
-        written_name = homes[0][0]
-        entry = found.setdefault(written_name.lower(), (written_name, set(), {}))
-        for _, boundaries in homes:
-            entry[1].update(boundaries)
-        entry[2].update(dict.fromkeys(paths))
+        entry = found.setdefault(homes[0].name.lower(), _Changed(homes[0].name))
+        for home in homes:
+            entry.boundaries.update(home.boundaries)
+        entry.paths.update(dict.fromkeys(paths))
     return tuple(
-        Touched(name, tuple(sorted(boundaries)), tuple(sorted(paths)))
-        for name, boundaries, paths in found.values()
+        Touched(entry.name, tuple(sorted(entry.boundaries)), tuple(sorted(entry.paths)))
+        for entry in found.values()
     )
 
 
@@ -259,25 +303,11 @@ def _main(args: argparse.Namespace) -> int:
             pull.body,
             _template(source, policy),
             model_view(root, source, policy, diff),
-            {c.lower() for c in policy.threat_model.data_classes},
-            policy.pr.min_reason_length,
-            policy.pr.required_sections,
-            policy.pr.required_checkboxes,
+            Expectations.from_policy(policy),
         )
-    findings = leveled(
-        (
-            Finding(
-                rule=RULES[p.rule],
-                path=pull.source,
-                line=p.line,
-                column=1,
-                message=p.message,
-                fingerprint=fingerprint(p.rule, p.message),
-                severity=Severity.ERROR,
-            )
-            for p in problems
-        ),
-        dict(policy.pr.severity),
+    # The description's path (a file, stdin, the CI event) is not where the finding lives.
+    findings = placed(
+        problems, pull.source, RULES, levels=dict(policy.pr.severity), path_in_fingerprint=False
     )
     report = Report(
         gate="pr",
