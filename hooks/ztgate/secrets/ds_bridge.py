@@ -212,15 +212,27 @@ def prefilter_shapes() -> list[tuple[str, str, int]]:
 
 # The values the entropy plugins weigh, as Hyperscan matches them exactly: every match ends on
 # its line (no part matches a newline), so each is found again by the `re` pattern on that line.
-_VALUE_SHAPES = {
-    "quoted": (_QUOTED, r"'[A-Za-z0-9+/=_\\\-]{9,}'|\"[A-Za-z0-9+/=_\\\-]{9,}\""),
-    "unquoted": (_UNQUOTED_VALUE, _UNQUOTED_VALUE.pattern),
-}
+_VALUE_PATTERNS = {"quoted": _QUOTED, "unquoted": _UNQUOTED_VALUE}
+_VALUE_CLASS = r"[A-Za-z0-9+/=_\\\-]"
 
 
-def value_shapes() -> list[tuple[str, str, int]]:
-    """(name, Hyperscan pattern, flags) of the values the entropy plugins weigh."""
-    return [(name, hs, pattern.flags) for name, (pattern, hs) in _VALUE_SHAPES.items()]
+def value_shapes(b64_limit: float, hex_limit: float) -> list[tuple[str, str, int]]:
+    """(name, Hyperscan pattern, flags) of the values the entropy plugins could weigh above
+    their limits: a value's Shannon entropy is at most log2 of its length, so one above
+    ``limit`` is longer than 2**limit characters (hex values against ``hex_limit``, the rest
+    against ``b64_limit``): only those lines are searched again."""
+    hex_value = f"[0-9a-fA-F]{{{_longer_than(hex_limit)},}}"
+    value = f"(?:{hex_value}|{_VALUE_CLASS}{{{_longer_than(b64_limit)},}})"
+    quoted = f"'{value}'|\"{value}\""
+    unquoted = _UNQUOTED_VALUE.pattern.replace(f"({_VALUE_CLASS}{{9,}})", f"({value})")
+    if unquoted == _UNQUOTED_VALUE.pattern:
+        raise AssertionError("the unquoted value shape changed: update value_shapes")
+    return [("quoted", quoted, 0), ("unquoted", unquoted, _UNQUOTED_VALUE.flags)]
+
+
+def _longer_than(limit: float) -> int:
+    """The fewest characters (at least 9, as the value patterns ask) whose entropy can pass."""
+    return max(9, int(2**limit) + 1)
 
 
 @dataclass(frozen=True)
@@ -349,7 +361,7 @@ def _entropy_lines(
 def _value_matches(text: str, seen: Sighting, name: str) -> Iterator[re.Match[str]]:
     """The matches of a value shape: over the whole text, or (where the prefilter says where
     they end) on those lines only; a match never spans lines, so they are the same."""
-    pattern = _VALUE_SHAPES[name][0].compiled
+    pattern = _VALUE_PATTERNS[name].compiled
     ends = seen.values.get(name) if seen.values is not None else None
     if ends is None:
         yield from pattern.finditer(text)

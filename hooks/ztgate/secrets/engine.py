@@ -83,7 +83,8 @@ class ScanOptions:
     @cached_property
     def plan(self) -> prefilter.Plan:
         enabled = frozenset(p for ps in self.detectors_by_keyword.values() for p in ps)
-        return _plan(tuple(self.detectors), enabled, self.keywords, self.use_detect_secrets)
+        limits = (self.base64_limit, self.hex_limit) if self.use_detect_secrets else None
+        return _plan(tuple(self.detectors), enabled, self.keywords, limits)
 
     @cached_property
     def database(self) -> prefilter.Database | None:
@@ -117,19 +118,20 @@ def _plan(
     detectors: tuple[Detector, ...],
     enabled: frozenset[int],
     words: frozenset[str],
-    use_detect_secrets: bool,
+    limits: tuple[float, float] | None,
 ) -> prefilter.Plan:
     """What the one-pass prefilter looks for: every keyword, every enabled detector's
-    pattern (a gapped one by its head), detect-secrets' shapes and entropy values."""
+    pattern (a gapped one by its head), detect-secrets' shapes and the values its entropy
+    plugins could weigh above their ``limits`` (none without detect-secrets)."""
     entries = [e for k in sorted(words) if (e := prefilter.keyword_entry(k))]
     for position in sorted(enabled):
         detector = detectors[position]
         regex = detector.gap[0] if detector.gap else detector.regex
         entries.append(prefilter.Entry(prefilter.DETECTOR, position, regex, detector.flags))
-    if use_detect_secrets:
+    if limits is not None:
         for name, regex, flags in ds_bridge.prefilter_shapes():
             entries.append(prefilter.Entry(prefilter.SHAPE, name, regex, flags))
-        for name, regex, flags in ds_bridge.value_shapes():
+        for name, regex, flags in ds_bridge.value_shapes(*limits):
             entries.append(prefilter.Entry(prefilter.VALUE, name, regex, flags))
     return prefilter.Plan((*entries, prefilter.ODD_ENTRY))
 
@@ -285,7 +287,11 @@ def ds_reject_reason(
     )
 
 
-def _matches(detector: Detector, text: str, found: prefilter.KeywordIndex) -> list[re.Match[str]]:
+def _matches(
+    detector: Detector,
+    text: str,
+    found: prefilter.KeywordIndex,
+) -> list[re.Match[str]]:
     if detector.gap is not None:
         head = detector.parts[0]
         starts = (
