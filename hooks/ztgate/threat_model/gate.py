@@ -21,18 +21,12 @@ from ztgate.finding import (
     fingerprint,
     sorted_findings,
 )
-from ztgate.policy import Policy, ThreatModelPolicy
+from ztgate.policy import Policy
 from ztgate.report import emit
 from ztgate.threat_model import components, diagram, gaps, stride
+from ztgate.threat_model.documents import documents, read_document, settings_from
 from ztgate.threat_model.parse import parse
-from ztgate.threat_model.rules import (
-    RULES,
-    Settings,
-    coverage_summary,
-    evidence_paths,
-    run_checks,
-)
-from ztgate.trusted import Trusted
+from ztgate.threat_model.rules import RULES, coverage_summary, evidence_paths, run_checks
 
 GAP_RULES = {
     rule_id: Rule(
@@ -44,16 +38,6 @@ GAP_RULES = {
     )
     for rule_id, text in gaps.GAP_RULES.items()
 }
-
-
-def settings_from(policy: ThreatModelPolicy) -> Settings:
-    return Settings(
-        data_classes=tuple(c.lower() for c in policy.data_classes),
-        sensitive_classes=tuple(c.lower() for c in policy.sensitive_classes),
-        class_map=tuple((k.lower(), v.lower()) for k, v in policy.class_map),
-        max_review_age_days=policy.max_review_age_days,
-        inside_boundary=tuple((k.lower(), v) for k, v in policy.inside_boundary),
-    )
 
 
 def existing(root: Path, document: str, paths: set[str]) -> frozenset[str]:
@@ -102,26 +86,6 @@ def _has_anchor(path: Path, anchor: str) -> bool:
             numbered, count = f"{slug}-{count}", count + 1
         slugs.add(numbered)
     return anchor.lower() in slugs or anchor in slugs
-
-
-def read_document(path: Path) -> tuple[str | None, str | None]:
-    """The document's text, or why it cannot be read (binary, not UTF-8, missing)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, f"cannot read the file ({error.strerror})"
-    if b"\0" in data[:8192]:
-        return None, "binary file, not markdown"
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        return None, f"not UTF-8 (byte {error.start})"
-
-
-def documents(root: Path, policy: ThreatModelPolicy, explicit: Sequence[str]) -> list[str]:
-    if explicit:
-        return list(explicit)
-    return Trusted.work_tree(root).files_matching(policy.files)
 
 
 def _finding(
