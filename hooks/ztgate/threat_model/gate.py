@@ -19,6 +19,7 @@ from ztgate.finding import (
     Rule,
     Severity,
     fingerprint,
+    leveled,
     sorted_findings,
 )
 from ztgate.policy import Policy
@@ -88,22 +89,25 @@ def _has_anchor(path: Path, anchor: str) -> bool:
     return anchor.lower() in slugs or anchor in slugs
 
 
-def _finding(
-    path: str, problem: Problem, rules: dict[str, Rule], levels: dict[str, str]
-) -> Finding | None:
-    rule = rules[problem.rule]
-    level = levels.get(problem.rule) or problem.severity or rule.severity.value
-    if level == "off":
-        return None
-    return Finding(
-        rule=rule,
-        path=path,
-        line=problem.line,
-        column=1,
-        message=problem.message,
-        fingerprint=fingerprint(path, problem.rule, problem.message),
-        severity=Severity(level),
-    )
+def _findings(
+    path: str, problems: Sequence[Problem], rules: dict[str, Rule], levels: dict[str, str]
+) -> list[Finding]:
+    """The problems as findings at ``path``, each at its own severity (else its rule's
+    default), then the policy's level through `finding.leveled` like every gate; `off`, the
+    policy's or a problem's own that the policy does not re-level, drops the finding."""
+    found = [
+        Finding(
+            rule=rules[problem.rule],
+            path=path,
+            line=problem.line,
+            column=1,
+            message=problem.message,
+            fingerprint=fingerprint(path, problem.rule, problem.message),
+            severity=Severity(problem.severity or rules[problem.rule].severity.value),
+        )
+        for problem in problems
+    ]
+    return [f for f in leveled(found, levels) if f.severity is not Severity.OFF]
 
 
 def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Report:
@@ -121,8 +125,7 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             1,
             f"no threat model found (policy files: {wanted}); start from templates/THREAT_MODEL.md",
         )
-        found = _finding(policy.threat_model.files[0], problem, rules, levels)
-        findings.extend([found] if found else [])
+        findings.extend(_findings(policy.threat_model.files[0], [problem], rules, levels))
     for path in paths:
         text, unreadable = read_document(root / path)
         if text is None:
@@ -139,10 +142,7 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             inferred = components.inferred_note(model)
             if inferred:
                 inferences.append(inferred)
-        for problem in problems:
-            finding = _finding(path, problem, rules, levels)
-            if finding:
-                findings.append(finding)
+        findings.extend(_findings(path, problems, rules, levels))
     notes = (
         *(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items()),
         *inferences,
