@@ -8,16 +8,7 @@ import pytest
 from ztgate.threat_model import gate
 
 from tests.conftest import Repo
-from tests.threat_model.example import EXAMPLE, TEMPLATE
-
-
-def fresh(text: str) -> str:
-    """The example, reviewed today (the review-age rule runs against the real date)."""
-    from datetime import date
-
-    return text.replace("last_reviewed: 2026-11-01", f"last_reviewed: {date.today()}").replace(
-        "| 2027-03-31 |", "| 2999-12-31 |"
-    )
+from tests.threat_model.example import EXAMPLE, TEMPLATE, fresh
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -327,11 +318,12 @@ def test_severity_precedence(
 
     from ztgate.finding import Problem, fingerprint
     from ztgate.policy import Policy, ThreatModelPolicy
+    from ztgate.threat_model import stride
 
     repo.write("THREAT_MODEL.md", "# Model\n")
     problem = Problem(rule, 3, f"{rule} at line 3", severity=own)
     monkeypatch.setattr(gate, "run_checks", lambda model, settings: [problem])
-    monkeypatch.setattr(gate.stride, "element_checks", lambda model: [])
+    monkeypatch.setattr(stride, "element_checks", lambda model: [])
     levels = ((rule, policy),) if policy else ()
     judged = replace(Policy(), threat_model=ThreatModelPolicy(severity=levels))
     report = gate.lint(repo.path, judged, ["THREAT_MODEL.md"], use_gaps=False)
