@@ -394,6 +394,7 @@ def _class_phrase(text: str, whole: bool) -> bool:
 _IN_PARAGRAPH = 7
 # Labels that, with nothing after them, introduce a list of their items.
 _LIST_LABELS = frozenset({"threats", "mitigates", "accept"})
+_LIST_OPENS = ("bullet_list_open", "ordered_list_open")
 _RISK_COLUMNS = frozenset({"risk", "risks", "attack", "attacks"})
 _CONTROL_COLUMNS = ("mitigation", "control", "countermeas")
 
@@ -461,36 +462,40 @@ class _Reader:
             token = tokens[index]
             kind = token.type
             if self.pending_list is not None and not kind.endswith("_close"):
-                if kind not in ("bullet_list_open", "ordered_list_open"):
-                    self.pending_list = None
+                if kind not in _LIST_OPENS:
+                    self.pending_list = None  # `**Risks:**` not followed by its list
             if kind == "heading_open":
                 self._heading(int(token.tag[1]), _cell(tokens[index + 1]).text, _line(token))
                 index += 3
-                continue
-            if kind == "table_open":
+            elif kind == "table_open":
                 index = self._table(tokens, index)
-                continue
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                if self.pending_list == "threats":
-                    self.group = []
-                self.lists.append(self.pending_list)
-                self.pending_list = None
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                if self.lists:
-                    self.lists.pop()
-            elif kind == "list_item_open":
-                self.item = (self.lists[-1] if self.lists else None, len(self.lists))
-            elif kind == "paragraph_open":
-                self.paragraph_top = not self.lists
-            elif kind == "inline":
-                self._inline(token)
-                self.item = None
-                self.paragraph_top = False
-            elif kind in ("fence", "code_block") and self.pending_control:
-                for threat in self.pending_control:
-                    threat.controlled = True
-                self.pending_control = []
-            index += 1
+            else:
+                self._block(token)
+                index += 1
+
+    def _block(self, token: Any) -> None:
+        """A list opening or closing, a list item, a paragraph, its text, or a code block."""
+        kind = token.type
+        if kind in _LIST_OPENS:
+            if self.pending_list == "threats":
+                self.group = []
+            self.lists.append(self.pending_list)
+            self.pending_list = None
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            if self.lists:
+                self.lists.pop()
+        elif kind == "list_item_open":
+            self.item = (self.lists[-1] if self.lists else None, len(self.lists))
+        elif kind == "paragraph_open":
+            self.paragraph_top = not self.lists
+        elif kind == "inline":
+            self._inline(token)
+            self.item = None
+            self.paragraph_top = False
+        elif kind in ("fence", "code_block") and self.pending_control:
+            for threat in self.pending_control:  # a `**Mitigation**` answered by code
+                threat.controlled = True
+            self.pending_control = []
 
     def _heading(self, level: int, title: str, line: int) -> None:
         self._leave_sections(level)
