@@ -28,6 +28,16 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
+def model_file(tmp_path: Path, content: str | bytes = EXAMPLE) -> Path:
+    """THREAT_MODEL.md in ``tmp_path``, holding ``content`` (the worked example by default)."""
+    path = tmp_path / "THREAT_MODEL.md"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
 def exported(
     path: Path, capsys: pytest.CaptureFixture[str], *extra: str
 ) -> tuple[int, dict[str, Any] | None, str]:
@@ -61,8 +71,7 @@ def test_exports_validate_against_the_schema(
     document: Path | str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     if isinstance(document, str):
-        path = tmp_path / "THREAT_MODEL.md"
-        path.write_text(EXAMPLE if document == "worked example" else TEMPLATE)
+        path = model_file(tmp_path, EXAMPLE if document == "worked example" else TEMPLATE)
     else:
         path = document
     output = tmp_path / "model.json"
@@ -78,9 +87,7 @@ def test_exports_validate_against_the_schema(
 def test_the_export_says_what_the_worked_example_means(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "THREAT_MODEL.md"
-    path.write_text(EXAMPLE)
-    code, data, _ = exported(path, capsys)
+    code, data, _ = exported(model_file(tmp_path), capsys)
     assert code == 0 and data is not None
     assert (data["system"], data["last_reviewed"]) == ("Payments API", "2026-11-01")
     flows = {flow["id"]: flow for flow in data["flows"]}
@@ -179,9 +186,8 @@ def test_a_credential_in_the_document_is_masked(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     key = aws_key_id()
-    path = tmp_path / "THREAT_MODEL.md"
-    path.write_text(EXAMPLE.replace("API key in a secret manager, rotated", f"API key {key}"))
-    code, data, _ = exported(path, capsys)
+    masked = EXAMPLE.replace("API key in a secret manager, rotated", f"API key {key}")
+    code, data, _ = exported(model_file(tmp_path, masked), capsys)
     assert code == 0 and data is not None
     assert key not in json.dumps(data)
     assert data["flows"][2]["authentication"]["class"] == "credential"
@@ -211,11 +217,7 @@ def test_malformed_or_missing_documents_fail_closed_with_one_line(
     content: str | bytes | None,
     message: str,
 ) -> None:
-    path = tmp_path / "THREAT_MODEL.md"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    elif content is not None:
-        path.write_text(content)
+    path = tmp_path / "THREAT_MODEL.md" if content is None else model_file(tmp_path, content)
     output = tmp_path / "model.json"
     code = export.main([str(path), "--output", str(output)])
     captured = capsys.readouterr()
@@ -235,9 +237,7 @@ def test_the_threat_model_command_routes_export(
 ) -> None:
     from ztgate import cli
 
-    path = tmp_path / "THREAT_MODEL.md"
-    path.write_text(EXAMPLE)
-    assert cli.main(["threat-model", "export", str(path)]) == 0
+    assert cli.main(["threat-model", "export", str(model_file(tmp_path))]) == 0
     assert json.loads(capsys.readouterr().out)["system"] == "Payments API"
 
 
@@ -250,9 +250,7 @@ def test_the_readme_rego_rule_reads_fields_the_export_has(
     match = re.search(r"```rego\n(.*?)```", readme, re.S)
     assert match is not None
     rule = match.group(1)
-    path = tmp_path / "THREAT_MODEL.md"
-    path.write_text(EXAMPLE)
-    _, data, _ = exported(path, capsys)
+    _, data, _ = exported(model_file(tmp_path), capsys)
     assert data is not None
     assert "some flow in input.flows" in rule
     for dotted in re.findall(r"\bflow((?:\.\w+)+)", rule):

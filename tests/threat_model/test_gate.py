@@ -8,16 +8,7 @@ import pytest
 from ztgate.threat_model import gate
 
 from tests.conftest import Repo
-from tests.threat_model.example import EXAMPLE, TEMPLATE
-
-
-def fresh(text: str) -> str:
-    """The example, reviewed today (the review-age rule runs against the real date)."""
-    from datetime import date
-
-    return text.replace("last_reviewed: 2026-11-01", f"last_reviewed: {date.today()}").replace(
-        "| 2027-03-31 |", "| 2999-12-31 |"
-    )
+from tests.threat_model.example import EXAMPLE, TEMPLATE, fresh
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
@@ -291,3 +282,72 @@ def test_diagram_reddens_network_trust_and_derived_crossings(
     repo.write("THREAT_MODEL.md", text)
     code, out = run(capsys, "diagram", "THREAT_MODEL.md")
     assert code == 0 and "linkStyle 1 stroke:#d32f2f" in out, out  # F2, crossing undeclared
+
+
+# Who decides a finding's severity: the policy's level for the rule, else the problem's own
+# (a rule that weighs its finding, as ZT226 by the data's class), else the rule's default.
+# A problem's own `off` is dropped unless the policy levels the rule.
+@pytest.mark.parametrize(
+    ("rule", "own", "policy", "expected"),
+    [
+        ("ZT215", None, None, "error"),  # the rule's default
+        ("ZT222", None, None, "warning"),  # a warning by default
+        ("ZT215", "warning", None, "warning"),  # the problem's own beats the default
+        ("ZT222", "error", None, "error"),
+        ("ZT215", "off", None, None),  # its own off: dropped
+        ("ZT215", "off", "warning", "warning"),  # the policy re-enables it
+        ("ZT215", "off", "error", "error"),
+        ("ZT215", "warning", "off", None),  # the policy's off wins over the problem's own
+        ("ZT215", "warning", "error", "error"),
+        ("ZT215", "error", "warning", "warning"),
+        ("ZT215", None, "off", None),
+        ("ZT222", None, "error", "error"),  # the policy's word beats the default
+        ("ZT235", None, None, "error"),  # a --gaps rule levels the same way
+        ("ZT235", None, "warning", "warning"),
+    ],
+)
+def test_severity_precedence(
+    repo: Repo,
+    monkeypatch: pytest.MonkeyPatch,
+    rule: str,
+    own: str | None,
+    policy: str | None,
+    expected: str | None,
+) -> None:
+    from dataclasses import replace
+
+    from ztgate.finding import Problem, fingerprint
+    from ztgate.policy import Policy, ThreatModelPolicy
+    from ztgate.threat_model import stride
+
+    repo.write("THREAT_MODEL.md", "# Model\n")
+    problem = Problem(rule, 3, f"{rule} at line 3", severity=own)
+    monkeypatch.setattr(gate, "run_checks", lambda model, settings: [problem])
+    monkeypatch.setattr(stride, "element_checks", lambda model: [])
+    levels = ((rule, policy),) if policy else ()
+    judged = replace(Policy(), threat_model=ThreatModelPolicy(severity=levels))
+    report = gate.lint(repo.path, judged, ["THREAT_MODEL.md"], use_gaps=False)
+    found = [
+        (f.rule.id, f.line, f.message, f.severity.value, f.fingerprint) for f in report.findings
+    ]
+    if expected is None:
+        assert found == []
+    else:
+        where = fingerprint("THREAT_MODEL.md", rule, problem.message)
+        assert found == [(rule, 3, problem.message, expected, where)]
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"), [(None, "error"), ("warning", "warning"), ("off", None)]
+)
+def test_severity_of_a_missing_model(repo: Repo, policy: str | None, expected: str | None) -> None:
+    from dataclasses import replace
+
+    from ztgate.policy import Policy, ThreatModelPolicy
+
+    levels = (("ZT201", policy),) if policy else ()
+    judged = replace(Policy(), threat_model=ThreatModelPolicy(severity=levels))
+    report = gate.lint(repo.path, judged, [], use_gaps=False)
+    assert [(f.rule.id, f.path, f.severity.value) for f in report.findings] == (
+        [("ZT201", "THREAT_MODEL.md", expected)] if expected else []
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from ztgate.finding import Problem
 from ztgate.threat_model.parse import parse
 from ztgate.threat_model.rules import Settings, coverage_summary, run_checks
 
@@ -17,9 +18,17 @@ from tests.threat_model.example import EXAMPLE
 TODAY = date(2026, 11, 22)
 
 
+def checked(text: str, **settings: object) -> list[Problem]:
+    """The rules' problems in ``text``, judged on TODAY with the ``settings`` given."""
+    return run_checks(parse(text, "THREAT_MODEL.md"), Settings(today=TODAY, **settings))  # type: ignore[arg-type]
+
+
 def problems(text: str, **settings: object) -> list[tuple[str, int]]:
-    model = parse(text, "THREAT_MODEL.md")
-    return [(p.rule, p.line) for p in run_checks(model, Settings(today=TODAY, **settings))]  # type: ignore[arg-type]
+    return [(p.rule, p.line) for p in checked(text, **settings)]
+
+
+def coverage_of(text: str) -> dict[str, int]:
+    return coverage_summary(parse(text, "THREAT_MODEL.md"), Settings(today=TODAY))
 
 
 def line_of(text: str, fragment: str) -> int:
@@ -214,7 +223,7 @@ def test_class_map_and_custom_classes() -> None:
 
 
 def test_coverage_summary() -> None:
-    numbers = coverage_summary(parse(EXAMPLE, "x.md"), Settings(today=TODAY))
+    numbers = coverage_of(EXAMPLE)
     assert numbers == {
         "threats": 5,
         "mitigated": 4,
@@ -264,8 +273,7 @@ def test_a_planned_control_does_not_count_as_mitigated() -> None:
         "| M1 | Tokens bound to the device key (DPoP) | implemented | https://git.example.com/payments/blob/main/docs/auth.md |",
         "| M1 | Tokens bound to the device key (DPoP) | planned | https://tracker.example.com/A-1 |",
     )
-    before = coverage_summary(parse(EXAMPLE, "t.md"), Settings(today=TODAY))
-    after = coverage_summary(parse(text, "t.md"), Settings(today=TODAY))
+    before, after = coverage_of(EXAMPLE), coverage_of(text)
     assert after["mitigated"] == before["mitigated"] - 1
     assert after["open"] == before["open"] + 1
 
@@ -443,8 +451,7 @@ FIXED = (
     ],
 )
 def test_a_misspelt_component_gets_a_suggestion(old: str, new: str, message: str) -> None:
-    model = parse(EXAMPLE.replace(old, new), "THREAT_MODEL.md")
-    assert message in [p.message for p in run_checks(model, Settings(today=TODAY))]
+    assert message in [p.message for p in checked(EXAMPLE.replace(old, new))]
 
 
 def test_a_misspelt_component_without_a_components_table() -> None:
@@ -454,7 +461,7 @@ def test_a_misspelt_component_without_a_components_table() -> None:
     typo = without.replace(
         "| F4 | Payments worker | Payments DB |", "| F4 | Payments worker | Payment DB |"
     )
-    messages = [p.message for p in run_checks(parse(typo, "t.md"), Settings(today=TODAY))]
+    messages = [p.message for p in checked(typo)]
     assert any("did you mean `Payments DB`" in m for m in messages), messages
     elsewhere = without.replace(
         "| F4 | Payments worker | Payments DB |", "| F4 | Payments worker | Audit store |"
@@ -472,11 +479,8 @@ def test_a_misspelt_component_without_a_components_table() -> None:
     ],
 )
 def test_deprecated_transport_encryption(encryption: str, expected: str | None) -> None:
-    from ztgate.threat_model.parse import parse
-    from ztgate.threat_model.rules import Settings, run_checks
-
     broken = EXAMPLE.replace("| TLS 1.2+ |", f"| {encryption} |", 1)
-    found = [p for p in run_checks(parse(broken, "T.md"), Settings()) if p.rule == "ZT239"]
+    found = [p for p in checked(broken) if p.rule == "ZT239"]
     if expected is None:
         assert not found, found
     else:

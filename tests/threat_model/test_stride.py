@@ -8,12 +8,13 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from ztgate.finding import Problem
 from ztgate.threat_model import components, diagram, gate, stride, suggest
 from ztgate.threat_model.parse import parse
 from ztgate.threat_model.rules import Settings, run_checks
 
 from tests.conftest import Repo
-from tests.threat_model.example import EXAMPLE, TEMPLATE
+from tests.threat_model.example import EXAMPLE, TEMPLATE, fresh
 from tests.worst_case import LINEAR, growth_ratio
 
 LAST_THREAT = (
@@ -30,10 +31,13 @@ def gaps(text: str) -> dict[int, str]:
     return dict(found)
 
 
+def checked(text: str) -> list[Problem]:
+    """The consistency rules' findings (ZT238 is not one of them), on a fixed day."""
+    return run_checks(parse(text, "x.md"), Settings(today=date(2026, 11, 22)))
+
+
 def problems_in(text: str) -> list[tuple[str, int]]:
-    """The consistency rules' findings (ZT238 is not one of them)."""
-    model = parse(text, "x.md")
-    return [(p.rule, p.line) for p in run_checks(model, Settings(today=date(2026, 11, 22)))]
+    return [(p.rule, p.line) for p in checked(text)]
 
 
 def line_of(text: str, fragment: str) -> int:
@@ -73,7 +77,7 @@ def test_the_suggested_rows_close_every_gap_and_nothing_else_changes() -> None:
     assert analysis.covered == analysis.total == 32
     # The rows are well formed threats: open, so ZT210 asks to mitigate or accept each; no
     # other rule objects to them.
-    problems = run_checks(parse(fixed, "x.md"), Settings(today=date(2026, 11, 22)))
+    problems = checked(fixed)
     assert {p.rule for p in problems} == {"ZT210"}
     assert len(problems) == 29
 
@@ -88,7 +92,7 @@ def test_a_not_applicable_row_rules_out_every_pair_it_names() -> None:
     found = gaps(text)
     assert line_of(text, "| C1 | Mobile app") not in found
     assert line_of(text, "| C5 | Card processor") not in found
-    assert run_checks(parse(text, "x.md"), Settings(today=date(2026, 11, 22))) == []
+    assert checked(text) == []
 
 
 @pytest.mark.parametrize(
@@ -138,7 +142,7 @@ def test_an_entry_point_threat_counts_for_the_component_that_exposes_it() -> Non
     )
     analysis = stride.analyse(parse(text, "x.md"))
     assert analysis.considered[stride.component_key("API gateway")] == {"denial of service"}
-    assert run_checks(parse(text, "x.md"), Settings(today=date(2026, 11, 22))) == []
+    assert checked(text) == []
 
 
 def test_kinds_inferred_without_a_components_table() -> None:
@@ -183,12 +187,11 @@ def test_nested_boundaries_within() -> None:
         "| T6 | Ledger rows read on the way | Information disclosure | F4 | M2 | mitigated |\n",
     )
     # F4 (worker -> DB) crosses TB3 only: the DB is inside TB2 through TB3
-    model = parse(text, "x.md")
-    problems = [p for p in run_checks(model, Settings(today=date(2026, 11, 22)))]
+    problems = checked(text)
     assert [(p.rule, p.line) for p in problems] == [("ZT227", line_of(text, "| F4 |"))]
     assert "crosses TB3 by where they live" in problems[0].message
     fixed = text.replace("| Payment status | none |", "| Payment status | TB3 |")
-    assert run_checks(parse(fixed, "x.md"), Settings(today=date(2026, 11, 22))) == []
+    assert checked(fixed) == []
     undefined = fixed.replace("| Payments worker | TB2 |", "| Payments worker | TB9 |")
     assert problems_in(undefined) == [("ZT206", line_of(undefined, "| TB3 | Ledger"))]
     cycle = fixed.replace(
@@ -202,9 +205,7 @@ def test_nested_boundaries_within() -> None:
 def test_gate_reports_warnings_and_the_coverage_figure(
     repo: Repo, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = EXAMPLE.replace("last_reviewed: 2026-11-01", f"last_reviewed: {date.today()}").replace(
-        "| 2027-03-31 |", "| 2999-12-31 |"
-    )
+    text = fresh(EXAMPLE)
     repo.write("THREAT_MODEL.md", text)
     code = gate.main([])
     out = capsys.readouterr().out

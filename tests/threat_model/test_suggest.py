@@ -190,9 +190,15 @@ def test_names_are_escaped_and_credentials_masked() -> None:
     assert token not in suggest.render(found, "markdown") + suggest.render(found, "json")
 
 
-def test_cli_markdown_json_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def orders_file(tmp_path: Path, text: str = ORDERS) -> Path:
+    """orders.md in ``tmp_path``, holding ``text`` (the orders model by default)."""
     path = tmp_path / "orders.md"
-    path.write_text(ORDERS, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_cli_markdown_json_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = orders_file(tmp_path)
     assert gate.main(["suggest", str(path)]) == 0
     markdown = capsys.readouterr().out
     assert markdown.splitlines()[0].startswith("| T-09 | ")
@@ -209,10 +215,10 @@ def test_cli_markdown_json_and_errors(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_cli_says_so_when_nothing_is_missing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "orders.md"
     rows = suggest.render(rows_of(ORDERS), "markdown")
-    path.write_text(
-        ORDERS.replace("| M-1 | mitigated |\n| T-0", "| M-1 | mitigated |\n" + rows + "| T-0", 1)
+    path = orders_file(
+        tmp_path,
+        ORDERS.replace("| M-1 | mitigated |\n| T-0", "| M-1 | mitigated |\n" + rows + "| T-0", 1),
     )
     assert gate.main(["suggest", str(path)]) == 0
     captured = capsys.readouterr()
@@ -224,9 +230,9 @@ def test_cli_says_so_when_nothing_is_missing(
 def test_the_work_trees_policy_says_which_classes_are_sensitive(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = tmp_path / "orders.md"
-    path.write_text(
-        ORDERS.replace("| Card token | restricted |", "| Card token | strictly-confidential |")
+    path = orders_file(
+        tmp_path,
+        ORDERS.replace("| Card token | restricted |", "| Card token | strictly-confidential |"),
     )
     assert gate.main(["suggest", str(path)]) == 0
     assert "Card token (strictly-confidential)" not in capsys.readouterr().out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ztgate.threat_model.model import BOUNDARIES, COMPONENTS, FLOWS, ThreatModel
+from ztgate.threat_model.model import BOUNDARIES, COMPONENTS, FLOWS, Row, ThreatModel
 from ztgate.threat_model.parse import is_placeholder
 
 KINDS = ("actor", "process", "store", "external")
@@ -41,6 +41,12 @@ class Places:
     # (line, rule, message) for a Within cell naming no boundary, or closing a cycle.
     nesting_problems: list[tuple[int, str, str]] = field(default_factory=list)
 
+    def add(self, name: str) -> str:
+        """The component's key; the first spelling of a name is how it is written."""
+        key = name.lower()
+        self.written.setdefault(key, name)
+        return key
+
     def key(self, name: str) -> str | None:
         """The component a cell names (by name or component id), or None."""
         lowered = name.strip().lower()
@@ -58,57 +64,72 @@ class Places:
 
 
 def places(model: ThreatModel) -> Places:
-    found = Places()
+    found = Places(stated=bool(model.rows(COMPONENTS)))
+    _index_boundaries(model, found)
+    for row in model.rows(COMPONENTS):
+        _place_stated(row, found)
+    _place_boundary_members(model, found)
+    _nest(model, found)
+    if not found.stated:
+        _add_flow_endpoints(model, found)
+        _infer_kinds(found)
+    return found
 
-    def add(name: str) -> str:
-        key = name.lower()
-        found.written.setdefault(key, name)
-        return key
 
-    rows = model.rows(COMPONENTS)
-    found.stated = bool(rows)
+def _index_boundaries(model: ThreatModel, found: Places) -> None:
+    """Every boundary, by id (with no member yet) and by name."""
     for boundary in model.rows(BOUNDARIES):
         identifier = boundary.get("id").lower()
         found.inside.setdefault(identifier, set())
         if boundary.get("boundary"):
             found.boundary_names[boundary.get("boundary").lower()] = identifier
-    for row in rows:
-        if not row.get("name") or is_placeholder(row.get("name")):
-            continue
-        key = add(row.get("name"))
-        if row.get("id"):
-            found.ids[row.get("id").lower()] = key
-        kind = row.get("kind").lower()
-        if kind in KINDS:
-            found.kinds[key] = kind
-            if kind == "external":
-                found.placed.add(key)  # outside every boundary, by statement
-        for where in names_in(row.get("boundary").lower()):  # nested boundaries: several
-            boundary_id = found.boundary_names.get(where, where)
-            if boundary_id in found.inside:
-                found.inside[boundary_id].add(key)
-                found.placed.add(key)
+
+
+def _place_stated(row: Row, found: Places) -> None:
+    """A Components row: the component, its id, its stated kind and the boundaries it is in
+    (several when they nest); an external one is placed outside every boundary."""
+    if not row.get("name") or is_placeholder(row.get("name")):
+        return
+    key = found.add(row.get("name"))
+    if row.get("id"):
+        found.ids[row.get("id").lower()] = key
+    kind = row.get("kind").lower()
+    if kind in KINDS:
+        found.kinds[key] = kind
+        if kind == "external":
+            found.placed.add(key)
+    for where in names_in(row.get("boundary").lower()):
+        boundary_id = found.boundary_names.get(where, where)
+        if boundary_id in found.inside:
+            found.inside[boundary_id].add(key)
+            found.placed.add(key)
+
+
+def _place_boundary_members(model: ThreatModel, found: Places) -> None:
+    """The names in a boundary's Inside and Outside cells are placed; those inside are its
+    members. Without a Components table a name there defines a component; with one, a name
+    it lacks is left out (boundaries_are_facts reports it)."""
     for boundary in model.rows(BOUNDARIES):
         identifier = boundary.get("id").lower()
         for column in ("inside", "outside"):
             for name in names_in(boundary.get(column)):
                 member = found.key(name)
                 if member is None and not found.stated:
-                    member = add(name)
+                    member = found.add(name)
                 if member is None:
-                    continue  # the table defines components; a stray name is reported
+                    continue
                 found.placed.add(member)
                 if column == "inside":
                     found.inside[identifier].add(member)
-    _nest(model, found)
-    if not found.stated:
-        for row in model.rows(FLOWS):
-            for column in ("from", "to"):
-                name = row.get(column)
-                if name and not is_placeholder(name) and found.key(name) is None:
-                    add(name)
-        _infer_kinds(found)
-    return found
+
+
+def _add_flow_endpoints(model: ThreatModel, found: Places) -> None:
+    """Without a Components table, a flow's endpoints are components too (placed or not)."""
+    for row in model.rows(FLOWS):
+        for column in ("from", "to"):
+            name = row.get(column)
+            if name and not is_placeholder(name) and found.key(name) is None:
+                found.add(name)
 
 
 def _nest(model: ThreatModel, found: Places) -> None:

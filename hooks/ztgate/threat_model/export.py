@@ -17,6 +17,7 @@ from ztgate import gitio, runner
 from ztgate.errors import UserError
 from ztgate.masking import mask_secrets
 from ztgate.report import write_report
+from ztgate.threat_model.documents import read_document, settings_from
 from ztgate.threat_model.meaning import (
     AcceptedRisk,
     Boundary,
@@ -174,8 +175,6 @@ def document(meaning: Meaning) -> dict[str, Any]:
 
 
 def settings_of(source: Trusted, explicit: str | None) -> Settings:
-    from ztgate.threat_model.gate import settings_from
-
     return settings_from(source.policy(explicit).threat_model)
 
 
@@ -213,8 +212,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             if not args.file:
                 raise UserError("export needs FILE", fix="`ztgate threat-model export FILE`")
-            from ztgate.threat_model.gate import read_document
-
             text, unreadable = read_document(Path(args.file))
             if text is None:
                 raise UserError(unreadable or "unreadable", where=args.file)

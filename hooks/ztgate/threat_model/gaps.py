@@ -18,6 +18,7 @@ Parsing walks markdown-it-py tokens; the few string tests are linear.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -389,6 +390,15 @@ def _class_phrase(text: str, whole: bool) -> bool:
 # --- the walk ----------------------------------------------------------------------------
 
 
+# A threat read from a paragraph or list item is open until the next heading of any level.
+_IN_PARAGRAPH = 7
+# Labels that, with nothing after them, introduce a list of their items.
+_LIST_LABELS = frozenset({"threats", "mitigates", "accept"})
+_LIST_OPENS = ("bullet_list_open", "ordered_list_open")
+_RISK_COLUMNS = frozenset({"risk", "risks", "attack", "attacks"})
+_CONTROL_COLUMNS = ("mitigation", "control", "countermeas")
+
+
 @dataclass
 class _Open:
     title: str
@@ -452,38 +462,52 @@ class _Reader:
             token = tokens[index]
             kind = token.type
             if self.pending_list is not None and not kind.endswith("_close"):
-                if kind not in ("bullet_list_open", "ordered_list_open"):
-                    self.pending_list = None
+                if kind not in _LIST_OPENS:
+                    self.pending_list = None  # `**Risks:**` not followed by its list
             if kind == "heading_open":
                 self._heading(int(token.tag[1]), _cell(tokens[index + 1]).text, _line(token))
                 index += 3
-                continue
-            if kind == "table_open":
+            elif kind == "table_open":
                 index = self._table(tokens, index)
-                continue
-            if kind in ("bullet_list_open", "ordered_list_open"):
-                if self.pending_list == "threats":
-                    self.group = []
-                self.lists.append(self.pending_list)
-                self.pending_list = None
-            elif kind in ("bullet_list_close", "ordered_list_close"):
-                if self.lists:
-                    self.lists.pop()
-            elif kind == "list_item_open":
-                self.item = (self.lists[-1] if self.lists else None, len(self.lists))
-            elif kind == "paragraph_open":
-                self.paragraph_top = not self.lists
-            elif kind == "inline":
-                self._inline(token)
-                self.item = None
-                self.paragraph_top = False
-            elif kind in ("fence", "code_block") and self.pending_control:
-                for threat in self.pending_control:
-                    threat.controlled = True
-                self.pending_control = []
-            index += 1
+            else:
+                self._block(token)
+                index += 1
+
+    def _block(self, token: Any) -> None:
+        """A list opening or closing, a list item, a paragraph, its text, or a code block."""
+        kind = token.type
+        if kind in _LIST_OPENS:
+            if self.pending_list == "threats":
+                self.group = []
+            self.lists.append(self.pending_list)
+            self.pending_list = None
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            if self.lists:
+                self.lists.pop()
+        elif kind == "list_item_open":
+            self.item = (self.lists[-1] if self.lists else None, len(self.lists))
+        elif kind == "paragraph_open":
+            self.paragraph_top = not self.lists
+        elif kind == "inline":
+            self._inline(token)
+            self.item = None
+            self.paragraph_top = False
+        elif kind in ("fence", "code_block") and self.pending_control:
+            for threat in self.pending_control:  # a `**Mitigation**` answered by code
+                threat.controlled = True
+            self.pending_control = []
 
     def _heading(self, level: int, title: str, line: int) -> None:
+        self._leave_sections(level)
+        innermost = self.sections[-1][1] if self.sections else None
+        kind = section_kind(title)
+        if kind:
+            self.kinds.add(kind)
+        if not self._threat_heading(level, title, line, innermost):
+            self._other_heading(level, title, kind)
+
+    def _leave_sections(self, level: int) -> None:
+        """A heading ends what waited for content and every section at its level or deeper."""
         self.pending_control = []
         self.group = []
         self.pending_list = None
@@ -493,14 +517,10 @@ class _Reader:
             self.sections.pop()
         if self.data_level is not None and level <= self.data_level:
             self.data_level = None
-        innermost = self.sections[-1][1] if self.sections else None
-        kind = section_kind(title)
-        if kind:
-            self.kinds.add(kind)
 
-        strict = strict_threat_id(title)
-        general = generic_id(title) if innermost == THREATS else None
-        found = strict or general
+    def _threat_heading(self, level: int, title: str, line: int, innermost: str | None) -> bool:
+        """A heading that names a threat by its id, or its id's control; True when it did."""
+        found = strict_threat_id(title) or (generic_id(title) if innermost == THREATS else None)
         if found and is_control_phrase(found[1]):
             # `Threat-01-S Recommended mitigations` answers Threat-01-S, and only it.
             named = self.by_id.get(found[0])
@@ -508,11 +528,14 @@ class _Reader:
                 named.controlled = True
             self.sections.append((level, MITIGATIONS))
             self.open = None
-            return
+            return True
         if found or _threat_separator(title):
-            threat = self._threat(title, line, found[0] if found else None)
-            self.open, self.open_level, self.headings_since_open = threat, level, 0
-            return
+            self._open_threat(self._threat(title, line, found[0] if found else None), level)
+            return True
+        return False
+
+    def _other_heading(self, level: int, title: str, kind: str | None) -> None:
+        """A control heading, or one that opens a section (data, out of scope...)."""
         if _starts_with_control(title):
             self._control_heading(level, title)
         else:
@@ -553,124 +576,120 @@ class _Reader:
         self.pending_control = []
         return threat
 
+    def _open_threat(self, threat: _Open, level: int) -> None:
+        """What follows (up to a heading at ``level`` or above) is about ``threat``."""
+        self.open, self.open_level, self.headings_since_open = threat, level, 0
+
+    def _risk(self, text: str, line: int) -> None:
+        """A risk in a list of them: a threat, controlled when it says it is mitigated."""
+        threat = self._threat(text, line, None)
+        threat.controlled = mentions_mitigation(text)
+        self._open_threat(threat, _IN_PARAGRAPH)
+
     # paragraphs and list items
 
     def _inline(self, token: Any) -> None:
-        first_line = _line(token)
+        line = _line(token)
         item = self.item
         children = _children(token)
-        text_of_block = _cell(token, children).text
+        text = _cell(token, children).text
         if self.accept is not None:
-            if item is not None and (item[0] == "accept" or (item[1] == 1 and item[0] is None)):
-                self.accept.items.append(_acceptance(text_of_block, first_line))
-            elif item is None and self.paragraph_top:
-                self.accept.paragraphs.append(_acceptance(text_of_block, first_line))
-        if item is not None:
-            self.classify_item(text_of_block)
+            self._accepted_block(self.accept, item, text, line)
         lines = _labelled_lines(token, children)
-        self.listing_threats = item is not None and item[0] == "threats"
-        if item is not None and item[0] == "mitigates":
-            self._cites(text_of_block)
-        if item is not None and item[0] == "accept" and self.accept is None:
-            self.acceptances.append(_acceptance(text_of_block, first_line))
-        elif item is not None and item[0] == "threats":
-            head = lines[0][0] if lines and lines[0] else (None, "")
-            kind = _label_kind(head[0]) if head[0] is not None else None
-            if kind is None or kind[0] != "threat":
-                threat = self._threat(text_of_block, first_line, None)
-                threat.controlled = mentions_mitigation(text_of_block)
-                self.open, self.open_level, self.headings_since_open = threat, 7, 0
+        if item is not None:
+            self._list_item(item[0], text, line, lines)
         for offset, segments in enumerate(lines):
             for label, rest in segments:
-                self._segment(label, rest, first_line + offset)
+                self._segment(label, rest, line + offset)
         self.listing_threats = False
+
+    def _accepted_block(
+        self, section: _AcceptSection, item: tuple[str | None, int] | None, text: str, line: int
+    ) -> None:
+        """In an out-of-scope section: a top-level (or labelled) list item, or a paragraph."""
+        if item is not None and (item[0] == "accept" or (item[1] == 1 and item[0] is None)):
+            section.items.append(_acceptance(text, line))
+        elif item is None and self.paragraph_top:
+            section.paragraphs.append(_acceptance(text, line))
+
+    def _list_item(
+        self, mode: str | None, text: str, line: int, lines: list[list[tuple[str | None, str]]]
+    ) -> None:
+        """A list item, read by what its list's label introduced (``mode``)."""
+        self.classify_item(text)
+        self.listing_threats = mode == "threats"
+        if mode == "mitigates":
+            self._cites(text)
+        elif mode == "accept" and self.accept is None:
+            self.acceptances.append(_acceptance(text, line))
+        elif mode == "threats" and not _opens_with_threat_label(lines):
+            self._risk(text, line)
 
     def _segment(self, label: str | None, rest: str, line: int) -> None:
         kind = _label_kind(label) if label is not None else None
         if kind is None:
-            content = ((label + " ") if label is not None else "") + rest
-            if self.pending_control and content.strip():
-                if not is_none(content):
-                    for threat in self.pending_control:
-                        threat.controlled = True
-                self.pending_control = []
+            self._unlabelled(rest if label is None else f"{label} {rest}")
             return
         self.pending_control = []
         what, threat_id = kind
-        if what == "threat":
+        if what in _LIST_LABELS and not rest.strip():
+            self.pending_list = what  # `**Risks:**` alone: its list's items follow
+        elif what == "threat":
             title = rest.strip() or (label or "threat")
-            threat = self._threat(title, line, threat_id)
-            self.open, self.open_level, self.headings_since_open = threat, 7, 0
+            self._open_threat(self._threat(title, line, threat_id), _IN_PARAGRAPH)
         elif what == "threats":
-            if rest.strip():
-                threat = self._threat(rest.strip(), line, None)
-                threat.controlled = mentions_mitigation(rest)
-                self.open, self.open_level, self.headings_since_open = threat, 7, 0
-            else:
-                self.pending_list = "threats"
+            self._risk(rest.strip(), line)
         elif what == "control":
-            named = self.by_id.get(threat_id) if threat_id else self.open
-            if named is None:
-                return
-            targets = self.group if self.group and self.group[-1] is named else [named]
-            if not rest.strip():
-                self.pending_control = list(targets)
-            elif not is_none(rest):
-                for threat in targets:
-                    threat.controlled = True
+            self._control_label(threat_id, rest)
         elif what == "mitigates":
-            if rest.strip():
-                for cited in rest.replace(";", ",").split(","):
-                    self._cites(cited)
-            else:
-                self.pending_list = "mitigates"
-        elif what == "accept":
-            if rest.strip():
-                self.acceptances.append(_acceptance(rest, line))
-            else:
-                self.pending_list = "accept"
+            for cited in rest.replace(";", ",").split(","):
+                self._cites(cited)
+        else:  # accept
+            self.acceptances.append(_acceptance(rest, line))
+
+    def _unlabelled(self, content: str) -> None:
+        """Text with no label: the content a bare `**Mitigation**` waited for, if any."""
+        if self.pending_control and content.strip():
+            if not is_none(content):
+                for threat in self.pending_control:
+                    threat.controlled = True
+            self.pending_control = []
+
+    def _control_label(self, threat_id: str | None, rest: str) -> None:
+        """`**Mitigation:** ...` answers the threat it names, else the open one (with the
+        rest of its `**Risks:**` group); with nothing after it, the content that follows."""
+        named = self.by_id.get(threat_id) if threat_id else self.open
+        if named is None:
+            return
+        targets = self.group if self.group and self.group[-1] is named else [named]
+        if not rest.strip():
+            self.pending_control = list(targets)
+        elif not is_none(rest):
+            for threat in targets:
+                threat.controlled = True
 
     # tables
 
     def _table(self, tokens: Any, index: int) -> int:
         self.pending_control = []
         headers, rows, index = _read_table(tokens, index)
-        names = [normalize(h) for h in headers]
-        threat_col = next((i for i, n in enumerate(names) if "threat" in n), None)
-        if threat_col is None:
-            threat_col = next(
-                (i for i, n in enumerate(names) if n in ("risk", "risks", "attack", "attacks")),
-                None,
-            )
-        control_col = next(
-            (
-                i
-                for i, n in enumerate(names)
-                if i != threat_col and any(w in n for w in ("mitigation", "control", "countermeas"))
-            ),
-            None,
-        )
-        owner_col = next((i for i, n in enumerate(names) if "owner" in n), None)
-        class_col = next((i for i, n in enumerate(names) if n in _CLASS_COLUMNS), None)
+        columns = _columns(headers)
         for line, cells in rows:
-            # Only the convention's own shape counts: a threat column beside a controls column.
-            if threat_col is not None and control_col is not None and _at(cells, threat_col):
-                controlled = not is_none(_at(cells, control_col))
-                self.threats.append(_Open(_at(cells, threat_col), line, controlled))
-            if self.accept is not None and any(cells):
-                owned = (
-                    not is_none(_at(cells, owner_col))
-                    if owner_col is not None
-                    else "owner" in " ".join(cells).lower()
-                )
-                self.accept.rows.append(Acceptance(" | ".join(c for c in cells if c), line, owned))
-            if class_col is not None and _at(cells, class_col) and _at(cells, 0):
-                self.classified = True
-            elif self.data_level is not None and any(
-                normalize(c) in _CLASS_WORDS for c in cells[1:]
-            ):
-                self.classified = True
+            self._table_row(columns, line, cells)
         return index
+
+    def _table_row(self, columns: _Columns, line: int, cells: list[str]) -> None:
+        threat = _at(cells, columns.threat)
+        # Only the convention's own shape counts: a threat column beside a controls column.
+        if threat and columns.control is not None:
+            self.threats.append(_Open(threat, line, not is_none(_at(cells, columns.control))))
+        if self.accept is not None and any(cells):
+            text = " | ".join(c for c in cells if c)
+            self.accept.rows.append(Acceptance(text, line, columns.owned(cells)))
+        if (_at(cells, columns.data_class) and _at(cells, 0)) or (
+            self.data_level is not None and any(normalize(c) in _CLASS_WORDS for c in cells[1:])
+        ):
+            self.classified = True
 
     def _cites(self, text: str) -> None:
         found = strict_threat_id(text.strip())
@@ -689,6 +708,45 @@ class _Reader:
 
 def _acceptance(text: str, line: int) -> Acceptance:
     return Acceptance(text.strip(), line, "owner" in text.lower())
+
+
+def _opens_with_threat_label(lines: list[list[tuple[str | None, str]]]) -> bool:
+    """A risk list's item that starts `**Threat:** ...` is read by its label, not as a risk."""
+    label = lines[0][0][0] if lines and lines[0] else None
+    kind = _label_kind(label) if label is not None else None
+    return kind is not None and kind[0] == "threat"
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a table keeps its threats, controls, owners and data classes (None: nowhere)."""
+
+    threat: int | None
+    control: int | None
+    owner: int | None
+    data_class: int | None
+
+    def owned(self, cells: list[str]) -> bool:
+        if self.owner is not None:
+            return not is_none(_at(cells, self.owner))
+        return "owner" in " ".join(cells).lower()
+
+
+def _first(names: list[str], wanted: Callable[[str], bool], skip: int | None = None) -> int | None:
+    return next((i for i, name in enumerate(names) if i != skip and wanted(name)), None)
+
+
+def _columns(headers: list[str]) -> _Columns:
+    names = [normalize(h) for h in headers]
+    threat = _first(names, lambda n: "threat" in n)
+    if threat is None:
+        threat = _first(names, lambda n: n in _RISK_COLUMNS)
+    return _Columns(
+        threat=threat,
+        control=_first(names, lambda n: any(w in n for w in _CONTROL_COLUMNS), skip=threat),
+        owner=_first(names, lambda n: "owner" in n),
+        data_class=_first(names, lambda n: n in _CLASS_COLUMNS),
+    )
 
 
 def _at(cells: list[str], column: int | None) -> str:

@@ -19,20 +19,15 @@ from ztgate.finding import (
     Rule,
     Severity,
     fingerprint,
+    leveled,
     sorted_findings,
 )
-from ztgate.policy import Policy, ThreatModelPolicy
+from ztgate.policy import Policy
 from ztgate.report import emit
 from ztgate.threat_model import components, diagram, gaps, stride
+from ztgate.threat_model.documents import documents, read_document, settings_from
 from ztgate.threat_model.parse import parse
-from ztgate.threat_model.rules import (
-    RULES,
-    Settings,
-    coverage_summary,
-    evidence_paths,
-    run_checks,
-)
-from ztgate.trusted import Trusted
+from ztgate.threat_model.rules import RULES, coverage_summary, evidence_paths, run_checks
 
 GAP_RULES = {
     rule_id: Rule(
@@ -44,16 +39,6 @@ GAP_RULES = {
     )
     for rule_id, text in gaps.GAP_RULES.items()
 }
-
-
-def settings_from(policy: ThreatModelPolicy) -> Settings:
-    return Settings(
-        data_classes=tuple(c.lower() for c in policy.data_classes),
-        sensitive_classes=tuple(c.lower() for c in policy.sensitive_classes),
-        class_map=tuple((k.lower(), v.lower()) for k, v in policy.class_map),
-        max_review_age_days=policy.max_review_age_days,
-        inside_boundary=tuple((k.lower(), v) for k, v in policy.inside_boundary),
-    )
 
 
 def existing(root: Path, document: str, paths: set[str]) -> frozenset[str]:
@@ -104,42 +89,25 @@ def _has_anchor(path: Path, anchor: str) -> bool:
     return anchor.lower() in slugs or anchor in slugs
 
 
-def read_document(path: Path) -> tuple[str | None, str | None]:
-    """The document's text, or why it cannot be read (binary, not UTF-8, missing)."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return None, f"cannot read the file ({error.strerror})"
-    if b"\0" in data[:8192]:
-        return None, "binary file, not markdown"
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as error:
-        return None, f"not UTF-8 (byte {error.start})"
-
-
-def documents(root: Path, policy: ThreatModelPolicy, explicit: Sequence[str]) -> list[str]:
-    if explicit:
-        return list(explicit)
-    return Trusted.work_tree(root).files_matching(policy.files)
-
-
-def _finding(
-    path: str, problem: Problem, rules: dict[str, Rule], levels: dict[str, str]
-) -> Finding | None:
-    rule = rules[problem.rule]
-    level = levels.get(problem.rule) or problem.severity or rule.severity.value
-    if level == "off":
-        return None
-    return Finding(
-        rule=rule,
-        path=path,
-        line=problem.line,
-        column=1,
-        message=problem.message,
-        fingerprint=fingerprint(path, problem.rule, problem.message),
-        severity=Severity(level),
-    )
+def _findings(
+    path: str, problems: Sequence[Problem], rules: dict[str, Rule], levels: dict[str, str]
+) -> list[Finding]:
+    """The problems as findings at ``path``, each at its own severity (else its rule's
+    default), then the policy's level through `finding.leveled` like every gate; `off`, the
+    policy's or a problem's own that the policy does not re-level, drops the finding."""
+    found = [
+        Finding(
+            rule=rules[problem.rule],
+            path=path,
+            line=problem.line,
+            column=1,
+            message=problem.message,
+            fingerprint=fingerprint(path, problem.rule, problem.message),
+            severity=Severity(problem.severity or rules[problem.rule].severity.value),
+        )
+        for problem in problems
+    ]
+    return [f for f in leveled(found, levels) if f.severity is not Severity.OFF]
 
 
 def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Report:
@@ -157,8 +125,7 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             1,
             f"no threat model found (policy files: {wanted}); start from templates/THREAT_MODEL.md",
         )
-        found = _finding(policy.threat_model.files[0], problem, rules, levels)
-        findings.extend([found] if found else [])
+        findings.extend(_findings(policy.threat_model.files[0], [problem], rules, levels))
     for path in paths:
         text, unreadable = read_document(root / path)
         if text is None:
@@ -175,10 +142,7 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             inferred = components.inferred_note(model)
             if inferred:
                 inferences.append(inferred)
-        for problem in problems:
-            finding = _finding(path, problem, rules, levels)
-            if finding:
-                findings.append(finding)
+        findings.extend(_findings(path, problems, rules, levels))
     notes = (
         *(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items()),
         *inferences,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -331,108 +332,170 @@ def _angle_placeholders(inline: Any, children: list[Any]) -> list[str]:
     return found
 
 
+@dataclass
+class _OpenSection:
+    """A section while the walk reads what is under its heading."""
+
+    kind: str | None
+    title: str
+    line: int
+    level: int
+    text: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    comments: int = 0
+
+    def section(self) -> Section:
+        return Section(
+            kind=self.kind,
+            title=self.title,
+            line=self.line,
+            level=self.level,
+            text="\n".join(t for t in self.text if t),
+            tables=tuple(self.tables),
+            only_comments=bool(self.comments) and not any(self.text) and not self.tables,
+        )
+
+
+@dataclass
+class _Document:
+    """What the walk has read so far; the section being read is the last one opened."""
+
+    metadata: dict[str, str] = field(default_factory=dict)
+    metadata_lines: dict[str, int] = field(default_factory=dict)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
+    sections: list[_OpenSection] = field(default_factory=list)
+    title_line: int = 1
+
+    @property
+    def current(self) -> _OpenSection | None:
+        return self.sections[-1] if self.sections else None
+
+    def model(self, path: str) -> ThreatModel:
+        return ThreatModel(
+            path=path,
+            metadata=self.metadata,
+            metadata_lines=self.metadata_lines,
+            sections=tuple(section.section() for section in self.sections),
+            placeholders=tuple(self.placeholders),
+            title_line=self.title_line,
+            problems=tuple(self.problems),
+        )
+
+
+def _line_of(token: Any) -> int:
+    return int(token.map[0]) + 1 if token.map else 1
+
+
+# Each reader takes the token at ``index`` (and what belongs to it) and returns the index after.
+_TokenReader = Callable[[_Document, Sequence[Any], Sequence[str], int], int]
+
+
+def _read_front_matter(
+    document: _Document, tokens: Sequence[Any], types: Sequence[str], index: int
+) -> int:
+    token = tokens[index]
+    _front_matter(
+        token.content,
+        _line_of(token),
+        document.metadata,
+        document.metadata_lines,
+        document.problems,
+        document.placeholders,
+    )
+    return index + 1
+
+
+def _open_section(
+    document: _Document, tokens: Sequence[Any], types: Sequence[str], index: int
+) -> int:
+    """A heading opens a section; the document's first, a level-1 title, is of no kind."""
+    token = tokens[index]
+    title = _cell(tokens[index + 1]).text
+    level = int(token.tag[1])
+    is_title = level == 1 and not document.sections
+    if is_title:
+        document.title_line = _line_of(token)
+    kind = None if is_title else section_kind(title)
+    document.sections.append(_OpenSection(kind, title, _line_of(token), level))
+    return index + 3  # heading_open, inline, heading_close
+
+
+def _read_table(
+    document: _Document, tokens: Sequence[Any], types: Sequence[str], index: int
+) -> int:
+    current = document.current
+    table, after = _table(
+        tokens, types, index, current.kind if current else None, document.problems
+    )
+    if current is not None:
+        current.tables.append(table)
+    for row in table.rows:
+        # One search per row; only a row that has a placeholder is looked at cell by cell.
+        if is_placeholder(" | ".join(cell.text for cell in row.cells.values())):
+            document.placeholders.extend(
+                Placeholder(row.line, cell.text)
+                for cell in row.cells.values()
+                if is_placeholder(cell.text)
+            )
+    return after
+
+
+def _read_prose(
+    document: _Document, tokens: Sequence[Any], types: Sequence[str], index: int
+) -> int:
+    """A paragraph, list item or table-less block: the section's text, metadata lines before
+    the first kind of section, and the placeholders in it."""
+    token = tokens[index]
+    children = _children(token)
+    text = _cell(token, children).text
+    line = _line_of(token)
+    current = document.current
+    if current is not None:
+        current.text.append(text)
+    _metadata_from_text(
+        text,
+        line,
+        document.metadata,
+        document.metadata_lines,
+        in_metadata_area=current is None or current.kind is None,
+    )
+    document.placeholders.extend(Placeholder(line, m.group(0)) for m in _PLACEHOLDER.finditer(text))
+    document.placeholders.extend(Placeholder(line, p) for p in _angle_placeholders(token, children))
+    return index + 1
+
+
+def _read_html(document: _Document, tokens: Sequence[Any], types: Sequence[str], index: int) -> int:
+    """An HTML block is the section's text; a comment only counts (a template's hint)."""
+    current = document.current
+    if current is not None:
+        content = tokens[index].content
+        if content.lstrip().startswith("<!--"):
+            current.comments += 1
+        else:
+            current.text.append(content)
+    return index + 1
+
+
+_READERS: dict[str, _TokenReader] = {
+    "front_matter": _read_front_matter,
+    "heading_open": _open_section,
+    "table_open": _read_table,
+    "inline": _read_prose,
+    "html_block": _read_html,
+}
+
+
 def parse(text: str, path: str) -> ThreatModel:
     """Parse a document; never raises on odd markdown (problems are recorded with lines)."""
     tokens = _markdown().parse(text)
     types = [token.type for token in tokens]
-    metadata: dict[str, str] = {}
-    metadata_lines: dict[str, int] = {}
-    problems: list[tuple[int, str]] = []
-    placeholders: list[Placeholder] = []
-    sections: list[dict[str, Any]] = []
-    title_line = 1
-
-    def line_of(token: Any, fallback: int = 1) -> int:
-        return int(token.map[0]) + 1 if token.map else fallback
-
+    document = _Document()
     index = 0
-    current: dict[str, Any] | None = None
     while index < len(tokens):
-        token = tokens[index]
-        if token.type == "front_matter":
-            _front_matter(
-                token.content, line_of(token), metadata, metadata_lines, problems, placeholders
-            )
-        elif token.type == "heading_open":
-            inline = tokens[index + 1]
-            title = _cell(inline).text
-            level = int(token.tag[1])
-            if level == 1 and not sections:
-                title_line = line_of(token)
-            current = {
-                "kind": section_kind(title) if level > 1 or sections else None,
-                "title": title,
-                "line": line_of(token),
-                "level": level,
-                "text": [],
-                "tables": [],
-                "comments": 0,
-            }
-            if level == 1 and section_kind(title) is None:
-                current["kind"] = None
-            sections.append(current)
-            index += 3
-            continue
-        elif token.type == "table_open":
-            table, index = _table(
-                tokens, types, index, current["kind"] if current else None, problems
-            )
-            if current is not None:
-                current["tables"].append(table)
-            for row in table.rows:
-                # One search per row; only a row that has a placeholder is looked at cell by cell.
-                if is_placeholder(" | ".join(cell.text for cell in row.cells.values())):
-                    placeholders.extend(
-                        Placeholder(row.line, cell.text)
-                        for cell in row.cells.values()
-                        if is_placeholder(cell.text)
-                    )
-            continue
-        elif token.type == "inline":
-            children = _children(token)
-            cell = _cell(token, children)
-            line = line_of(token)
-            if current is not None:
-                current["text"].append(cell.text)
-            _metadata_from_text(
-                cell.text,
-                line,
-                metadata,
-                metadata_lines,
-                in_metadata_area=current is None or current["kind"] is None,
-            )
-            placeholders.extend(
-                Placeholder(line, m.group(0)) for m in _PLACEHOLDER.finditer(cell.text)
-            )
-            placeholders.extend(Placeholder(line, p) for p in _angle_placeholders(token, children))
-        elif token.type == "html_block" and current is not None:
-            if token.content.lstrip().startswith("<!--"):
-                current["comments"] += 1
-            else:
-                current["text"].append(token.content)
-        index += 1
-
-    built = tuple(
-        Section(
-            kind=s["kind"],
-            title=s["title"],
-            line=s["line"],
-            level=s["level"],
-            text="\n".join(t for t in s["text"] if t),
-            tables=tuple(s["tables"]),
-            only_comments=bool(s["comments"]) and not any(s["text"]) and not s["tables"],
-        )
-        for s in sections
-    )
-    return ThreatModel(
-        path=path,
-        metadata=metadata,
-        metadata_lines=metadata_lines,
-        sections=built,
-        placeholders=tuple(placeholders),
-        title_line=title_line,
-        problems=tuple(problems),
-    )
+        reader = _READERS.get(types[index])
+        index = reader(document, tokens, types, index) if reader else index + 1
+    return document.model(path)
 
 
 _ANGLE = re.compile(r"<[^<>\n]+>")

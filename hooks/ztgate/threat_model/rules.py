@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -692,89 +692,139 @@ def _inside_level(classes: set[str], settings: Settings) -> str:
     return max(weights, key=lambda level: _LEVELS.get(level, 0), default="off")
 
 
+@dataclass(frozen=True)
+class _Flow:
+    """A flow as zero_trust weighs it: what it carries, which boundaries it crosses (declared
+    or by where its endpoints live), and what its authentication and encryption cells mean."""
+
+    row: Row
+    classes: frozenset[str]
+    crossed: frozenset[str]
+    sensitive: bool  # carries a class the policy calls sensitive
+    inside_level: str  # how much it weighs unprotected inside a boundary: error | warning | off
+    auth: vocabulary.Reading
+    enc: vocabulary.Reading
+
+    @property
+    def sensitive_crossing(self) -> bool:
+        return bool(self.crossed) and self.sensitive
+
+
+def _weighed_flow(
+    row: Row, model: ThreatModel, settings: Settings, places: components.Places
+) -> _Flow | None:
+    """The flow, or None when nothing it carries needs protecting where it goes, or its
+    protection cells are still placeholders (ZT204 says fill them in)."""
+    classes = _classes(row, model, settings)
+    crossed = declared_crossings(row) | (derived_crossings(row, places) or set())
+    sensitive = bool(classes & set(settings.sensitive_classes))
+    level = _inside_level(classes, settings)
+    if not (crossed and sensitive) and level == "off":
+        return None
+    authentication, encryption = row.get("authentication"), row.get("encryption")
+    if is_placeholder(authentication) or is_placeholder(encryption):
+        return None
+    return _Flow(
+        row,
+        frozenset(classes),
+        frozenset(crossed),
+        sensitive,
+        level,
+        vocabulary.authentication(authentication),
+        vocabulary.encryption(encryption),
+    )
+
+
+def _mechanisms_known(flow: _Flow) -> Iterator[Problem]:
+    """ZT239 for deprecated TLS/SSL only; ZT224 for a cell that names nothing ztgate knows."""
+    row, name = flow.row, flow.row.get("id")
+    old = vocabulary.deprecated_only(row.get("encryption"))
+    if old:
+        yield Problem(
+            "ZT239",
+            row.line,
+            f"flow {name} carries {', '.join(sorted(flow.classes)) or 'its'} data over "
+            f"{', '.join(old)}, deprecated versions an attacker on the path can break",
+            severity=None if flow.sensitive else "warning",
+        )
+    if flow.auth.meaning == vocabulary.UNKNOWN:
+        yield Problem(
+            "ZT224",
+            row.line,
+            f"flow {name}: authentication `{row.get('authentication')}` names no mechanism "
+            "ztgate knows: what authenticates the caller?",
+        )
+    if flow.enc.meaning == vocabulary.UNKNOWN:
+        yield Problem(
+            "ZT224",
+            row.line,
+            f"flow {name}: encryption `{row.get('encryption')}` names nothing ztgate knows: "
+            "what encrypts the flow in transit?",
+        )
+
+
+def _crossing_protected(flow: _Flow) -> Iterator[Problem]:
+    """Sensitive data across a boundary: authenticated (not by network location), encrypted."""
+    row, name = flow.row, flow.row.get("id")
+    missing = [
+        what
+        for what, reading in (("authentication", flow.auth), ("encryption in transit", flow.enc))
+        if reading.meaning == vocabulary.NONE
+    ]
+    if missing:
+        yield Problem(
+            "ZT215",
+            row.line,
+            f"flow {name} carries sensitive data across {_listed(flow.crossed)} without "
+            + " and ".join(missing),
+        )
+    if flow.auth.meaning == vocabulary.NETWORK:
+        yield Problem(
+            "ZT216",
+            row.line,
+            f"flow {name} authenticates by network location (`{row.get('authentication')}`: "
+            f"{', '.join(flow.auth.words)} is where the caller is, not who it is)",
+        )
+
+
+def _inside_protected(flow: _Flow) -> Iterator[Problem]:
+    """Assume breach: a flow the policy weighs inside a boundary is protected there too."""
+    gaps = []
+    if flow.auth.meaning == vocabulary.NONE:
+        gaps.append("authentication")
+    elif flow.auth.meaning == vocabulary.NETWORK:
+        gaps.append(f"authentication (`{', '.join(flow.auth.words)}` is a network location)")
+    if flow.enc.meaning == vocabulary.NONE:
+        gaps.append("encryption")
+    if gaps:
+        yield Problem(
+            "ZT226",
+            flow.row.line,
+            f"flow {flow.row.get('id')} carries {', '.join(sorted(flow.classes))} data "
+            + ("across a boundary" if flow.crossed else "inside a boundary")
+            + " without "
+            + " and ".join(gaps),
+            severity=flow.inside_level,
+        )
+
+
 @check
 def zero_trust(model: ThreatModel, settings: Settings) -> Iterator[Problem]:
     """Every flow is judged by what its cells mean (the vocabulary), not by their spelling; a
     flow carrying a sensitive class must be protected inside boundaries too."""
     places = components.places(model)
     for row in model.rows(FLOWS):
-        flow = row.get("id")
         conflict = vocabulary.contradiction(row.get("protocol"), row.get("encryption"))
         if conflict:
-            yield Problem("ZT225", row.line, f"flow {flow}: {conflict}")
-        classes = _classes(row, model, settings)
-        crossing = bool(declared_crossings(row) or derived_crossings(row, places))
-        level = _inside_level(classes, settings)
-        if not (crossing and classes & set(settings.sensitive_classes)) and level == "off":
+            yield Problem("ZT225", row.line, f"flow {row.get('id')}: {conflict}")
+        flow = _weighed_flow(row, model, settings, places)
+        if flow is None:
             continue
-        authentication = row.get("authentication")
-        encryption = row.get("encryption")
-        if is_placeholder(authentication) or is_placeholder(encryption):
-            continue  # ZT204 says fill it in
-        auth = vocabulary.authentication(authentication)
-        enc = vocabulary.encryption(encryption)
-        old = vocabulary.deprecated_only(encryption)
-        if old:
-            yield Problem(
-                "ZT239",
-                row.line,
-                f"flow {flow} carries {', '.join(sorted(classes)) or 'its'} data over "
-                f"{', '.join(old)}, deprecated versions an attacker on the path can break",
-                severity=None if classes & set(settings.sensitive_classes) else "warning",
-            )
-        if auth.meaning == vocabulary.UNKNOWN:
-            yield Problem(
-                "ZT224",
-                row.line,
-                f"flow {flow}: authentication `{authentication}` names no mechanism ztgate "
-                "knows: what authenticates the caller?",
-            )
-        if enc.meaning == vocabulary.UNKNOWN:
-            yield Problem(
-                "ZT224",
-                row.line,
-                f"flow {flow}: encryption `{encryption}` names nothing ztgate knows: what "
-                "encrypts the flow in transit?",
-            )
-        if crossing and classes & set(settings.sensitive_classes):
-            missing = [
-                name
-                for name, reading in (("authentication", auth), ("encryption in transit", enc))
-                if reading.meaning == vocabulary.NONE
-            ]
-            crosses = _listed(declared_crossings(row) | (derived_crossings(row, places) or set()))
-            if missing:
-                yield Problem(
-                    "ZT215",
-                    row.line,
-                    f"flow {flow} carries sensitive data across {crosses} without "
-                    + " and ".join(missing),
-                )
-            if auth.meaning == vocabulary.NETWORK:
-                yield Problem(
-                    "ZT216",
-                    row.line,
-                    f"flow {flow} authenticates by network location (`{authentication}`: "
-                    f"{', '.join(auth.words)} is where the caller is, not who it is)",
-                )
-            continue
-        gaps = []
-        if auth.meaning == vocabulary.NONE:
-            gaps.append("authentication")
-        elif auth.meaning == vocabulary.NETWORK:
-            gaps.append(f"authentication (`{', '.join(auth.words)}` is a network location)")
-        if enc.meaning == vocabulary.NONE:
-            gaps.append("encryption")
-        if gaps:
-            yield Problem(
-                "ZT226",
-                row.line,
-                f"flow {flow} carries {', '.join(sorted(classes))} data "
-                + ("across a boundary" if crossing else "inside a boundary")
-                + " without "
-                + " and ".join(gaps),
-                severity=level,
-            )
+        yield from _mechanisms_known(flow)
+        if flow.sensitive_crossing:
+            yield from _crossing_protected(flow)
+        else:
+            yield from _inside_protected(flow)
 
 
 @check
@@ -783,74 +833,94 @@ def boundaries_are_facts(model: ThreatModel, settings: Settings) -> Iterator[Pro
     places = components.places(model)
     known = sorted(places.written.values())
     defined_boundaries = _defined(model, BOUNDARIES)
-    reported: set[str] = set()
     for line, rule, message in places.nesting_problems:  # a Within cell: undefined, a cycle
         yield Problem(rule, line, message)
+    reported: set[str] = set()  # endpoint names (lowercased) already reported
     for row in model.rows(FLOWS):
         for column in ("from", "to"):
-            name = row.get(column)
-            if not name or is_placeholder(name) or name.lower() in reported:
-                continue
-            key = places.key(name)
-            if key is None:
-                reported.add(name.lower())
-                yield Problem("ZT206", row.line, _unknown_component(row, name, known))
-            elif key not in places.placed:
-                reported.add(name.lower())
-                hint = _did_you_mean(name, sorted(places.written[k] for k in places.placed))
-                if hint:  # a misspelling of a placed component, not a new one
-                    yield Problem("ZT206", row.line, _unknown_component(row, name, known))
-                    continue
-                yield Problem(
-                    "ZT228",
-                    row.line,
-                    f"component `{name}` (flow {row.get('id')}) is in no trust boundary",
-                )
-        derived = derived_crossings(row, places)
-        declared = declared_crossings(row)
-        if derived is None or not declared <= defined_boundaries | derived:
-            continue  # an unknown endpoint or boundary is reported as such
-        if derived != declared:
-            yield Problem(
-                "ZT227",
-                row.line,
-                f"flow {row.get('id')} from `{row.get('from')}` to `{row.get('to')}` crosses "
-                f"{_listed(derived)} by where they live, but declares {_listed(declared)}",
-            )
+            yield from _endpoint_placed(row, row.get(column), places, known, reported)
+        yield from _crossings_follow_places(row, places, defined_boundaries)
     if places.stated:
-        for boundary in model.rows(BOUNDARIES):
-            for column in ("inside", "outside"):
-                for name in components.names_in(boundary.get(column)):
-                    if places.key(name) is None:
-                        yield Problem(
-                            "ZT206",
-                            boundary.line,
-                            f"boundary {boundary.get('id')} names `{name}`, which the "
-                            "Components table does not define" + _did_you_mean(name, known),
-                        )
+        yield from _boundary_members_defined(model, places, known)
         for row in model.rows(COMPONENTS):
-            kind = row.get("kind").lower()
-            if kind and kind not in components.KINDS and not is_placeholder(kind):
-                yield Problem(
-                    "ZT220",
-                    row.line,
-                    f"component kind `{row.get('kind')}` is not one of "
-                    + ", ".join(components.KINDS),
-                )
-            for where in components.names_in(row.get("boundary")):
-                if (
-                    not NONE_CELL.match(where)
-                    and where.lower() not in defined_boundaries
-                    and where.lower() not in places.boundary_names
-                ):
+            yield from _component_row(row, places, defined_boundaries)
+
+
+def _endpoint_placed(
+    row: Row, name: str, places: components.Places, known: list[str], reported: set[str]
+) -> Iterator[Problem]:
+    """A flow's endpoint is a known component that some boundary (or the table) places;
+    each name is reported once."""
+    if not name or is_placeholder(name) or name.lower() in reported:
+        return
+    key = places.key(name)
+    if key is not None and key in places.placed:
+        return
+    reported.add(name.lower())
+    # An unplaced name close to a placed one is a misspelling of it, not a new component.
+    if key is None or _did_you_mean(name, sorted(places.written[k] for k in places.placed)):
+        yield Problem("ZT206", row.line, _unknown_component(row, name, known))
+    else:
+        yield Problem(
+            "ZT228", row.line, f"component `{name}` (flow {row.get('id')}) is in no trust boundary"
+        )
+
+
+def _crossings_follow_places(
+    row: Row, places: components.Places, defined_boundaries: set[str]
+) -> Iterator[Problem]:
+    derived = derived_crossings(row, places)
+    declared = declared_crossings(row)
+    if derived is None or not declared <= defined_boundaries | derived:
+        return  # an unknown endpoint or boundary is reported as such
+    if derived != declared:
+        yield Problem(
+            "ZT227",
+            row.line,
+            f"flow {row.get('id')} from `{row.get('from')}` to `{row.get('to')}` crosses "
+            f"{_listed(derived)} by where they live, but declares {_listed(declared)}",
+        )
+
+
+def _boundary_members_defined(
+    model: ThreatModel, places: components.Places, known: list[str]
+) -> Iterator[Problem]:
+    """With a Components table, a boundary's Inside and Outside name only its components."""
+    for boundary in model.rows(BOUNDARIES):
+        for column in ("inside", "outside"):
+            for name in components.names_in(boundary.get(column)):
+                if places.key(name) is None:
                     yield Problem(
                         "ZT206",
-                        row.line,
-                        f"component {row.get('id')} is in undefined boundary `{where}`",
+                        boundary.line,
+                        f"boundary {boundary.get('id')} names `{name}`, which the "
+                        "Components table does not define" + _did_you_mean(name, known),
                     )
 
 
-def _listed(boundaries: set[str]) -> str:
+def _component_row(
+    row: Row, places: components.Places, defined_boundaries: set[str]
+) -> Iterator[Problem]:
+    """A Components row: a kind ztgate knows, in boundaries the document defines."""
+    kind = row.get("kind").lower()
+    if kind and kind not in components.KINDS and not is_placeholder(kind):
+        yield Problem(
+            "ZT220",
+            row.line,
+            f"component kind `{row.get('kind')}` is not one of " + ", ".join(components.KINDS),
+        )
+    for where in components.names_in(row.get("boundary")):
+        if (
+            not NONE_CELL.match(where)
+            and where.lower() not in defined_boundaries
+            and where.lower() not in places.boundary_names
+        ):
+            yield Problem(
+                "ZT206", row.line, f"component {row.get('id')} is in undefined boundary `{where}`"
+            )
+
+
+def _listed(boundaries: Iterable[str]) -> str:
     return ", ".join(sorted(b.upper() for b in boundaries)) or "none"
 
 

@@ -16,6 +16,7 @@ from ztgate import gitio, runner
 from ztgate.errors import UserError
 from ztgate.masking import mask_secrets
 from ztgate.threat_model import components, stride, vocabulary
+from ztgate.threat_model.documents import read_document, settings_from
 from ztgate.threat_model.model import (
     BOUNDARIES,
     CLASSIFICATION,
@@ -387,18 +388,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
 
     def run() -> int:
-        from ztgate.threat_model.gate import read_document
-
         text, unreadable = read_document(Path(args.file))
         if text is None:
             raise UserError(unreadable or "unreadable", where=args.file)
         # An authoring aid, not a gate: the work tree's policy names the sensitive classes.
         policy = Trusted.work_tree(gitio.find_root(Path(args.file).resolve().parent)).policy()
-        found = suggestions(
-            parse(text, args.file),
-            tuple(c.lower() for c in policy.threat_model.sensitive_classes),
-            tuple((k.lower(), v.lower()) for k, v in policy.threat_model.class_map),
-        )
+        settings = settings_from(policy.threat_model)
+        found = suggestions(parse(text, args.file), settings.sensitive_classes, settings.class_map)
         sys.stdout.write(render(found, args.format))
         if not found and args.format == "markdown":
             print(
