@@ -164,7 +164,9 @@ def replay_history(tree: Path, target: Path, commits: int) -> None:
     mark = 0
     added: list[str] = []
 
-    def commit(branch: str, number: int, changes: list[tuple[str, bytes]], merge: int = 0) -> int:
+    def commit(
+        branch: str, number: int, changes: list[tuple[str, bytes]], merge: int = 0, start: int = 0
+    ) -> int:
         nonlocal mark
         mark += 1
         message = f"change {number}".encode()
@@ -172,6 +174,8 @@ def replay_history(tree: Path, target: Path, commits: int) -> None:
         stamp = 1_600_000_000 + number * 3600
         stream.append(f"committer bench <bench@example.test> {stamp} +0000\n".encode())
         stream.append(b"data %d\n%s\n" % (len(message), message))
+        if start:  # a side branch forks from main's tip
+            stream.append(f"from :{start}\n".encode())
         if merge:
             stream.append(f"merge :{merge}\n".encode())
         for path, content in changes:
@@ -189,7 +193,7 @@ def replay_history(tree: Path, target: Path, commits: int) -> None:
             changes.append((edited, original + f"\n# edited in change {number}\n".encode()))
         added.extend(path for path, _ in changes)
         if number % 25 == 24 and main_tip:
-            side = commit("side", number, changes[:1])
+            side = commit(f"side{number}", number, changes[:1], start=main_tip)
             main_tip = commit("main", number, changes[1:], merge=side)
         else:
             main_tip = commit("main", number, changes)

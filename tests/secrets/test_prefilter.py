@@ -266,3 +266,34 @@ def test_a_big_scan_switches_to_hyperscan_with_the_same_report(repo) -> None:  #
         return re.sub(r'"(started|duration)[^,}]*', "", done.stdout)
 
     assert report("auto") == report("python") == report("hyperscan")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "apikey = {run}",  # the keyword before the long token
+        "{run} # the token",  # after it
+        "x = {head}token{tail}",  # inside it: part of the run
+    ],
+)
+def test_a_keyword_beside_a_long_token_is_seen_wherever_it_stands(
+    line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The IBM and SoftLayer plugins need a keyword and a long token on one line; the one-pass
+    prefilter must see the pair in every arrangement, or those plugins would be skipped."""
+    run, head, tail = fill("{a30}"), fill("{a11}"), fill("{a11}")
+    text = line.format(run=run, head=head, tail=tail) + "\n"
+    database = OPTIONS.database
+    assert database is not None
+    seen = database.sighting(text, text.lower())
+    assert seen is not None and seen.may_shape("IbmCloudIamDetector+long-token")
+    fast, pure = _both(text, "config.py", monkeypatch)
+    assert fast == pure
+
+
+def test_no_long_token_beside_a_keyword_skips_those_plugins() -> None:
+    text = "key = short\n" + "x" * 30 + "\n"  # both, but on different lines
+    database = OPTIONS.database
+    assert database is not None
+    seen = database.sighting(text, text.lower())
+    assert seen is not None and not seen.may_shape("IbmCloudIamDetector+long-token")

@@ -190,7 +190,8 @@ _SHAPES = {name: LazyPattern(p.shape, re.MULTILINE) for name, p in PREFILTERS.it
 
 
 # What else the one-pass prefilter looks for, by name: the keyword plugin's two rules (on the
-# lowercased line: caseless), and the long token the `long_tokens_only` plugins need.
+# lowercased line: caseless), and for each `long_tokens_only` plugin, its keyword on a line
+# with the long token it needs (`<plugin>+long-token`).
 KEYWORD_RULE_QUOTED, KEYWORD_RULE_BARE, LONG_TOKEN = "keyword-quoted", "keyword-bare", "long-token"
 
 
@@ -206,8 +207,30 @@ def prefilter_shapes() -> list[tuple[str, str, int]]:
         ),
         (KEYWORD_RULE_QUOTED, _KEYWORD_QUOTED.pattern, caseless),
         (KEYWORD_RULE_BARE, _KEYWORD_BARE.pattern, caseless),
-        (LONG_TOKEN, _LONG_TOKEN.pattern, re.MULTILINE),
+        *(
+            (f"{name}+{LONG_TOKEN}", _keyword_by_long_token(p.keywords), caseless)
+            for name, p in PREFILTERS.items()
+            if p.long_tokens_only
+        ),
     ]
+
+
+def _keyword_by_long_token(words: tuple[str, ...], length: int = 24) -> str:
+    """One of ``words`` on a line with a run of ``length`` token characters: before the run,
+    after it, or inside it (a keyword of token characters inside a run is part of it)."""
+    keyword = "(?:" + "|".join(re.escape(w) for w in words) + ")"
+    run = _run_of(length)
+    inside = [
+        f"{_run_of(before)}{re.escape(w)}{_run_of(length - len(w) - before)}"
+        for w in words
+        if re.fullmatch(r"[\w\-]+", w) and len(w) <= length
+        for before in range(length - len(w) + 1)
+    ]
+    return "|".join([f"{keyword}[^\\n]*{run}", f"{run}[^\\n]*{keyword}", *inside])
+
+
+def _run_of(count: int) -> str:
+    return f"[\\w\\-]{{{count}}}" if count else ""
 
 
 # The values the entropy plugins weigh, as Hyperscan matches them exactly: every match ends on
@@ -268,6 +291,8 @@ def candidate_lines(
     for name, prefilter in PREFILTERS.items():
         if prefilter.keywords and name not in gated:
             continue
+        if prefilter.long_tokens_only and not seen.may_shape(f"{name}+{LONG_TOKEN}"):
+            continue  # no line holds both a keyword and a long token
         if name in _SHAPES:
             if not seen.may_shape(name):
                 continue
@@ -281,8 +306,6 @@ def candidate_lines(
         if name == "KeywordDetector" and marked:
             marked = _keyword_rule_lines(marked, texts, filename, seen)
         if prefilter.long_tokens_only and marked:
-            if not seen.may_shape(LONG_TOKEN):
-                continue
             marked = {n for n in marked if _LONG_TOKEN.search(texts[n])}
         for number in marked:
             lines.setdefault(number, set()).add(name)

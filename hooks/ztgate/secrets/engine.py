@@ -92,9 +92,14 @@ class ScanOptions:
         return prefilter.cached_database(self.plan)
 
     def warm_up(self) -> None:
-        """Load the prefilter now (before forking workers, which then share it)."""
+        """Load the prefilter and compile every enabled detector's pattern now, before
+        forking workers: they share them instead of each compiling its own."""
         if prefilter.mode() != "python" and self.database is not None:
             _PURE_LEFT[0] = 0
+        for positions in self.detectors_by_keyword.values():
+            for position in positions:
+                detector = self.detectors[position]
+                _ = detector.parts if detector.gap else detector.pattern
 
     def sighting(self, text: str, lowered: str) -> prefilter.Sighting:
         """What one pass sees in ``text``: by Hyperscan where it can, else the automaton. A

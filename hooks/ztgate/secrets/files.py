@@ -209,12 +209,19 @@ class _Chunker:
         self.line, self.column = 1, 0  # where the held text starts in the file
 
     def _advance(self, consumed: str) -> None:
-        newlines = consumed.count("\n")
+        self._moved(len(consumed), consumed.count("\n"), consumed.rfind("\n"))
+
+    def skip_raw(self, data: bytes) -> None:
+        """Asleep on Latin-1 content: count its lines without decoding it (a byte is a
+        character, so the count is the same)."""
+        self._moved(len(data), data.count(b"\n"), data.rfind(b"\n"))
+
+    def _moved(self, length: int, newlines: int, last_newline: int) -> None:
         if newlines:
             self.line += newlines
-            self.column = len(consumed) - consumed.rfind("\n") - 1
+            self.column = length - last_newline - 1
         else:
-            self.column += len(consumed)
+            self.column += length
 
     def _piece(self, text: str, cut_after: bool = False) -> Piece:
         return Piece(self.view(text) if self.view else text, self.line, self.column, cut_after)
@@ -280,7 +287,10 @@ def pieces(blocks: Iterable[bytes], size: int) -> Iterator[Piece]:
     for block in itertools.chain([head], stream):
         for decoder, chunker in readers:
             data = block[bom:] if first and chunker is readers[0][1] else block
-            if not chunker.awake and b"\0" in data:
+            if not chunker.awake:
+                if b"\0" not in data:  # the strings reader (Latin-1, stateless) only counts
+                    chunker.skip_raw(data)
+                    continue
                 chunker.awake = True
             yield from chunker.feed(decoder.decode(data))
         first = False

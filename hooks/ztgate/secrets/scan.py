@@ -199,6 +199,9 @@ def scan_files(
     # detect-secrets somewhere: load it once here, and fork shares it with the workers.
     ds_bridge.warm_up(float(policy.base64_limit), float(policy.hex_limit))
     options_from(policy, explain).warm_up()
+    import gc
+
+    gc.freeze()  # what is loaded now stays shared: the workers' collections never walk it
     shares = [list(paths[i::workers]) for i in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
