@@ -236,3 +236,64 @@ def test_a_key_at_the_end_of_a_line_longer_than_a_read_is_found(
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1, out
     assert f"bundle.min.js:1:{len(filler) + 8}: ZT103" in out, out
+
+
+def test_one_blob_reader_reads_each_blob_whole_and_in_order(repo: Repo) -> None:
+    """Binary and oversized additions are read from their blobs through one `git cat-file
+    --batch`: a reader that stops early leaves the next answer intact, and what git cannot
+    give (a missing object, a name instead of an id) is unreadable, never skipped."""
+    from ztgate.secrets import files
+    from ztgate.secrets.history import BlobReader
+
+    big = bytes(range(256)) * 1024  # 256 KiB: several blocks
+    repo.write("big.bin", big)
+    repo.write("small.txt", "hello\n")
+    repo.commit("blobs")
+    big_id = repo.git("rev-parse", "HEAD:big.bin").strip()
+    small_id = repo.git("rev-parse", "HEAD:small.txt").strip()
+    with BlobReader(repo.path) as reader:
+        assert b"".join(reader.blocks(big_id)) == big
+        first = reader.blocks(big_id)
+        assert next(first) == big[:65536]
+        first.close()  # stopped after one block: the rest is skipped
+        assert b"".join(reader.blocks(small_id)) == b"hello\n"
+        with pytest.raises(files.Unreadable, match="missing"):
+            list(reader.blocks("0" * 40))
+        with pytest.raises(files.Unreadable, match="not an object id"):
+            list(reader.blocks("HEAD:small.txt"))
+        assert b"".join(reader.blocks(small_id)) == b"hello\n"
+
+
+def test_a_long_range_read_on_every_core_reports_what_one_process_does(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI range of many commits is cut into runs, each read by its own `git log` in a
+    worker: the same hits, counts and unreadable files as one process reading them all."""
+    from ztgate.policy import SecretsPolicy
+    from ztgate.progress import Progress
+    from ztgate.secrets import scan
+
+    base = repo.commit("base")
+    for n in range(12):
+        repo.write(f"f{n}.py", f"x = {n}\n")
+        if n % 4 == 1:
+            repo.write(f"key{n}.py", f'aws_key = "{aws_key_id()}"\n')
+        if n == 6:
+            repo.write("blob.bin", b"\x00\x01" + aws_key_id().encode())
+        repo.commit(f"change {n}")
+    commits = repo.git("rev-list", f"{base}..HEAD").split()
+    policy = SecretsPolicy()
+    alone = scan.scan_history(repo.path, commits, policy)
+    monkeypatch.setattr(scan, "PARALLEL_MIN_COMMITS", 2)
+    monkeypatch.setattr(scan, "_can_fork", lambda: True)
+    progress = Progress("secrets", len(commits), "commits", environ={})
+    together = scan.scan_history(repo.path, commits, policy, progress)
+
+    def key(hit: scan.Hit) -> tuple[str, str, int, str]:
+        return (hit.commit or "", hit.path, hit.line, hit.hashed_secret)
+
+    assert sorted(map(key, together.hits)) == sorted(map(key, alone.hits))
+    assert len(alone.hits) >= 4  # three keys and the binary's
+    assert together.commits == alone.commits == set(commits)
+    assert together.scanned == alone.scanned
+    assert progress.done == len(commits)

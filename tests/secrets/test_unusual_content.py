@@ -249,10 +249,10 @@ def test_blob_git_cannot_read_is_a_finding(
     repo.write("tool.bin", b"\x00" + leak().encode())
     commit = repo.commit("binary")
 
-    def missing(root: Path, blob: str) -> object:
+    def missing(self: object, blob: str) -> object:
         raise files.Unreadable(f"git object {blob[:12]} unreadable (missing)")
 
-    monkeypatch.setattr(history, "blob_blocks", missing)
+    monkeypatch.setattr(history.BlobReader, "blocks", missing)
     code, out = run(capsys, "--range", f"{base}..HEAD")
     assert code == 1, out
     assert f"{commit[:12]}:tool.bin:1:1: ZT104 File could not be scanned: git object " in out

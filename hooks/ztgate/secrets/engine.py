@@ -330,7 +330,14 @@ def lower_same_length(text: str) -> str:
     lowered = text.lower()
     if len(lowered) == len(text):
         return lowered
+    # `İ` (U+0130) is the one character that grows (to `i` and a combining dot): kept as is.
+    lowered = _GROWS.join(part.lower() for part in text.split(_GROWS))
+    if len(lowered) == len(text):
+        return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+_GROWS = "\u0130"
 
 
 def scan_text(text: str, filename: str, options: ScanOptions) -> list[Candidate]:

@@ -33,7 +33,10 @@ _SKIPPED = ("skipping", "warning: skipping")
 # A line of a PEM body (base64, 64 to a line): added without its BEGIN line (a key's body
 # pasted between a header and footer already there), the whole file is read, so the
 # private-key detector sees the key whole.
-_PEM_BODY = re.compile(rb"^[A-Za-z0-9+/]{60,76}={0,2}\r?$")
+_PEM_BODY = re.compile(rb"^[A-Za-z0-9+/]{60,76}={0,2}\r?$", re.MULTILINE)
+_BEGIN = b"-----BEGIN"
+# Stands after a line cut at the longest length a line is held to (its rest is dropped).
+_OVERLONG = b"\x00ztgate-overlong"
 
 # Whatever .gitattributes a pushed commit brings (`-diff`, `binary`, `diff=driver`) and
 # whatever diff drivers the configuration holds, git must show every added line: `--text`
@@ -65,6 +68,45 @@ class AddedFile:
             self.unreadable = "git showed no content and no blob id"
         else:
             self.blob = self.new_blob
+
+
+def _line_starting(content: bytes, prefix: bytes) -> int:
+    """Where the first line of ``content`` that starts with ``prefix`` starts, or -1."""
+    if content.startswith(prefix):
+        return 0
+    at = content.find(b"\n" + prefix)
+    return at + 1 if at >= 0 else -1
+
+
+def _line_batches(stream: IO[bytes], longest: int, block: int = 1 << 20) -> Iterator[list[bytes]]:
+    """The stream's lines (without their newline), a block's worth at a time. A line longer
+    than ``longest`` is cut there, followed by ``_OVERLONG``, and the rest of it skipped:
+    memory stays bounded whatever a line's length."""
+    pending = b""
+    skipping = False  # inside the rest of an overlong line
+    while chunk := stream.read(block):
+        if skipping:
+            newline = chunk.find(b"\n")
+            if newline < 0:
+                continue
+            chunk, skipping = chunk[newline + 1 :], False
+        lines = (pending + chunk).split(b"\n")
+        pending = lines.pop()
+        if max(map(len, lines), default=0) > longest:
+            lines = _cut_overlong(lines, longest)
+        if len(pending) > longest:
+            lines += [pending[:longest], _OVERLONG]
+            pending, skipping = b"", True
+        yield lines
+    if pending:
+        yield [pending]
+
+
+def _cut_overlong(lines: list[bytes], longest: int) -> list[bytes]:
+    cut: list[bytes] = []
+    for line in lines:
+        cut.extend((line[:longest], _OVERLONG) if len(line) > longest else (line,))
+    return cut
 
 
 def _strip_side(path: str) -> str | None:
@@ -121,19 +163,72 @@ class _StreamingGit:
         return text.splitlines()[-1] if text else f"exit {code}"
 
 
-def blob_blocks(repo_root: Path, blob: str) -> Iterator[bytes]:
-    """A blob's content, block by block; a blob git cannot read raises files.Unreadable."""
-    git = _StreamingGit.start(repo_root, ["cat-file", "blob", blob])
-    process = git.process
-    if process.stdout is None:  # pragma: no cover - PIPE was asked for
-        raise RuntimeError("git cat-file started without a pipe")
-    try:
-        while block := process.stdout.read(_READ_BLOCK):
-            yield block
-    finally:
-        failure = git.finish()
-    if failure is not None:
-        raise Unreadable(f"git object {blob[:12]} unreadable ({failure})")
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+class BlobReader:
+    """One `git cat-file --batch` for every blob a scan reads whole (binary, wide or too big
+    for lines): a process per blob cost more than scanning it. Use as a context manager."""
+
+    def __init__(self, repo_root: Path) -> None:
+        self.repo_root = repo_root
+        self._git: _StreamingGit | None = None
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._git is not None:
+            if self._git.process.stdin is not None:
+                self._git.process.stdin.close()
+            self._git.finish()
+            self._git = None
+
+    def _pipes(self) -> tuple[IO[bytes], IO[bytes]]:
+        if self._git is None:
+            self._git = _StreamingGit.start(
+                self.repo_root, ["cat-file", "--batch"], stdin=subprocess.PIPE
+            )
+        process = self._git.process
+        if process.stdin is None or process.stdout is None:  # pragma: no cover - PIPE asked
+            raise RuntimeError("git cat-file started without pipes")
+        return process.stdin, process.stdout
+
+    def blocks(self, blob: str) -> Iterator[bytes]:
+        """A blob's content, block by block; one git cannot read raises files.Unreadable."""
+        if not _OBJECT_ID.fullmatch(blob):  # ids only: never a name git would resolve
+            raise Unreadable(f"git object {blob[:12]!r} unreadable (not an object id)")
+        stdin, stdout = self._pipes()
+        try:
+            stdin.write(blob.encode("ascii") + b"\n")
+            stdin.flush()
+        except OSError as error:
+            raise Unreadable(f"git object {blob[:12]} unreadable ({error})") from error
+        fields = stdout.readline().split()
+        if len(fields) != 3 or fields[1] != b"blob":
+            reason = fields[1].decode("ascii", "replace") if len(fields) > 1 else "git stopped"
+            raise Unreadable(f"git object {blob[:12]} unreadable ({reason})")
+        left = int(fields[2])
+        try:
+            while left > 0:
+                block = stdout.read(min(_READ_BLOCK, left))
+                if not block:
+                    raise Unreadable(f"git object {blob[:12]} unreadable (cut short)")
+                left -= len(block)
+                yield block
+        finally:
+            _drain(stdout, left)
+
+
+def _drain(stdout: IO[bytes], left: int) -> None:
+    """Skip what is left of an object the reader stopped reading, and its closing newline,
+    so the next answer starts where it should."""
+    while left > 0:
+        block = stdout.read(min(_READ_BLOCK, left))
+        if not block:
+            return
+        left -= len(block)
+    stdout.read(1)
 
 
 def octopus_merges(repo_root: Path, commits: Sequence[str]) -> set[str]:
@@ -202,31 +297,37 @@ class _Patch:
         if current is not None and current.blob is None and not current.unreadable:
             current.read_blob_instead()
 
-    def added(self, content: bytes, partial: bool) -> None:
-        """An added line (without its `+`); ``partial`` when it was too long to read whole."""
+    def added(self, run: list[bytes]) -> None:
+        """Consecutive added lines, each with its `+`: checked and decoded together, as if one
+        by one (a key's body before any BEGIN line, a NUL, a wide BOM at line 1 or more than
+        ``max_bytes`` in all make the file's blob the thing to read)."""
         current = self.current
-        if current is None:
+        first = self.line_number
+        self.line_number += len(run)
+        if current is None or current.blob is not None or current.unreadable:
             return
-        if current.blob is None and not current.unreadable:
-            current.size += len(content) + 1
-            if content.startswith(b"-----BEGIN"):
-                current.pem_header = True
-            if (
-                partial
-                or b"\0" in content
-                or current.size > self.max_bytes
-                or (self.line_number == 1 and content.startswith(_WIDE_BOMS))
-                or (not current.pem_header and _PEM_BODY.match(content))
-            ):
-                current.read_blob_instead()
-            else:
-                current.lines[self.line_number] = content.decode("utf-8", "replace")
-        self.line_number += 1
+        content = b"\n".join(run)[1:].replace(b"\n+", b"\n")
+        current.size += len(content) + 1
+        begin = -1 if current.pem_header else _line_starting(content, _BEGIN)
+        body = None if current.pem_header else _PEM_BODY.search(content)
+        if (
+            b"\0" in content
+            or current.size > self.max_bytes
+            or (first == 1 and content.startswith(_WIDE_BOMS))
+            or (body is not None and (begin < 0 or body.start() < begin))
+        ):
+            current.read_blob_instead()
+            return
+        current.pem_header = current.pem_header or begin >= 0
+        texts = content.decode("utf-8", "replace").split("\n")
+        current.lines.update(zip(range(first, first + len(texts)), texts, strict=True))
 
     def structure(self, raw: bytes) -> AddedFile | None:
         """Any other line: a commit mark, a file's header, a hunk. Returns a file now complete."""
         done = None
-        if raw.startswith(_COMMIT_MARK):
+        if raw is _OVERLONG:  # the rest of a line too long to hold: the blob is read instead
+            self.overflowed()
+        elif raw.startswith(_COMMIT_MARK):
             done, self.current, self.in_header = self.current, None, False
             self.commit = raw[len(_COMMIT_MARK) :].decode()
         elif raw.startswith(b"diff "):
@@ -271,20 +372,22 @@ def _added_lines(
     if stdout is None:  # pragma: no cover - PIPE was asked for
         raise RuntimeError("git log started without pipes")
     patch = _Patch(max_bytes)
-    partial = False  # the last read ended inside a line too long to hold
     # Headers (long paths) must come whole whatever the policy's size.
     longest = max(max_bytes, 1 << 16) + 2
     try:
-        while raw := stdout.readline(longest):
-            continued, partial = partial, not raw.endswith(b"\n")
-            if continued:  # the rest of a line too long to hold: the blob is read instead
-                patch.overflowed()
-                continue
-            raw = raw[:-1] if raw.endswith(b"\n") else raw
-            if raw[:1] == b"+" and not patch.in_header:  # most lines: kept inline, for speed
-                patch.added(raw[1:], partial)
-            elif (done := patch.structure(raw)) is not None:
-                yield done
+        for lines in _line_batches(stdout, longest):
+            run: list[bytes] = []  # added lines in a row: most lines, taken together
+            for raw in lines:
+                if raw[:1] == b"+" and not patch.in_header:
+                    run.append(raw)
+                    continue
+                if run:
+                    patch.added(run)
+                    run = []
+                if (done := patch.structure(raw)) is not None:
+                    yield done
+            if run:
+                patch.added(run)
         if patch.current is not None:
             yield patch.current
     finally:

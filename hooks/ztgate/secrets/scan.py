@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor
 
     from ztgate.progress import Progress
+    from ztgate.secrets.history import AddedFile, BlobReader
 
 PATTERN, SECRET_FILE = "pattern", "secret-file"
 
@@ -192,16 +194,10 @@ def scan_files(
     workers = _worker_count(paths, root)
     if workers < 2:
         return _scan_files_here(paths, policy, root, progress, explain)
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # Interleaved shares balance big and small files. A big tree almost always needs
-    # detect-secrets somewhere: load it once here, and fork shares it with the workers.
-    ds_bridge.warm_up(float(policy.base64_limit), float(policy.hex_limit))
-    options_from(policy, explain).warm_up()
-    import gc
-
-    gc.freeze()  # what is loaded now stays shared: the workers' collections never walk it
+    # Interleaved shares balance big and small files.
+    _warm_up(policy, explain)
     shares = [list(paths[i::workers]) for i in range(workers)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -218,16 +214,32 @@ def scan_files(
                     [explain] * workers,
                 )
             )
-    merged = ScanResult()
+    return merged(parts)
+
+
+def merged(parts: Iterable[ScanResult]) -> ScanResult:
+    """One result of several workers' parts, in their order."""
+    whole = ScanResult()
     for part in parts:
-        merged.hits.extend(part.hits)
-        merged.scanned += part.scanned
+        whole.hits.extend(part.hits)
+        whole.scanned += part.scanned
         for reason, skipped in part.skipped.items():
-            merged.skipped.setdefault(reason, []).extend(skipped)
-        merged.unreadable.extend(part.unreadable)
-        merged.allowed_inline += part.allowed_inline
-        merged.dropped.extend(part.dropped)
-    return merged
+            whole.skipped.setdefault(reason, []).extend(skipped)
+        whole.commits |= part.commits
+        whole.unreadable.extend(part.unreadable)
+        whole.allowed_inline += part.allowed_inline
+        whole.dropped.extend(part.dropped)
+    return whole
+
+
+def _warm_up(policy: SecretsPolicy, explain: bool) -> None:
+    """Before forking workers: a big scan almost always needs detect-secrets, the prefilter
+    and most patterns somewhere; load them once here, and fork shares them."""
+    import gc
+
+    ds_bridge.warm_up(float(policy.base64_limit), float(policy.hex_limit))
+    options_from(policy, explain).warm_up()
+    gc.freeze()  # what is loaded now stays shared: the workers' collections never walk it
 
 
 def _scan_counted(
@@ -257,14 +269,20 @@ def _scan_counted(
     return [future.result() for future in futures]
 
 
-def _worker_count(paths: Sequence[str], root: Path) -> int:
+def _can_fork() -> bool:
+    """Workers are forked (they share what the parent loaded): Linux, two cores or more."""
     import multiprocessing
     import sys
 
-    cores = os.cpu_count() or 1
-    if cores < 2 or not sys.platform.startswith("linux") or len(paths) < 16:
-        return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    return (
+        (os.cpu_count() or 1) >= 2
+        and sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+def _worker_count(paths: Sequence[str], root: Path) -> int:
+    if len(paths) < 16 or not _can_fork():
         return 1
     total = 0
     for path in paths:
@@ -273,7 +291,7 @@ def _worker_count(paths: Sequence[str], root: Path) -> int:
         except OSError:
             continue
         if total >= PARALLEL_MIN_BYTES:
-            return min(cores, 4)
+            return min(os.cpu_count() or 1, 4)
     return 1
 
 
@@ -384,54 +402,112 @@ def scan_history(
     """Scan the lines each of ``commits`` adds; a key added then deleted still counts.
 
     What cannot be read line by line (binary or wide-encoded content, an addition larger than
-    ``max_file_size``) is read whole from the commit's blob, in pieces."""
+    ``max_file_size``) is read whole from the commit's blob, in pieces. A long history is cut
+    into runs of consecutive commits, each read by its own `git log` on every core."""
+    workers = _history_workers(len(commits))
+    if workers < 2:
+        return _scan_history_here(root, commits, policy, progress, explain)
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm_up(policy, explain)
+    size = -(-len(commits) // (workers * 4))  # a few runs per worker: the slow ones even out
+    runs = [list(commits[i : i + size]) for i in range(0, len(commits), size)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [
+            pool.submit(_scan_history_here, root, run, policy, None, explain) for run in runs
+        ]
+        parts = []
+        for future, run in zip(futures, runs, strict=True):
+            parts.append(future.result())
+            if progress is not None:
+                progress.advance(len(run))
+    return merged(parts)
+
+
+# Below this many commits one process reads them (a push); above, every core (a CI range).
+PARALLEL_MIN_COMMITS = 200
+
+
+def _history_workers(count: int) -> int:
+    if count < PARALLEL_MIN_COMMITS or not _can_fork():
+        return 1
+    return min(os.cpu_count() or 1, 4)
+
+
+def _scan_history_here(
+    root: Path,
+    commits: Sequence[str],
+    policy: SecretsPolicy,
+    progress: Progress | None = None,
+    explain: bool = False,
+) -> ScanResult:
     from ztgate.secrets import history
 
     result = ScanResult()
     options = options_from(policy, explain)
-    for added in history.added_lines(root, commits, policy.max_file_size):
-        if progress is not None and added.commit not in result.commits:
-            progress.advance()
-        result.commits.add(added.commit)
-        if excluded(added.path, policy.exclude):
-            continue
-        head: list[bytes] = []
-        if added.unreadable:
-            result.unreadable.append(Unscanned(added.path, added.unreadable, added.commit))
-        elif added.blob is not None:
-            try:
-                blocks = _keep_head(history.blob_blocks(root, added.blob), head)
-                found, allowed = _scan_content(
-                    added.path, blocks, policy, options, added.commit, result.dropped
-                )
-            except files.Unreadable as error:
-                result.unreadable.append(Unscanned(added.path, str(error), added.commit))
-            else:
-                result.scanned += 1
-                result.hits.extend(found)
-                result.allowed_inline += allowed
-        elif added.lines:
-            numbers = sorted(added.lines)
-            text = "\n".join(added.lines[n] for n in numbers)
-            head.append(text.encode("utf-8", "replace")[:_HEAD_BYTES])
-            result.scanned += 1
-            scanned = scan_text_allowing(text, added.path, options)
-            result.allowed_inline += len(scanned.allowed)
-            for gone in scanned.dropped:
-                number = numbers[gone.candidate.line - 1]
-                result.dropped.append(
-                    _dropped_hit(added.path, gone, added.commit, number, gone.candidate.column)
-                )
-            for candidate in scanned.candidates:
-                result.hits.append(
-                    _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
-                )
-            # The change wrote these comments itself: a reviewer sees what they allow.
-            for candidate in scanned.allowed:
-                hit = _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
-                result.hits.append(replace(hit, allowed_inline=True))
-        if policy.secret_files:
-            kind = files.secret_file_kind(added.path, head[0] if head else None)
-            if kind:
-                result.hits.append(_secret_file_hit(added.path, kind, added.commit))
+    with history.BlobReader(root) as blobs:
+        for added in history.added_lines(root, commits, policy.max_file_size):
+            if progress is not None and added.commit not in result.commits:
+                progress.advance()
+            result.commits.add(added.commit)
+            if excluded(added.path, policy.exclude):
+                continue
+            head = _scan_added(added, blobs, policy, options, result)
+            if policy.secret_files:
+                kind = files.secret_file_kind(added.path, head)
+                if kind:
+                    result.hits.append(_secret_file_hit(added.path, kind, added.commit))
     return result
+
+
+def _scan_added(
+    added: AddedFile,
+    blobs: BlobReader,
+    policy: SecretsPolicy,
+    options: ScanOptions,
+    result: ScanResult,
+) -> bytes | None:
+    """Scan what one commit adds to one file into ``result``; return its first bytes."""
+    if added.unreadable:
+        result.unreadable.append(Unscanned(added.path, added.unreadable, added.commit))
+        return None
+    if added.blob is not None:
+        head: list[bytes] = []
+        try:
+            blocks = _keep_head(blobs.blocks(added.blob), head)
+            found, allowed = _scan_content(
+                added.path, blocks, policy, options, added.commit, result.dropped
+            )
+        except files.Unreadable as error:
+            result.unreadable.append(Unscanned(added.path, str(error), added.commit))
+        else:
+            result.scanned += 1
+            result.hits.extend(found)
+            result.allowed_inline += allowed
+        return head[0] if head else None
+    if not added.lines:
+        return None
+    numbers = sorted(added.lines)
+    text = "\n".join(map(added.lines.__getitem__, numbers))
+    result.scanned += 1
+    _scan_added_lines(added, text, numbers, options, result)
+    return text.encode("utf-8", "replace")[:_HEAD_BYTES]
+
+
+def _scan_added_lines(
+    added: AddedFile, text: str, numbers: list[int], options: ScanOptions, result: ScanResult
+) -> None:
+    scanned = scan_text_allowing(text, added.path, options)
+    result.allowed_inline += len(scanned.allowed)
+    for gone in scanned.dropped:
+        number = numbers[gone.candidate.line - 1]
+        result.dropped.append(
+            _dropped_hit(added.path, gone, added.commit, number, gone.candidate.column)
+        )
+    for candidate in scanned.candidates:
+        result.hits.append(_hit(added.path, candidate, added.commit, numbers[candidate.line - 1]))
+    # The change wrote these comments itself: a reviewer sees what they allow.
+    for candidate in scanned.allowed:
+        hit = _hit(added.path, candidate, added.commit, numbers[candidate.line - 1])
+        result.hits.append(replace(hit, allowed_inline=True))
