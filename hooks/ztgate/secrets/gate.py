@@ -278,44 +278,54 @@ def scan_commits(
 
 def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResult, str]:
     """Scan what the arguments ask for; returns the result and what was scanned (a noun)."""
-    filenames: list[str] = args.filenames
+    explain = bool(getattr(args, "explain", False))
     if args.push or args.range:
-        if args.range:
-            revisions: list[str] | None = range_revisions(root, args.range)
-        else:
-            revisions = push_revisions(root, args.remote)
-        commits = commits_in(root, revisions) if revisions else []
-        explain = bool(getattr(args, "explain", False))
+        commits = _commits_asked(args, root)
         scanned = scan_commits(root, commits, policy, explain)
         return scanned, f"changed file(s) in {len(commits)} commit(s)"
+    baseline_path = policy.secrets.baseline
+    filenames = _files_asked(args, root)
+    paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
+    with Progress("ztgate secrets", len(paths), "file(s)") as progress:
+        return scan_files(paths, policy.secrets, root, progress, explain), "file(s)"
+
+
+def _commits_asked(args: argparse.Namespace, root: Path) -> list[str]:
+    """The commits `--range` or `--push` names, oldest first."""
+    if args.range:
+        revisions: list[str] | None = range_revisions(root, args.range)
+    else:
+        revisions = push_revisions(root, args.remote)
+    return commits_in(root, revisions) if revisions else []
+
+
+def _files_asked(args: argparse.Namespace, root: Path) -> list[str]:
+    """Every tracked file (`--all-files`, `--update-baseline`), else the names given, each of
+    which must exist or be a tracked file deleted in the work tree."""
+    filenames: list[str] = args.filenames
     if args.all_files or args.update_baseline:
-        filenames = gitio.tracked_files(root)
-    elif not filenames:
+        return gitio.tracked_files(root)
+    if not filenames:
         raise UserError(
             "no files to scan",
             fix="pass file names, or `--all-files` for every tracked file, or `--push`/"
             "`--range BASE..HEAD` for commits",
         )
-    else:
-        # A tracked file deleted in the work tree has nothing to scan; a name git does not
-        # know is a mistake (a typo scans nothing and would pass).
-        missing = [name for name in filenames if not os.path.lexists(root / name)]
-        if missing:
-            tracked = set(gitio.tracked_files(root))
-            missing = [name for name in missing if os.path.normpath(name) not in tracked]
-        if missing:
-            shown = ", ".join(missing[:3]) + (
-                f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-            )
-            raise UserError(
-                f"no such file: {shown}",
-                fix="name files that exist (paths from the repository's top)",
-            )
-    baseline_path = policy.secrets.baseline
-    paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
-    with Progress("ztgate secrets", len(paths), "file(s)") as progress:
-        explain = bool(getattr(args, "explain", False))
-        return scan_files(paths, policy.secrets, root, progress, explain), "file(s)"
+    # A tracked file deleted in the work tree has nothing to scan; a name git does not
+    # know is a mistake (a typo scans nothing and would pass).
+    missing = [name for name in filenames if not os.path.lexists(root / name)]
+    if missing:
+        tracked = set(gitio.tracked_files(root))
+        missing = [name for name in missing if os.path.normpath(name) not in tracked]
+    if missing:
+        shown = ", ".join(missing[:3]) + (
+            f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        )
+        raise UserError(
+            f"no such file: {shown}",
+            fix="name files that exist (paths from the repository's top)",
+        )
+    return filenames
 
 
 def main(argv: Sequence[str] | None = None) -> int:
