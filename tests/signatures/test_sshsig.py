@@ -152,7 +152,7 @@ def test_a_signature_judged_here_and_what_is_left_to_git(tmp_path: Path) -> None
 
     sig = parse_signature(_signed(tmp_path, b"tree abc\n\nwork\n"))
     assert sig.key_type == "ssh-ed25519" and sig.namespace == b"git"
-    assert sig.fingerprint.startswith("SHA256:") and not sig.fingerprint.endswith("=")
+    assert sig.key_fingerprint.startswith("SHA256:") and not sig.key_fingerprint.endswith("=")
     assert signature_is_valid(sig, b"tree abc\n\nwork\n") is True
     assert signature_is_valid(sig, b"tree abc\n\nwork!\n") is False
     # A signature algorithm that is not the key's is refused, not tried.

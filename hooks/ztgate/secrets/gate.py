@@ -278,44 +278,54 @@ def scan_commits(
 
 def run(args: argparse.Namespace, policy: Policy, root: Path) -> tuple[ScanResult, str]:
     """Scan what the arguments ask for; returns the result and what was scanned (a noun)."""
-    filenames: list[str] = args.filenames
+    explain = bool(getattr(args, "explain", False))
     if args.push or args.range:
-        if args.range:
-            revisions: list[str] | None = range_revisions(root, args.range)
-        else:
-            revisions = push_revisions(root, args.remote)
-        commits = commits_in(root, revisions) if revisions else []
-        explain = bool(getattr(args, "explain", False))
+        commits = _commits_asked(args, root)
         scanned = scan_commits(root, commits, policy, explain)
         return scanned, f"changed file(s) in {len(commits)} commit(s)"
+    baseline_path = policy.secrets.baseline
+    filenames = _files_asked(args, root)
+    paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
+    with Progress("ztgate secrets", len(paths), "file(s)") as progress:
+        return scan_files(paths, policy.secrets, root, progress, explain), "file(s)"
+
+
+def _commits_asked(args: argparse.Namespace, root: Path) -> list[str]:
+    """The commits `--range` or `--push` names, oldest first."""
+    if args.range:
+        revisions: list[str] | None = range_revisions(root, args.range)
+    else:
+        revisions = push_revisions(root, args.remote)
+    return commits_in(root, revisions) if revisions else []
+
+
+def _files_asked(args: argparse.Namespace, root: Path) -> list[str]:
+    """Every tracked file (`--all-files`, `--update-baseline`), else the names given, each of
+    which must exist or be a tracked file deleted in the work tree."""
+    filenames: list[str] = args.filenames
     if args.all_files or args.update_baseline:
-        filenames = gitio.tracked_files(root)
-    elif not filenames:
+        return gitio.tracked_files(root)
+    if not filenames:
         raise UserError(
             "no files to scan",
             fix="pass file names, or `--all-files` for every tracked file, or `--push`/"
             "`--range BASE..HEAD` for commits",
         )
-    else:
-        # A tracked file deleted in the work tree has nothing to scan; a name git does not
-        # know is a mistake (a typo scans nothing and would pass).
-        missing = [name for name in filenames if not os.path.lexists(root / name)]
-        if missing:
-            tracked = set(gitio.tracked_files(root))
-            missing = [name for name in missing if os.path.normpath(name) not in tracked]
-        if missing:
-            shown = ", ".join(missing[:3]) + (
-                f" and {len(missing) - 3} more" if len(missing) > 3 else ""
-            )
-            raise UserError(
-                f"no such file: {shown}",
-                fix="name files that exist (paths from the repository's top)",
-            )
-    baseline_path = policy.secrets.baseline
-    paths = [p for p in filenames if os.path.normpath(p) != os.path.normpath(baseline_path)]
-    with Progress("ztgate secrets", len(paths), "file(s)") as progress:
-        explain = bool(getattr(args, "explain", False))
-        return scan_files(paths, policy.secrets, root, progress, explain), "file(s)"
+    # A tracked file deleted in the work tree has nothing to scan; a name git does not
+    # know is a mistake (a typo scans nothing and would pass).
+    missing = [name for name in filenames if not os.path.lexists(root / name)]
+    if missing:
+        tracked = set(gitio.tracked_files(root))
+        missing = [name for name in missing if os.path.normpath(name) not in tracked]
+    if missing:
+        shown = ", ".join(missing[:3]) + (
+            f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        )
+        raise UserError(
+            f"no such file: {shown}",
+            fix="name files that exist (paths from the repository's top)",
+        )
+    return filenames
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -395,38 +405,63 @@ def _main(args: argparse.Namespace) -> int:
     started = time.time()
     root = gitio.find_root()
     source = trusted_side(args, root)
-    policy = source.policy(args.policy)
-    if args.baseline:
-        from dataclasses import replace
-
-        policy = replace(policy, secrets=replace(policy.secrets, baseline=args.baseline))
-    baseline_display = policy.secrets.baseline
-    baseline_path = root / baseline_display
+    policy = _policy_from(source, args)
     baseline = baseline_from(source, policy, args.baseline if not args.update_baseline else None)
     result, noun = run(args, policy, root)
-
     if args.update_baseline:
-        # Also the identities merged into a hit: detect-secrets' own hook still reports them.
-        current = [
-            BaselineEntry(path, hashed, kind, h.line)
-            for h in result.hits
-            for path, hashed, kind in h.identities
-        ]
-        kept = still_found_by_detect_secrets(root, baseline) if baseline else set()
-        document = updated_document(baseline, current, kept)
-        if document is None:
-            print(f"{baseline_display}: unchanged ({len(current)} secret(s), none new or gone)")
-        else:
-            write_baseline(baseline_path, document)
-            before = baseline.identities if baseline else frozenset()
-            after = {e.identity for e in current} | kept
-            print(
-                f"{baseline_display}: written: {len(after - before)} added, "
-                f"{len(before - after)} removed, {len(after)} in all; stage it with "
-                f"`git add -- {baseline_display}` so the next commit carries it"
-            )
-        return runner.EXIT_CLEAN
+        return _update_baseline(root, policy.secrets.baseline, baseline, result)
+    report = _report(args, policy, source, baseline, result, noun, started)
+    _deliver(args, report, result)
+    return report.exit_code
 
+
+def _policy_from(source: Trusted, args: argparse.Namespace) -> Policy:
+    """The policy in force at ``source``, with the baseline `--baseline` names if any."""
+    policy = source.policy(args.policy)
+    if not args.baseline:
+        return policy
+    from dataclasses import replace
+
+    return replace(policy, secrets=replace(policy.secrets, baseline=args.baseline))
+
+
+def _update_baseline(
+    root: Path, baseline_display: str, baseline: Baseline | None, result: ScanResult
+) -> int:
+    """`--update-baseline`: write every secret now in tracked files, say what changed."""
+    # Also the identities merged into a hit: detect-secrets' own hook still reports them.
+    current = [
+        BaselineEntry(path, hashed, kind, h.line)
+        for h in result.hits
+        for path, hashed, kind in h.identities
+    ]
+    kept = still_found_by_detect_secrets(root, baseline) if baseline else set()
+    document = updated_document(baseline, current, kept)
+    if document is None:
+        print(f"{baseline_display}: unchanged ({len(current)} secret(s), none new or gone)")
+        return runner.EXIT_CLEAN
+    write_baseline(root / baseline_display, document)
+    before = baseline.identities if baseline else frozenset()
+    after = {e.identity for e in current} | kept
+    print(
+        f"{baseline_display}: written: {len(after - before)} added, "
+        f"{len(before - after)} removed, {len(after)} in all; stage it with "
+        f"`git add -- {baseline_display}` so the next commit carries it"
+    )
+    return runner.EXIT_CLEAN
+
+
+def _report(
+    args: argparse.Namespace,
+    policy: Policy,
+    source: Trusted,
+    baseline: Baseline | None,
+    result: ScanResult,
+    noun: str,
+    started: float,
+) -> Report:
+    """The hits left once the baseline and `.gitleaksignore` (both at ``source``) had their
+    say, each at the policy's severity, with the unscanned content and the summary notes."""
     known = baseline.identities if baseline else frozenset()
     found = most_specific(result.hits)
     in_baseline = [h for h in found if known.intersection(h.identities)]
@@ -434,7 +469,7 @@ def _main(args: argparse.Namespace) -> int:
         [h for h in found if not known.intersection(h.identities)], gitleaks_ignore_from(source)
     )
     reported = with_severity(found, policy)
-    report = Report(
+    return Report(
         gate="secrets",
         rules=RULES,
         findings=sorted_findings(
@@ -447,12 +482,15 @@ def _main(args: argparse.Namespace) -> int:
         category="secrets-history" if args.range or args.push else "secrets",
         started=started,
     )
+
+
+def _deliver(args: argparse.Namespace, report: Report, result: ScanResult) -> None:
+    """The report where the arguments send it (and GitLab's), then `--explain`'s list."""
     if args.gitlab_report:
         write_report(args.gitlab_report, render_gitlab(report))
     emit(report, args.format, args.output)
     if args.explain:
         explain_dropped(result.dropped, to_stderr=args.format != "text" or bool(args.output))
-    return report.exit_code
 
 
 def explain_dropped(dropped: list[DroppedHit], *, to_stderr: bool) -> None:

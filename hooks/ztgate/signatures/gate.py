@@ -97,7 +97,7 @@ def _finding(verdict: v.Verdict) -> Finding:
     rule = RULES[verdict.outcome]
     commit = verdict.commit
     reason = verdict.detail or rule.title.lower()
-    key = f" [{verdict.fingerprint}]" if verdict.fingerprint else ""
+    key = f" [{verdict.key_fingerprint}]" if verdict.key_fingerprint else ""
     by = f" (policy at {verdict.policy[:12]})" if verdict.policy else ""
     message = (
         f'"{commit.subject[:60]}" by {commit.committer_name} <{commit.committer_email}>: '
@@ -117,7 +117,7 @@ def _finding(verdict: v.Verdict) -> Finding:
         properties={
             "subject": commit.subject,
             "committer": commit.committer_email,
-            "key": verdict.fingerprint,
+            "key": verdict.key_fingerprint,
             "policy": verdict.policy,
         },
     )

@@ -52,7 +52,7 @@ class SshSignature:
         return _Reader(self.public_key).string().decode()
 
     @property
-    def fingerprint(self) -> str:
+    def key_fingerprint(self) -> str:
         digest = base64.b64encode(hashlib.sha256(self.public_key).digest()).decode().rstrip("=")
         return f"SHA256:{digest}"
 

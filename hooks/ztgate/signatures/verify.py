@@ -45,7 +45,7 @@ class Verdict:
     commit: CommitInfo
     outcome: str
     detail: str = ""
-    fingerprint: str = ""
+    key_fingerprint: str = ""  # the signing key's, not a finding's id (Finding.fingerprint)
     policy: str = ""  # the commit whose policy gave this verdict, when several judged it
     levels: tuple[tuple[str, str], ...] = ()  # that policy's `signatures.severity`
 
@@ -54,7 +54,7 @@ class Verdict:
 class _Verification:
     letter: str
     key: str
-    fingerprint: str
+    key_fingerprint: str
     primary: str
     signer: str
 
@@ -276,13 +276,13 @@ def _judge_ssh_here(
     valid = sshsig.signature_is_valid(signature, sshsig.signed_payload(commit.raw))
     if valid is None:
         return None
-    fingerprint = signature.fingerprint
+    key_fingerprint = signature.key_fingerprint
     if not valid or signature.namespace != b"git":
-        return Verdict(commit, BAD, "the signature does not match the commit", fingerprint)
+        return Verdict(commit, BAD, "the signature does not match the commit", key_fingerprint)
     if entries and not any(_allows_git(e) for e in entries):
         # git (ssh-keygen -Y verify -n git) calls this a bad signature; say why.
         return Verdict(
-            commit, BAD, "the key is allowed only outside the git namespace", fingerprint
+            commit, BAD, "the key is allowed only outside the git namespace", key_fingerprint
         )
     when = _commit_time(commit)
     usable = [e for e in entries if _allows_git(e) and _in_force(e, when)]
@@ -292,9 +292,9 @@ def _judge_ssh_here(
             if not entries
             else "key not allowed for git commits at the commit's time"
         )
-        return Verdict(commit, UNKNOWN_KEY, reason, fingerprint)
+        return Verdict(commit, UNKNOWN_KEY, reason, key_fingerprint)
     principals = {p.lower() for entry in usable for p in entry.principals}
-    return _identity_verdict(commit, principals, identity, fingerprint)
+    return _identity_verdict(commit, principals, identity, key_fingerprint)
 
 
 def _allows_git(entry: sshsig.AllowedSigner) -> bool:
@@ -313,7 +313,7 @@ def _commit_time(commit: CommitInfo) -> datetime:
 
 
 def _identity_verdict(
-    commit: CommitInfo, principals: set[str], identity: str, fingerprint: str
+    commit: CommitInfo, principals: set[str], identity: str, key_fingerprint: str
 ) -> Verdict:
     """The signer's identities (SSH principals, OpenPGP user-id e-mails) compared literally,
     e-mail case-insensitively: a `*` or `?` in them is a character, never a wildcard, so one key
@@ -329,8 +329,8 @@ def _identity_verdict(
         detail = f"signed by {signer}, not the {identity}"
         if any(char in signer for char in "*?!"):
             detail += " (ztgate compares principals and user ids literally, never as patterns)"
-        return Verdict(commit, IDENTITY, detail, fingerprint)
-    return Verdict(commit, OK, "", fingerprint)
+        return Verdict(commit, IDENTITY, detail, key_fingerprint)
+    return Verdict(commit, OK, "", key_fingerprint)
 
 
 def _judge(
@@ -338,21 +338,23 @@ def _judge(
 ) -> Verdict:
     if check is None:
         return Verdict(commit, BAD, "git did not report on this commit")
-    fingerprint = check.fingerprint or check.key
+    key_fingerprint = check.key_fingerprint or check.key
     letter = check.letter
     if letter == "B":
-        return Verdict(commit, BAD, "the signature does not match the commit", fingerprint)
+        return Verdict(commit, BAD, "the signature does not match the commit", key_fingerprint)
     if commit.signature_kind == "ssh":
         if letter != "G":
-            return Verdict(commit, UNKNOWN_KEY, "key not in .ztgate/allowed_signers", fingerprint)
+            return Verdict(
+                commit, UNKNOWN_KEY, "key not in .ztgate/allowed_signers", key_fingerprint
+            )
         principals = {p.strip().lower() for p in check.signer.split(",") if p.strip()}
     else:
         outcome = {"X": EXPIRED_SIGNATURE, "Y": EXPIRED_KEY, "R": REVOKED, "E": MISSING_KEY}.get(
             letter
         )
         if outcome:
-            return Verdict(commit, outcome, "", fingerprint)
+            return Verdict(commit, outcome, "", key_fingerprint)
         if letter not in ("G", "U") or check.primary not in openpgp:
-            return Verdict(commit, UNKNOWN_KEY, f"key not in {OPENPGP_DIR}/", fingerprint)
+            return Verdict(commit, UNKNOWN_KEY, f"key not in {OPENPGP_DIR}/", key_fingerprint)
         principals = openpgp[check.primary]
-    return _identity_verdict(commit, principals, identity, fingerprint)
+    return _identity_verdict(commit, principals, identity, key_fingerprint)

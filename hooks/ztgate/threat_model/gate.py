@@ -18,8 +18,7 @@ from ztgate.finding import (
     Report,
     Rule,
     Severity,
-    fingerprint,
-    leveled,
+    placed,
     sorted_findings,
 )
 from ztgate.policy import Policy
@@ -89,27 +88,6 @@ def _has_anchor(path: Path, anchor: str) -> bool:
     return anchor.lower() in slugs or anchor in slugs
 
 
-def _findings(
-    path: str, problems: Sequence[Problem], rules: dict[str, Rule], levels: dict[str, str]
-) -> list[Finding]:
-    """The problems as findings at ``path``, each at its own severity (else its rule's
-    default), then the policy's level through `finding.leveled` like every gate; `off`, the
-    policy's or a problem's own that the policy does not re-level, drops the finding."""
-    found = [
-        Finding(
-            rule=rules[problem.rule],
-            path=path,
-            line=problem.line,
-            column=1,
-            message=problem.message,
-            fingerprint=fingerprint(path, problem.rule, problem.message),
-            severity=Severity(problem.severity or rules[problem.rule].severity.value),
-        )
-        for problem in problems
-    ]
-    return [f for f in leveled(found, levels) if f.severity is not Severity.OFF]
-
-
 def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Report:
     settings = settings_from(policy.threat_model)
     levels = dict(policy.threat_model.severity)
@@ -125,7 +103,7 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             1,
             f"no threat model found (policy files: {wanted}); start from templates/THREAT_MODEL.md",
         )
-        findings.extend(_findings(policy.threat_model.files[0], [problem], rules, levels))
+        findings.extend(placed([problem], policy.threat_model.files[0], rules, levels=levels))
     for path in paths:
         text, unreadable = read_document(root / path)
         if text is None:
@@ -142,7 +120,7 @@ def lint(root: Path, policy: Policy, files: Sequence[str], use_gaps: bool) -> Re
             inferred = components.inferred_note(model)
             if inferred:
                 inferences.append(inferred)
-        findings.extend(_findings(path, problems, rules, levels))
+        findings.extend(placed(problems, path, rules, levels=levels))
     notes = (
         *(_coverage_note(path, numbers, use_gaps) for path, numbers in coverage.items()),
         *inferences,
