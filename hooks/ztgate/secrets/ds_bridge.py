@@ -117,6 +117,7 @@ PREFILTERS: dict[str, Prefilter] = {
     "TwilioKeyDetector": Prefilter((), r"(?:AC|SK)[a-z0-9]{32}"),
 }
 ALL_PREFILTER_KEYWORDS = frozenset(k for p in PREFILTERS.values() for k in p.keywords)
+_UNGATED = tuple(name for name, p in PREFILTERS.items() if not p.keywords)  # a shape alone
 _PLUGINS_BY_KEYWORD: dict[str, tuple[str, ...]] = {
     keyword: tuple(name for name, p in PREFILTERS.items() if keyword in p.keywords)
     for keyword in ALL_PREFILTER_KEYWORDS
@@ -288,9 +289,9 @@ def candidate_lines(
     lines: dict[int, set[str]] = {}
     texts = _LineTexts(text)
     gated = {name for keyword in seen.keywords for name in _PLUGINS_BY_KEYWORD.get(keyword, ())}
-    for name, prefilter in PREFILTERS.items():
-        if prefilter.keywords and name not in gated:
-            continue
+    gated.update(name for name in _UNGATED if seen.may_shape(name))
+    for name in gated:
+        prefilter = PREFILTERS[name]
         if prefilter.long_tokens_only and not seen.may_shape(f"{name}+{LONG_TOKEN}"):
             continue  # no line holds both a keyword and a long token
         if name in _SHAPES:
