@@ -70,18 +70,51 @@ class Run:
     stdout: bytes
 
 
+# Runs each measured command from a small process of its own: a child forked from this one
+# would count this process's memory (the kernel keeps the larger peak across exec).
+_LAUNCHER = """
+import json, os, sys, time
+for line in sys.stdin:
+    job = json.loads(line)
+    out = os.open(job["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chdir(job["cwd"])
+            os.dup2(out, 1)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+            os.execvpe(job["argv"][0], job["argv"], job["env"])
+        finally:
+            os._exit(127)
+    os.close(out)
+    _, status, usage = os.wait4(pid, 0)
+    wall = time.perf_counter() - start
+    print(json.dumps({"cpu": usage.ru_utime + usage.ru_stime, "wall": wall,
+                      "peak": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status)}),
+          flush=True)
+"""
+_launcher: subprocess.Popen[str] | None = None
+
+
 def measure(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """One run of ``command``, accounted by the kernel (`wait4`): its whole process tree."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        list(command), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    )
-    out = process.stdout.read() if process.stdout is not None else b""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - start
-    cpu = usage.ru_utime + usage.ru_stime
-    return Run(cpu, wall, usage.ru_maxrss / 1024, process.returncode, out)
+    global _launcher
+    if _launcher is None:
+        _launcher = subprocess.Popen(
+            [sys.executable, "-I", "-c", _LAUNCHER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+    assert _launcher.stdin is not None and _launcher.stdout is not None  # noqa: S101
+    with tempfile.NamedTemporaryFile(prefix="ztgate-bench-out-") as out:
+        job = {"argv": list(command), "cwd": str(cwd), "env": env or dict(os.environ)}
+        _launcher.stdin.write(json.dumps({**job, "out": out.name}) + "\n")
+        _launcher.stdin.flush()
+        done = json.loads(_launcher.stdout.readline())
+        printed = Path(out.name).read_bytes()
+    return Run(done["cpu"], done["wall"], done["peak"] / 1024, done["code"], printed)
 
 
 def checked(run: Run, name: str, ok: tuple[int, ...] = (0, 1)) -> Run:

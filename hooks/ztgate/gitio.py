@@ -1,11 +1,12 @@
 """Git access shared by the gates: the repository (GitPython) and safe subprocess helpers.
 
-Every git call of every gate goes through here (`run_git`, or `git_environment` for the one
-streaming reader in `secrets.history`), with one environment policy: no inherited
+Every git call of every gate goes through here (`run_git`, or `git_environment` for the two
+streaming readers in `secrets.history`: `git log -p` and `git cat-file --batch`, read as they
+come, bounded by the run's time limit), with one environment policy: no inherited
 `GIT_DIR`/`GIT_INDEX_FILE`/`GIT_WORK_TREE` (hooks run with them set), no prompts, stable
 output settings, and a timeout. GitPython finds the repository; the rest stays a subprocess
 because GitPython cannot read SHA-256 repositories, and because the history scan streams one
-`git log -p` for a whole range rather than building an object per commit.
+`git log -p` per run of commits rather than building an object per commit.
 
 Heavy imports (GitPython, subprocess) happen inside the functions that need them: a
 pre-commit hook on a few files must start in well under a quarter of a second.
