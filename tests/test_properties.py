@@ -217,3 +217,19 @@ def test_no_detector_example_is_ever_echoed_in_clear() -> None:
                 if not marker and candidate.secret in mask_secrets(text):
                     shown.append(detector.id)
     assert not shown, shown
+
+
+@SETTINGS
+@given(
+    st.text(alphabet="abcdefABCDEF0123456789+/=_-xyzXYZ", min_size=1, max_size=60),
+    st.sampled_from([(4.5, 3.0), (3.0, 3.0), (4.0, 2.0), (2.0, 4.5)]),
+)
+def test_the_entropy_shortcut_changes_no_verdict(value: str, limits: tuple[float, float]) -> None:
+    """What the entropy plugins would weigh: skipping values with too few distinct characters
+    gives the same verdict as computing their entropy."""
+    from ztgate.secrets.detectors import shannon_entropy
+
+    b64_limit, hex_limit = limits
+    limit = hex_limit if all(c in "0123456789abcdefABCDEF" for c in value) else b64_limit
+    expected = len(value) > 2**limit and shannon_entropy(value) > limit
+    assert ds_bridge._above_limit(value, b64_limit, hex_limit) == expected

@@ -297,3 +297,22 @@ def test_no_long_token_beside_a_keyword_skips_those_plugins() -> None:
     assert database is not None
     seen = database.sighting(text, text.lower())
     assert seen is not None and not seen.may_shape("IbmCloudIamDetector+long-token")
+
+
+def test_a_cached_database_of_other_patterns_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache file with a valid header and checksum but another plan's database (stale, or
+    swapped in) would see nothing: the keyword check catches it and the plan is rebuilt."""
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    plan = ScanOptions(detectors=ALL_DETECTORS[:10], use_detect_secrets=False).plan
+    other = ScanOptions(detectors=ALL_DETECTORS[200:201], use_detect_secrets=False).plan
+    prefilter.database(other)
+    (swapped,) = tmp_path.iterdir()
+    target = tmp_path / f"{plan.key()}.hsdb"
+    swapped.rename(target)
+    assert prefilter._load(target) is not None  # the header and checksum hold
+    keyword = next(e for e in plan.entries if e.kind == prefilter.KEYWORD)
+    text = f"x = {keyword.name}\n"
+    seen = prefilter.database(plan).sighting(text, text.lower())
+    assert seen is not None and keyword.name in seen.keywords

@@ -13,6 +13,7 @@ on a real tree.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -434,8 +435,13 @@ def _extension(filename: str) -> str:
 
 def _above_limit(value: str, b64_limit: float, hex_limit: float) -> bool:
     limit = hex_limit if _HEX.match(value) else b64_limit
-    # Shannon entropy of n characters is at most log2(n): skip what cannot pass.
-    return len(value) > 2**limit and shannon_entropy(value) > limit
+    # Shannon entropy is at most log2 of the number of distinct characters (so of the length):
+    # skip what cannot pass, with a margin far above the sum's rounding.
+    return (
+        len(value) > 2**limit
+        and math.log2(len(set(value))) >= limit - 1e-9
+        and shannon_entropy(value) > limit
+    )
 
 
 def wants_unquoted_values(filename: str) -> bool:

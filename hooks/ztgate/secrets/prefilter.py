@@ -433,11 +433,24 @@ def database(plan: Plan) -> Database:
     Hyperscan refuses are left out: their detectors and shapes then always may match."""
     path = cache_dir() / f"{plan.key()}.hsdb"
     loaded = _load(path)
+    if loaded is not None and not _sees_every_keyword(plan, *loaded):
+        loaded = None  # not the database of this plan, whatever its header says
     if loaded is None:
         loaded = _compile_plan(plan)
         _store(path, *loaded)
     compiled, refused = loaded
     return _Refusing(plan, compiled, refused) if refused else Database(plan, compiled)
+
+
+def _sees_every_keyword(plan: Plan, compiled: Any, refused: tuple[int, ...]) -> bool:
+    """A cached database must find each of the plan's keywords, at its own id, in a text of
+    them all: one built for other patterns (a stale or swapped file) is compiled again."""
+    kept = [e for i, e in enumerate(plan.entries) if i not in refused]
+    words = {i for i, e in enumerate(kept) if e.kind == KEYWORD}
+    canary = " ".join(str(kept[i].name) for i in sorted(words)).encode("ascii")
+    hits: list[tuple[int, int]] = []
+    compiled.scan(canary, match_event_handler=_record, context=hits)
+    return words <= {i for i, _ in hits}
 
 
 class _Refusing(Database):
