@@ -316,3 +316,35 @@ def test_a_cached_database_of_other_patterns_is_compiled_again(
     text = f"x = {keyword.name}\n"
     seen = prefilter.database(plan).sighting(text, text.lower())
     assert seen is not None and keyword.name in seen.keywords
+
+
+def test_hyperscan_failing_at_run_time_hands_the_text_to_the_pure_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A processor Hyperscan does not support, or a scan error: the same secrets are found
+    through the automaton, never none."""
+    import hyperscan
+
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    text = "token = '" + fill("ghp_{a36}") + "'\n"
+    database = ScanOptions(detectors=ALL_DETECTORS, use_detect_secrets=False).database
+    assert database is not None
+
+    class Broken:
+        def scan(self, *args: object, **kwargs: object) -> None:
+            raise hyperscan.error("scratch lost")
+
+    monkeypatch.setattr(database, "compiled", Broken())
+    assert database.sighting(text, text.lower()) is None
+
+    def unsupported(plan: prefilter.Plan) -> prefilter.Database:
+        raise hyperscan.ArchitectureError("no SSSE3")
+
+    monkeypatch.setattr(prefilter, "database", unsupported)
+    prefilter.cached_database.cache_clear()
+    options = ScanOptions(detectors=ALL_DETECTORS, use_detect_secrets=False)
+    assert options.database is None
+    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
+    (found,) = scan_text_allowing(text, "a.py", options).candidates
+    assert found.detector_id == "github-pat"
+    prefilter.cached_database.cache_clear()

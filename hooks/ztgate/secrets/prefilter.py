@@ -404,7 +404,8 @@ class Database:
         if self._odd < 0 or not text.isascii():
             return None
         hits: list[tuple[int, int]] = []
-        self.compiled.scan(text.encode("ascii"), match_event_handler=_record, context=hits)
+        if not _scanned(self.compiled, text.encode("ascii"), hits):
+            return None
         values: dict[str, list[int]] = {name: [] for name in self._values.values()}
         seen = set()
         for i, end in hits:
@@ -422,6 +423,17 @@ class Database:
             frozenset(self._shapes[i] for i in seen if i in self._shapes),
             values,
         )
+
+
+def _scanned(compiled: Any, data: bytes, hits: list[tuple[int, int]]) -> bool:
+    """Scan ``data``; False when Hyperscan fails (the text then takes the pure path)."""
+    import hyperscan
+
+    try:
+        compiled.scan(data, match_event_handler=_record, context=hits)
+    except hyperscan.error:
+        return False
+    return True
 
 
 def _record(identifier: int, start: int, end: int, flags: int, hits: list[tuple[int, int]]) -> None:
@@ -487,5 +499,13 @@ def python_sighting(lowered: str, words: frozenset[str]) -> Sighting:
 
 @lru_cache(maxsize=4)
 def cached_database(plan: Plan) -> Database | None:
-    """The database for ``plan`` once per process; None without Hyperscan."""
-    return database(plan) if available() else None
+    """The database for ``plan`` once per process; None without Hyperscan, or when it cannot
+    build one here (a processor it does not support): the pure-Python path finds the same."""
+    if not available():
+        return None
+    import hyperscan
+
+    try:
+        return database(plan)
+    except hyperscan.error:
+        return None
