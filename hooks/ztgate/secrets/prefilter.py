@@ -3,9 +3,10 @@ patterns and which of detect-secrets' prefilter shapes could match there.
 
 With Hyperscan (pip `hyperscan`, on the platforms it has wheels for) one database holds every
 keyword, a prefilter form of every detector's pattern and detect-secrets' shapes; a single scan
-reports which of them occur at least once (one report per pattern, not per occurrence). Python's
-`re` then runs only the detectors and shapes reported, where the pure-Python path runs every
-detector whose keyword occurs. Both give the same candidates, because:
+reports which of them occur at least once (one report per pattern, not per occurrence), and
+where the values detect-secrets' entropy plugins could weigh end (their lines are searched
+again). Python's `re` then runs only the detectors and shapes reported, where the pure-Python
+path runs every detector whose keyword occurs. Both give the same candidates, because:
 
 - a Hyperscan prefilter pattern matches wherever the pattern itself could (a superset: its
   approximations only ever widen it, as do ours in ``hs_expression``), so a detector it leaves
