@@ -410,7 +410,7 @@ def scan_history(
     from concurrent.futures import ProcessPoolExecutor
 
     _warm_up(policy, explain)
-    size = -(-len(commits) // (workers * 4))  # a few runs per worker: the slow ones even out
+    size = -(-len(commits) // (workers * RUNS_PER_WORKER))
     runs = [list(commits[i : i + size]) for i in range(0, len(commits), size)]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -425,8 +425,10 @@ def scan_history(
     return merged(parts)
 
 
-# Below this many commits one process reads them (a push); above, every core (a CI range).
+# Below this many commits one process reads them (a push); above, every core (a CI range), in
+# a few runs per worker so that a slow run (big files, binaries) does not hold the others up.
 PARALLEL_MIN_COMMITS = 200
+RUNS_PER_WORKER = 12
 
 
 def _history_workers(count: int) -> int:
