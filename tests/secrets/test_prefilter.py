@@ -348,3 +348,17 @@ def test_hyperscan_failing_at_run_time_hands_the_text_to_the_pure_path(
     (found,) = scan_text_allowing(text, "a.py", options).candidates
     assert found.detector_id == "github-pat"
     prefilter.cached_database.cache_clear()
+
+
+def test_the_cache_keeps_only_the_most_recent_databases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(prefilter, "KEPT", 2)
+    for n in range(4):
+        options = ScanOptions(detectors=ALL_DETECTORS[n : n + 1], use_detect_secrets=False)
+        prefilter.database(options.plan)
+        os.utime(next(tmp_path.glob(f"{options.plan.key()}.hsdb")), (n, n + 1000))
+    kept = {p.name for p in tmp_path.glob("*.hsdb")}
+    assert len(kept) == 2
+    assert f"{options.plan.key()}.hsdb" in kept  # the newest stays

@@ -383,8 +383,20 @@ def _store(path: Path, compiled: Any, refused: tuple[int, ...]) -> None:
         with os.fdopen(handle, "wb") as stream:
             stream.write(json.dumps(meta).encode("ascii") + b"\n" + body)
         os.replace(temporary, path)
+        _prune(path.parent)
     except OSError:
         return
+
+
+# Databases kept in the cache: one per set of patterns (a policy's `disable`, a ztgate version).
+KEPT = 8
+
+
+def _prune(directory: Path) -> None:
+    """Remove all but the ``KEPT`` most recently written databases."""
+    cached = sorted(directory.glob("*.hsdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in cached[KEPT:]:
+        old.unlink(missing_ok=True)
 
 
 class Database:
