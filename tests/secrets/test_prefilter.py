@@ -153,10 +153,61 @@ def test_generated_text_is_scanned_the_same_both_ways(text: str, filename: str) 
         (r"[^]^]x", r"[^]^]x"),
         (r"\^\{0,99\}\\u", r"\^\{0,99\}\\u"),  # escapes copied as they are
         (r"(?i)\u017fk", r"(?i)\u017fk"),  # the long s is an `s` to caseless `re`: refused
+        (r"a{,3}b", r"a{0,3}b"),  # `{,3}` is a literal to Hyperscan
+        (r"[[:alpha:]]", r"[\[:alpha:]]"),  # a `[` in a class is a member, not a POSIX class
+        (r"[\u0100-\u0101]", r"[\xff-\xff]"),  # a range holding no letter `re` folds to ASCII
+        (r"[\u0100-\u0200]", r"[\u0100-\u0200]"),  # holds `\u0130` (an `i`): refused
+        (r"[\x70-\u0131]", r"[\x70-\u0131]"),  # `\u0131` is an `i`, below the range
+        (r"[\x41-\u0131]", r"[\x41-\xff]"),  # ... there, `i` is in the range already
     ],
 )
 def test_python_patterns_become_wider_hyperscan_ones(regex: str, expected: str) -> None:
     assert prefilter.hs_expression(regex) == expected
+
+
+@pytest.mark.parametrize(
+    ("regex", "flags", "text"),
+    [
+        (r"a{,3}b", 0, "aab"),  # Python's `{0,3}`
+        (r"x[[:alpha:]]", 0, "x:]"),  # a class of `[:alph`, then `]`, to Python
+        (r"x[\u0100-\u0200]", re.IGNORECASE, "xI"),  # `\u0130` is a caseless `i`
+        (r"x[\x70-\u0200]", re.IGNORECASE, "xs"),  # `\u017f`, the long s
+        (r"(?i:x[\u0132-\u017f])", 0, "xS"),
+        (r"x[\u2000-\uffff]", re.IGNORECASE, "xk"),  # the Kelvin sign
+        (r"a b  # a comment", re.VERBOSE, "ab"),  # blanks and comments are no part of it
+        (r"(?x) a b", 0, "ab"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")
+def test_the_hyperscan_form_matches_wherever_python_does(regex: str, flags: int, text: str) -> None:
+    """Python's meaning of each construct, where Hyperscan's differs: the database must report
+    the detector (or leave it out as refused, then it always may match)."""
+    assert re.search(regex, text, flags)
+    entry = prefilter.Entry(prefilter.DETECTOR, 0, regex, flags | re.MULTILINE)
+    compiled, refused = prefilter._compile_plan(prefilter.Plan((entry, prefilter.ODD_ENTRY)))
+    if refused == (0,):
+        return
+    hits: list[tuple[int, int]] = []
+    compiled.scan(text.encode("ascii"), match_event_handler=prefilter._record, context=hits)
+    assert hits
+
+
+def test_a_detector_written_with_a_python_only_repeat_is_found_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`{,12}` is Python's `{0,12}` but a literal to Hyperscan: left as it was, the database
+    never reported the detector, and the secret was found only on the pure-Python path."""
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    brace = token(
+        "brace", "Brace", "test", r"brc_(?P<secret>[0-9a-f]{,12}z)", ("brc_",), by_context=False
+    )
+    options = ScanOptions(detectors=(*ALL_DETECTORS[:3], brace), use_detect_secrets=False)
+    text = "x = 'brc_8f3a91c2d7z'\n"
+    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
+    fast = scan_text_allowing(text, "a.py", options).candidates
+    monkeypatch.setenv("ZTGATE_PREFILTER", "python")
+    pure = scan_text_allowing(text, "a.py", options).candidates
+    assert [c.secret for c in fast] == [c.secret for c in pure] == ["8f3a91c2d7z"]
 
 
 def test_the_database_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(
