@@ -652,3 +652,51 @@ def test_generated_texts_agree_both_ways(seed: int) -> None:
         if found:
             failures.append((mask_secrets(repr(text))[:300], filename, found))
     assert failures == []
+
+
+def _distinct(alphabet: str, length: int) -> str:
+    """``length`` different characters of ``alphabet``: the most entropy that length holds."""
+    return "".join(random.Random(length).sample(alphabet, length))
+
+
+_EDGES = {
+    "empty": "",
+    "a newline alone": "\n",
+    "NUL bytes": "\x00" * 8 + "password = '{a20}'\x00",
+    "CR line ends": "password: x\rapi_key = '{a30}'\r",
+    "CRLF YAML": "a:\r\n  password: {a30}\r\n",
+    "a bare value ending the text": "aws_secret_access_key={b40}",
+    "form feeds": "\fkey = '{a30}'\f",
+    "a keyword split by a newline": "pass\nword = '{a20}'\n",
+    "a long token of exactly 24 beside a keyword": "key {w24}\n",
+    "a keyword inside a run of exactly 24": "{w10}token{w9}\n",
+    "a long line before the secret": " " * 5000 + "token = '{a40}'\n",
+    "an upper-case keyword": "PASSWORD = '{a20}'\nAPI_KEY: {a30}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_EDGES))
+@pytest.mark.parametrize("filename", ["app.py", "config.yaml"])
+def test_edge_texts_agree_both_ways(name: str, filename: str) -> None:
+    text = fill(_EDGES[name])
+    assert problems(text, filename, OPTIONS) == []
+
+
+@pytest.mark.parametrize("limits", [(4.5, 3.0), (3.0, 2.0), (5.0, 3.5)])
+@pytest.mark.parametrize("extra", [0, 1])
+@pytest.mark.parametrize("quoted", [True, False])
+def test_entropy_values_at_their_length_limit_agree_both_ways(
+    limits: tuple[float, float], extra: int, quoted: bool
+) -> None:
+    """A value just long enough (or one more) to pass its limit, at every limit of the option
+    sets: the value shapes' lengths are computed from the limits."""
+    options = next(
+        o for o in OPTION_SETS if (o.base64_limit, o.hex_limit) == limits and o.use_detect_secrets
+    )
+    base64_value = _distinct(_B64, int(2 ** limits[0]) + extra)
+    hex_value = _distinct("0123456789abcdef", min(16, int(2 ** limits[1]) + extra))
+    lines = [f"b = '{base64_value}'\n", f"h = '{hex_value}'\n"]
+    if not quoted:
+        lines = [line.replace("'", "") for line in lines]
+    text = "".join(lines)
+    assert problems(text, "config.yaml", options) == []
