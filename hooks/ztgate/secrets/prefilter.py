@@ -15,7 +15,8 @@ detector whose keyword occurs. Both give the same candidates, because:
   takes the pure-Python path.
 
 tests/secrets/test_prefilter.py runs both paths side by side on every detector's examples and on
-generated text. The database is compiled once per set of patterns and cached on disk.
+generated text (a seeded differential fuzzer; bench/prefilter_fuzz.py runs it for longer). The
+database is compiled once per set of patterns and cached on disk.
 """
 
 from __future__ import annotations
