@@ -142,236 +142,6 @@ def test_generated_text_is_scanned_the_same_both_ways(text: str, filename: str) 
     assert fast == pure
 
 
-@pytest.mark.parametrize(
-    ("regex", "expected"),
-    [
-        (r"^a\u00a0b", r"^a\xffb"),  # non-ASCII: a byte ASCII text never holds
-        (r"[\u0041-\u2000]", r"[\x41-\xff]"),
-        (r"a^b$c$", r"abc$"),  # embedded anchors dropped, the last `$` kept
-        (r"x{0,400}?y{2,8}", r"x{0,}?y{2,8}"),  # wide repeats open-ended, narrow ones kept
-        (r"[]{0,400}^]", r"[]{0,400}^]"),  # inside a class nothing is rewritten
-        (r"[^]^]x", r"[^]^]x"),
-        (r"\^\{0,99\}\\u", r"\^\{0,99\}\\u"),  # escapes copied as they are
-        (r"(?i)\u017fk", r"(?i)\u017fk"),  # the long s is an `s` to caseless `re`: refused
-        (r"a{,3}b", r"a{0,3}b"),  # `{,3}` is a literal to Hyperscan
-        (r"[[:alpha:]]", r"[\[:alpha:]]"),  # a `[` in a class is a member, not a POSIX class
-        (r"[\u0100-\u0101]", r"[\xff-\xff]"),  # a range holding no letter `re` folds to ASCII
-        (r"[\u0100-\u0200]", r"[\u0100-\u0200]"),  # holds `\u0130` (an `i`): refused
-        (r"[\x70-\u0131]", r"[\x70-\u0131]"),  # `\u0131` is an `i`, below the range
-        (r"[\x41-\u0131]", r"[\x41-\xff]"),  # ... there, `i` is in the range already
-    ],
-)
-def test_python_patterns_become_wider_hyperscan_ones(regex: str, expected: str) -> None:
-    assert prefilter.hs_expression(regex) == expected
-
-
-@pytest.mark.parametrize(
-    ("regex", "flags", "text"),
-    [
-        (r"a{,3}b", 0, "aab"),  # Python's `{0,3}`
-        (r"x[[:alpha:]]", 0, "x:]"),  # a class of `[:alph`, then `]`, to Python
-        (r"x[\u0100-\u0200]", re.IGNORECASE, "xI"),  # `\u0130` is a caseless `i`
-        (r"x[\x70-\u0200]", re.IGNORECASE, "xs"),  # `\u017f`, the long s
-        (r"(?i:x[\u0132-\u017f])", 0, "xS"),
-        (r"x[\u2000-\uffff]", re.IGNORECASE, "xk"),  # the Kelvin sign
-        (r"a b  # a comment", re.VERBOSE, "ab"),  # blanks and comments are no part of it
-        (r"(?x) a b", 0, "ab"),
-    ],
-)
-@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")
-def test_the_hyperscan_form_matches_wherever_python_does(regex: str, flags: int, text: str) -> None:
-    """Python's meaning of each construct, where Hyperscan's differs: the database must report
-    the detector (or leave it out as refused, then it always may match)."""
-    assert re.search(regex, text, flags)
-    entry = prefilter.Entry(prefilter.DETECTOR, 0, regex, flags | re.MULTILINE)
-    compiled, refused = prefilter._compile_plan(prefilter.Plan((entry, prefilter.ODD_ENTRY)))
-    if refused == (0,):
-        return
-    hits: list[tuple[int, int]] = []
-    compiled.scan(text.encode("ascii"), match_event_handler=prefilter._record, context=hits)
-    assert hits
-
-
-def test_a_detector_written_with_a_python_only_repeat_is_found_both_ways(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`{,12}` is Python's `{0,12}` but a literal to Hyperscan: left as it was, the database
-    never reported the detector, and the secret was found only on the pure-Python path."""
-    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
-    brace = token(
-        "brace", "Brace", "test", r"brc_(?P<secret>[0-9a-f]{,12}z)", ("brc_",), by_context=False
-    )
-    options = ScanOptions(detectors=(*ALL_DETECTORS[:3], brace), use_detect_secrets=False)
-    text = "x = 'brc_8f3a91c2d7z'\n"
-    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
-    fast = scan_text_allowing(text, "a.py", options).candidates
-    monkeypatch.setenv("ZTGATE_PREFILTER", "python")
-    pure = scan_text_allowing(text, "a.py", options).candidates
-    assert [c.secret for c in fast] == [c.secret for c in pure] == ["8f3a91c2d7z"]
-
-
-def test_the_database_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path / "cache"))
-    plan = ScanOptions(detectors=ALL_DETECTORS[:20], use_detect_secrets=False).plan
-    first = prefilter.database(plan)
-    (cached,) = (tmp_path / "cache").iterdir()
-    assert cached.name == f"{plan.key()}.hsdb"
-    assert os.stat(tmp_path / "cache").st_mode & 0o077 == 0  # owner only
-    header = json.loads(cached.read_bytes().partition(b"\n")[0])
-    assert header["format"] == prefilter.FORMAT and header["refused"] == []
-
-    text = "xoxb-not-a-real-one and ghp_ and AKIA\n"
-    expected = first.sighting(text, text.lower())
-    assert prefilter.database(plan).sighting(text, text.lower()) == _same(expected)
-
-    cached.write_bytes(cached.read_bytes()[:-100])  # truncated: its checksum fails
-    again = prefilter.database(plan)
-    assert again.sighting(text, text.lower()) == _same(expected)
-    assert prefilter._load(cached) is not None  # rewritten whole
-
-
-def _same(seen: prefilter.Sighting | None) -> object:
-    class Same:
-        def __eq__(self, other: object) -> bool:
-            assert isinstance(other, prefilter.Sighting) and seen is not None
-            return (
-                set(other.keywords) == set(seen.keywords)
-                and other.detectors == seen.detectors
-                and other.shapes == seen.shapes
-            )
-
-    return Same()
-
-
-def test_an_unwritable_cache_costs_only_the_compile(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("not a directory")
-    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(blocker / "cache"))
-    plan = ScanOptions(detectors=ALL_DETECTORS[:5], use_detect_secrets=False).plan
-    text = "ghp_x\n"
-    assert prefilter.database(plan).sighting(text, text) is not None
-
-
-def test_a_pattern_hyperscan_refuses_always_may_match(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A policy's own detector that Hyperscan cannot compile (an ASCII-only group) is left
-    out of the database and run on every text holding its keyword: still found."""
-    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
-    odd = token(
-        "odd", "Odd", "test", r"(?a:oddtok_)(?P<secret>[0-9]{6})", ("oddtok_",), by_context=False
-    )
-    options = ScanOptions(detectors=(*ALL_DETECTORS[:3], odd), use_detect_secrets=False)
-    database = prefilter.database(options.plan)
-    header = json.loads(next(tmp_path.iterdir()).read_bytes().partition(b"\n")[0])
-    assert len(header["refused"]) == 1
-    text = "x = 'oddtok_804917'\n"
-    seen = database.sighting(text, text)
-    assert seen is not None and seen.may_match(3)
-    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
-    (found,) = scan_text_allowing(text, "a.py", options).candidates
-    assert found.secret == "804917"
-
-
-def test_a_hook_sized_run_never_loads_hyperscan(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The first megabyte goes through the automaton: a few files, no database, no compile."""
-    import subprocess
-    import sys
-
-    repo.write("a.py", "x = 1\n" * 100)
-    script = (
-        "import sys\n"
-        "from ztgate.cli import main\n"
-        "code = main(['secrets', 'a.py'])\n"
-        "assert 'hyperscan' not in sys.modules, 'loaded'\n"
-        "sys.exit(code)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=repo.path, capture_output=True, text=True, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-
-
-def test_a_big_scan_switches_to_hyperscan_with_the_same_report(repo) -> None:  # type: ignore[no-untyped-def]
-    import subprocess
-    import sys
-
-    line = "value = 'abcdefghijklmnopqrstuvwxyz0123'  # api_key password secret\n"
-    for n in range(12):
-        repo.write(f"big{n}.py", line * 2000)
-    repo.write("leak.py", "token = '" + fill("ghp_{a36}") + "'\n")
-    repo.commit("files")
-
-    def report(mode: str) -> str:
-        env = dict(os.environ, ZTGATE_PREFILTER=mode)
-        done = subprocess.run(
-            [sys.executable, "-m", "ztgate", "secrets", "--all-files", "--format", "json"],
-            cwd=repo.path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=env,
-        )
-        assert done.returncode == 1, done.stderr
-        return re.sub(r'"(started|duration)[^,}]*', "", done.stdout)
-
-    assert report("auto") == report("python") == report("hyperscan")
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        "apikey = {run}",  # the keyword before the long token
-        "{run} # the token",  # after it
-        "x = {head}token{tail}",  # inside it: part of the run
-    ],
-)
-def test_a_keyword_beside_a_long_token_is_seen_wherever_it_stands(
-    line: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The IBM and SoftLayer plugins need a keyword and a long token on one line; the one-pass
-    prefilter must see the pair in every arrangement, or those plugins would be skipped."""
-    run, head, tail = fill("{a30}"), fill("{a11}"), fill("{a11}")
-    text = line.format(run=run, head=head, tail=tail) + "\n"
-    database = OPTIONS.database
-    assert database is not None
-    seen = database.sighting(text, text.lower())
-    assert seen is not None and seen.may_shape("IbmCloudIamDetector+long-token")
-    fast, pure = _both(text, "config.py", monkeypatch)
-    assert fast == pure
-
-
-def test_no_long_token_beside_a_keyword_skips_those_plugins() -> None:
-    text = "key = short\n" + "x" * 30 + "\n"  # both, but on different lines
-    database = OPTIONS.database
-    assert database is not None
-    seen = database.sighting(text, text.lower())
-    assert seen is not None and not seen.may_shape("IbmCloudIamDetector+long-token")
-
-
-def test_a_cached_database_of_other_patterns_is_compiled_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A cache file with a valid header and checksum but another plan's database (stale, or
-    swapped in) would see nothing: the keyword check catches it and the plan is rebuilt."""
-    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
-    plan = ScanOptions(detectors=ALL_DETECTORS[:10], use_detect_secrets=False).plan
-    other = ScanOptions(detectors=ALL_DETECTORS[200:201], use_detect_secrets=False).plan
-    prefilter.database(other)
-    (swapped,) = tmp_path.iterdir()
-    target = tmp_path / f"{plan.key()}.hsdb"
-    swapped.rename(target)
-    assert prefilter._load(target) is not None  # the header and checksum hold
-    keyword = next(e for e in plan.entries if e.kind == prefilter.KEYWORD)
-    text = f"x = {keyword.name}\n"
-    seen = prefilter.database(plan).sighting(text, text.lower())
-    assert seen is not None and keyword.name in seen.keywords
-
-
 # ---- differential fuzzing: bench/prefilter_fuzz.py runs the same for longer ----
 
 # Scan options the fuzzer draws from: each is one database (compiled once, cached on disk).
@@ -700,3 +470,233 @@ def test_entropy_values_at_their_length_limit_agree_both_ways(
         lines = [line.replace("'", "") for line in lines]
     text = "".join(lines)
     assert problems(text, "config.yaml", options) == []
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"^a\u00a0b", r"^a\xffb"),  # non-ASCII: a byte ASCII text never holds
+        (r"[\u0041-\u2000]", r"[\x41-\xff]"),
+        (r"a^b$c$", r"abc$"),  # embedded anchors dropped, the last `$` kept
+        (r"x{0,400}?y{2,8}", r"x{0,}?y{2,8}"),  # wide repeats open-ended, narrow ones kept
+        (r"[]{0,400}^]", r"[]{0,400}^]"),  # inside a class nothing is rewritten
+        (r"[^]^]x", r"[^]^]x"),
+        (r"\^\{0,99\}\\u", r"\^\{0,99\}\\u"),  # escapes copied as they are
+        (r"(?i)\u017fk", r"(?i)\u017fk"),  # the long s is an `s` to caseless `re`: refused
+        (r"a{,3}b", r"a{0,3}b"),  # `{,3}` is a literal to Hyperscan
+        (r"[[:alpha:]]", r"[\[:alpha:]]"),  # a `[` in a class is a member, not a POSIX class
+        (r"[\u0100-\u0101]", r"[\xff-\xff]"),  # a range holding no letter `re` folds to ASCII
+        (r"[\u0100-\u0200]", r"[\u0100-\u0200]"),  # holds `\u0130` (an `i`): refused
+        (r"[\x70-\u0131]", r"[\x70-\u0131]"),  # `\u0131` is an `i`, below the range
+        (r"[\x41-\u0131]", r"[\x41-\xff]"),  # ... there, `i` is in the range already
+    ],
+)
+def test_python_patterns_become_wider_hyperscan_ones(regex: str, expected: str) -> None:
+    assert prefilter.hs_expression(regex) == expected
+
+
+@pytest.mark.parametrize(
+    ("regex", "flags", "text"),
+    [
+        (r"a{,3}b", 0, "aab"),  # Python's `{0,3}`
+        (r"x[[:alpha:]]", 0, "x:]"),  # a class of `[:alph`, then `]`, to Python
+        (r"x[\u0100-\u0200]", re.IGNORECASE, "xI"),  # `\u0130` is a caseless `i`
+        (r"x[\x70-\u0200]", re.IGNORECASE, "xs"),  # `\u017f`, the long s
+        (r"(?i:x[\u0132-\u017f])", 0, "xS"),
+        (r"x[\u2000-\uffff]", re.IGNORECASE, "xk"),  # the Kelvin sign
+        (r"a b  # a comment", re.VERBOSE, "ab"),  # blanks and comments are no part of it
+        (r"(?x) a b", 0, "ab"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")
+def test_the_hyperscan_form_matches_wherever_python_does(regex: str, flags: int, text: str) -> None:
+    """Python's meaning of each construct, where Hyperscan's differs: the database must report
+    the detector (or leave it out as refused, then it always may match)."""
+    assert re.search(regex, text, flags)
+    entry = prefilter.Entry(prefilter.DETECTOR, 0, regex, flags | re.MULTILINE)
+    compiled, refused = prefilter._compile_plan(prefilter.Plan((entry, prefilter.ODD_ENTRY)))
+    if refused == (0,):
+        return
+    hits: list[tuple[int, int]] = []
+    compiled.scan(text.encode("ascii"), match_event_handler=prefilter._record, context=hits)
+    assert hits
+
+
+def test_a_detector_written_with_a_python_only_repeat_is_found_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`{,12}` is Python's `{0,12}` but a literal to Hyperscan: left as it was, the database
+    never reported the detector, and the secret was found only on the pure-Python path."""
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    brace = token(
+        "brace", "Brace", "test", r"brc_(?P<secret>[0-9a-f]{,12}z)", ("brc_",), by_context=False
+    )
+    options = ScanOptions(detectors=(*ALL_DETECTORS[:3], brace), use_detect_secrets=False)
+    text = "x = 'brc_8f3a91c2d7z'\n"
+    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
+    fast = scan_text_allowing(text, "a.py", options).candidates
+    monkeypatch.setenv("ZTGATE_PREFILTER", "python")
+    pure = scan_text_allowing(text, "a.py", options).candidates
+    assert [c.secret for c in fast] == [c.secret for c in pure] == ["8f3a91c2d7z"]
+
+
+def test_the_database_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path / "cache"))
+    plan = ScanOptions(detectors=ALL_DETECTORS[:20], use_detect_secrets=False).plan
+    first = prefilter.database(plan)
+    (cached,) = (tmp_path / "cache").iterdir()
+    assert cached.name == f"{plan.key()}.hsdb"
+    assert os.stat(tmp_path / "cache").st_mode & 0o077 == 0  # owner only
+    header = json.loads(cached.read_bytes().partition(b"\n")[0])
+    assert header["format"] == prefilter.FORMAT and header["refused"] == []
+
+    text = "xoxb-not-a-real-one and ghp_ and AKIA\n"
+    expected = first.sighting(text, text.lower())
+    assert prefilter.database(plan).sighting(text, text.lower()) == _same(expected)
+
+    cached.write_bytes(cached.read_bytes()[:-100])  # truncated: its checksum fails
+    again = prefilter.database(plan)
+    assert again.sighting(text, text.lower()) == _same(expected)
+    assert prefilter._load(cached) is not None  # rewritten whole
+
+
+def _same(seen: prefilter.Sighting | None) -> object:
+    class Same:
+        def __eq__(self, other: object) -> bool:
+            assert isinstance(other, prefilter.Sighting) and seen is not None
+            return (
+                set(other.keywords) == set(seen.keywords)
+                and other.detectors == seen.detectors
+                and other.shapes == seen.shapes
+            )
+
+    return Same()
+
+
+def test_an_unwritable_cache_costs_only_the_compile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(blocker / "cache"))
+    plan = ScanOptions(detectors=ALL_DETECTORS[:5], use_detect_secrets=False).plan
+    text = "ghp_x\n"
+    assert prefilter.database(plan).sighting(text, text) is not None
+
+
+def test_a_pattern_hyperscan_refuses_always_may_match(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A policy's own detector that Hyperscan cannot compile (an ASCII-only group) is left
+    out of the database and run on every text holding its keyword: still found."""
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    odd = token(
+        "odd", "Odd", "test", r"(?a:oddtok_)(?P<secret>[0-9]{6})", ("oddtok_",), by_context=False
+    )
+    options = ScanOptions(detectors=(*ALL_DETECTORS[:3], odd), use_detect_secrets=False)
+    database = prefilter.database(options.plan)
+    header = json.loads(next(tmp_path.iterdir()).read_bytes().partition(b"\n")[0])
+    assert len(header["refused"]) == 1
+    text = "x = 'oddtok_804917'\n"
+    seen = database.sighting(text, text)
+    assert seen is not None and seen.may_match(3)
+    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
+    (found,) = scan_text_allowing(text, "a.py", options).candidates
+    assert found.secret == "804917"
+
+
+def test_a_hook_sized_run_never_loads_hyperscan(repo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The first megabyte goes through the automaton: a few files, no database, no compile."""
+    import subprocess
+    import sys
+
+    repo.write("a.py", "x = 1\n" * 100)
+    script = (
+        "import sys\n"
+        "from ztgate.cli import main\n"
+        "code = main(['secrets', 'a.py'])\n"
+        "assert 'hyperscan' not in sys.modules, 'loaded'\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=repo.path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_big_scan_switches_to_hyperscan_with_the_same_report(repo) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    line = "value = 'abcdefghijklmnopqrstuvwxyz0123'  # api_key password secret\n"
+    for n in range(12):
+        repo.write(f"big{n}.py", line * 2000)
+    repo.write("leak.py", "token = '" + fill("ghp_{a36}") + "'\n")
+    repo.commit("files")
+
+    def report(mode: str) -> str:
+        env = dict(os.environ, ZTGATE_PREFILTER=mode)
+        done = subprocess.run(
+            [sys.executable, "-m", "ztgate", "secrets", "--all-files", "--format", "json"],
+            cwd=repo.path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+        assert done.returncode == 1, done.stderr
+        return re.sub(r'"(started|duration)[^,}]*', "", done.stdout)
+
+    assert report("auto") == report("python") == report("hyperscan")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "apikey = {run}",  # the keyword before the long token
+        "{run} # the token",  # after it
+        "x = {head}token{tail}",  # inside it: part of the run
+    ],
+)
+def test_a_keyword_beside_a_long_token_is_seen_wherever_it_stands(
+    line: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The IBM and SoftLayer plugins need a keyword and a long token on one line; the one-pass
+    prefilter must see the pair in every arrangement, or those plugins would be skipped."""
+    run, head, tail = fill("{a30}"), fill("{a11}"), fill("{a11}")
+    text = line.format(run=run, head=head, tail=tail) + "\n"
+    database = OPTIONS.database
+    assert database is not None
+    seen = database.sighting(text, text.lower())
+    assert seen is not None and seen.may_shape("IbmCloudIamDetector+long-token")
+    fast, pure = _both(text, "config.py", monkeypatch)
+    assert fast == pure
+
+
+def test_no_long_token_beside_a_keyword_skips_those_plugins() -> None:
+    text = "key = short\n" + "x" * 30 + "\n"  # both, but on different lines
+    database = OPTIONS.database
+    assert database is not None
+    seen = database.sighting(text, text.lower())
+    assert seen is not None and not seen.may_shape("IbmCloudIamDetector+long-token")
+
+
+def test_a_cached_database_of_other_patterns_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache file with a valid header and checksum but another plan's database (stale, or
+    swapped in) would see nothing: the keyword check catches it and the plan is rebuilt."""
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    plan = ScanOptions(detectors=ALL_DETECTORS[:10], use_detect_secrets=False).plan
+    other = ScanOptions(detectors=ALL_DETECTORS[200:201], use_detect_secrets=False).plan
+    prefilter.database(other)
+    (swapped,) = tmp_path.iterdir()
+    target = tmp_path / f"{plan.key()}.hsdb"
+    swapped.rename(target)
+    assert prefilter._load(target) is not None  # the header and checksum hold
+    keyword = next(e for e in plan.entries if e.kind == prefilter.KEYWORD)
+    text = f"x = {keyword.name}\n"
+    seen = prefilter.database(plan).sighting(text, text.lower())
+    assert seen is not None and keyword.name in seen.keywords
