@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
+import string
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ztgate.secrets import engine, prefilter
+from ztgate.masking import mask_secrets
+from ztgate.secrets import ds_bridge, engine, prefilter
 from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.detectors import token
 from ztgate.secrets.engine import ScanOptions, scan_text_allowing
@@ -139,6 +142,336 @@ def test_generated_text_is_scanned_the_same_both_ways(text: str, filename: str) 
     assert fast == pure
 
 
+# ---- differential fuzzing: bench/prefilter_fuzz.py runs the same for longer ----
+
+# Scan options the fuzzer draws from: each is one database (compiled once, cached on disk).
+OPTION_SETS = (
+    OPTIONS,
+    ScanOptions(detectors=ALL_DETECTORS),
+    ScanOptions(detectors=ALL_DETECTORS, use_detect_secrets=False),
+    ScanOptions(detectors=ALL_DETECTORS, base64_limit=3.0, hex_limit=2.0, explain=True),
+    ScanOptions(
+        detectors=ALL_DETECTORS,
+        base64_limit=5.0,
+        hex_limit=3.5,
+        disabled=frozenset(d.id for d in ALL_DETECTORS[::3]) | {"KeywordDetector"},
+    ),
+)
+
+_KEYS = (
+    "password",
+    "PASSWORD",
+    "api_key",
+    "ApiKey",
+    "db_pass",
+    "secret",
+    "client_key",
+    "token",
+    "auth",
+    "aws_secret_access_key",
+    "x",
+    "private_key",
+    "key",
+    "softlayer_api",
+)
+_CONTEXTS = (
+    "{v}",
+    "{k} = {v}",
+    '{k} = "{v}"',
+    "{k} = '{v}'",
+    "{k}: {v}",
+    "  - {k}: {v}   ",
+    '"{k}": "{v}",',
+    "export {k}={v}",
+    "{k}:={v}",
+    "{k} == '{v}';",
+    "'{v}' === {k}",
+    "<{k}>{v}</{k}>",
+    "https://{k}:{v}@example.com/",
+    "# {k} {v}",
+    "{k}={v}\r",
+    "{v}{v}",
+    "{k}\t=\t`{v}`",
+    "{k}.assign('{v}')",
+    '{k}=>"{v}"',
+)
+_JUNK = (
+    " ",
+    "\t",
+    "\r",
+    "\r\n",
+    "\n",
+    "\f",
+    "\x00",
+    "\x0b",
+    "\x1d",
+    "\u00e9",
+    "=",
+    ":",
+    "'",
+    '"',
+    "`",
+    "-",
+    "_",
+    ".",
+    "/",
+    "+",
+    "\\",
+    "$",
+    "#",
+    "@",
+    "[",
+    "]",
+    "{",
+    "}",
+    ";",
+    ",",
+)
+_FILENAMES = (
+    "app.py",
+    "config.yaml",
+    "notes.md",
+    ".env",
+    "main.go",
+    "x.properties",
+    "settings.ini",
+    "a.js",
+    "Dockerfile",
+    "data.json",
+    "k.tf",
+    "README",
+)
+_TEMPLATES = tuple(t for d in ALL_DETECTORS for t in (*d.examples, *d.negatives))
+_PREFILTER_WORDS = tuple(sorted(OPTIONS.keywords))
+_LIMITS = tuple(sorted({limit for o in OPTION_SETS for limit in (o.base64_limit, o.hex_limit)}))
+
+
+def _random_run(rng: random.Random, length: int, alphabet: str) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(length))
+
+
+def _value(rng: random.Random) -> str:
+    """A value: a detector's example or near miss (mutated), or one at a length limit."""
+    choice = rng.random()
+    if choice < 0.55:
+        value = fill(rng.choice(_TEMPLATES), structured=rng.random() < 0.8)
+    elif choice < 0.7:  # entropy values around their limits (2**limit + 1 characters)
+        limit = rng.choice(_LIMITS)
+        length = int(2**limit) + rng.choice((0, 1, 1, 2))
+        alphabet = rng.choice((string.hexdigits[:16], string.hexdigits, _B64, _B64 + "_-\\="))
+        if length <= len(alphabet) and rng.random() < 0.7:  # all distinct: the most entropy
+            value = "".join(rng.sample(alphabet, length))
+        else:
+            value = _random_run(rng, length, alphabet)
+    elif choice < 0.85:  # long tokens at their limit, a keyword inside or not
+        length = rng.choice((23, 24, 25))
+        value = _random_run(rng, length, string.ascii_letters + string.digits + "_-")
+        if rng.random() < 0.5:
+            word = rng.choice(("key", "pwd", "pass", "token", "softlayer", "KEY"))
+            at = rng.randrange(len(value))
+            value = value[:at] + word + value[at + len(word) :]
+    else:
+        value = rng.choice(_PREFILTER_WORDS) + _random_run(rng, rng.randrange(40), _B64 + "-_.")
+    return _mutated(rng, value) if rng.random() < 0.4 else value
+
+
+_B64 = string.ascii_letters + string.digits + "+/"
+
+
+def _mutated(rng: random.Random, value: str) -> str:
+    for _ in range(rng.randrange(1, 4)):
+        if not value:
+            return value
+        at = rng.randrange(len(value))
+        kind = rng.randrange(7)
+        if kind == 0:
+            value = value.swapcase() if rng.random() < 0.3 else value.upper()
+        elif kind == 1:
+            value = value[:at] + value[at + 1 :]
+        elif kind == 2:
+            value = value[:at] + rng.choice(_JUNK) + value[at:]
+        elif kind == 3:
+            value = value[:at]
+        elif kind == 4:
+            value = value[:at] + value[at].swapcase() + value[at + 1 :]
+        elif kind == 5:
+            value = value + value[at:]
+        else:
+            value = value[:at] + rng.choice(string.ascii_letters + string.digits) + value[at:]
+    return value
+
+
+def generated_text(rng: random.Random) -> tuple[str, str]:
+    """A text of a few lines built around detectors' examples, and a file name."""
+    lines = []
+    for _ in range(rng.randrange(1, 6)):
+        line = rng.choice(_CONTEXTS).format(k=rng.choice(_KEYS), v=_value(rng))
+        if rng.random() < 0.1:
+            line = " " * rng.randrange(3000) + line
+        if rng.random() < 0.1:
+            line = rng.choice(_JUNK) + line
+        lines.append(line)
+    newline = rng.choice(("\n", "\n", "\n", "\r\n", "\r", "\n\n"))
+    text = newline.join(lines)
+    if rng.random() < 0.7:
+        text += newline
+    return text, rng.choice(_FILENAMES)
+
+
+def problems(text: str, filename: str, options: ScanOptions) -> list[str]:
+    """What the Hyperscan sighting of ``text`` leaves out that the pure-Python code would find,
+    and whether the scans differ: empty when both paths agree."""
+    found: list[str] = []
+    lowered = engine.lower_same_length(text)
+    database = options.database
+    assert database is not None
+    seen = database.sighting(text, lowered)
+    if seen is None:
+        if text.isascii() and not re.search(prefilter.ODD_BLANKS, text):
+            found.append("an ASCII text without odd blanks took the pure path")
+    else:
+        found.extend(_unsound(text, lowered, filename, seen, options))
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
+        fast = scan_text_allowing(text, filename, options)
+        monkeypatch.setenv("ZTGATE_PREFILTER", "python")
+        pure = scan_text_allowing(text, filename, options)
+    if fast != pure:
+        found.append(f"scans differ: {_summary(fast)} (hyperscan) != {_summary(pure)} (python)")
+    return found
+
+
+def _summary(scan: engine.TextScan) -> str:
+    return str(
+        sorted(
+            (c.detector_id, c.line, c.column, len(c.secret))
+            for c in (*scan.candidates, *scan.allowed, *(d.candidate for d in scan.dropped))
+        )
+    )
+
+
+def _unsound(
+    text: str, lowered: str, filename: str, seen: prefilter.Sighting, options: ScanOptions
+) -> list[str]:
+    found = []
+    pure = prefilter.python_sighting(lowered, options.keywords).keywords
+    if set(seen.keywords) != set(pure):
+        found.append(f"keywords {sorted(set(pure) ^ set(seen.keywords))}")
+    for keyword in pure:
+        if list(seen.keywords.get(keyword)) != list(pure.get(keyword)):
+            found.append(f"offsets of {keyword!r}")
+    gated = options.detectors_by_keyword
+    for position in sorted({p for k in pure for p in gated.get(k, ())}):
+        detector = options.detectors[position]
+        if not seen.may_match(position) and engine._matches(detector, text, pure):
+            found.append(f"detector {detector.id} left out")
+    if not options.use_detect_secrets:
+        return found
+    for name, shape in ds_bridge._SHAPES.items():
+        on = lowered if ds_bridge.PREFILTERS[name].on_lowered else text
+        if not seen.may_shape(name) and shape.search(on):
+            found.append(f"shape {name} left out")
+    lines = text.split("\n")
+    rules = (
+        (ds_bridge.KEYWORD_RULE_QUOTED, ds_bridge._KEYWORD_QUOTED),
+        (ds_bridge.KEYWORD_RULE_BARE, ds_bridge._KEYWORD_BARE),
+    )
+    for name, rule in rules:
+        if not seen.may_shape(name) and any(rule.search(line.lower()) for line in lines):
+            found.append(f"{name} left out")
+    for name, wanted in ds_bridge.PREFILTERS.items():
+        if not wanted.long_tokens_only or seen.may_shape(f"{name}+{ds_bridge.LONG_TOKEN}"):
+            continue
+        if any(
+            ds_bridge._LONG_TOKEN.search(line) and any(k in line.lower() for k in wanted.keywords)
+            for line in lines
+        ):
+            found.append(f"{name}+long-token left out")
+    everywhere = prefilter.Sighting(pure)
+    limits = (options.base64_limit, options.hex_limit)
+    for name in ("quoted", "unquoted"):
+        if not _weighed(text, everywhere, name, limits) <= _weighed(text, seen, name, limits):
+            found.append(f"{name} values left out")
+    return found
+
+
+def _weighed(
+    text: str, seen: prefilter.Sighting, name: str, limits: tuple[float, float]
+) -> set[tuple[int, int]]:
+    """The values of one shape the entropy plugins would weigh, where ``seen`` lets them."""
+    group = 2 if name == "quoted" else 1
+    return {
+        m.span(group)
+        for m in ds_bridge._value_matches(text, seen, name)
+        if ds_bridge._above_limit(m.group(group), *limits)
+    }
+
+
+_FUZZ_SEEDS = range(4)
+
+
+@pytest.mark.parametrize("seed", _FUZZ_SEEDS)
+def test_generated_texts_agree_both_ways(seed: int) -> None:
+    """The differential fuzzer, seeded and bounded (bench/prefilter_fuzz.py runs it long)."""
+    rng = random.Random(f"prefilter-{seed}")
+    failures = []
+    for _ in range(60):
+        text, filename = generated_text(rng)
+        options = rng.choice(OPTION_SETS)
+        found = problems(text, filename, options)
+        if found:
+            failures.append((mask_secrets(repr(text))[:300], filename, found))
+    assert failures == []
+
+
+def _distinct(alphabet: str, length: int) -> str:
+    """``length`` different characters of ``alphabet``: the most entropy that length holds."""
+    return "".join(random.Random(length).sample(alphabet, length))
+
+
+_EDGES = {
+    "empty": "",
+    "a newline alone": "\n",
+    "NUL bytes": "\x00" * 8 + "password = '{a20}'\x00",
+    "CR line ends": "password: x\rapi_key = '{a30}'\r",
+    "CRLF YAML": "a:\r\n  password: {a30}\r\n",
+    "a bare value ending the text": "aws_secret_access_key={b40}",
+    "form feeds": "\fkey = '{a30}'\f",
+    "a keyword split by a newline": "pass\nword = '{a20}'\n",
+    "a long token of exactly 24 beside a keyword": "key {w24}\n",
+    "a keyword inside a run of exactly 24": "{w10}token{w9}\n",
+    "a long line before the secret": " " * 5000 + "token = '{a40}'\n",
+    "an upper-case keyword": "PASSWORD = '{a20}'\nAPI_KEY: {a30}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_EDGES))
+@pytest.mark.parametrize("filename", ["app.py", "config.yaml"])
+def test_edge_texts_agree_both_ways(name: str, filename: str) -> None:
+    text = fill(_EDGES[name])
+    assert problems(text, filename, OPTIONS) == []
+
+
+@pytest.mark.parametrize("limits", [(4.5, 3.0), (3.0, 2.0), (5.0, 3.5)])
+@pytest.mark.parametrize("extra", [0, 1])
+@pytest.mark.parametrize("quoted", [True, False])
+def test_entropy_values_at_their_length_limit_agree_both_ways(
+    limits: tuple[float, float], extra: int, quoted: bool
+) -> None:
+    """A value just long enough (or one more) to pass its limit, at every limit of the option
+    sets: the value shapes' lengths are computed from the limits."""
+    options = next(
+        o for o in OPTION_SETS if (o.base64_limit, o.hex_limit) == limits and o.use_detect_secrets
+    )
+    base64_value = _distinct(_B64, int(2 ** limits[0]) + extra)
+    hex_value = _distinct("0123456789abcdef", min(16, int(2 ** limits[1]) + extra))
+    lines = [f"b = '{base64_value}'\n", f"h = '{hex_value}'\n"]
+    if not quoted:
+        lines = [line.replace("'", "") for line in lines]
+    text = "".join(lines)
+    assert problems(text, "config.yaml", options) == []
+
+
 @pytest.mark.parametrize(
     ("regex", "expected"),
     [
@@ -150,10 +483,61 @@ def test_generated_text_is_scanned_the_same_both_ways(text: str, filename: str) 
         (r"[^]^]x", r"[^]^]x"),
         (r"\^\{0,99\}\\u", r"\^\{0,99\}\\u"),  # escapes copied as they are
         (r"(?i)\u017fk", r"(?i)\u017fk"),  # the long s is an `s` to caseless `re`: refused
+        (r"a{,3}b", r"a{0,3}b"),  # `{,3}` is a literal to Hyperscan
+        (r"[[:alpha:]]", r"[\[:alpha:]]"),  # a `[` in a class is a member, not a POSIX class
+        (r"[\u0100-\u0101]", r"[\xff-\xff]"),  # a range holding no letter `re` folds to ASCII
+        (r"[\u0100-\u0200]", r"[\u0100-\u0200]"),  # holds `\u0130` (an `i`): refused
+        (r"[\x70-\u0131]", r"[\x70-\u0131]"),  # `\u0131` is an `i`, below the range
+        (r"[\x41-\u0131]", r"[\x41-\xff]"),  # ... there, `i` is in the range already
     ],
 )
 def test_python_patterns_become_wider_hyperscan_ones(regex: str, expected: str) -> None:
     assert prefilter.hs_expression(regex) == expected
+
+
+@pytest.mark.parametrize(
+    ("regex", "flags", "text"),
+    [
+        (r"a{,3}b", 0, "aab"),  # Python's `{0,3}`
+        (r"x[[:alpha:]]", 0, "x:]"),  # a class of `[:alph`, then `]`, to Python
+        (r"x[\u0100-\u0200]", re.IGNORECASE, "xI"),  # `\u0130` is a caseless `i`
+        (r"x[\x70-\u0200]", re.IGNORECASE, "xs"),  # `\u017f`, the long s
+        (r"(?i:x[\u0132-\u017f])", 0, "xS"),
+        (r"x[\u2000-\uffff]", re.IGNORECASE, "xk"),  # the Kelvin sign
+        (r"a b  # a comment", re.VERBOSE, "ab"),  # blanks and comments are no part of it
+        (r"(?x) a b", 0, "ab"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")
+def test_the_hyperscan_form_matches_wherever_python_does(regex: str, flags: int, text: str) -> None:
+    """Python's meaning of each construct, where Hyperscan's differs: the database must report
+    the detector (or leave it out as refused, then it always may match)."""
+    assert re.search(regex, text, flags)
+    entry = prefilter.Entry(prefilter.DETECTOR, 0, regex, flags | re.MULTILINE)
+    compiled, refused = prefilter._compile_plan(prefilter.Plan((entry, prefilter.ODD_ENTRY)))
+    if refused == (0,):
+        return
+    hits: list[tuple[int, int]] = []
+    compiled.scan(text.encode("ascii"), match_event_handler=prefilter._record, context=hits)
+    assert hits
+
+
+def test_a_detector_written_with_a_python_only_repeat_is_found_both_ways(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`{,12}` is Python's `{0,12}` but a literal to Hyperscan: left as it was, the database
+    never reported the detector, and the secret was found only on the pure-Python path."""
+    monkeypatch.setenv("ZTGATE_CACHE_DIR", str(tmp_path))
+    brace = token(
+        "brace", "Brace", "test", r"brc_(?P<secret>[0-9a-f]{,12}z)", ("brc_",), by_context=False
+    )
+    options = ScanOptions(detectors=(*ALL_DETECTORS[:3], brace), use_detect_secrets=False)
+    text = "x = 'brc_8f3a91c2d7z'\n"
+    monkeypatch.setenv("ZTGATE_PREFILTER", "hyperscan")
+    fast = scan_text_allowing(text, "a.py", options).candidates
+    monkeypatch.setenv("ZTGATE_PREFILTER", "python")
+    pure = scan_text_allowing(text, "a.py", options).candidates
+    assert [c.secret for c in fast] == [c.secret for c in pure] == ["8f3a91c2d7z"]
 
 
 def test_the_database_is_cached_on_disk_and_a_damaged_cache_is_rebuilt(

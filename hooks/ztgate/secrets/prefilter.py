@@ -16,7 +16,8 @@ path runs every detector whose keyword occurs. Both give the same candidates, be
   takes the pure-Python path.
 
 tests/secrets/test_prefilter.py runs both paths side by side on every detector's examples and on
-generated text. The database is compiled once per set of patterns and cached on disk.
+generated text (a seeded differential fuzzer; bench/prefilter_fuzz.py runs it for longer). The
+database is compiled once per set of patterns and cached on disk.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from ztgate.secrets import keywords as keyword_pass
 # Characters Python's `\s` matches in a str pattern and Hyperscan's does not: a text holding one
 # takes the pure-Python path.
 ODD_BLANKS = "[\\x0b\\x1c-\\x1f]"
-FORMAT = "ztgate-prefilter-1"
+FORMAT = "ztgate-prefilter-2"
 _ENV_PATH = "ZTGATE_PREFILTER"  # "python": never use Hyperscan (and what the tests compare)
 
 
@@ -194,27 +195,39 @@ def hs_expression(regex: str) -> str:
     """``regex`` in a form Hyperscan compiles, matching a superset of it on ASCII text:
     `\\uXXXX` escapes of non-ASCII characters become a byte ASCII text never holds (`\\xff`),
     a `^` after the start and a `$` before the end are dropped (Hyperscan refuses them there;
-    an assertion less only widens), and a bounded repeat
-    wider than 16 (`{0,400}`) becomes open-ended (much cheaper to compile)."""
+    an assertion less only widens), a bounded repeat wider than 16 (`{0,400}`) becomes
+    open-ended (much cheaper to compile), `{,n}` (Python's `{0,n}`, a literal to Hyperscan) is
+    spelled `{0,n}`, and a `[` inside a class (a member to Python, a POSIX class to Hyperscan)
+    is escaped."""
     out: list[str] = []
     i, in_class = 0, False
+    low: int | None = None  # the code of the class member before a `-` (a range's low end)
     while i < len(regex):
         c = regex[i]
         if c == "\\":
-            i = _escape(regex, i, out)
+            code, i = _escape(regex, i, out, _range_low(regex, i, low) if in_class else None)
+            low = code if in_class else None
             continue
         if in_class:
             in_class = c != "]"
+            if c == "[":
+                out.append("\\[")
+                low = ord(c)
+                i += 1
+                continue
+            low = ord(c) if c != "-" else low
         elif c == "[":
             i = _class_start(regex, i, out)
             in_class = True
+            low = None
             continue
         elif (c == "^" and i > 0) or (c == "$" and i < len(regex) - 1):
             i += 1
             continue
         elif c == "{" and (repeat := _REPEAT.match(regex, i)):
-            low, high = int(repeat.group(1) or 0), int(repeat.group(2))
-            out.append(repeat.group(0) if high - low <= _WIDEST_KEPT else f"{{{low},}}")
+            low_count, high = int(repeat.group(1) or 0), int(repeat.group(2))
+            kept = high - low_count <= _WIDEST_KEPT
+            out.append(f"{{{low_count},{high}}}" if kept else f"{{{low_count},}}")
             i = repeat.end()
             continue
         out.append(c)
@@ -222,15 +235,64 @@ def hs_expression(regex: str) -> str:
     return "".join(out)
 
 
-def _escape(regex: str, at: int, out: list[str]) -> int:
-    """Copy the escape at ``at`` (a `\\uXXXX` rewritten), return where the next token starts."""
+def _range_low(regex: str, at: int, low: int | None) -> int | None:
+    """The low end of the range whose high end is the escape at ``at`` (after a `-`), else
+    None: -1 when the escape starts a range."""
+    if at > 0 and regex[at - 1] == "-" and low is not None:
+        return low
+    width = 6 if regex[at + 1 : at + 2] == "u" else 2
+    following = regex[at + width : at + width + 2]
+    return -1 if following[:1] == "-" and following != "-]" else None
+
+
+def _range_high(regex: str, at: int) -> int | None:
+    """The code of the class member at ``at`` (a range's high end); None when unknown."""
+    if regex[at : at + 2] == "\\u" and re.fullmatch(r"[0-9a-fA-F]{4}", regex[at + 2 : at + 6]):
+        return int(regex[at + 2 : at + 6], 16)
+    if regex[at : at + 2] == "\\x" and re.fullmatch(r"[0-9a-fA-F]{2}", regex[at + 2 : at + 4]):
+        return int(regex[at + 2 : at + 4], 16)
+    if regex[at : at + 1] == "\\":
+        escaped = regex[at + 1 : at + 2]
+        return ord(escaped) if escaped and not escaped.isalnum() else None
+    return ord(regex[at]) if at < len(regex) else None
+
+
+def _escape(
+    regex: str, at: int, out: list[str], range_low: int | None = None
+) -> tuple[int | None, int]:
+    """Copy the escape at ``at`` (a `\\uXXXX` rewritten), return the code of the character it
+    stands for (None for a class such as `\\w`) and where the next token starts.
+    ``range_low``: in a class, the low end of the range this escape ends (-1: a range it
+    starts)."""
     if regex[at + 1 : at + 2] == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", regex[at + 2 : at + 6]):
         code = int(regex[at + 2 : at + 6], 16)
-        if code < 0x80 or not _folds_to_ascii(code):
+        if range_low is not None and range_low < 0:  # starts a range: up to its high end
+            high = _range_high(regex, at + 7)
+            folds = high is None or any(code <= f <= high for f in _ascii_folds())
+        else:
+            folds = _folds_into(code, range_low)
+        if code < 0x80 or not folds:
             out.append(f"\\x{code:02x}" if code < 0x80 else "\\xff")
-            return at + 6
+            return code, at + 6
+        out.append(regex[at : at + 6])  # left for Hyperscan to refuse: always may match
+        return code, at + 6
     out.append(regex[at : at + 2])
-    return at + 2
+    escaped = regex[at + 1 : at + 2]
+    if escaped == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", regex[at + 2 : at + 4]):
+        out.append(regex[at + 2 : at + 4])
+        return int(regex[at + 2 : at + 4], 16), at + 4
+    return (ord(escaped) if escaped and not escaped.isalnum() else None), at + 2
+
+
+def _folds_into(code: int, range_low: int | None) -> bool:
+    """Whether Python's caseless matching could take ``code`` (or, as a range's end, a
+    character of its range) for an ASCII letter that `\\xff` would not stand for."""
+    if range_low is None:
+        return _folds_to_ascii(code)
+    return any(
+        max(range_low, 0x80) <= f <= code and range_low > ord(target)
+        for f, target in _ascii_folds().items()
+    )
 
 
 @lru_cache(maxsize=64)
@@ -239,6 +301,23 @@ def _folds_to_ascii(code: int) -> bool:
     the long s, matches `s`): such an escape is left for Hyperscan to refuse."""
     pattern = re.compile(re.escape(chr(code)), re.IGNORECASE)
     return any(pattern.fullmatch(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@lru_cache(maxsize=1)
+def _ascii_folds() -> dict[int, str]:
+    """The characters `\\uXXXX` can write (up to U+FFFF) that Python's caseless matching takes
+    for an ASCII letter (`\\u0130`, `\\u017f`, the Kelvin sign...), each with that letter in
+    lowercase."""
+    letters = re.compile("[a-z]", re.IGNORECASE)
+    return {
+        code: next(
+            c
+            for c in "abcdefghijklmnopqrstuvwxyz"
+            if re.fullmatch(re.escape(chr(code)), c, re.IGNORECASE)
+        )
+        for code in range(0x80, 0x10000)
+        if letters.fullmatch(chr(code))
+    }
 
 
 def _class_start(regex: str, at: int, out: list[str]) -> int:
@@ -328,7 +407,9 @@ def compiles(expression: Expression) -> bool:
 
 # What Hyperscan is sure to refuse (escapes of characters beyond a byte, named characters, an
 # ASCII-only group): left out without a compile. Too wide a net costs only speed.
-_REFUSED = re.compile(r"\\[uUN]|\(\?[aiLmsux]*a")
+# A verbose pattern (`(?x)`, re.VERBOSE) too: Hyperscan would take its blanks literally, and
+# ``hs_expression`` would rewrite its comments.
+_REFUSED = re.compile(r"\\[uUN]|\(\?[aiLmsux]*[ax]")
 
 
 def _compile_plan(plan: Plan) -> tuple[Any, tuple[int, ...]]:
@@ -338,11 +419,19 @@ def _compile_plan(plan: Plan) -> tuple[Any, tuple[int, ...]]:
     import hyperscan
 
     expressions = [e.expression for e in plan.entries]
-    refused = tuple(i for i, e in enumerate(expressions) if _REFUSED.search(e.text))
+    refused = tuple(
+        i
+        for i, (entry, e) in enumerate(zip(plan.entries, expressions, strict=True))
+        if _REFUSED.search(e.text) or entry.flags & re.VERBOSE
+    )
     try:
         return _compile([e for i, e in enumerate(expressions) if i not in refused]), refused
     except hyperscan.error:
-        refused = tuple(i for i, e in enumerate(expressions) if not compiles(e))
+        refused = tuple(
+            i
+            for i, (entry, e) in enumerate(zip(plan.entries, expressions, strict=True))
+            if entry.flags & re.VERBOSE or not compiles(e)
+        )
         return _compile([e for i, e in enumerate(expressions) if i not in refused]), refused
 
 
