@@ -285,7 +285,7 @@ def test_a_long_range_read_on_every_core_reports_what_one_process_does(
     policy = SecretsPolicy()
     alone = scan.scan_history(repo.path, commits, policy)
     monkeypatch.setattr(scan, "PARALLEL_MIN_COMMITS", 2)
-    monkeypatch.setattr(scan, "_can_fork", lambda: True)
+    monkeypatch.setattr(scan, "_fork_workers", lambda: 2)
     progress = Progress("secrets", len(commits), "commits", environ={})
     together = scan.scan_history(repo.path, commits, policy, progress)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import fnmatch
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,8 +18,6 @@ from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.engine import Candidate, Dropped, ScanOptions, scan_text_allowing
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
     from ztgate.progress import Progress
     from ztgate.secrets.history import AddedFile, BlobReader
 
@@ -194,27 +193,40 @@ def scan_files(
     workers = _worker_count(paths, root)
     if workers < 2:
         return _scan_files_here(paths, policy, root, progress, explain)
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Interleaved shares balance big and small files.
     _warm_up(policy, explain)
+    # Interleaved shares balance big and small files; with a count on screen each is cut in
+    # consecutive pieces so that it moves as they finish (merged in order, the same result).
     shares = [list(paths[i::workers]) for i in range(workers)]
+    size = max(len(share) for share in shares)
+    if progress is not None and progress.enabled:
+        size = max(1, size // 16)
+    pieces = [share[i : i + size] for share in shares for i in range(0, len(share), size)]
+    work = partial(_scan_files_here, policy=policy, root=root, progress=None, explain=explain)
+    return _in_workers(work, pieces, workers, progress)
+
+
+def _in_workers(
+    work: Callable[[Sequence[str]], ScanResult],
+    pieces: list[list[str]],
+    workers: int,
+    progress: Progress | None,
+) -> ScanResult:
+    """``work`` on each piece in forked workers (which share what ``_warm_up`` loaded); the
+    count moves as pieces finish, and the parts are merged in the pieces' order, so the report
+    does not depend on which finished first."""
+    from concurrent.futures import ProcessPoolExecutor, wait
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        if progress is not None and progress.enabled:
-            parts = _scan_counted(pool, shares, policy, root, progress, explain)
-        else:
-            parts = list(
-                pool.map(
-                    _scan_files_here,
-                    shares,
-                    [policy] * workers,
-                    [root] * workers,
-                    [None] * workers,
-                    [explain] * workers,
-                )
-            )
-    return merged(parts)
+        pending = {pool.submit(work, piece): len(piece) for piece in pieces}
+        futures = list(pending)
+        while pending:
+            done, _ = wait(pending, return_when="FIRST_COMPLETED")
+            for future in done:
+                count = pending.pop(future)
+                if progress is not None:
+                    progress.advance(count)
+        return merged(future.result() for future in futures)
 
 
 def merged(parts: Iterable[ScanResult]) -> ScanResult:
@@ -242,47 +254,20 @@ def _warm_up(policy: SecretsPolicy, explain: bool) -> None:
     gc.freeze()  # what is loaded now stays shared: the workers' collections never walk it
 
 
-def _scan_counted(
-    pool: Executor,
-    shares: list[list[str]],
-    policy: SecretsPolicy,
-    root: Path,
-    progress: Progress,
-    explain: bool = False,
-) -> list[ScanResult]:
-    """``pool.map`` over the shares, each cut in consecutive pieces so the count moves as
-    pieces finish; a share's pieces merged in order are the share's result, so the report is
-    the same as without progress."""
-    from concurrent.futures import wait
-
-    size = max(1, max(len(share) for share in shares) // 16)
-    pieces = [share[i : i + size] for share in shares for i in range(0, len(share), size)]
-    pending = {
-        pool.submit(_scan_files_here, piece, policy, root, None, explain): len(piece)
-        for piece in pieces
-    }
-    futures = list(pending)
-    while pending:
-        done, _ = wait(pending, return_when="FIRST_COMPLETED")
-        for future in done:
-            progress.advance(pending.pop(future))
-    return [future.result() for future in futures]
-
-
-def _can_fork() -> bool:
-    """Workers are forked (they share what the parent loaded): Linux, two cores or more."""
-    import multiprocessing
+def _fork_workers() -> int:
+    """How many forked workers (they share what the parent loaded) a big scan gets: one per
+    core up to four, on Linux with two cores or more; else 1, no worker."""
     import sys
 
-    return (
-        (os.cpu_count() or 1) >= 2
-        and sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    cores = os.cpu_count() or 1
+    if cores < 2 or not sys.platform.startswith("linux"):
+        return 1
+    return min(cores, 4) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def _worker_count(paths: Sequence[str], root: Path) -> int:
-    if len(paths) < 16 or not _can_fork():
+    workers = _fork_workers() if len(paths) >= 16 else 1
+    if workers < 2:
         return 1
     total = 0
     for path in paths:
@@ -291,7 +276,7 @@ def _worker_count(paths: Sequence[str], root: Path) -> int:
         except OSError:
             continue
         if total >= PARALLEL_MIN_BYTES:
-            return min(os.cpu_count() or 1, 4)
+            return workers
     return 1
 
 
@@ -404,37 +389,20 @@ def scan_history(
     What cannot be read line by line (binary or wide-encoded content, an addition larger than
     ``max_file_size``) is read whole from the commit's blob, in pieces. A long history is cut
     into runs of consecutive commits, each read by its own `git log` on every core."""
-    workers = _history_workers(len(commits))
+    workers = _fork_workers() if len(commits) >= PARALLEL_MIN_COMMITS else 1
     if workers < 2:
         return _scan_history_here(root, commits, policy, progress, explain)
-    from concurrent.futures import ProcessPoolExecutor
-
     _warm_up(policy, explain)
     size = -(-len(commits) // (workers * RUNS_PER_WORKER))
     runs = [list(commits[i : i + size]) for i in range(0, len(commits), size)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [
-            pool.submit(_scan_history_here, root, run, policy, None, explain) for run in runs
-        ]
-        parts = []
-        for future, run in zip(futures, runs, strict=True):
-            parts.append(future.result())
-            if progress is not None:
-                progress.advance(len(run))
-    return merged(parts)
+    work = partial(_scan_history_here, root, policy=policy, progress=None, explain=explain)
+    return _in_workers(work, runs, workers, progress)
 
 
 # Below this many commits one process reads them (a push); above, every core (a CI range), in
 # a few runs per worker so that a slow run (big files, binaries) does not hold the others up.
 PARALLEL_MIN_COMMITS = 200
 RUNS_PER_WORKER = 12
-
-
-def _history_workers(count: int) -> int:
-    if count < PARALLEL_MIN_COMMITS or not _can_fork():
-        return 1
-    return min(os.cpu_count() or 1, 4)
 
 
 def _scan_history_here(
