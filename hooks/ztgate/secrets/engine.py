@@ -81,10 +81,14 @@ class ScanOptions:
         return ours | (ds_bridge.ALL_PREFILTER_KEYWORDS if self.use_detect_secrets else frozenset())
 
     @cached_property
+    def enabled(self) -> frozenset[int]:
+        """Positions of the detectors not disabled (each gated by a keyword)."""
+        return frozenset(p for positions in self.detectors_by_keyword.values() for p in positions)
+
+    @cached_property
     def plan(self) -> prefilter.Plan:
-        enabled = frozenset(p for ps in self.detectors_by_keyword.values() for p in ps)
         limits = (self.base64_limit, self.hex_limit) if self.use_detect_secrets else None
-        return _plan(tuple(self.detectors), enabled, self.keywords, limits)
+        return _plan(tuple(self.detectors), self.enabled, self.keywords, limits)
 
     @cached_property
     def database(self) -> prefilter.Database | None:
@@ -96,10 +100,9 @@ class ScanOptions:
         forking workers: they share them instead of each compiling its own."""
         if prefilter.mode() != "python" and self.database is not None:
             _PURE_LEFT[0] = 0
-        for positions in self.detectors_by_keyword.values():
-            for position in positions:
-                detector = self.detectors[position]
-                _ = detector.parts if detector.gap else detector.pattern
+        for position in self.enabled:
+            detector = self.detectors[position]
+            _ = detector.parts if detector.gap else detector.pattern
 
     def sighting(self, text: str, lowered: str) -> prefilter.Sighting:
         """What one pass sees in ``text``: by Hyperscan where it can, else the automaton. A

@@ -563,8 +563,7 @@ def _sees_every_keyword(plan: Plan, compiled: Any, refused: tuple[int, ...]) -> 
     words = {i for i, e in enumerate(kept) if e.kind == KEYWORD}
     canary = " ".join(str(kept[i].name) for i in sorted(words)).encode("ascii")
     hits: list[tuple[int, int]] = []
-    compiled.scan(canary, match_event_handler=_record, context=hits)
-    return words <= {i for i, _ in hits}
+    return _scanned(compiled, canary, hits) and words <= {i for i, _ in hits}
 
 
 class _Refusing(Database):
@@ -572,22 +571,23 @@ class _Refusing(Database):
 
     def __init__(self, plan: Plan, compiled: Any, refused: tuple[int, ...]) -> None:
         super().__init__(plan.without(refused), compiled)
-        self._always = [plan.entries[i] for i in refused]
+        always = [plan.entries[i] for i in refused]
+        # A refused keyword or odd-blank check: every text takes the pure path.
+        self._pure = any(e.kind in (KEYWORD, ODD) for e in always)
+        self._always_detectors = frozenset(int(e.name) for e in always if e.kind == DETECTOR)
+        self._always_shapes = frozenset(str(e.name) for e in always if e.kind == SHAPE)
+        self._no_values = any(e.kind == VALUE for e in always)
 
     def sighting(self, text: str, lowered: str) -> Sighting | None:
-        seen = super().sighting(text, lowered)
-        if seen is None or any(e.kind in (KEYWORD, ODD) for e in self._always):
+        seen = None if self._pure else super().sighting(text, lowered)
+        if seen is None:
             return None
         return Sighting(
             seen.keywords,
-            _union(seen.detectors, {int(e.name) for e in self._always if e.kind == DETECTOR}),
-            _union(seen.shapes, {str(e.name) for e in self._always if e.kind == SHAPE}),
-            None if any(e.kind == VALUE for e in self._always) else seen.values,
+            None if seen.detectors is None else seen.detectors | self._always_detectors,
+            None if seen.shapes is None else seen.shapes | self._always_shapes,
+            None if self._no_values else seen.values,
         )
-
-
-def _union(seen: frozenset[Any] | None, always: set[Any]) -> frozenset[Any] | None:
-    return seen if seen is None else seen | always
 
 
 # ---- the plan of one scan's options, and the pure-Python path ----
