@@ -386,7 +386,7 @@ def _entropy_lines(
 def _value_matches(text: str, seen: Sighting, name: str) -> Iterator[re.Match[str]]:
     """The matches of a value shape: over the whole text, or (where the prefilter says where
     they end) on those lines only; a match never spans lines, so they are the same."""
-    pattern = _VALUE_PATTERNS[name].compiled
+    pattern = _VALUE_PATTERNS[name]
     ends = seen.values.get(name) if seen.values is not None else None
     if ends is None:
         yield from pattern.finditer(text)
