@@ -157,7 +157,8 @@ _KEYWORD_BARE = LazyPattern(
 )
 _QUOTE_CHAR = LazyPattern(r"['\"`]")
 # A run of 24+ token characters: every plugin marked long_tokens_only needs one on the line.
-_LONG_TOKEN = LazyPattern(r"(?<![\w\-])[\w\-]{24,}")
+_LONG_TOKEN_LENGTH = 24
+_LONG_TOKEN = LazyPattern(rf"(?<![\w\-])[\w\-]{{{_LONG_TOKEN_LENGTH},}}")
 ENTROPY_PLUGINS = ("Base64HighEntropyString", "HexHighEntropyString")
 
 _QUOTED = LazyPattern(r"(['\"])([A-Za-z0-9+/=_\\\-]{9,})\1")
@@ -217,7 +218,7 @@ def prefilter_shapes() -> list[tuple[str, str, int]]:
     ]
 
 
-def _keyword_by_long_token(words: tuple[str, ...], length: int = 24) -> str:
+def _keyword_by_long_token(words: tuple[str, ...], length: int = _LONG_TOKEN_LENGTH) -> str:
     """One of ``words`` on a line with a run of ``length`` token characters: before the run,
     after it, or inside it (a keyword of token characters inside a run is part of it)."""
     keyword = "(?:" + "|".join(re.escape(w) for w in words) + ")"
