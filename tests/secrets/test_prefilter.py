@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ztgate.masking import mask_secrets
-from ztgate.secrets import ds_bridge, engine, prefilter
+from ztgate.secrets import ds_bridge, engine, hs_syntax, prefilter
 from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.detectors import token
 from ztgate.secrets.engine import ScanOptions, scan_text_allowing
@@ -68,7 +68,10 @@ def test_the_database_reads_ascii_text_and_leaves_out_detectors_that_cannot_matc
 @pytest.mark.parametrize(
     "text",
     [
-        "password = 'caf\u00e9-Secret-9x'\n",  # non-ASCII
+        "pa\u017fsword = 'Secret-9x'\n",  # the long s: an `s` to caseless `re`
+        "\u212aey = 'x'\n",  # the Kelvin sign: `k` to caseless `re` and to lower()
+        "\u0130d = 1\n",  # dotted capital I
+        "p\u0131n = 2\n",  # dotless i
         "key\x1c= 'x'\n",  # a blank to Python's \s, not to Hyperscan's
         "a\x0bb\n",
     ],
@@ -77,6 +80,35 @@ def test_text_hyperscan_and_python_could_read_differently_takes_the_pure_path(te
     database = OPTIONS.database
     assert database is not None
     assert database.sighting(text, engine.lower_same_length(text)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password = 'caf\u00e9-Secret-9x'\n",  # Latin-1
+        "\u5bc6\u7801 = '\u79d8\u5bc6'\n",  # CJK
+        "token\u00a0=\u2028'x'\u3000\n",  # Unicode blanks
+        "emoji \U0001f600 and a lone surrogate \udc80\n",  # beyond U+FFFF; surrogateescape
+        "contrase\u00f1a: 'x'\n",  # a non-ASCII keyword of detect-secrets'
+    ],
+)
+def test_non_ascii_text_is_read_by_hyperscan(text: str) -> None:
+    """One byte per character: the offsets are the characters', and a non-ASCII keyword is
+    seen where it is (and only there: the stand-in is checked again)."""
+    database = OPTIONS.database
+    assert database is not None
+    lowered = engine.lower_same_length(text)
+    seen = database.sighting(text, lowered)
+    assert seen is not None
+    assert set(seen.keywords) == set(prefilter.python_sighting(lowered, OPTIONS.keywords).keywords)
+
+
+def test_a_non_ascii_keyword_is_not_taken_from_another_character_in_its_place() -> None:
+    database = OPTIONS.database
+    assert database is not None
+    text = "contrase\u00fca: 'x'\n"  # u-umlaut where the keyword has n-tilde
+    seen = database.sighting(text, text.lower())
+    assert seen is not None and "contrase\u00f1a" not in seen.keywords
 
 
 def test_every_detector_example_is_found_the_same_both_ways(
@@ -126,6 +158,12 @@ _PIECES = st.sampled_from(
         "password",
         "api_key",
         "\u00e9",
+        "\u00a0",
+        "\u0663",
+        "\u4e2d",
+        "\u2026",
+        "\u212a",
+        "contrase\u00f1a",
         "\x1c",
         "kind: Secret\ndata:\n  x: ",
     ]
@@ -206,6 +244,15 @@ _JUNK = (
     "\x0b",
     "\x1d",
     "\u00e9",
+    "\u00f1",
+    "\u00a0",
+    "\u2028",
+    "\u3000",
+    "\u0663",
+    "\u4e2d",
+    "\u2026",
+    "\u017f",
+    "\U0001f600",
     "=",
     ":",
     "'",
@@ -327,8 +374,8 @@ def problems(text: str, filename: str, options: ScanOptions) -> list[str]:
     assert database is not None
     seen = database.sighting(text, lowered)
     if seen is None:
-        if text.isascii() and not re.search(prefilter.ODD_BLANKS, text):
-            found.append("an ASCII text without odd blanks took the pure path")
+        if hs_syntax.text_bytes(text) is not None and not re.search(prefilter.ODD_BLANKS, text):
+            found.append("a text Hyperscan can read took the pure path")
     else:
         found.extend(_unsound(text, lowered, filename, seen, options))
     with pytest.MonkeyPatch.context() as monkeypatch:
@@ -489,10 +536,21 @@ def test_entropy_values_at_their_length_limit_agree_both_ways(
         (r"[\u0100-\u0200]", r"[\u0100-\u0200]"),  # holds `\u0130` (an `i`): refused
         (r"[\x70-\u0131]", r"[\x70-\u0131]"),  # `\u0131` is an `i`, below the range
         (r"[\x41-\u0131]", r"[\x41-\xff]"),  # ... there, `i` is in the range already
+        # Where Python could match a non-ASCII character, the stand-in byte matches too:
+        (r"\w+\s\d", r"[\w\xff]+[\s\xff][\d\xff]"),  # letters, blanks, digits of any script
+        (r"[\w.-]{20}", r"(?:[\w.-]|\xff){20}"),
+        (r"[^\W_]", r"(?:[^\W_]|\xff)"),  # a negated class that leaves letters out
+        (r"[^\u2028\n]", r"(?:[^\xff\n]|\xff)"),  # ... or a non-ASCII character
+        (r"[^\n]", r"[^\n]"),  # the stand-in is outside this one already
+        (r"[A-Za-z0-9]{40}", r"[A-Za-z0-9]{40}"),  # Python's [A-Z] holds no other letter
+        ("contrase\u00f1a", r"contrase\xffa"),  # written as is, not escaped
+        (r"\bkey\B", r"key"),  # beside a stand-in, a boundary cannot be told: dropped
+        (r"[\b]", r"[\b]"),  # a backspace in a class
+        (r"\101\351", r"\x41\xff"),  # octal escapes
     ],
 )
 def test_python_patterns_become_wider_hyperscan_ones(regex: str, expected: str) -> None:
-    assert prefilter.hs_expression(regex) == expected
+    assert hs_syntax.hs_expression(regex) == expected
 
 
 @pytest.mark.parametrize(
@@ -506,6 +564,26 @@ def test_python_patterns_become_wider_hyperscan_ones(regex: str, expected: str) 
         (r"x[\u2000-\uffff]", re.IGNORECASE, "xk"),  # the Kelvin sign
         (r"a b  # a comment", re.VERBOSE, "ab"),  # blanks and comments are no part of it
         (r"(?x) a b", 0, "ab"),
+        # non-ASCII text, read through the stand-in byte
+        (r"a\wb", 0, "a\u00e9b"),
+        (r"a\w{3}b", 0, "a\u4e2d\u6587\u5b57b"),
+        (r"a\sb", 0, "a\u00a0b"),
+        (r"a\s+b", 0, "a\u2028\u3000b"),
+        (r"a\db", 0, "a\u0663b"),
+        (r"a[\w.-]+b", 0, "a.\u00e9-b"),
+        (r"a[^x]b", 0, "a\u00e9b"),
+        (r"a[^\u00e9]b", 0, "a\u00fcb"),
+        (r"a[^\W]b", 0, "a\u00e9b"),
+        (r"a[^\x80-\xff]b", 0, "a\u0100b"),
+        (r"a[\u00e0-\u00ff]b", 0, "a\u00f6b"),
+        (r"a.b", 0, "a\U0001f600b"),
+        (r"\u00e9\b", 0, "\u00e9 "),
+        (r"x\b", 0, "x\u2026"),
+        (r"a\B\u00e9", 0, "a\u00e9"),
+        (r"\bkey", 0, "\u00e9 key"),
+        ("(?i)contrase\u00f1a", 0, "CONTRASE\u00d1A"),
+        (r"\351t\351", 0, "\u00e9t\u00e9"),
+        (r"[^\s]{4}", 0, "\u00e9\u00e9\u00e9\u00e9"),
     ],
 )
 @pytest.mark.filterwarnings("ignore:Possible nested set:FutureWarning")
@@ -513,12 +591,14 @@ def test_the_hyperscan_form_matches_wherever_python_does(regex: str, flags: int,
     """Python's meaning of each construct, where Hyperscan's differs: the database must report
     the detector (or leave it out as refused, then it always may match)."""
     assert re.search(regex, text, flags)
+    data = hs_syntax.text_bytes(text)
+    assert data is not None
     entry = prefilter.Entry(prefilter.DETECTOR, 0, regex, flags | re.MULTILINE)
     compiled, refused = prefilter._compile_plan(prefilter.Plan((entry, prefilter.ODD_ENTRY)))
     if refused == (0,):
         return
     hits: list[tuple[int, int]] = []
-    compiled.scan(text.encode("ascii"), match_event_handler=prefilter._record, context=hits)
+    compiled.scan(data, match_event_handler=prefilter._record, context=hits)
     assert hits
 
 

@@ -131,7 +131,7 @@ def _plan(
     """What the one-pass prefilter looks for: every keyword, every enabled detector's
     pattern (a gapped one by its head), detect-secrets' shapes and the values its entropy
     plugins could weigh above their ``limits`` (none without detect-secrets)."""
-    entries = [e for k in sorted(words) if (e := prefilter.keyword_entry(k))]
+    entries = [prefilter.keyword_entry(k) for k in sorted(words)]
     for position in sorted(enabled):
         detector = detectors[position]
         regex = detector.gap[0] if detector.gap else detector.regex

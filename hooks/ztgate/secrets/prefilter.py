@@ -11,9 +11,12 @@ path runs every detector whose keyword occurs. Both give the same candidates, be
 - a Hyperscan prefilter pattern matches wherever the pattern itself could (a superset: its
   approximations only ever widen it, as do ours in ``hs_expression``), so a detector it leaves
   out cannot match; every detector still also needs one of its keywords, exactly as without it;
-- Hyperscan runs only on ASCII text without the few control characters Python's `\\s` counts as
-  blanks, where Python's `re` and Hyperscan agree on classes, case and anchors. Any other text
-  takes the pure-Python path.
+- Hyperscan reads a text one byte per character, every non-ASCII character as one stand-in
+  byte (``hs_syntax``): offsets stay the characters', and wherever Python could match a
+  non-ASCII character the Hyperscan form matches the stand-in. Text Hyperscan and Python could
+  still read differently takes the pure-Python path: a character case folding takes for an
+  ASCII letter (the long s is an `s` to caseless `re`), or one of the few control characters
+  Python's `\\s` counts as blanks and Hyperscan's does not.
 
 tests/secrets/test_prefilter.py runs both paths side by side on every detector's examples and on
 generated text (a seeded differential fuzzer; bench/prefilter_fuzz.py runs it for longer). The
@@ -33,11 +36,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ztgate.secrets import keywords as keyword_pass
+from ztgate.secrets.hs_syntax import hs_expression, keyword_expression, standin_bytes, text_bytes
 
 # Characters Python's `\s` matches in a str pattern and Hyperscan's does not: a text holding one
 # takes the pure-Python path.
 ODD_BLANKS = "[\\x0b\\x1c-\\x1f]"
-FORMAT = "ztgate-prefilter-2"
+FORMAT = "ztgate-prefilter-3"
 _ENV_PATH = "ZTGATE_PREFILTER"  # "python": never use Hyperscan (and what the tests compare)
 
 
@@ -141,12 +145,11 @@ class Entry:
     @property
     def expression(self) -> Expression:
         if self.kind == KEYWORD:
-            text = "".join(c if c.isalnum() else f"\\x{ord(c):02x}" for c in self.source)
-            return Expression(text, caseless=True, literal=True)
+            return Expression(keyword_expression(self.source), caseless=True, literal=True)
         if self.kind == ODD:
             return Expression(self.source, multiline=False)
         return Expression(
-            self.source if self.every_match else hs_expression(self.source),
+            hs_expression(self.source, exact=self.every_match),
             caseless=bool(self.flags & re.IGNORECASE),
             multiline=bool(self.flags & re.MULTILINE),
             dotall=bool(self.flags & re.DOTALL),
@@ -177,158 +180,12 @@ class Plan:
         return Plan(tuple(e for i, e in enumerate(self.entries) if i not in dropped))
 
 
-def keyword_entry(keyword: str) -> Entry | None:
-    """A keyword as an exact caseless literal; None for one that ASCII text cannot hold."""
-    return Entry(KEYWORD, keyword, keyword) if keyword.isascii() else None
+def keyword_entry(keyword: str) -> Entry:
+    """A keyword as an exact caseless literal (a non-ASCII one is checked again in Python)."""
+    return Entry(KEYWORD, keyword, keyword)
 
 
 ODD_ENTRY = Entry(ODD, "odd", ODD_BLANKS, 0)
-
-
-# ---- turning a Python pattern into a Hyperscan prefilter that matches at least as much ----
-
-_REPEAT = re.compile(r"\{(\d*),(\d+)\}")
-_WIDEST_KEPT = 16  # bounded repeats wider than this become open-ended: cheaper to compile
-
-
-def hs_expression(regex: str) -> str:
-    """``regex`` in a form Hyperscan compiles, matching a superset of it on ASCII text:
-    `\\uXXXX` escapes of non-ASCII characters become a byte ASCII text never holds (`\\xff`),
-    a `^` after the start and a `$` before the end are dropped (Hyperscan refuses them there;
-    an assertion less only widens), a bounded repeat wider than 16 (`{0,400}`) becomes
-    open-ended (much cheaper to compile), `{,n}` (Python's `{0,n}`, a literal to Hyperscan) is
-    spelled `{0,n}`, and a `[` inside a class (a member to Python, a POSIX class to Hyperscan)
-    is escaped."""
-    out: list[str] = []
-    i, in_class = 0, False
-    low: int | None = None  # the code of the class member before a `-` (a range's low end)
-    while i < len(regex):
-        c = regex[i]
-        if c == "\\":
-            code, i = _escape(regex, i, out, _range_low(regex, i, low) if in_class else None)
-            low = code if in_class else None
-            continue
-        if in_class:
-            in_class = c != "]"
-            if c == "[":
-                out.append("\\[")
-                low = ord(c)
-                i += 1
-                continue
-            low = ord(c) if c != "-" else low
-        elif c == "[":
-            i = _class_start(regex, i, out)
-            in_class = True
-            low = None
-            continue
-        elif (c == "^" and i > 0) or (c == "$" and i < len(regex) - 1):
-            i += 1
-            continue
-        elif c == "{" and (repeat := _REPEAT.match(regex, i)):
-            low_count, high = int(repeat.group(1) or 0), int(repeat.group(2))
-            kept = high - low_count <= _WIDEST_KEPT
-            out.append(f"{{{low_count},{high}}}" if kept else f"{{{low_count},}}")
-            i = repeat.end()
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
-
-
-def _range_low(regex: str, at: int, low: int | None) -> int | None:
-    """The low end of the range whose high end is the escape at ``at`` (after a `-`), else
-    None: -1 when the escape starts a range."""
-    if at > 0 and regex[at - 1] == "-" and low is not None:
-        return low
-    width = 6 if regex[at + 1 : at + 2] == "u" else 2
-    following = regex[at + width : at + width + 2]
-    return -1 if following[:1] == "-" and following != "-]" else None
-
-
-def _range_high(regex: str, at: int) -> int | None:
-    """The code of the class member at ``at`` (a range's high end); None when unknown."""
-    if regex[at : at + 2] == "\\u" and re.fullmatch(r"[0-9a-fA-F]{4}", regex[at + 2 : at + 6]):
-        return int(regex[at + 2 : at + 6], 16)
-    if regex[at : at + 2] == "\\x" and re.fullmatch(r"[0-9a-fA-F]{2}", regex[at + 2 : at + 4]):
-        return int(regex[at + 2 : at + 4], 16)
-    if regex[at : at + 1] == "\\":
-        escaped = regex[at + 1 : at + 2]
-        return ord(escaped) if escaped and not escaped.isalnum() else None
-    return ord(regex[at]) if at < len(regex) else None
-
-
-def _escape(
-    regex: str, at: int, out: list[str], range_low: int | None = None
-) -> tuple[int | None, int]:
-    """Copy the escape at ``at`` (a `\\uXXXX` rewritten), return the code of the character it
-    stands for (None for a class such as `\\w`) and where the next token starts.
-    ``range_low``: in a class, the low end of the range this escape ends (-1: a range it
-    starts)."""
-    if regex[at + 1 : at + 2] == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", regex[at + 2 : at + 6]):
-        code = int(regex[at + 2 : at + 6], 16)
-        if range_low is not None and range_low < 0:  # starts a range: up to its high end
-            high = _range_high(regex, at + 7)
-            folds = high is None or any(code <= f <= high for f in _ascii_folds())
-        else:
-            folds = _folds_into(code, range_low)
-        if code < 0x80 or not folds:
-            out.append(f"\\x{code:02x}" if code < 0x80 else "\\xff")
-            return code, at + 6
-        out.append(regex[at : at + 6])  # left for Hyperscan to refuse: always may match
-        return code, at + 6
-    out.append(regex[at : at + 2])
-    escaped = regex[at + 1 : at + 2]
-    if escaped == "x" and re.fullmatch(r"[0-9a-fA-F]{2}", regex[at + 2 : at + 4]):
-        out.append(regex[at + 2 : at + 4])
-        return int(regex[at + 2 : at + 4], 16), at + 4
-    return (ord(escaped) if escaped and not escaped.isalnum() else None), at + 2
-
-
-def _folds_into(code: int, range_low: int | None) -> bool:
-    """Whether Python's caseless matching could take ``code`` (or, as a range's end, a
-    character of its range) for an ASCII letter that `\\xff` would not stand for."""
-    if range_low is None:
-        return _folds_to_ascii(code)
-    return any(
-        max(range_low, 0x80) <= f <= code and range_low > ord(target)
-        for f, target in _ascii_folds().items()
-    )
-
-
-@lru_cache(maxsize=64)
-def _folds_to_ascii(code: int) -> bool:
-    """Whether Python's caseless matching takes this character for an ASCII one (`\\u017f`,
-    the long s, matches `s`): such an escape is left for Hyperscan to refuse."""
-    pattern = re.compile(re.escape(chr(code)), re.IGNORECASE)
-    return any(pattern.fullmatch(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-@lru_cache(maxsize=1)
-def _ascii_folds() -> dict[int, str]:
-    """The characters `\\uXXXX` can write (up to U+FFFF) that Python's caseless matching takes
-    for an ASCII letter (`\\u0130`, `\\u017f`, the Kelvin sign...), each with that letter in
-    lowercase."""
-    letters = re.compile("[a-z]", re.IGNORECASE)
-    return {
-        code: next(
-            c
-            for c in "abcdefghijklmnopqrstuvwxyz"
-            if re.fullmatch(re.escape(chr(code)), c, re.IGNORECASE)
-        )
-        for code in range(0x80, 0x10000)
-        if letters.fullmatch(chr(code))
-    }
-
-
-def _class_start(regex: str, at: int, out: list[str]) -> int:
-    """Copy a class's opening (`[`, `[^`, and a `]` right after them, which is a member)."""
-    end = at + 1
-    if regex[end : end + 1] == "^":
-        end += 1
-    if regex[end : end + 1] == "]":
-        end += 1
-    out.append(regex[at:end])
-    return end
 
 
 # ---- the database: compiled once per plan, cached on disk ----
@@ -497,16 +354,16 @@ class Database:
         entries = plan.entries
         self._odd = entries.index(ODD_ENTRY) if ODD_ENTRY in entries else -1
         self._keywords = {i: str(e.name) for i, e in enumerate(entries) if e.kind == KEYWORD}
+        self._wide_keywords = any(not k.isascii() for k in self._keywords.values())
         self._detectors = {i: int(e.name) for i, e in enumerate(entries) if e.kind == DETECTOR}
         self._shapes = {i: str(e.name) for i, e in enumerate(entries) if e.kind == SHAPE}
         self._values = {i: str(e.name) for i, e in enumerate(entries) if e.kind == VALUE}
 
     def sighting(self, text: str, lowered: str) -> Sighting | None:
         """What the database sees in ``text``; None when the text needs the pure-Python path."""
-        if self._odd < 0 or not text.isascii():
-            return None
+        data = text_bytes(text) if self._odd >= 0 else None
         hits: list[tuple[int, int]] = []
-        if not _scanned(self.compiled, text.encode("ascii"), hits):
+        if data is None or not _scanned(self.compiled, data, hits):
             return None
         values: dict[str, list[int]] = {name: [] for name in self._values.values()}
         seen = set()
@@ -517,10 +374,11 @@ class Database:
                 seen.add(i)
         if self._odd in seen:
             return None
+        present = frozenset(self._keywords[i] for i in seen if i in self._keywords)
+        if self._wide_keywords and not text.isascii():  # stood for by the stand-in: look again
+            present = frozenset(k for k in present if k.isascii() or k in lowered)
         return Sighting(
-            LazyOccurrences(
-                lowered, frozenset(self._keywords[i] for i in seen if i in self._keywords)
-            ),
+            LazyOccurrences(lowered, present),
             frozenset(self._detectors[i] for i in seen if i in self._detectors),
             frozenset(self._shapes[i] for i in seen if i in self._shapes),
             values,
@@ -561,7 +419,7 @@ def _sees_every_keyword(plan: Plan, compiled: Any, refused: tuple[int, ...]) -> 
     them all: one built for other patterns (a stale or swapped file) is compiled again."""
     kept = [e for i, e in enumerate(plan.entries) if i not in refused]
     words = {i for i, e in enumerate(kept) if e.kind == KEYWORD}
-    canary = " ".join(str(kept[i].name) for i in sorted(words)).encode("ascii")
+    canary = standin_bytes(" ".join(str(kept[i].name) for i in sorted(words)))
     hits: list[tuple[int, int]] = []
     return _scanned(compiled, canary, hits) and words <= {i for i, _ in hits}
 

@@ -1,0 +1,271 @@
+"""A Python pattern in Hyperscan's syntax, matching at least what Python's `re` matches, and
+the bytes Hyperscan reads for a text.
+
+Hyperscan reads bytes; Python's `re` reads characters. A text reaches Hyperscan one byte per
+character, so every offset stays a character's: an ASCII character as itself, any other as
+one stand-in byte, `\\xff` (``text_bytes``). Where a pattern could match a non-ASCII character,
+its Hyperscan form matches the stand-in too (``hs_expression``): `\\w`, `\\s` and `\\d` (which
+match letters, blanks and digits of every script in Python), a non-ASCII character, a class
+that holds them (or, negated, leaves them out). `\\b` and `\\B` are dropped: beside a stand-in
+Hyperscan cannot tell a letter from a blank (an assertion less only widens). The one thing a
+stand-in cannot carry is case: the four characters Python's caseless matching (or `lower()`)
+takes for an ASCII letter (the dotted and dotless i, the long s, the Kelvin sign) send their
+text to the pure-Python path, and a pattern naming one is refused (it then always may match).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+STANDIN = "\\xff"  # the byte Hyperscan sees for every non-ASCII character, in pattern syntax
+
+# Python's caseless matching takes these for ASCII letters (`\u0130` and `\u0131` for `i`,
+# `\u017f` for `s`, `\u212a` for `k`), and `lower()` turns two of them into ASCII:
+# tests/secrets/test_hs_syntax.py checks the list against every code point.
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+_FOLDS = re.compile(f"[{FOLDS_TO_ASCII}]")
+
+_ERRORS = "ztgate.standin"
+codecs.register_error(_ERRORS, lambda e: ("\xff" * (e.end - e.start), e.end))  # type: ignore[attr-defined]
+_TO_STANDIN = bytes(range(0x80)) + b"\xff" * 0x80
+
+
+def text_bytes(text: str) -> bytes | None:
+    """``text`` as Hyperscan reads it: one byte per character, every non-ASCII one `\\xff`;
+    None when it holds a character that case folding takes for an ASCII letter."""
+    if text.isascii():
+        return text.encode("ascii")
+    return None if _FOLDS.search(text) else standin_bytes(text)
+
+
+def standin_bytes(text: str) -> bytes:
+    """One byte per character: ASCII as itself, any other character the stand-in."""
+    return text.encode("latin-1", _ERRORS).translate(_TO_STANDIN)
+
+
+def keyword_expression(keyword: str) -> str:
+    """An exact literal: ASCII letters and digits as they are, other ASCII characters
+    escaped, any other character the stand-in (a match is checked again in Python)."""
+    return "".join(
+        (c if c.isalnum() else f"\\x{ord(c):02x}") if c.isascii() else STANDIN for c in keyword
+    )
+
+
+_REPEAT = re.compile(r"\{(\d*),(\d+)\}")
+_WIDEST_KEPT = 16  # bounded repeats wider than this become open-ended: cheaper to compile
+_HEX = re.compile(r"[0-9a-fA-F]+")
+_OCTAL = re.compile(r"[0-3][0-7]{2}")
+# Shorthand classes that match non-ASCII characters in Python, and their complements.
+_WIDE_SHORTHANDS = "wsd"
+_NARROW_SHORTHANDS = "WSD"
+
+
+def hs_expression(regex: str, *, exact: bool = False) -> str:
+    """``regex`` in a form Hyperscan compiles, matching a superset of what it matches (on
+    ASCII text, and on any other text as ``text_bytes`` gives it):
+
+    - a non-ASCII character (written or escaped) becomes the stand-in byte; `\\w`, `\\s`,
+      `\\d`, and a class that holds them or a non-ASCII member (negated: that leaves them
+      out), also match the stand-in; `\\b` and `\\B` are dropped;
+    - `{,n}` (Python's `{0,n}`, a literal to Hyperscan) is spelled `{0,n}`, and a `[` inside a
+      class (a member to Python, a POSIX class to Hyperscan) is escaped;
+    - unless ``exact`` (a pattern whose every match is reported as written), a `^` after the
+      start and a `$` before the end are dropped (Hyperscan refuses them there), and a bounded
+      repeat wider than 16 (`{0,400}`) becomes open-ended (much cheaper to compile).
+
+    A character that case folding takes for an ASCII letter is left as a `\\u` escape, which
+    Hyperscan refuses: the pattern then always may match."""
+    return _Rewriter(regex, exact).run()
+
+
+@dataclass
+class _Class:
+    """A class being copied: where it starts in the output, and whether it must also match
+    the stand-in (Hyperscan's `[...]` would not where Python's matches a non-ASCII one)."""
+
+    start: int
+    negated: bool
+    wide: bool = False
+
+
+@dataclass
+class _Rewriter:
+    regex: str
+    exact: bool
+    out: list[str] = field(default_factory=list)
+    at: int = 0
+    klass: _Class | None = None
+    low: int | None = None  # in a class: the code of the member before a `-`
+
+    def run(self) -> str:
+        while self.at < len(self.regex):
+            if self.klass is not None:
+                self._in_class(self.klass)
+            else:
+                self._outside()
+        return "".join(self.out)
+
+    def _outside(self) -> None:
+        regex, at = self.regex, self.at
+        c = regex[at]
+        if c == "\\":
+            self._escape_outside()
+        elif c == "[":
+            self._class_start()
+        elif not self.exact and ((c == "^" and at > 0) or (c == "$" and at < len(regex) - 1)):
+            self.at += 1
+        elif c == "{" and (repeat := _REPEAT.match(regex, at)):
+            low, high = int(repeat.group(1) or 0), int(repeat.group(2))
+            open_ended = not self.exact and high - low > _WIDEST_KEPT
+            self.out.append(f"{{{low},}}" if open_ended else f"{{{low},{high}}}")
+            self.at = repeat.end()
+        elif not c.isascii():
+            self._character(ord(c), 1, None)
+        else:
+            self.out.append(c)
+            self.at += 1
+
+    def _escape_outside(self) -> None:
+        escaped = self.regex[self.at + 1 : self.at + 2]
+        coded = _coded_escape(self.regex, self.at)
+        if coded is not None:
+            self._character(*coded, None)
+        elif escaped in _WIDE_SHORTHANDS and escaped:
+            self.out.append(f"[\\{escaped}{STANDIN}]")
+            self.at += 2
+        elif escaped in ("b", "B") and not self.exact:
+            self.at += 2
+        else:
+            self.out.append(self.regex[self.at : self.at + 2])
+            self.at += 2
+
+    def _class_start(self) -> None:
+        """Copy a class's opening (`[`, `[^`, and a `]` right after them, which is a member)."""
+        regex, end = self.regex, self.at + 1
+        negated = regex[end : end + 1] == "^"
+        end += negated
+        if regex[end : end + 1] == "]":
+            end += 1
+        self.klass = _Class(len(self.out), negated)
+        self.out.append(regex[self.at : end])
+        self.low = ord("]") if regex[end - 1] == "]" and end - self.at > 1 + negated else None
+        self.at = end
+
+    def _in_class(self, klass: _Class) -> None:
+        c = self.regex[self.at]
+        if c == "]":
+            self._class_end(klass)
+            return
+        if c == "\\":
+            self._escape_in_class(klass)
+            return
+        if not c.isascii():
+            self._character(ord(c), 1, self._range_low(1))
+            return
+        self.out.append("\\[" if c == "[" else c)
+        if c != "-":
+            self.low = ord(c)
+        self.at += 1
+
+    def _escape_in_class(self, klass: _Class) -> None:
+        escaped = self.regex[self.at + 1 : self.at + 2]
+        coded = _coded_escape(self.regex, self.at)
+        if coded is not None:
+            self._character(*coded, self._range_low(coded[1]))
+            return
+        if escaped and escaped in (_NARROW_SHORTHANDS if klass.negated else _WIDE_SHORTHANDS):
+            klass.wide = True
+        self.out.append(self.regex[self.at : self.at + 2])
+        self.low = None if escaped.isalnum() else ord(escaped) if escaped else None
+        self.at += 2
+
+    def _class_end(self, klass: _Class) -> None:
+        if klass.wide:
+            self.out.insert(klass.start, "(?:")
+            self.out.append(f"]|{STANDIN})")
+        else:
+            self.out.append("]")
+        self.klass = None
+        self.low = None
+        self.at += 1
+
+    def _range_low(self, width: int) -> int | None:
+        """In a class: the low end of the range the member at ``at`` (``width`` long) ends;
+        -1 when it starts one; None when it stands alone."""
+        regex, at = self.regex, self.at
+        if at > 0 and regex[at - 1] == "-" and self.low is not None:
+            return self.low
+        following = regex[at + width : at + width + 2]
+        return -1 if following[:1] == "-" and following != "-]" else None
+
+    def _character(self, code: int, width: int, range_low: int | None) -> None:
+        """One character (``width`` long in the pattern): ASCII as an escape, another the
+        stand-in, one case folding takes for an ASCII letter left for Hyperscan to refuse."""
+        if code >= 0x80 and self.klass is not None and self.klass.negated:
+            self.klass.wide = True
+        if code < 0x80:
+            self.out.append(f"\\x{code:02x}")
+        elif not _folds(code, range_low, self.regex, self.at + width):
+            self.out.append(STANDIN)
+        else:
+            self.out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        if self.klass is not None and range_low is not None and range_low >= 0:
+            self.low = None  # a range ended: its end is no low for the next
+        elif self.klass is not None:
+            self.low = code
+        self.at += width
+
+
+def _coded_escape(regex: str, at: int) -> tuple[int, int] | None:
+    """(code, width) of the escape at ``at`` when it names one character by its code (`\\x41`,
+    `\\u00e9`, `\\U0001f600`, octal `\\101`) or escapes a non-ASCII one; else None."""
+    kind = regex[at + 1 : at + 2]
+    for letter, digits in (("x", 2), ("u", 4), ("U", 8)):
+        if kind == letter and _HEX.fullmatch(regex, at + 2, at + 2 + digits):
+            return int(regex[at + 2 : at + 2 + digits], 16), 2 + digits
+    if _OCTAL.match(regex, at + 1):
+        return int(regex[at + 1 : at + 4], 8), 4
+    if kind and not kind.isascii():
+        return ord(kind), 2
+    return None
+
+
+def _folds(code: int, range_low: int | None, regex: str, after: int) -> bool:
+    """Whether Python's caseless matching could take ``code`` (or, as a range's end, a
+    character of its range) for an ASCII letter the stand-in would not stand for."""
+    if code < 0x80:
+        return False
+    folds = _ascii_folds()
+    if range_low is None:
+        return code in folds
+    if range_low < 0:  # starts a range: up to its high end
+        high = _range_high(regex, after + 1)
+        return high is None or any(code <= f <= high for f in folds)
+    return any(
+        max(range_low, 0x80) <= f <= code and range_low > ord(target) for f, target in folds.items()
+    )
+
+
+def _range_high(regex: str, at: int) -> int | None:
+    """The code of the class member at ``at`` (a range's high end); None when unknown."""
+    if regex[at : at + 1] == "\\":
+        coded = _coded_escape(regex, at)
+        if coded is not None:
+            return coded[0]
+        escaped = regex[at + 1 : at + 2]
+        return ord(escaped) if escaped and not escaped.isalnum() else None
+    return ord(regex[at]) if at < len(regex) else None
+
+
+@lru_cache(maxsize=1)
+def _ascii_folds() -> dict[int, str]:
+    """The characters Python's caseless matching takes for an ASCII letter, each with that
+    letter in lowercase."""
+    return {
+        ord(c): next(a for a in "abcdefghijklmnopqrstuvwxyz" if re.fullmatch(a, c, re.I))
+        for c in FOLDS_TO_ASCII
+        if re.fullmatch("[a-z]", c, re.I)
+    }

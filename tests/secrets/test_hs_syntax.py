@@ -1,0 +1,60 @@
+"""The bytes Hyperscan reads for a text: one per character, a stand-in for every non-ASCII one,
+and no stand-in where case folding could make an ASCII letter of a character."""
+
+from __future__ import annotations
+
+import re
+import string
+
+import pytest
+from ztgate.secrets import hs_syntax
+
+
+def _every_non_ascii_character() -> str:
+    return "".join(map(chr, range(0x80, 0x110000)))
+
+
+def test_the_characters_sent_to_the_pure_path_are_every_one_case_folding_makes_ascii() -> None:
+    """Checked against every code point: Python's caseless matching of each ASCII letter, and
+    `lower()` (what the keyword pass reads)."""
+    everything = _every_non_ascii_character()
+    folding = set()
+    for letter in string.ascii_lowercase:
+        folding.update(m.group() for m in re.finditer(letter, everything, re.IGNORECASE))
+    folding.update(c for c in everything if any(ord(part) < 0x80 for part in c.lower()))
+    assert folding == set(hs_syntax.FOLDS_TO_ASCII)
+
+
+@pytest.mark.parametrize("character", list(hs_syntax.FOLDS_TO_ASCII))
+def test_a_text_holding_a_folding_character_has_no_bytes(character: str) -> None:
+    assert hs_syntax.text_bytes(f"pass{character}word = 'x'") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ASCII, tabs\tand\r\nline ends\x00",
+        "caf\u00e9 \u00ff\u0100",
+        "\u5bc6\u7801 = '\u79d8\u5bc6' \u2028\u3000",
+        "emoji \U0001f600 and a lone surrogate \udc80 end",
+        "\u0080\u009f\u00a0",
+    ],
+)
+def test_one_byte_per_character_ascii_as_itself_the_rest_the_stand_in(text: str) -> None:
+    data = hs_syntax.text_bytes(text)
+    assert data is not None
+    assert len(data) == len(text)
+    for character, byte in zip(text, data, strict=True):
+        assert byte == (ord(character) if character.isascii() else 0xFF)
+
+
+def test_the_stand_in_is_no_ascii_character() -> None:
+    """ASCII text never holds it: what a pattern's stand-in alternatives add cannot change
+    what Hyperscan sees in ASCII text."""
+    assert hs_syntax.STANDIN == "\\xff"
+    assert all(0xFF not in (hs_syntax.text_bytes(chr(c)) or b"") for c in range(0x80))
+
+
+def test_keywords_are_exact_literals() -> None:
+    assert hs_syntax.keyword_expression("api_key") == r"api\x5fkey"
+    assert hs_syntax.keyword_expression("contrase\u00f1a") == r"contrase\xffa"
