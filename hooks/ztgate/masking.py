@@ -58,7 +58,7 @@ def mask_secrets(text: str, quoting: tuple[str, ...] = ()) -> str:
     commit subject that its message cuts to 60 characters): any piece of more than 4 characters
     of a secret found there is masked in ``text`` too, since a cut token is no longer found.
     """
-    spans = _spans(text)
+    spans = list(_spans(text))
     for whole in quoting:
         for begin, end in _spans(whole):
             spans.extend(_shared(text, whole[begin:end]))
@@ -76,10 +76,12 @@ def mask_secrets(text: str, quoting: tuple[str, ...] = ()) -> str:
     return "".join(parts)
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    """Where the credentials in ``text`` are (possibly overlapping)."""
+@lru_cache(maxsize=4096)
+def _spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Where the credentials in ``text`` are (possibly overlapping); cached, as a report asks
+    about a finding's properties once as quoted by its message and once each."""
     if len(text) < 8:
-        return []
+        return ()
     from ztgate.secrets.engine import scan_text
 
     probe = _PRAGMA.sub(lambda match: "x" * len(match.group(0)), text)
@@ -98,7 +100,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
                 spans.extend(_occurrences(probe, secret))
     spans.extend(m.span("secret") for m in _KEY_MATERIAL.finditer(probe))
     spans.extend(m.span("secret") for m in _ASSIGNED.finditer(probe))
-    return spans
+    return tuple(spans)
 
 
 def _shared(text: str, secret: str, size: int = 5) -> list[tuple[int, int]]:

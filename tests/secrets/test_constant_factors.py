@@ -12,7 +12,9 @@ import re
 import sys
 
 import pytest
-from ztgate.secrets import detectors, engine, keywords
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ztgate.secrets import detectors, ds_bridge, engine, keywords
 from ztgate.secrets.catalog import ALL_DETECTORS
 
 _PIECES = [
@@ -149,3 +151,66 @@ def test_a_value_that_may_start_with_a_blank_keeps_the_plain_template() -> None:
     assert not detectors._may_start_with_space(r"(?:sk_)?[a-f0-9]{32}")
     slow = detectors.keyed("x", "X", "c", "foo", r"[ a-z]{8}", ("foo",))
     assert detectors._ASSIGN in slow.regex
+
+
+# ---- detect-secrets' line filters are asked only where they could hold ----
+
+_LINE_PIECES = st.sampled_from(
+    ["x", "key", " ", "\t", "=", "==", ":=", "!=", ":", "(", ")", "[", "]", "'", '"', ".", "-",
+     "f", "get_secret()", "a['k']", "pragma", "PRAGMA", "# pragma: allowlist secret",
+     "// pragma: allowlist nextline secret", "pragma:whitelist secret", "/* ", " */", "<!--",
+     "-->", "'", "--", "\u00e9", "\u00a0"]
+)  # fmt: skip
+_LINES = st.lists(_LINE_PIECES, max_size=12).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(line=_LINES)
+def test_an_indirect_reference_needs_what_the_precheck_asks_for(line: str) -> None:
+    from detect_secrets.filters import heuristic
+
+    if heuristic.is_indirect_reference(line):
+        assert ds_bridge._may_be_indirect(line)
+
+
+@settings(max_examples=600, deadline=None)
+@given(previous=_LINES, line=_LINES, filename=st.sampled_from(["a.py", "b.yaml", "c.go"]))
+def test_an_allowlisted_line_names_pragma_on_it_or_the_line_before(
+    previous: str, line: str, filename: str
+) -> None:
+    from detect_secrets.filters.allowlist import is_line_allowlisted
+    from detect_secrets.util.code_snippet import get_code_snippet
+
+    context = get_code_snippet(lines=[previous, line], line_number=2)
+    if is_line_allowlisted(filename=filename, line=line, context=context):
+        assert "pragma" in line or "pragma" in previous
+
+
+def test_the_prechecks_have_teeth() -> None:
+    """A pragma still allows its line, an indirect reference is still skipped, and a line
+    that is neither is still reported."""
+    from detect_secrets.filters import heuristic
+
+    assert heuristic.is_indirect_reference("secret = get_secret()")
+    assert ds_bridge._may_be_indirect("secret = get_secret()")
+    assert not ds_bridge._may_be_indirect("secret = 'get_secret'")
+    alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    value = "".join(random.Random(7).sample(alphabet, 40))  # 40 distinct: entropy log2(40)
+    plain = f"blob = '{value}'\n"
+    for line, reported in (
+        (plain, True),
+        (f"blob = '{value}'  # pragma: allowlist secret\n", False),
+        (f"# pragma: allowlist nextline secret\n{plain}", False),
+        (f"blob = f('{value}')\n", False),
+    ):
+        found = list(
+            ds_bridge.analyze_lines(
+                "a.py",
+                line.split("\n"),
+                {line.count("\n"): {"Base64HighEntropyString"}},
+                4.5,
+                3.0,
+                False,
+            )
+        )
+        assert bool(found) == reported, line[:12]

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ztgate.secrets import files, gate
 
 from tests.conftest import Repo
@@ -295,6 +297,48 @@ def test_printable_strings_keep_their_place() -> None:
     assert view.split("\n")[0].strip() == "long enough run"
     assert view.index("long") == raw.index(b"long")
     assert view.split("\n")[1].strip() == "wide text"
+
+
+def _strings_one_by_one(raw: bytes, wide: bool) -> bytes:
+    """`strings -n 8` in place, byte by byte: what ``printable_strings`` must equal."""
+    out = bytearray(32 if b != 10 else 10 for b in raw)
+    printable = set(range(0x20, 0x7F)) | {9}
+    at = 0
+    while at < len(raw):
+        end = at
+        while wide and end + 1 < len(raw) and raw[end] in printable and raw[end + 1] == 0:
+            end += 2
+        if (end - at) // 2 >= 8:
+            characters = raw[at:end:2]
+            out[at : at + len(characters)] = characters
+            at = end
+            continue
+        end = at
+        while end < len(raw) and raw[end] in printable:
+            end += 1
+        if end - at >= 8:
+            out[at:end] = raw[at:end]
+            at = end
+        else:
+            at += 1
+    return bytes(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    raw=st.lists(
+        st.sampled_from(
+            [b"a", b"Z", b" ", b"\t", b"\n", b"\x00", b"\x01", b"\xff", b"longword", b"w\x00"]
+        ),
+        max_size=60,
+    ).map(b"".join)
+)
+def test_printable_strings_are_what_strings_shows_in_place(raw: bytes) -> None:
+    has_wide = files._WIDE_HINT.search(raw) is not None
+    view = files.printable_strings(raw.decode("latin-1"))
+    assert view.encode("ascii") == _strings_one_by_one(raw, has_wide)
+    narrow = files.printable_strings(raw.decode("latin-1"), wide=False)
+    assert narrow.encode("ascii") == _strings_one_by_one(raw, False)
 
 
 @pytest.mark.parametrize("pad", [700, 945, 952, 966, 980, 1001])

@@ -296,6 +296,8 @@ def candidate_lines(
         prefilter = PREFILTERS[name]
         if prefilter.long_tokens_only and not seen.may_shape(f"{name}+{LONG_TOKEN}"):
             continue  # no line holds both a keyword and a long token
+        if name == "KeywordDetector" and not seen.may_shape(_keyword_rule(filename)):
+            continue  # the plugin's own rule for this file type matches nowhere
         if name in _SHAPES:
             if not seen.may_shape(name):
                 continue
@@ -307,7 +309,7 @@ def candidate_lines(
             for keyword in prefilter.keywords:
                 marked.update(_lines_holding(text, seen.keywords.get(keyword, []), line_of))
         if name == "KeywordDetector" and marked:
-            marked = _keyword_rule_lines(marked, texts, filename, seen)
+            marked = _keyword_rule_lines(marked, texts, filename)
         if prefilter.long_tokens_only and marked:
             marked = {n for n in marked if _LONG_TOKEN.search(texts[n])}
         for number in marked:
@@ -349,14 +351,16 @@ def _shape_lines(
     return marked
 
 
-def _keyword_rule_lines(
-    marked: set[int], texts: _LineTexts, filename: str, seen: Sighting
-) -> set[int]:
+def _keyword_rule(filename: str) -> str:
+    """Which of the keyword plugin's rules applies to this file: bare values or quoted."""
+    return (
+        KEYWORD_RULE_BARE if _extension(filename) in _BARE_VALUE_EXTENSIONS else KEYWORD_RULE_QUOTED
+    )
+
+
+def _keyword_rule_lines(marked: set[int], texts: _LineTexts, filename: str) -> set[int]:
     """The lines where the keyword plugin's own rule for this file type could match."""
-    bare = _extension(filename) in _BARE_VALUE_EXTENSIONS
-    if not seen.may_shape(KEYWORD_RULE_BARE if bare else KEYWORD_RULE_QUOTED):
-        return set()
-    if bare:
+    if _keyword_rule(filename) == KEYWORD_RULE_BARE:
         return {n for n in marked if _KEYWORD_BARE.search(texts[n].lower())}
     # Every alternative of the quoted rule needs a quote: a line without one cannot match.
     return {
@@ -420,12 +424,12 @@ def _lines_holding(text: str, starts: Sequence[int], line_of: Callable[[int], in
 
 def _dropped_anyway(value: str) -> bool:
     """Our filters would reject this value whatever detect-secrets said: no need to ask it."""
-    return bool(
-        filters.common_reason(value, "")
-        or filters.filler(value)
-        or filters.sequential_run(value)
+    return bool(  # the cheap check that drops most (`1234567890abcdef`) first
+        filters.sequential_run(value)
         or filters.repeating(value)
+        or filters.filler(value)
         or filters.wordy(value)
+        or filters.common_reason(value, "")
     )
 
 
@@ -495,8 +499,12 @@ def analyze_lines(
         return
     for number, wanted in sorted(plugins_by_line.items()):
         line = lines[number - 1].rstrip()
-        context = get_code_snippet(lines=lines, line_number=number)
-        if is_line_allowlisted(filename=filename, line=line, context=context):
+        previous = lines[number - 2] if number > 1 else ""
+        # Every allowlist pattern of detect-secrets' needs `pragma` (case and all) on the line
+        # or, for `allowlist nextline`, on the one before: only then is it asked.
+        if ("pragma" in line or "pragma" in previous) and is_line_allowlisted(
+            filename=filename, line=line, context=get_code_snippet(lines=lines, line_number=number)
+        ):
             continue
         found = [
             (plugin, secret)
@@ -506,12 +514,22 @@ def analyze_lines(
         ]
         # detect-secrets skips the whole line first; asked only when there is something to
         # skip, as its regex is slow on long lines (same outcome).
-        if not found or heuristic.is_indirect_reference(line):
+        if not found or (_may_be_indirect(line) and heuristic.is_indirect_reference(line)):
             continue
         for plugin, secret in found:
             if not _filtered_by_detect_secrets(heuristic, secret, line, plugin):
                 column = value_column(line, secret)
                 yield DsSecret(plugin.secret_type, type(plugin).__name__, secret, number, column)
+
+
+def _may_be_indirect(line: str) -> bool:
+    """Whether detect-secrets' indirect-reference pattern (`x = f(...)`, `x = a['k']`) could
+    match: it needs an assignment or comparison sign, then an opening and a closing bracket."""
+    return (
+        ("=" in line or ":" in line or "!" in line)
+        and ("(" in line or "[" in line)
+        and (")" in line or "]" in line)
+    )
 
 
 _QUOTES = frozenset("'\"`")

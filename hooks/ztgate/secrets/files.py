@@ -169,8 +169,9 @@ def sniff(head: bytes) -> tuple[str, int]:
     return "binary", 0
 
 
-_RUN = re.compile(rb"(?:[\x20-\x7e\t]\x00){%d,}|[\x20-\x7e\t]{%d,}" % (_MIN_STRING, _MIN_STRING))
-_ASCII_RUN = re.compile(rb"[\x20-\x7e\t]{%d,}" % _MIN_STRING)
+# One group: ``split`` gives the text between runs and the runs, alternately.
+_RUN = re.compile(rb"((?:[\x20-\x7e\t]\x00){%d,}|[\x20-\x7e\t]{%d,})" % (_MIN_STRING, _MIN_STRING))
+_ASCII_RUN = re.compile(rb"([\x20-\x7e\t]{%d,})" % _MIN_STRING)
 # What every UTF-16LE run of _MIN_STRING characters holds: NUL, then a character and a NUL,
 # _MIN_STRING - 1 times. Starting on a literal, it is found fast; without it, no wide run.
 _WIDE_HINT = re.compile(rb"\x00(?:[\x20-\x7e\t]\x00){%d}" % (_MIN_STRING - 1))
@@ -183,18 +184,18 @@ def printable_strings(text: str, wide: bool = True) -> str:
     runs of printable ASCII and, with ``wide``, of UTF-16LE ASCII; the rest blanked."""
     raw = text.encode("latin-1")
     wide = wide and _WIDE_HINT.search(raw) is not None
-    out: list[bytes] = []
-    done = 0
-    for run in (_RUN if wide else _ASCII_RUN).finditer(raw):
-        out.append(raw[done : run.start()].translate(_BLANK))
-        found = run.group()
-        if len(found) > 1 and found[1] == 0:  # UTF-16LE: its characters, then spaces
-            out.append(found[0::2] + b" " * (len(found) // 2))
-        else:
-            out.append(found)
-        done = run.end()
-    out.append(raw[done:].translate(_BLANK))
-    return b"".join(out).decode("ascii")
+    parts = (_RUN if wide else _ASCII_RUN).split(raw)  # between, run, between, run, ...
+    parts[0::2] = [between.translate(_BLANK) for between in parts[0::2]]
+    if wide:
+        parts[1::2] = [_narrowed(run) for run in parts[1::2]]
+    return b"".join(parts).decode("ascii")
+
+
+def _narrowed(run: bytes) -> bytes:
+    """A UTF-16LE run as its characters, then spaces (it keeps its length); others as they are."""
+    if len(run) > 1 and run[1] == 0:
+        return run[0::2] + b" " * (len(run) // 2)
+    return run
 
 
 class _Chunker:
