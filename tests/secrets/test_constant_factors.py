@@ -214,3 +214,22 @@ def test_the_prechecks_have_teeth() -> None:
             )
         )
         assert bool(found) == reported, line[:12]
+
+
+_RULE_PIECES = st.sampled_from(
+    ["password", "db_pass", "secret", "contrase\u00f1a", "api", "key", "x", "_", "9", "\u00e9",
+     " ", "\t", "=", "==", "===", "!==", ":", ":=", "=>", ".assign(", "'", '"', "`", ";", "]",
+     "@", "a.b", "\n"]
+)  # fmt: skip
+
+
+def test_the_keyword_rules_premise_every_keyword_is_word_characters() -> None:
+    assert all(re.fullmatch(r"\w+", word) for word in ds_bridge._DENYLIST_WORDS)
+
+
+@settings(max_examples=800, deadline=None)
+@given(line=st.lists(_RULE_PIECES, max_size=14).map("".join))
+def test_the_one_pass_form_of_a_keyword_rule_matches_wherever_the_rule_does(line: str) -> None:
+    for rule in (ds_bridge._KEYWORD_QUOTED.pattern, ds_bridge._KEYWORD_BARE.pattern):
+        if re.search(rule, line, re.IGNORECASE | re.MULTILINE):
+            assert re.search(ds_bridge._one_pass_form(rule), line, re.IGNORECASE | re.MULTILINE)

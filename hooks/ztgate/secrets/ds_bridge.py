@@ -208,14 +208,25 @@ def prefilter_shapes() -> list[tuple[str, str, int]]:
             (name, pattern.pattern, caseless if PREFILTERS[name].on_lowered else re.MULTILINE)
             for name, pattern in _SHAPES.items()
         ),
-        (KEYWORD_RULE_QUOTED, _KEYWORD_QUOTED.pattern, caseless),
-        (KEYWORD_RULE_BARE, _KEYWORD_BARE.pattern, caseless),
+        (KEYWORD_RULE_QUOTED, _one_pass_form(_KEYWORD_QUOTED.pattern), caseless),
+        (KEYWORD_RULE_BARE, _one_pass_form(_KEYWORD_BARE.pattern), caseless),
         *(
             (f"{name}+{LONG_TOKEN}", _keyword_by_long_token(p.keywords), caseless)
             for name, p in PREFILTERS.items()
             if p.long_tokens_only
         ),
     ]
+
+
+def _one_pass_form(rule: str) -> str:
+    """A keyword rule as the one-pass prefilter reads it: the word holding a keyword written
+    out (`\\w*KEYWORD\\w*`) rather than looked ahead for, which Hyperscan would drop (and
+    then see the rule in every `x = "`). The same matches: every keyword is made of word
+    characters, and what follows the word starts with a character that is not one, so the
+    word runs past the keyword."""
+    if _KW_WORD not in rule:
+        raise AssertionError("the keyword rule changed: update _one_pass_form")
+    return rule.replace(_KW_WORD, r"\w*" + _KW + r"\w*")
 
 
 def _keyword_by_long_token(words: tuple[str, ...], length: int = _LONG_TOKEN_LENGTH) -> str:
