@@ -300,30 +300,11 @@ def candidate_lines(
     that ``--explain`` can show them with the filter that drops them.
     """
     lines: dict[int, set[str]] = {}
-    texts = _LineTexts(text)
+    texts = _LineTexts(text, seen, line_of)
     gated = {name for keyword in seen.keywords for name in _PLUGINS_BY_KEYWORD.get(keyword, ())}
     gated.update(name for name in _UNGATED if seen.may_shape(name))
     for name in gated:
-        prefilter = PREFILTERS[name]
-        if prefilter.long_tokens_only and not seen.may_shape(f"{name}+{LONG_TOKEN}"):
-            continue  # no line holds both a keyword and a long token
-        if name == "KeywordDetector" and not seen.may_shape(_keyword_rule(filename)):
-            continue  # the plugin's own rule for this file type matches nowhere
-        if name in _SHAPES:
-            if not seen.may_shape(name):
-                continue
-            marked = _shape_lines(
-                _SHAPES[name], lowered if prefilter.on_lowered else text, text, line_of
-            )
-        else:
-            marked = set()
-            for keyword in prefilter.keywords:
-                marked.update(_lines_holding(text, seen.keywords.get(keyword, []), line_of))
-        if name == "KeywordDetector" and marked:
-            marked = _keyword_rule_lines(marked, texts, filename)
-        if prefilter.long_tokens_only and marked:
-            marked = {n for n in marked if _LONG_TOKEN.search(texts[n])}
-        for number in marked:
+        for number in _marked(name, filename, text, lowered, seen, texts):
             lines.setdefault(number, set()).add(name)
     for number in _entropy_lines(
         text, seen, unquoted_values, b64_limit, hex_limit, keep_all, line_of
@@ -332,17 +313,59 @@ def candidate_lines(
     return lines
 
 
-class _LineTexts:
-    """A text's lines by number (1-based), split only when first asked for."""
+def _marked(
+    name: str, filename: str, text: str, lowered: str, seen: Sighting, texts: _LineTexts
+) -> set[int]:
+    """The lines where one (gated) plugin could report a secret."""
+    prefilter = PREFILTERS[name]
+    if prefilter.long_tokens_only and not seen.may_shape(f"{name}+{LONG_TOKEN}"):
+        return set()  # no line holds both a keyword and a long token
+    if name == "KeywordDetector" and not seen.may_shape(_keyword_rule(filename)):
+        return set()  # the plugin's own rule for this file type matches nowhere
+    if name in _SHAPES:
+        if not seen.may_shape(name):
+            return set()
+        searched = lowered if prefilter.on_lowered else text
+        return _shape_lines(_SHAPES[name], searched, text, texts.line_of)
+    marked = set().union(*(texts.holding(keyword) for keyword in prefilter.keywords))
+    if name == "KeywordDetector" and marked:
+        return _keyword_rule_lines(marked, texts, filename)
+    if prefilter.long_tokens_only:
+        return {n for n in marked if texts.has_long_token(n)}
+    return marked
 
-    def __init__(self, text: str) -> None:
+
+class _LineTexts:
+    """A text's lines by number (1-based), split only when first asked for, and what the
+    plugins ask about them, found once: they share keywords (`key`, `pass`, `token`) and the
+    long-token check."""
+
+    def __init__(self, text: str, seen: Sighting, line_of: Callable[[int], int]) -> None:
         self._text = text
+        self._seen = seen
+        self.line_of = line_of
         self._lines: list[str] | None = None
+        self._holding: dict[str, set[int]] = {}
+        self._long: dict[int, bool] = {}
 
     def __getitem__(self, number: int) -> str:
         if self._lines is None:
             self._lines = self._text.split("\n")
         return self._lines[number - 1]
+
+    def holding(self, keyword: str) -> set[int]:
+        """The lines holding ``keyword`` (one the pass saw in the lowercased text)."""
+        found = self._holding.get(keyword)
+        if found is None:
+            starts = self._seen.keywords.get(keyword, [])
+            found = self._holding[keyword] = _lines_holding(self._text, starts, self.line_of)
+        return found
+
+    def has_long_token(self, number: int) -> bool:
+        found = self._long.get(number)
+        if found is None:
+            found = self._long[number] = _LONG_TOKEN.search(self[number]) is not None
+        return found
 
 
 def _shape_lines(
