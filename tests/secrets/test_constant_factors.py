@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from ztgate.secrets import detectors, ds_bridge, engine, keywords
 from ztgate.secrets.catalog import ALL_DETECTORS
 
+from tests.fakes import fill
+
 _PIECES = [
     " ",
     "\t",
@@ -233,3 +235,57 @@ def test_the_one_pass_form_of_a_keyword_rule_matches_wherever_the_rule_does(line
     for rule in (ds_bridge._KEYWORD_QUOTED.pattern, ds_bridge._KEYWORD_BARE.pattern):
         if re.search(rule, line, re.IGNORECASE | re.MULTILINE):
             assert re.search(ds_bridge._one_pass_form(rule), line, re.IGNORECASE | re.MULTILINE)
+
+
+# ---- a detector searched only on the lines holding its keywords finds what a whole search does
+
+_KEYWORD_LINE = [d for d in ALL_DETECTORS if d.keyword_line]
+_AROUND = (
+    "",
+    "# a comment with password in it\n",
+    "name: app\n",
+    "DB_PASSWORD=\n",
+    "\ufeff",
+    "x\r\n",
+    "password policy: see https://example.com/a?b=c\n",
+)
+
+
+def _whole_and_by_lines(
+    detector: detectors.Detector, text: str
+) -> tuple[list[tuple[int, int]], ...]:
+    lowered = engine.lower_same_length(text)
+    found = keywords.occurrences(lowered, frozenset(detector.keywords))
+    by_lines = [m.span() for m in engine._matches(detector, text, found)]
+    whole = [m.span() for m in detector.pattern.finditer(text)] if found else []
+    return whole, by_lines
+
+
+def test_some_detector_is_searched_by_keyword_lines() -> None:
+    assert _KEYWORD_LINE
+
+
+@pytest.mark.parametrize("detector", _KEYWORD_LINE, ids=lambda d: d.id)
+def test_keyword_lines_find_every_match_of_the_examples(detector: detectors.Detector) -> None:
+    rng = random.Random(detector.id)
+    for template in (*detector.examples, *detector.negatives):
+        for _ in range(3):
+            before, after = rng.choice(_AROUND), rng.choice(_AROUND)
+            text = f"{before}{fill(template)}\n{after}"
+            whole, by_lines = _whole_and_by_lines(detector, text)
+            assert whole == by_lines, repr(template)
+    assert any(_whole_and_by_lines(detector, fill(t) + "\n")[0] for t in detector.examples)
+
+
+_ASSIGNMENT_PIECES = st.sampled_from(
+    ["DB_", "password", "PASSWD", "pwd", "secret", "passphrase", "s", "1", "export ", "set ",
+     " ", "\t", "=", ":", "Xk9#mQ2p", "abc", "${X}", " # note", "\r", "\n", "\u00e9", "'"]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(_ASSIGNMENT_PIECES, max_size=16).map("".join))
+def test_keyword_lines_find_every_match_of_generated_text(text: str) -> None:
+    for detector in _KEYWORD_LINE:
+        whole, by_lines = _whole_and_by_lines(detector, text)
+        assert whole == by_lines

@@ -90,6 +90,9 @@ class Detector:
     # The value must also look random on its own: not a path, version, resource name or UUID,
     # letters and digits mixed (``filters.not_a_generic_secret``).
     random_value: bool = False
+    # Every match lies on one line, and that line holds one of ``keywords`` (a `^...$`
+    # pattern whose key name ends in one): only the lines holding a keyword are searched.
+    keyword_line: bool = False
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
@@ -158,6 +161,7 @@ def token(
     anchored: bool | None = None,
     gap: tuple[str, int, str] | None = None,
     needs: str = "",
+    keyword_line: bool = False,
     about: About | None = None,
 ) -> Detector:
     """A token recognisable by its own shape (usually a vendor prefix), wherever it stands.
@@ -197,6 +201,7 @@ def token(
         split,
         needs,
         **_about(about),
+        keyword_line=keyword_line,
     )
 
 

@@ -309,6 +309,8 @@ def _matches(
         )
         return gapped_matches(detector, text, starts)
     if not detector.anchored:
+        if detector.keyword_line:
+            return _on_keyword_lines(detector, text, found)
         return list(detector.pattern.finditer(text))
     # Like finditer, matches do not overlap: a keyword inside a match already found (the
     # next `xoxb-` of `xoxb-...xoxb-...` on one line) starts no new one, which would rescan the
@@ -325,6 +327,24 @@ def _matches(
         if match:
             matches.append(match)
             end = match.end()
+    return matches
+
+
+def _on_keyword_lines(
+    detector: Detector, text: str, found: prefilter.KeywordIndex
+) -> list[re.Match[str]]:
+    """The matches of a ``keyword_line`` detector: each line holding a keyword searched alone
+    (a match never leaves its line, so these are the matches of the whole text)."""
+    matches: list[re.Match[str]] = []
+    line_end = -1
+    for start in sorted({s for keyword in detector.keywords for s in found.get(keyword, ())}):
+        if start < line_end:
+            continue  # on a line searched already
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        if line_end < 0:
+            line_end = len(text)
+        matches.extend(detector.pattern.finditer(text, line_start, line_end))
     return matches
 
 

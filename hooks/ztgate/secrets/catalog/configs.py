@@ -100,6 +100,7 @@ DETECTORS = (
         ("passw", "pwd", "passphrase", "secret"),
         left="",
         right="",
+        keyword_line=True,  # one line, whose name ends in a keyword
         about=About(
             context_only=True,  # only the key name makes it a secret
             docs="https://docs.oracle.com/javase/8/docs/api/java/util/Properties.html",
