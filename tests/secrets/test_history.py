@@ -7,7 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from ztgate.secrets import gate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ztgate.secrets import gate, history
 
 from tests.conftest import Repo
 from tests.fakes import aws_key_id
@@ -297,3 +299,17 @@ def test_a_long_range_read_on_every_core_reports_what_one_process_does(
     assert together.commits == alone.commits == set(commits)
     assert together.scanned == alone.scanned
     assert progress.done == len(commits)
+
+
+_BODY_PIECES = st.sampled_from(
+    [b"A" * 60, b"B" * 64, b"c" * 76, b"d" * 77, b"e" * 59, b"+/09", b"=", b"==", b"===", b"\r",
+     b"\n", b" ", b"-----BEGIN RSA PRIVATE KEY-----", b"x = 1", b"\xc3\xa9"]
+)  # fmt: skip
+
+
+@settings(max_examples=800, deadline=None)
+@given(content=st.lists(_BODY_PIECES, max_size=10).map(b"".join))
+def test_a_pem_body_line_is_found_where_a_line_anchored_search_finds_it(content: bytes) -> None:
+    """Searched from each newline, the same first line as `^...$` tried at every offset."""
+    plain = re.compile(rb"^[A-Za-z0-9+/]{60,76}={0,2}\r?$", re.MULTILINE).search(content)
+    assert history.pem_body_start(content) == (plain.start() if plain else -1)

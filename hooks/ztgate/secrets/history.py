@@ -33,7 +33,11 @@ _SKIPPED = ("skipping", "warning: skipping")
 # A line of a PEM body (base64, 64 to a line): added without its BEGIN line (a key's body
 # pasted between a header and footer already there), the whole file is read, so the
 # private-key detector sees the key whole.
-_PEM_BODY = re.compile(rb"^[A-Za-z0-9+/]{60,76}={0,2}\r?$", re.MULTILINE)
+# A line of a PEM key's body: 60 to 76 base64 characters, padding, the line's end. Searched for
+# from each newline (a literal: found fast), not tried at every offset as a `^` would be.
+_PEM_BODY_LINE = rb"[A-Za-z0-9+/]{60,76}={0,2}\r?(?![^\n])"
+_PEM_BODY_FIRST = re.compile(_PEM_BODY_LINE)
+_PEM_BODY_NEXT = re.compile(rb"\n" + _PEM_BODY_LINE)
 _BEGIN = b"-----BEGIN"
 # Stands after a line cut at the longest length a line is held to (its rest is dropped).
 _OVERLONG = b"\x00ztgate-overlong"
@@ -281,6 +285,14 @@ def _start_log(repo_root: Path, commits: Sequence[str], merges: str) -> _Streami
     return git
 
 
+def pem_body_start(content: bytes) -> int:
+    """Where the first line that looks like a PEM key's body starts in ``content``; -1: none."""
+    if _PEM_BODY_FIRST.match(content):
+        return 0
+    found = _PEM_BODY_NEXT.search(content)
+    return found.start() + 1 if found else -1
+
+
 @dataclass
 class _Patch:
     """Where `git log -p` output stands: the commit and file being read, the next line's number."""
@@ -309,12 +321,12 @@ class _Patch:
         content = b"\n".join(run)[1:].replace(b"\n+", b"\n")
         current.size += len(content) + 1
         begin = -1 if current.pem_header else _line_starting(content, _BEGIN)
-        body = None if current.pem_header else _PEM_BODY.search(content)
+        body = -1 if current.pem_header else pem_body_start(content)
         if (
             b"\0" in content
             or current.size > self.max_bytes
             or (first == 1 and content.startswith(_WIDE_BOMS))
-            or (body is not None and (begin < 0 or body.start() < begin))
+            or (body >= 0 and (begin < 0 or body < begin))
         ):
             current.read_blob_instead()
             return
