@@ -390,12 +390,15 @@ def _added_lines(
         for lines in _line_batches(stdout, longest):
             run: list[bytes] = []  # added lines in a row: most lines, taken together
             for raw in lines:
-                if raw[:1] == b"+" and not patch.in_header:
+                head = raw[:1]
+                if head == b"+" and not patch.in_header:
                     run.append(raw)
                     continue
                 if run:
                     patch.added(run)
                     run = []
+                if head == b"-" and not patch.in_header:
+                    continue  # a removed line: nothing to read (`---` is a header's)
                 if (done := patch.structure(raw)) is not None:
                     yield done
             if run:
