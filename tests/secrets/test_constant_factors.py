@@ -289,3 +289,43 @@ def test_keyword_lines_find_every_match_of_generated_text(text: str) -> None:
     for detector in _KEYWORD_LINE:
         whole, by_lines = _whole_and_by_lines(detector, text)
         assert whole == by_lines
+
+
+# ---- an anchored detector run over the text (keywords everywhere) finds what it finds at them
+
+_ANCHORED = [d for d in ALL_DETECTORS if d.anchored and d.gap is None]
+
+
+def _dense_texts(detector: detectors.Detector, rng: random.Random) -> list[str]:
+    texts = []
+    for template in (*detector.examples, *detector.negatives):
+        example = fill(template)
+        for keyword in detector.keywords:
+            for glue in ("", " ", "=", "\n", keyword.upper()):
+                crowd = (keyword + glue) * rng.randrange(1, 40)
+                texts.append(f"{crowd}{example}{glue}{crowd}\n{example}")
+    return texts
+
+
+@pytest.mark.parametrize("detector", _ANCHORED, ids=lambda d: d.id)
+def test_an_anchored_detector_over_the_text_finds_what_it_finds_at_its_keywords(
+    detector: detectors.Detector,
+) -> None:
+    rng = random.Random(detector.id)
+    for text in _dense_texts(detector, rng):
+        lowered = engine.lower_same_length(text)
+        found = keywords.occurrences(lowered, frozenset(detector.keywords))
+        starts = sorted({s for k in detector.keywords for s in found.get(k, ())})
+        at_keywords = [m.span() for m in engine._at_keywords(detector, text, starts)]
+        over = [m.span() for m in detector.pattern.finditer(text, starts[0])] if starts else []
+        assert over == at_keywords
+        assert [m.span() for m in engine._matches(detector, text, found)] == at_keywords
+
+
+def test_dense_keywords_take_the_pass_over_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    detector = next(d for d in _ANCHORED if "pwd" in d.keywords or "passw" in d.keywords)
+    keyword = "pwd" if "pwd" in detector.keywords else "passw"
+    text = (keyword + "=") * 5000 + ";"  # a `;` for a detector that needs one
+    found = keywords.occurrences(text, frozenset(detector.keywords))
+    monkeypatch.setattr(engine, "_at_keywords", lambda *a: pytest.fail("called at each keyword"))
+    engine._matches(detector, text, found)

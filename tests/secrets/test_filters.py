@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from ztgate.secrets import gate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ztgate.secrets import filters, gate
 from ztgate.secrets.catalog import ALL_DETECTORS
 from ztgate.secrets.engine import ScanOptions, scan_text
 
@@ -127,3 +129,45 @@ def test_ztgate_passes_its_own_policy(repo: Repo, capsys: pytest.CaptureFixture[
     code = gate.main([".ztgate.yaml"])
     out = capsys.readouterr().out
     assert code == 0, out
+
+
+# ---- long secrets: what the patterns need is looked for first, with the same verdicts ----
+
+_LONG_PIECES = st.sampled_from(
+    ["a", "Z", "0", "-", "_", ".", "...", "xxxxx", "XXXXX", "***", "#####", "<redacted>",
+     "[REDACTED]", "your_api_key", "YOUR-TOKEN", "changeme", "here", "Placeholder", "dummy",
+     "insert_", "replace-me", "${X}", "{{x}}", "<x>", "%(a)s", "%A%", "[A b]", "$(", "{", "}",
+     "getenv", "os.environ", "process.env.", "Config.", "\u2026", "\u2022\u2022", "\u00e9"]
+)  # fmt: skip
+
+
+def _plainly(secret: str) -> tuple[str | None, str | None, str | None]:
+    """The three filters as their patterns alone decide."""
+    template = filters._TEMPLATE.search(secret) and "template placeholder"
+    words = filters._PLACEHOLDER_WORDS.search(secret) and "placeholder text"
+    return (
+        template or words or None,
+        "masked value" if filters._MASK.search(secret) else None,
+        "environment or config look-up" if filters._ENV_LOOKUP.search(secret) else None,
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    pieces=st.lists(_LONG_PIECES, max_size=12),
+    filler=st.sampled_from(["a", "b7", "Q", "."]),
+    where=st.integers(min_value=0, max_value=12),
+)
+def test_long_secrets_get_the_verdicts_of_the_patterns(
+    pieces: list[str], filler: str, where: int
+) -> None:
+    body = filler * 300
+    pieces.insert(min(where, len(pieces)), body)
+    secret = "".join(pieces)
+    assert len(secret) > filters._LONG
+    found = (
+        filters.placeholder(secret),
+        filters.masked(secret),
+        filters.environment_lookup(secret),
+    )
+    assert found == _plainly(secret)

@@ -7,6 +7,8 @@ import re
 import string
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ztgate.secrets import hs_syntax
 
 
@@ -58,3 +60,22 @@ def test_the_stand_in_is_no_ascii_character() -> None:
 def test_keywords_are_exact_literals() -> None:
     assert hs_syntax.keyword_expression("api_key") == r"api\x5fkey"
     assert hs_syntax.keyword_expression("contrase\u00f1a") == r"contrase\xffa"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(
+            ["a", "\n", "\x00", "\x7f", "\x80", "\u00e9", "\u00ff", "\u0100", "\u4e2d",
+             "\uffff", "\U0001f600", "\U0010ffff", "\udc80", "\ud800"]
+        ),
+        max_size=40,
+    ),
+    chunk=st.sampled_from([1, 3, 7, 1 << 20]),
+)  # fmt: skip
+def test_the_stand_in_bytes_are_the_same_piece_by_piece(text: str, chunk: int) -> None:
+    """Converted in chunks (cut anywhere): the same bytes as one character at a time."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(hs_syntax, "_CHUNK", chunk)
+        data = hs_syntax.standin_bytes(text)
+    assert data == bytes(ord(c) if c.isascii() else 0xFF for c in text)

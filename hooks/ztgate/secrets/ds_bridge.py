@@ -231,16 +231,26 @@ def _one_pass_form(rule: str) -> str:
 
 def _keyword_by_long_token(words: tuple[str, ...], length: int = _LONG_TOKEN_LENGTH) -> str:
     """One of ``words`` on a line with a run of ``length`` token characters: before the run,
-    after it, or inside it (a keyword of token characters inside a run is part of it)."""
+    after it, or inside it (a keyword of token characters inside a run is part of it).
+
+    Inside: the run holds ``before`` characters, the word, then ``after``, with ``before +
+    after`` at least ``length`` less the word's. Written as one alternative per ``_STEP``
+    characters of ``before`` (each asking for the fewest ``after`` that any ``before`` of its
+    step could need), not one per character: a little wider (a line the exact rule would not
+    mark is then searched in Python, which decides), and a third of the cost to Hyperscan
+    where a keyword stands every few characters."""
     keyword = "(?:" + "|".join(re.escape(w) for w in words) + ")"
     run = _run_of(length)
     inside = [
-        f"{_run_of(before)}{re.escape(w)}{_run_of(length - len(w) - before)}"
+        f"{_run_of(before)}{re.escape(w)}{_run_of(max(0, rest - before - _STEP + 1))}"
         for w in words
-        if re.fullmatch(r"[\w\-]+", w) and len(w) <= length
-        for before in range(length - len(w) + 1)
+        if re.fullmatch(r"[\w\-]+", w) and (rest := length - len(w)) >= 0
+        for before in range(0, rest + 1, _STEP)
     ]
     return "|".join([f"{keyword}[^\\n]*{run}", f"{run}[^\\n]*{keyword}", *inside])
+
+
+_STEP = 6
 
 
 def _run_of(count: int) -> str:

@@ -312,15 +312,29 @@ def _matches(
         if detector.keyword_line:
             return _on_keyword_lines(detector, text, found)
         return list(detector.pattern.finditer(text))
+    starts = sorted({s for keyword in detector.keywords for s in found.get(keyword, ())})
+    # Every match holds one of ``needs``: none starts after the last of them.
+    last = max((text.rfind(c) for c in detector.needs), default=len(text))
+    del starts[bisect.bisect_right(starts, last) :]
+    if starts and len(starts) * _DENSE > len(text):
+        # Keywords everywhere (`pwd=pwd=...`): one pass of `re` costs less than a call at each.
+        # The pattern starts with its keyword, so its matches start only where one does.
+        return list(detector.pattern.finditer(text, starts[0]))
+    return _at_keywords(detector, text, starts)
+
+
+# A keyword every this many characters or closer: the anchored pattern runs over the text.
+_DENSE = 32
+
+
+def _at_keywords(detector: Detector, text: str, starts: list[int]) -> list[re.Match[str]]:
+    """An anchored detector's matches, tried at each keyword start (ascending)."""
     # Like finditer, matches do not overlap: a keyword inside a match already found (the
     # next `xoxb-` of `xoxb-...xoxb-...` on one line) starts no new one, which would rescan the
     # rest of the line at every occurrence.
     matches = []
     end = 0
-    last = max((text.rfind(c) for c in detector.needs), default=len(text))
-    for start in sorted({s for keyword in detector.keywords for s in found.get(keyword, ())}):
-        if start > last:
-            break
+    for start in starts:
         if start < end:
             continue
         match = detector.pattern.match(text, start)

@@ -108,12 +108,42 @@ _DIGEST_CONTEXT = LazyPattern(
 _UUID = LazyPattern(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
+# A secret longer than this (a run of tokens the length of a file) is first checked for what
+# each pattern below needs, with `in` (C speed): their alternations are tried at every offset.
+_LONG = 256
+# What each pattern needs somewhere in a long ASCII secret (lowercased) for any match.
+_TEMPLATE_NEEDS = ("$", "{", "<", ">", "%", "[")
+_PLACEHOLDER_NEEDS = (
+    "your", "change", "placeholder", "redacted", "replace", "insert", "dummy", "here",
+)  # fmt: skip
+_MASK_NEEDS = (
+    "***", "\u2022\u2022", "\u00b7\u00b7\u00b7", "#####", "xxxxx", "...", "\u2026", "<redacted>",
+    "[redacted]",
+)  # fmt: skip
+
+
+def _may_hold(secret: str, needs: tuple[str, ...]) -> bool:
+    """False only for a long ASCII secret that holds none of ``needs``: the pattern they are
+    drawn from cannot match it (its anchored alternatives all fit in a short one)."""
+    if len(secret) <= _LONG or not secret.isascii():
+        return True
+    lowered = secret.lower()
+    return any(need in lowered for need in needs)
+
+
 def placeholder(secret: str) -> str | None:
-    if _TEMPLATE.search(secret):
+    if _may_hold(secret, _TEMPLATE_NEEDS) and _TEMPLATE.search(secret):
         return "template placeholder"
-    if _PLACEHOLDER_WORDS.search(secret):
+    if _may_hold_placeholder(secret) and _PLACEHOLDER_WORDS.search(secret):
         return "placeholder text"
     return None
+
+
+def _may_hold_placeholder(secret: str) -> bool:
+    """Besides a word, a placeholder may be one character repeated or start with `...`."""
+    return (
+        _may_hold(secret, _PLACEHOLDER_NEEDS) or secret.startswith("...") or len(set(secret)) == 1
+    )
 
 
 def filler(secret: str) -> str | None:
@@ -126,11 +156,23 @@ def filler(secret: str) -> str | None:
 
 
 def masked(secret: str) -> str | None:
-    return "masked value" if _MASK.search(secret) else None
+    return "masked value" if _may_hold(secret, _MASK_NEEDS) and _MASK.search(secret) else None
+
+
+_ENV_PREFIXES = (
+    "process.env", "os.environ", "os.getenv", "System.getenv", "ENV[", "import.meta.env",
+    "env.", "secrets.", "vars.", "settings.", "config.", "Config.",
+)  # fmt: skip
 
 
 def environment_lookup(secret: str) -> str | None:
-    return "environment or config look-up" if _ENV_LOOKUP.search(secret) else None
+    may = (
+        len(secret) <= _LONG
+        or secret.startswith(_ENV_PREFIXES)
+        or "getenv" in secret
+        or "environ" in secret
+    )
+    return "environment or config look-up" if may and _ENV_LOOKUP.search(secret) else None
 
 
 def documented_example(secret: str) -> str | None:

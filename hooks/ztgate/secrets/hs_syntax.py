@@ -15,7 +15,6 @@ text to the pure-Python path, and a pattern naming one is refused (it then alway
 
 from __future__ import annotations
 
-import codecs
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,9 +27,9 @@ STANDIN = "\\xff"  # the byte Hyperscan sees for every non-ASCII character, in p
 FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 _FOLDS = re.compile(f"[{FOLDS_TO_ASCII}]")
 
-_ERRORS = "ztgate.standin"
-codecs.register_error(_ERRORS, lambda e: ("\xff" * (e.end - e.start), e.end))  # type: ignore[attr-defined]
-_TO_STANDIN = bytes(range(0x80)) + b"\xff" * 0x80
+_TO_STANDIN = bytes(range(0x80)) + b"\xff" * 0x80  # a byte: ASCII as itself, above the stand-in
+_NONZERO = b"\x00" + b"\xff" * 0xFF
+_CHUNK = 1 << 20  # characters converted at a time: memory stays a few times this
 
 
 def text_bytes(text: str) -> bytes | None:
@@ -43,7 +42,18 @@ def text_bytes(text: str) -> bytes | None:
 
 def standin_bytes(text: str) -> bytes:
     """One byte per character: ASCII as itself, any other character the stand-in."""
-    return text.encode("latin-1", _ERRORS).translate(_TO_STANDIN)
+    return b"".join(_standin_chunk(text[at : at + _CHUNK]) for at in range(0, len(text), _CHUNK))
+
+
+def _standin_chunk(text: str) -> bytes:
+    """In a few passes of C, whatever the text (no call per character or per run of them): a
+    character's four UTF-32 bytes give its low byte (ASCII or the stand-in) and whether any
+    higher byte is set (then the stand-in); a lone surrogate is a character like any other."""
+    raw = text.encode("utf-32-le", "surrogatepass")
+    low = int.from_bytes(raw[0::4].translate(_TO_STANDIN), "little")
+    high = int.from_bytes(raw[1::4].translate(_NONZERO), "little")
+    high |= int.from_bytes(raw[2::4].translate(_NONZERO), "little")
+    return (low | high).to_bytes(len(text), "little")
 
 
 def keyword_expression(keyword: str) -> str:
