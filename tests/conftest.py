@@ -62,13 +62,17 @@ def reproducible_fakes(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def prefilter_loaded(tmp_path_factory: pytest.TempPathFactory) -> None:
     """In-process scans use the secrets prefilter from the first byte, loaded once here: a
-    timing test must never time its compile. (Hooks run as subprocesses keep the default; the
-    pure-Python path is compared with it in tests/secrets/test_prefilter.py.)"""
+    timing test must never time its compile, nor a detector's pattern's (each compiles on
+    first use). Hooks run as subprocesses keep the default; the pure-Python path is compared
+    with it in tests/secrets/test_prefilter.py."""
     from ztgate.policy import SecretsPolicy
     from ztgate.secrets import engine, scan
 
     os.environ["ZTGATE_CACHE_DIR"] = str(tmp_path_factory.getbasetemp() / "ztgate-cache")
-    scan.options_from(SecretsPolicy()).warm_up()
+    options = scan.options_from(SecretsPolicy())
+    options.warm_up()
+    for detector in options.detectors:
+        _ = detector.parts if detector.gap else detector.pattern
     engine._PURE_LEFT[0] = 0
 
 

@@ -96,13 +96,11 @@ class ScanOptions:
         return prefilter.cached_database(self.plan)
 
     def warm_up(self) -> None:
-        """Load the prefilter and compile every enabled detector's pattern now, before
-        forking workers: they share them instead of each compiling its own."""
+        """Load the prefilter now, before forking workers: they share it. Patterns are left
+        to compile where first needed: a worker needs a few dozen of the 350 (the prefilter
+        leaves the rest out), and compiling all of them here cost more than both workers'."""
         if prefilter.mode() != "python" and self.database is not None:
             _PURE_LEFT[0] = 0
-        for position in self.enabled:
-            detector = self.detectors[position]
-            _ = detector.parts if detector.gap else detector.pattern
 
     def sighting(self, text: str, lowered: str) -> prefilter.Sighting:
         """What one pass sees in ``text``: by Hyperscan where it can, else the automaton. A

@@ -245,8 +245,8 @@ def merged(parts: Iterable[ScanResult]) -> ScanResult:
 
 
 def _warm_up(policy: SecretsPolicy, explain: bool) -> None:
-    """Before forking workers: a big scan almost always needs detect-secrets, the prefilter
-    and most patterns somewhere; load them once here, and fork shares them."""
+    """Before forking workers: a big scan almost always needs detect-secrets and the
+    prefilter; load them once here, and fork shares them."""
     import gc
 
     ds_bridge.warm_up(float(policy.base64_limit), float(policy.hex_limit))
