@@ -160,7 +160,7 @@ def _random_class(rng: random.Random) -> str:
 
 
 def _random_atom(rng: random.Random, depth: int) -> str:
-    kind = rng.randrange(14)
+    kind = rng.randrange(15)
     if kind < 3:
         return rng.choice(string.ascii_lowercase[:6])
     if kind == 3:
@@ -185,6 +185,8 @@ def _random_atom(rng: random.Random, depth: int) -> str:
         return scope + _random_pattern(rng, depth + 1) + ")"
     if kind == 12:
         return rng.choice(("\\1", "(?P=g)", "\\0", "\\012", "\\x7f", "\\U0001f600"))
+    if kind == 13:
+        return rng.choice("\x00\n\t\x7f")  # written as they are, not escaped
     return "\\" + rng.choice(_LITERALS)
 
 

@@ -69,6 +69,8 @@ def test_keywords_are_exact_literals() -> None:
         (r"(?#\))a\w+b", "a\u00e9b"),  # to Python, `\)` does not end a comment
         (r"(?i)x[a\-\u0130]", "xi"),  # an escaped `-` joins no range: `\u0130` is an `i`
         (r"(?i)x[a-c-\u0130]", "xi"),  # a `-` after a range joins none either
+        ("x\x00|y", "y"),  # a raw NUL ended the pattern Hyperscan read (a C string)
+        ("[\x00]|y", "y"),
     ],
 )
 def test_python_syntax_hyperscan_reads_otherwise_is_rewritten(regex: str, text: str) -> None:
@@ -104,6 +106,7 @@ def test_python_syntax_hyperscan_reads_otherwise_is_rewritten(regex: str, text: 
         (r"[--\u0130]", r"[--\xff]"),  # a range from `-`: `i` is in it already
         (r"[]-\u0130]", r"[]-\xff]"),  # from `]`: `i` is in the range already
         (r"[j-\u0130]", r"[j-\u0130]"),  # from `j`: `i` is not, and `\u0130` is one: refused
+        ("a\x00|b\n\x7f[\x00-\x1f]", r"a\x00|b\x0a\x7f[\x00-\x1f]"),  # raw controls escaped
     ],
 )
 def test_python_syntax_rewrites(regex: str, expected: str) -> None:

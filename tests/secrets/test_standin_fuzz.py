@@ -268,6 +268,8 @@ CONSTRUCTS = (
     r"(?i)a[l-\u212a]",
     r"(?i)a[\-\u0131]",
     r"(?i)a[\]-\u0131]",
+    "a\x00|b",
+    "[\x00-\x1f]|b",
 )
 
 # Where a character stands: alone, between the ends a construct names, doubled, on a line.

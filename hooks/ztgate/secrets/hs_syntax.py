@@ -73,7 +73,8 @@ def hs_expression(regex: str, *, exact: bool = False) -> str:
     - `{,n}` and `{,}` (Python's `{0,n}` and `*`, literals to Hyperscan) are spelled `{0,n}`
       and `{0,}`; a `[` inside a class (a member to Python, a POSIX class to Hyperscan) is
       escaped; `\\v` (the vertical tab to Python, every line end to Hyperscan) becomes `\\x0b`;
-      a comment (`(?#...)`, which to Python a `\\)` does not end) is dropped;
+      a comment (`(?#...)`, which to Python a `\\)` does not end) is dropped, and a control
+      character written as it is (a NUL would end the C string Hyperscan reads) escaped;
     - unless ``exact`` (a pattern whose every match is reported as written), a `^` after the
       start and a `$` before the end are dropped (Hyperscan refuses them there), and a bounded
       repeat wider than 16 (`{0,400}`) becomes open-ended (much cheaper to compile).
@@ -128,7 +129,7 @@ class _Rewriter:
             open_ended = not high or (not self.exact and int(high) - low > _WIDEST_KEPT)
             self.out.append(f"{{{low},}}" if open_ended else f"{{{low},{high}}}")
             self.at = repeat.end()
-        elif not c.isascii():
+        elif not c.isprintable() or not c.isascii():
             self._character(ord(c), 1, None)
         else:
             self.out.append(c)
@@ -177,7 +178,7 @@ class _Rewriter:
         if c == "\\":
             self._escape_in_class(klass)
             return
-        if not c.isascii():
+        if not c.isprintable() or not c.isascii():
             self._character(ord(c), 1, self._range_low(1))
             return
         self.out.append("\\[" if c == "[" else c)
