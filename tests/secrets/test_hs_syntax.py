@@ -111,3 +111,20 @@ def test_python_syntax_hyperscan_reads_otherwise_is_rewritten(regex: str, text: 
 )
 def test_python_syntax_rewrites(regex: str, expected: str) -> None:
     assert hs_syntax.hs_expression(regex) == expected
+
+
+@pytest.mark.parametrize(("regex", "text"), [(r"a\B\w", "a\u00e9"), ("\u00e9\\b", "\u00e9 ")])
+def test_a_boundary_is_dropped_from_an_exact_pattern_too(regex: str, text: str) -> None:
+    """Beside the stand-in Hyperscan cannot tell a letter from a blank, whether or not the
+    pattern is a prefilter: an exact one (a value shape) that kept `\\b` missed these."""
+    import hyperscan
+
+    assert re.search(regex, text)
+    expression = hs_syntax.hs_expression(regex, exact=True)
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=[expression.encode()], ids=[0], elements=1, flags=[0])
+    hits: list[int] = []
+    data = hs_syntax.text_bytes(text)
+    assert data is not None
+    database.scan(data, match_event_handler=lambda *found: hits.append(found[2]))
+    assert hits

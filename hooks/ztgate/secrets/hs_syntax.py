@@ -69,7 +69,8 @@ def hs_expression(regex: str, *, exact: bool = False) -> str:
 
     - a non-ASCII character (written or escaped) becomes the stand-in byte; `\\w`, `\\s`,
       `\\d`, and a class that holds them or a non-ASCII member (negated: that leaves them
-      out), also match the stand-in; `\\b` and `\\B` are dropped;
+      out), also match the stand-in; `\\b` and `\\B` are dropped (``exact`` too: the value
+      shapes' ends only pick the lines to search again);
     - `{,n}` and `{,}` (Python's `{0,n}` and `*`, literals to Hyperscan) are spelled `{0,n}`
       and `{0,}`; a `[` inside a class (a member to Python, a POSIX class to Hyperscan) is
       escaped; `\\v` (the vertical tab to Python, every line end to Hyperscan) becomes `\\x0b`;
@@ -143,7 +144,7 @@ class _Rewriter:
         elif escaped in _WIDE_SHORTHANDS and escaped:
             self.out.append(f"[\\{escaped}{STANDIN}]")
             self.at += 2
-        elif escaped in ("b", "B") and not self.exact:
+        elif escaped in ("b", "B") and escaped:
             self.at += 2
         else:
             self.out.append(self.regex[self.at : self.at + 2])
