@@ -79,3 +79,73 @@ def test_the_stand_in_bytes_are_the_same_piece_by_piece(text: str, chunk: int) -
         monkeypatch.setattr(hs_syntax, "_CHUNK", chunk)
         data = hs_syntax.standin_bytes(text)
     assert data == bytes(ord(c) if c.isascii() else 0xFF for c in text)
+
+
+@pytest.mark.parametrize(
+    ("regex", "text"),
+    [
+        (r"ab{,}c", "ac"),  # `{,}` is Python's `*`, a literal to Hyperscan
+        (r"a[^\v]b", "a\nb"),  # Python's `\v` is the vertical tab; Hyperscan's, every line end
+        (r"(?#[)a\w+b", "a\u00e9b"),  # a `[` in a comment opens no class
+        (r"(?#\))a\w+b", "a\u00e9b"),  # to Python, `\)` does not end a comment
+        (r"(?i)x[a\-\u0130]", "xi"),  # an escaped `-` joins no range: `\u0130` is an `i`
+        (r"(?i)x[a-c-\u0130]", "xi"),  # a `-` after a range joins none either
+        ("x\x00|y", "y"),  # a raw NUL ended the pattern Hyperscan read (a C string)
+        ("[\x00]|y", "y"),
+    ],
+)
+def test_python_syntax_hyperscan_reads_otherwise_is_rewritten(regex: str, text: str) -> None:
+    """Misses found by tests/secrets/test_standin_fuzz.py: each of these patterns matched the
+    text in Python while its Hyperscan form did not (and was not refused)."""
+    from ztgate.secrets import prefilter
+
+    assert re.search(regex, text)
+    data = hs_syntax.text_bytes(text)
+    assert data is not None
+    entry = prefilter.Entry(prefilter.DETECTOR, 0, regex)
+    compiled, refused = prefilter._compile_plan(prefilter.Plan((entry, prefilter.ODD_ENTRY)))
+    if refused == (0,):
+        return
+    hits: list[tuple[int, int]] = []
+    compiled.scan(data, match_event_handler=prefilter._record, context=hits)
+    assert hits
+
+
+@pytest.mark.parametrize(
+    ("regex", "expected"),
+    [
+        (r"ab{,}c", r"ab{0,}c"),
+        (r"ab{2,}?c", r"ab{2,}?c"),
+        (r"a[^\v]\vb", r"a[^\x0b]\x0bb"),
+        (r"(?#[ a comment)a\w", r"a[\w\xff]"),
+        (r"(?#\)still[)a", r"a"),
+        (r"[(?#x)]", r"[(?#x)]"),  # in a class, members
+        (r"[a\-\u0100]", r"[a\-\xff]"),
+        (r"[a-c-\u0100]", r"[a-c-\xff]"),
+        (r"[a\-\u0130]", r"[a\-\u0130]"),  # a member that folds to `i`: refused
+        (r"[a-c-\u0130]", r"[a-c-\u0130]"),
+        (r"[--\u0130]", r"[--\xff]"),  # a range from `-`: `i` is in it already
+        (r"[]-\u0130]", r"[]-\xff]"),  # from `]`: `i` is in the range already
+        (r"[j-\u0130]", r"[j-\u0130]"),  # from `j`: `i` is not, and `\u0130` is one: refused
+        ("a\x00|b\n\x7f[\x00-\x1f]", r"a\x00|b\x0a\x7f[\x00-\x1f]"),  # raw controls escaped
+    ],
+)
+def test_python_syntax_rewrites(regex: str, expected: str) -> None:
+    assert hs_syntax.hs_expression(regex) == expected
+
+
+@pytest.mark.parametrize(("regex", "text"), [(r"a\B\w", "a\u00e9"), ("\u00e9\\b", "\u00e9 ")])
+def test_a_boundary_is_dropped_from_an_exact_pattern_too(regex: str, text: str) -> None:
+    """Beside the stand-in Hyperscan cannot tell a letter from a blank, whether or not the
+    pattern is a prefilter: an exact one (a value shape) that kept `\\b` missed these."""
+    import hyperscan
+
+    assert re.search(regex, text)
+    expression = hs_syntax.hs_expression(regex, exact=True)
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=[expression.encode()], ids=[0], elements=1, flags=[0])
+    hits: list[int] = []
+    data = hs_syntax.text_bytes(text)
+    assert data is not None
+    database.scan(data, match_event_handler=lambda *found: hits.append(found[2]))
+    assert hits

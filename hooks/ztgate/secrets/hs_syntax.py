@@ -64,7 +64,7 @@ def keyword_expression(keyword: str) -> str:
     )
 
 
-_REPEAT = re.compile(r"\{(\d*),(\d+)\}")
+_REPEAT = re.compile(r"\{(\d*),(\d*)\}")
 _WIDEST_KEPT = 16  # bounded repeats wider than this become open-ended: cheaper to compile
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _OCTAL = re.compile(r"[0-3][0-7]{2}")
@@ -79,9 +79,13 @@ def hs_expression(regex: str, *, exact: bool = False) -> str:
 
     - a non-ASCII character (written or escaped) becomes the stand-in byte; `\\w`, `\\s`,
       `\\d`, and a class that holds them or a non-ASCII member (negated: that leaves them
-      out), also match the stand-in; `\\b` and `\\B` are dropped;
-    - `{,n}` (Python's `{0,n}`, a literal to Hyperscan) is spelled `{0,n}`, and a `[` inside a
-      class (a member to Python, a POSIX class to Hyperscan) is escaped;
+      out), also match the stand-in; `\\b` and `\\B` are dropped (``exact`` too: the value
+      shapes' ends only pick the lines to search again);
+    - `{,n}` and `{,}` (Python's `{0,n}` and `*`, literals to Hyperscan) are spelled `{0,n}`
+      and `{0,}`; a `[` inside a class (a member to Python, a POSIX class to Hyperscan) is
+      escaped; `\\v` (the vertical tab to Python, every line end to Hyperscan) becomes `\\x0b`;
+      a comment (`(?#...)`, which to Python a `\\)` does not end) is dropped, and a control
+      character written as it is (a NUL would end the C string Hyperscan reads) escaped;
     - unless ``exact`` (a pattern whose every match is reported as written), a `^` after the
       start and a `$` before the end are dropped (Hyperscan refuses them there), and a bounded
       repeat wider than 16 (`{0,400}`) becomes open-ended (much cheaper to compile).
@@ -108,7 +112,9 @@ class _Rewriter:
     out: list[str] = field(default_factory=list)
     at: int = 0
     klass: _Class | None = None
-    low: int | None = None  # in a class: the code of the member before a `-`
+    low: int | None = None  # in a class: the code of the last member, when it is one a `-`
+    # after it would make the start of a range
+    range_low: int | None = None  # in a class, after a range's `-`: the code of its start
 
     def run(self) -> str:
         while self.at < len(self.regex):
@@ -123,16 +129,18 @@ class _Rewriter:
         c = regex[at]
         if c == "\\":
             self._escape_outside()
+        elif regex.startswith("(?#", at):
+            self._comment()
         elif c == "[":
             self._class_start()
         elif not self.exact and ((c == "^" and at > 0) or (c == "$" and at < len(regex) - 1)):
             self.at += 1
         elif c == "{" and (repeat := _REPEAT.match(regex, at)):
-            low, high = int(repeat.group(1) or 0), int(repeat.group(2))
-            open_ended = not self.exact and high - low > _WIDEST_KEPT
+            low, high = int(repeat.group(1) or 0), repeat.group(2)
+            open_ended = not high or (not self.exact and int(high) - low > _WIDEST_KEPT)
             self.out.append(f"{{{low},}}" if open_ended else f"{{{low},{high}}}")
             self.at = repeat.end()
-        elif not c.isascii():
+        elif not c.isprintable() or not c.isascii():
             self._character(ord(c), 1, None)
         else:
             self.out.append(c)
@@ -146,11 +154,19 @@ class _Rewriter:
         elif escaped in _WIDE_SHORTHANDS and escaped:
             self.out.append(f"[\\{escaped}{STANDIN}]")
             self.at += 2
-        elif escaped in ("b", "B") and not self.exact:
+        elif escaped in ("b", "B") and escaped:
             self.at += 2
         else:
             self.out.append(self.regex[self.at : self.at + 2])
             self.at += 2
+
+    def _comment(self) -> None:
+        """Drop a comment: to Python it ends at the first `)` not escaped (Hyperscan would end
+        it at the first `)`, and the rewrite must not take a `[` in it for a class)."""
+        end = self.at + 3
+        while end < len(self.regex) and self.regex[end] != ")":
+            end += 2 if self.regex[end] == "\\" else 1
+        self.at = end + 1
 
     def _class_start(self) -> None:
         """Copy a class's opening (`[`, `[^`, and a `]` right after them, which is a member)."""
@@ -162,6 +178,7 @@ class _Rewriter:
         self.klass = _Class(len(self.out), negated)
         self.out.append(regex[self.at : end])
         self.low = ord("]") if regex[end - 1] == "]" and end - self.at > 1 + negated else None
+        self.range_low = None
         self.at = end
 
     def _in_class(self, klass: _Class) -> None:
@@ -172,13 +189,15 @@ class _Rewriter:
         if c == "\\":
             self._escape_in_class(klass)
             return
-        if not c.isascii():
+        if not c.isprintable() or not c.isascii():
             self._character(ord(c), 1, self._range_low(1))
             return
         self.out.append("\\[" if c == "[" else c)
-        if c != "-":
-            self.low = ord(c)
         self.at += 1
+        if c == "-" and self.low is not None and self.regex[self.at : self.at + 1] != "]":
+            self.range_low, self.low = self.low, None  # a range's `-`, as Python reads it
+        else:
+            self._member(ord(c))
 
     def _escape_in_class(self, klass: _Class) -> None:
         escaped = self.regex[self.at + 1 : self.at + 2]
@@ -189,8 +208,17 @@ class _Rewriter:
         if escaped and escaped in (_NARROW_SHORTHANDS if klass.negated else _WIDE_SHORTHANDS):
             klass.wide = True
         self.out.append(self.regex[self.at : self.at + 2])
-        self.low = None if escaped.isalnum() else ord(escaped) if escaped else None
         self.at += 2
+        # A shorthand, or a letter or digit escape (codes below `A`): no range to look into.
+        self._member(None if escaped.isalnum() or not escaped else ord(escaped))
+
+    def _member(self, code: int | None) -> None:
+        """Note a class member just copied (``code`` None: a shorthand, or one whose code does
+        not matter): a range's end starts no other range, a single member may."""
+        if self.range_low is not None or code is None:
+            self.low = self.range_low = None
+        else:
+            self.low = code
 
     def _class_end(self, klass: _Class) -> None:
         if klass.wide:
@@ -199,16 +227,15 @@ class _Rewriter:
         else:
             self.out.append("]")
         self.klass = None
-        self.low = None
+        self.low = self.range_low = None
         self.at += 1
 
     def _range_low(self, width: int) -> int | None:
         """In a class: the low end of the range the member at ``at`` (``width`` long) ends;
         -1 when it starts one; None when it stands alone."""
-        regex, at = self.regex, self.at
-        if at > 0 and regex[at - 1] == "-" and self.low is not None:
-            return self.low
-        following = regex[at + width : at + width + 2]
+        if self.range_low is not None:
+            return self.range_low
+        following = self.regex[self.at + width : self.at + width + 2]
         return -1 if following[:1] == "-" and following != "-]" else None
 
     def _character(self, code: int, width: int, range_low: int | None) -> None:
@@ -222,17 +249,18 @@ class _Rewriter:
             self.out.append(STANDIN)
         else:
             self.out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
-        if self.klass is not None and range_low is not None and range_low >= 0:
-            self.low = None  # a range ended: its end is no low for the next
-        elif self.klass is not None:
-            self.low = code
         self.at += width
+        if self.klass is not None:
+            self._member(code)
 
 
 def _coded_escape(regex: str, at: int) -> tuple[int, int] | None:
     """(code, width) of the escape at ``at`` when it names one character by its code (`\\x41`,
-    `\\u00e9`, `\\U0001f600`, octal `\\101`) or escapes a non-ASCII one; else None."""
+    `\\u00e9`, `\\U0001f600`, octal `\\101`), is `\\v` (Hyperscan's differs) or escapes a
+    non-ASCII one; else None."""
     kind = regex[at + 1 : at + 2]
+    if kind == "v":
+        return 0x0B, 2
     for letter, digits in (("x", 2), ("u", 4), ("U", 8)):
         if kind == letter and _HEX.fullmatch(regex, at + 2, at + 2 + digits):
             return int(regex[at + 2 : at + 2 + digits], 16), 2 + digits

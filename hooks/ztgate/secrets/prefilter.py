@@ -41,7 +41,7 @@ from ztgate.secrets.hs_syntax import hs_expression, keyword_expression, standin_
 # Characters Python's `\s` matches in a str pattern and Hyperscan's does not: a text holding one
 # takes the pure-Python path.
 ODD_BLANKS = "[\\x0b\\x1c-\\x1f]"
-FORMAT = "ztgate-prefilter-3"
+FORMAT = "ztgate-prefilter-4"
 _ENV_PATH = "ZTGATE_PREFILTER"  # "python": never use Hyperscan (and what the tests compare)
 
 
