@@ -14,7 +14,7 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ztgate.secrets import detectors, ds_bridge, engine, keywords
+from ztgate.secrets import detectors, ds_bridge, engine, keywords, prefilter
 from ztgate.secrets.catalog import ALL_DETECTORS
 
 from tests.fakes import fill
@@ -329,3 +329,21 @@ def test_dense_keywords_take_the_pass_over_the_text(monkeypatch: pytest.MonkeyPa
     found = keywords.occurrences(text, frozenset(detector.keywords))
     monkeypatch.setattr(engine, "_at_keywords", lambda *a: pytest.fail("called at each keyword"))
     engine._matches(detector, text, found)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet="abx-=\n", max_size=60),
+    keyword=st.sampled_from(["a", "ab", "aa", "aba", "abab", "x-", "-=", "bab", "xx"]),
+)
+def test_keyword_offsets_are_every_start_overlapping_ones_too(text: str, keyword: str) -> None:
+    every = [at for at in range(len(text)) if text.startswith(keyword, at)]
+    assert prefilter._offsets(text, keyword) == every
+
+
+def test_a_detectors_keyword_starts_are_ascending_and_once_each() -> None:
+    detector = next(d for d in ALL_DETECTORS if len(d.keywords) > 1)
+    first, second = detector.keywords[:2]
+    found = {first: [3, 9], second: [1, 3, 12]}
+    assert engine._starts(detector, found) == [1, 3, 9, 12]
+    assert engine._starts(detector, {first: [5, 7]}) == [5, 7]

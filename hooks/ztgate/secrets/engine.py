@@ -301,7 +301,7 @@ def _matches(
     if detector.gap is not None:
         head = detector.parts[0]
         starts = (
-            sorted({s for keyword in detector.keywords for s in found.get(keyword, ())})
+            _starts(detector, found)
             if detector.anchored
             else [m.start() for m in head.finditer(text)]
         )
@@ -310,7 +310,7 @@ def _matches(
         if detector.keyword_line:
             return _on_keyword_lines(detector, text, found)
         return list(detector.pattern.finditer(text))
-    starts = sorted({s for keyword in detector.keywords for s in found.get(keyword, ())})
+    starts = _starts(detector, found)
     # Every match holds one of ``needs``: none starts after the last of them.
     last = max((text.rfind(c) for c in detector.needs), default=len(text))
     del starts[bisect.bisect_right(starts, last) :]
@@ -319,6 +319,14 @@ def _matches(
         # The pattern starts with its keyword, so its matches start only where one does.
         return list(detector.pattern.finditer(text, starts[0]))
     return _at_keywords(detector, text, starts)
+
+
+def _starts(detector: Detector, found: prefilter.KeywordIndex) -> list[int]:
+    """Where the detector's keywords start, ascending (one keyword's list is so already)."""
+    present = [starts for keyword in detector.keywords if (starts := found.get(keyword, ()))]
+    if len(present) == 1:
+        return list(present[0])
+    return sorted({start for starts in present for start in starts})
 
 
 # A keyword every this many characters or closer: the anchored pattern runs over the text.
@@ -349,7 +357,7 @@ def _on_keyword_lines(
     (a match never leaves its line, so these are the matches of the whole text)."""
     matches: list[re.Match[str]] = []
     line_end = -1
-    for start in sorted({s for keyword in detector.keywords for s in found.get(keyword, ())}):
+    for start in _starts(detector, found):
         if start < line_end:
             continue  # on a line searched already
         line_start = text.rfind("\n", 0, start) + 1

@@ -101,12 +101,25 @@ class LazyOccurrences:
 
 def _offsets(lowered: str, keyword: str) -> list[int]:
     """Every start of ``keyword`` in ``lowered``, overlapping ones too (as the automaton)."""
+    if not _overlaps_itself(keyword):  # then `re` finds them all, in C
+        return [match.start() for match in _literal(keyword).finditer(lowered)]
     found = []
     at = lowered.find(keyword)
     while at >= 0:
         found.append(at)
         at = lowered.find(keyword, at + 1)
     return found
+
+
+@lru_cache(maxsize=1024)
+def _overlaps_itself(keyword: str) -> bool:
+    """Whether two occurrences can overlap (`aa` in `aaa`): a start of it is also an end."""
+    return any(keyword[:size] == keyword[-size:] for size in range(1, len(keyword)))
+
+
+@lru_cache(maxsize=1024)
+def _literal(keyword: str) -> re.Pattern[str]:
+    return re.compile(re.escape(keyword))
 
 
 @dataclass(frozen=True)
