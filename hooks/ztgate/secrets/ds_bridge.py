@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -444,15 +444,22 @@ def _value_matches(text: str, seen: Sighting, name: str) -> Iterator[re.Match[st
     if ends is None:
         yield from pattern.finditer(text)
         return
+    for line_start, line_end in line_spans(text, (max(end - 1, 0) for end in sorted(ends))):
+        yield from pattern.finditer(text, line_start, line_end)
+
+
+def line_spans(text: str, positions: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line holding one of ``positions`` (ascending), once per line; the
+    end is where its newline (or the text) is."""
     line_end = -1
-    for end in sorted(ends):
-        if end <= line_end:
-            continue  # on a line searched already
-        line_start = text.rfind("\n", 0, max(end - 1, 0)) + 1
-        line_end = text.find("\n", end - 1)
+    for at in positions:
+        if at < line_end:
+            continue  # on a line given already
+        line_start = text.rfind("\n", 0, at) + 1
+        line_end = text.find("\n", at)
         if line_end < 0:
             line_end = len(text)
-        yield from pattern.finditer(text, line_start, line_end)
+        yield line_start, line_end
 
 
 def _lines_holding(text: str, starts: Sequence[int], line_of: Callable[[int], int]) -> set[int]:

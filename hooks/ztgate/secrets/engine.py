@@ -355,17 +355,11 @@ def _on_keyword_lines(
 ) -> list[re.Match[str]]:
     """The matches of a ``keyword_line`` detector: each line holding a keyword searched alone
     (a match never leaves its line, so these are the matches of the whole text)."""
-    matches: list[re.Match[str]] = []
-    line_end = -1
-    for start in _starts(detector, found):
-        if start < line_end:
-            continue  # on a line searched already
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        if line_end < 0:
-            line_end = len(text)
-        matches.extend(detector.pattern.finditer(text, line_start, line_end))
-    return matches
+    return [
+        match
+        for line_start, line_end in ds_bridge.line_spans(text, _starts(detector, found))
+        for match in detector.pattern.finditer(text, line_start, line_end)
+    ]
 
 
 def lower_same_length(text: str) -> str:
